@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` and `make test`. Both install what they need.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+RUN := $(UV) run --frozen
+export UV_PROJECT_ENVIRONMENT := .venv
+export PLAYWRIGHT_CHROMIUM := /usr/bin/chromium
+PYTEST_WORKERS ?= 2
+
+.PHONY: install run test lint types imports pytest pg db demo clean
+
+$(UV):
+	python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
+
+install: $(UV)
+	$(UV) sync --frozen --quiet
+
+# Starts the service on http://127.0.0.1:8000 with an embedded SQLite file under ./var/.
+run: install
+	$(RUN) repairlink db upgrade
+	$(RUN) repairlink demo
+	$(RUN) repairlink serve
+
+lint: install
+	$(RUN) ruff format --check src tests
+	$(RUN) ruff check src tests
+
+types: install
+	$(RUN) mypy
+
+imports: install
+	$(RUN) lint-imports
+
+# PostgreSQL must answer on 127.0.0.1:5432 for the store tests; start it when it does not.
+pg:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start" >&2; exit 1
+
+pytest: install pg
+	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadfile
+
+test: lint types imports pytest
+
+clean:
+	rm -rf .venv var .mypy_cache .ruff_cache .pytest_cache

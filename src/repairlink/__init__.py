@@ -1,0 +1,1 @@
+"""Repairlink: maintenance platform and PMS integration hub."""

@@ -1,0 +1,1 @@
+"""Records, value objects and rules of the platform. No I/O lives here."""

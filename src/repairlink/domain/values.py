@@ -1,0 +1,106 @@
+"""Value objects: postal address, phone, email, money. Each validates on the way in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from repairlink.errors import InvalidError
+
+_POSTCODE = re.compile(r"^(GIR0AA|[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2})$")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def normalise_postcode(raw: str) -> str:
+    """'sw1a1aa' -> 'SW1A 1AA'. Rejects anything that is not a UK postcode shape."""
+    compact = re.sub(r"\s+", "", raw).upper()
+    if not _POSTCODE.match(compact):
+        raise InvalidError(
+            "address.postcode_invalid", f"'{raw}' is not a UK postcode", field="postcode"
+        )
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+@dataclass(frozen=True)
+class Address:
+    line1: str
+    line2: str = ""
+    line3: str = ""
+    town: str = ""
+    county: str = ""
+    postcode: str = ""
+    flat: str = ""
+    country: str = "GB"
+
+    @classmethod
+    def create(cls, **parts: str) -> Address:
+        clean = {k: " ".join((v or "").split()) for k, v in parts.items()}
+        if not clean.get("line1"):
+            raise InvalidError(
+                "address.line1_required", "Address line 1 is required", field="line1"
+            )
+        country = (clean.get("country") or "GB").upper()
+        clean["country"] = country
+        if country == "GB" and clean.get("postcode"):
+            clean["postcode"] = normalise_postcode(clean["postcode"])
+        return cls(**clean)
+
+    @property
+    def key(self) -> str:
+        """One normalised form for exact matching (AL-09, H-06): case, spacing, punctuation fold."""
+        parts = [self.flat, self.line1, self.line2, self.line3, self.town, self.postcode]
+        return "|".join(_NOT_WORD.sub(" ", p.lower()).strip() for p in parts)
+
+    def one_line(self) -> str:
+        parts = [self.flat, self.line1, self.line2, self.line3, self.town, self.county]
+        return ", ".join(p for p in [*parts, self.postcode] if p)
+
+
+def normalise_phone(raw: str, *, field: str = "phone", region: str = "GB") -> str:
+    """Any reasonable spelling of a number -> E.164 ('+447700900123')."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidError("phone.invalid", f"'{raw}' is not a phone number", field=field) from exc
+    if not phonenumbers.is_possible_number(number):
+        raise InvalidError("phone.invalid", f"'{raw}' is not a phone number", field=field)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_email(raw: str, *, field: str = "email") -> str:
+    """Validated and lower-cased, so that matching by email (AL-09) is exact."""
+    try:
+        result = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InvalidError(
+            "email.invalid", f"'{raw}' is not an email address: {exc}", field=field
+        ) from exc
+    return result.normalized.lower()
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in pence: net + VAT = gross, never negative."""
+
+    net: int
+    vat: int
+    gross: int
+
+    @classmethod
+    def of(cls, *, net: int, vat: int, gross: int | None = None, field: str = "costs") -> Money:
+        total = net + vat if gross is None else gross
+        if net < 0 or vat < 0:
+            raise InvalidError("money.negative", "Amounts cannot be negative", field=field)
+        if total != net + vat:
+            raise InvalidError(
+                "money.gross_mismatch",
+                f"Gross {total} must equal net {net} + VAT {vat}",
+                field=f"{field}.gross",
+            )
+        return cls(net, vat, total)
+
+    def pounds(self) -> str:
+        return f"£{self.gross // 100:,}.{self.gross % 100:02d}"

@@ -1,0 +1,63 @@
+"""Agencies and their settings (C-07, C-08, C-11)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+
+from repairlink.domain.agency import Agency
+from repairlink.errors import InvalidError, NotFoundError
+from repairlink.store.tables import cols
+from repairlink.store.uow import UnitOfWork
+
+SETTINGS = (
+    "feedback_enabled",
+    "costs_option",
+    "invoice_option",
+    "only_display_uploaded_properties",
+    "name",
+)
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+def create_agency(uow: UnitOfWork, *, name: str, slug: str) -> Agency:
+    if not _SLUG.match(slug):
+        raise InvalidError(
+            "agency.bad_slug", "A slug is 2-63 lower-case letters, digits and dashes", field="slug"
+        )
+    with uow:
+        taken = uow.session.scalar(sa.select(cols(Agency).id).where(cols(Agency).slug == slug))
+        if taken is not None:
+            raise InvalidError("agency.slug_taken", f"The slug '{slug}' is taken", field="slug")
+        agency = Agency(name=name, slug=slug, created_at=uow.now())
+        uow.add(agency)
+        uow.flush()
+        uow.agency_id = agency.id
+        uow.commit()
+    return agency
+
+
+def find_by_slug(uow: UnitOfWork, slug: str) -> Agency:
+    with uow:
+        agency = uow.session.scalars(sa.select(Agency).where(cols(Agency).slug == slug)).first()
+        if agency is None:
+            raise NotFoundError("agency.not_found", f"No agency '{slug}'", field="agency")
+        return agency
+
+
+def get_agency(uow: UnitOfWork) -> Agency:
+    with uow:
+        return uow.this_agency()
+
+
+def update_settings(uow: UnitOfWork, changes: dict[str, Any]) -> Agency:
+    with uow:
+        agency = uow.this_agency()
+        for name, value in changes.items():
+            if name not in SETTINGS:
+                raise InvalidError("agency.unknown_setting", f"No setting '{name}'", field=name)
+            setattr(agency, name, value)
+        uow.commit()
+    return agency

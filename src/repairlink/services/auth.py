@@ -1,0 +1,206 @@
+"""Who is calling: API keys and user logins, hashed with argon2 (keys and passwords are never
+stored in clear), turned into a Principal that carries the agency (C-01) and the role."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+
+from repairlink.domain.actors import Actor, ActorKind
+from repairlink.domain.agency import ApiKey, Role, Session, User
+from repairlink.domain.people import Occupier
+from repairlink.domain.values import normalise_email
+from repairlink.errors import ForbiddenError, InvalidError, UnauthenticatedError
+from repairlink.store.tables import cols
+from repairlink.store.uow import UnitOfWork
+
+_hasher = PasswordHasher()
+KEY_PREFIX = "rl_"
+SESSION_TTL = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class Principal:
+    agency_id: int
+    role: Role
+    subject_id: int | None  # the contractor's or occupier's record, for those roles
+    actor: Actor
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.ADMIN, Role.AGENT)
+
+    def require(self, *roles: Role) -> None:
+        if self.role not in roles:
+            allowed = ", ".join(r.value for r in roles)
+            raise ForbiddenError("auth.forbidden", f"This needs the role {allowed}", field="role")
+
+
+def _check_subject(uow: UnitOfWork, role: Role, subject_id: int | None) -> None:
+    from repairlink.domain.people import Contractor  # local: only needed here
+
+    subject_cls = {Role.CONTRACTOR: Contractor, Role.OCCUPIER: Occupier}.get(role)
+    if subject_cls is None:
+        return
+    if subject_id is None:
+        raise InvalidError(
+            "auth.subject_required",
+            f"A {role.value} login must name its {role.value} record",
+            field="subject_id",
+        )
+    uow.get(subject_cls, subject_id, field="subject_id")
+
+
+def create_api_key(
+    uow: UnitOfWork, *, name: str, role: Role, subject_id: int | None = None
+) -> tuple[ApiKey, str]:
+    """Returns the key row and the secret. The secret is shown this once and never again."""
+    with uow:
+        _check_subject(uow, role, subject_id)
+        prefix = secrets.token_hex(6)
+        secret = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+        key = ApiKey(
+            agency_id=uow.agency,
+            name=name,
+            role=role,
+            prefix=prefix,
+            key_hash=_hasher.hash(secret),
+            subject_id=subject_id,
+            created_at=uow.now(),
+        )
+        uow.add(key)
+        uow.commit()
+    return key, secret
+
+
+def revoke_api_key(uow: UnitOfWork, key_id: int) -> ApiKey:
+    with uow:
+        key = uow.get(ApiKey, key_id)
+        if key.revoked_at is None:
+            key.revoked_at = uow.now()
+        uow.commit()
+    return key
+
+
+def list_api_keys(uow: UnitOfWork) -> list[ApiKey]:
+    with uow:
+        return uow.all(uow.select(ApiKey).order_by(cols(ApiKey).id))
+
+
+def create_user(
+    uow: UnitOfWork,
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    password: str,
+    subject_id: int | None = None,
+) -> User:
+    if len(password) < 10:
+        raise InvalidError(
+            "user.password_short", "A password has at least 10 characters", field="password"
+        )
+    with uow:
+        _check_subject(uow, role, subject_id)
+        address = normalise_email(email)
+        taken = uow.session.scalar(sa.select(cols(User).id).where(cols(User).email == address))
+        if taken is not None:
+            raise InvalidError("user.email_taken", f"{address} already has a login", field="email")
+        user = User(
+            agency_id=uow.agency,
+            email=address,
+            name=name,
+            role=role,
+            password_hash=_hasher.hash(password),
+            subject_id=subject_id,
+            created_at=uow.now(),
+        )
+        uow.add(user)
+        uow.commit()
+    return user
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _unauthenticated() -> UnauthenticatedError:
+    return UnauthenticatedError(
+        "auth.invalid_credentials", "Unknown or revoked credentials", field="authorization"
+    )
+
+
+def _refuse_locked_occupier(uow: UnitOfWork, user: User) -> None:
+    """H-01: a locked (archived) occupier can no longer log in, nor use a session they had."""
+    if user.role is Role.OCCUPIER and user.subject_id is not None:
+        occupier = uow.session.get(Occupier, user.subject_id)
+        if occupier is None or not occupier.active:
+            raise UnauthenticatedError(
+                "auth.locked_out", "This occupier is locked out", field="authorization", rule="H-01"
+            )
+
+
+def login(uow: UnitOfWork, *, email: str, password: str) -> str:
+    """Email and password -> a bearer token for 12 hours. Locked occupiers cannot log in (H-01)."""
+    with uow:
+        user = uow.session.scalars(
+            sa.select(User).where(cols(User).email == email.strip().lower())
+        ).first()
+        if user is None or not user.active:
+            raise _unauthenticated()
+        try:
+            _hasher.verify(user.password_hash, password)
+        except VerificationError:
+            raise _unauthenticated() from None
+        uow.agency_id = user.agency_id
+        _refuse_locked_occupier(uow, user)
+        token = secrets.token_urlsafe(32)
+        uow.add(
+            Session(
+                agency_id=user.agency_id,
+                user_id=user.id,
+                token_hash=_hash_token(token),
+                expires_at=uow.now() + SESSION_TTL,
+            )
+        )
+        uow.commit()
+    return token
+
+
+def authenticate(uow: UnitOfWork, token: str) -> Principal:
+    """A bearer token (API key or login session) -> the Principal it stands for."""
+    with uow:
+        if token.startswith(KEY_PREFIX):
+            return _from_api_key(uow, token)
+        row = uow.session.scalars(
+            sa.select(Session).where(cols(Session).token_hash == _hash_token(token))
+        ).first()
+        if row is None or row.expires_at < uow.now():
+            raise _unauthenticated()
+        user = uow.session.get(User, row.user_id)
+        if user is None or not user.active:
+            raise _unauthenticated()
+        _refuse_locked_occupier(uow, user)
+        return Principal(
+            user.agency_id, user.role, user.subject_id, Actor(ActorKind.USER, user.id, user.email)
+        )
+
+
+def _from_api_key(uow: UnitOfWork, token: str) -> Principal:
+    prefix = token[len(KEY_PREFIX) :].split("_", 1)[0]
+    key = uow.session.scalars(sa.select(ApiKey).where(cols(ApiKey).prefix == prefix)).first()
+    if key is None or key.revoked_at is not None:
+        raise _unauthenticated()
+    try:
+        _hasher.verify(key.key_hash, token)
+    except VerificationError:
+        raise _unauthenticated() from None
+    return Principal(
+        key.agency_id, key.role, key.subject_id, Actor(ActorKind.API_KEY, key.id, key.name)
+    )

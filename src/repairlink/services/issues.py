@@ -1,0 +1,474 @@
+"""The issue lifecycle as use cases (C-03..C-11). Each call is one transaction: the domain
+checks the transition, the change and its outbox event commit together (S-01)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from repairlink.domain.agency import Role
+from repairlink.domain.issues import (
+    Comment,
+    Document,
+    Issue,
+    Party,
+    PayingForWork,
+    Quote,
+    QuoteStatus,
+    Status,
+)
+from repairlink.domain.people import Contractor, Landlord, Occupier
+from repairlink.domain.places import Unit
+from repairlink.domain.values import Money
+from repairlink.errors import ConflictError, InvalidError, NotFoundError
+from repairlink.services.auth import Principal
+from repairlink.services.files import FileStore
+from repairlink.services.occupiers import active_at_unit
+from repairlink.services.pagination import Page, paginate
+from repairlink.store.tables import cols
+from repairlink.store.uow import UnitOfWork
+
+STAFF = (Role.ADMIN, Role.AGENT)
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def _visible(uow: UnitOfWork, who: Principal, issue: Issue) -> bool:
+    """Staff see every issue; a contractor its own jobs and quote requests; an occupier theirs."""
+    if who.is_staff:
+        return True
+    if who.role is Role.OCCUPIER:
+        return issue.reporter_occupier_id == who.subject_id
+    if issue.contractor_id == who.subject_id:
+        return True
+    quote = cols(Quote)
+    asked = uow.select(Quote, quote.issue_id == issue.id, quote.contractor_id == who.subject_id)
+    return uow.first(asked) is not None
+
+
+def _load(uow: UnitOfWork, who: Principal, issue_id: int, *roles: Role) -> Issue:
+    issue = uow.get(Issue, issue_id)
+    if not _visible(uow, who, issue):
+        raise NotFoundError(
+            "issue.not_found", f"No issue {issue_id}", field="issue_id", rule="C-01"
+        )
+    if roles:
+        who.require(*roles)
+    return issue
+
+
+def _changed(uow: UnitOfWork, issue: Issue, before: Status, event: str = "") -> None:
+    issue.updated_at = uow.now()
+    name = event or ("issue.status_changed" if issue.status != before else "issue.updated")
+    uow.emit(name, issue, number=issue.number, status_from=before.value, status=issue.status.value)
+
+
+def report(
+    uow: UnitOfWork,
+    who: Principal,
+    *,
+    title: str,
+    description: str = "",
+    category: str = "",
+    priority: str = "normal",
+    planned: bool = False,
+    unit_id: int | None = None,
+    free_address: str = "",
+    reporter_occupier_id: int | None = None,
+) -> Issue:
+    """Report an issue. C-11: with 'only display uploaded properties' on, only an active unit
+    of the platform will do, never a free-typed address."""
+    who.require(*STAFF, Role.OCCUPIER)
+    if not title.strip():
+        raise InvalidError("issue.title_required", "Give the issue a title", field="title")
+    if who.role is Role.OCCUPIER:
+        reporter_occupier_id = who.subject_id
+    with uow:
+        agency = uow.this_agency()
+        if unit_id is not None:
+            unit = uow.get(Unit, unit_id, field="unit_id")
+            if not unit.active and agency.only_display_uploaded_properties:
+                raise InvalidError(
+                    "issue.unit_inactive",
+                    "Issues can only be reported against active properties",
+                    field="unit_id",
+                    rule="C-11",
+                )
+        elif agency.only_display_uploaded_properties:
+            raise InvalidError(
+                "issue.unit_required",
+                "Choose one of the agency's properties; free-typed addresses are switched off",
+                field="unit_id",
+                rule="C-11",
+            )
+        elif not free_address.strip():
+            raise InvalidError(
+                "issue.address_required", "Give a unit or an address", field="unit_id"
+            )
+        reporter = (
+            uow.get(Occupier, reporter_occupier_id, field="reporter_occupier_id")
+            if reporter_occupier_id is not None
+            else None
+        )
+        number = (
+            uow.session.scalar(
+                sa.select(sa.func.max(cols(Issue).number)).where(
+                    cols(Issue).agency_id == uow.agency
+                )
+            )
+            or 0
+        ) + 1
+        issue = Issue(
+            agency_id=uow.agency,
+            number=number,
+            title=title.strip(),
+            description=description,
+            category=category,
+            priority=priority,
+            planned=planned,
+            unit_id=unit_id,
+            free_address=free_address.strip(),
+            reporter_occupier_id=reporter_occupier_id,
+            reporter_name=reporter.display_name if reporter else "",
+            reporter_email=reporter.email if reporter else None,
+            reporter_phone=reporter.phone if reporter else None,
+            created_at=uow.now(),
+            updated_at=uow.now(),
+        )
+        uow.add(issue)
+        uow.emit("issue.created", issue, number=number, status=issue.status.value)
+        uow.commit()
+    return issue
+
+
+def request_quotes(
+    uow: UnitOfWork, who: Principal, issue_id: int, contractor_ids: list[int]
+) -> list[Quote]:
+    """C-05: ask one or more contractors for a quote."""
+    if not contractor_ids:
+        raise InvalidError(
+            "quote.no_contractors",
+            "Choose at least one contractor",
+            field="contractor_ids",
+            rule="C-05",
+        )
+    with uow:
+        issue = _load(uow, who, issue_id, *STAFF)
+        before = issue.status
+        issue.request_quotes()
+        quotes = []
+        for contractor_id in dict.fromkeys(contractor_ids):
+            uow.get(Contractor, contractor_id, field="contractor_ids")
+            quote = Quote(agency_id=uow.agency, issue_id=issue.id, contractor_id=contractor_id)
+            uow.add(quote)
+            quotes.append(quote)
+        _changed(uow, issue, before)
+        uow.commit()
+    return quotes
+
+
+def submit_quote(
+    uow: UnitOfWork,
+    who: Principal,
+    issue_id: int,
+    *,
+    contractor_id: int,
+    net: int,
+    vat: int,
+    notes: str = "",
+) -> Quote:
+    """C-05: the contractor answers a request with an amount and notes."""
+    with uow:
+        issue = _load(uow, who, issue_id, *STAFF, Role.CONTRACTOR)
+        if who.role is Role.CONTRACTOR:
+            contractor_id = who.subject_id or 0
+        issue.check_quote_submission()
+        quote = cols(Quote)
+        row = uow.first(
+            uow.select(Quote, quote.issue_id == issue.id, quote.contractor_id == contractor_id)
+        )
+        if row is None:
+            raise InvalidError(
+                "quote.not_requested",
+                "No quote was requested from this contractor",
+                field="contractor_id",
+                rule="C-05",
+            )
+        amount = Money.of(net=net, vat=vat, field="amount")
+        row.net, row.vat, row.gross = amount.net, amount.vat, amount.gross
+        row.notes, row.status = notes, QuoteStatus.SUBMITTED
+        uow.emit("issue.quote_submitted", issue, quote_id=row.id, contractor_id=contractor_id)
+        uow.commit()
+    return row
+
+
+def award_quote(
+    uow: UnitOfWork,
+    who: Principal,
+    issue_id: int,
+    quote_id: int,
+    *,
+    paying: PayingForWork,
+) -> Issue:
+    """C-05: awarding a submitted quote instructs its contractor (C-04)."""
+    with uow:
+        issue = _load(uow, who, issue_id, *STAFF)
+        quote = uow.get(Quote, quote_id)
+        if quote.issue_id != issue.id or quote.status is not QuoteStatus.SUBMITTED:
+            raise ConflictError(
+                "quote.not_awardable",
+                "Only a submitted quote of this issue can be awarded",
+                field="quote_id",
+                rule="C-05",
+            )
+        before = issue.status
+        issue.instruct(Party.CONTRACTOR, quote.contractor_id, paying)
+        for other in uow.all(uow.select(Quote, cols(Quote).issue_id == issue.id)):
+            other.status = QuoteStatus.AWARDED if other is quote else QuoteStatus.NOT_AWARDED
+        _changed(uow, issue, before, "issue.instructed")
+        uow.commit()
+    return issue
+
+
+def instruct(
+    uow: UnitOfWork,
+    who: Principal,
+    issue_id: int,
+    *,
+    party: Party,
+    party_id: int,
+    paying: PayingForWork,
+) -> Issue:
+    """C-04: instruct a contractor or a landlord, recording who pays. Quotes may be skipped."""
+    with uow:
+        issue = _load(uow, who, issue_id, *STAFF)
+        party_cls = Contractor if party is Party.CONTRACTOR else Landlord
+        target = uow.get(party_cls, party_id, field="party_id")
+        if not target.active:
+            raise InvalidError(
+                "issue.party_archived",
+                f"That {party.value} is archived",
+                field="party_id",
+                rule="C-04",
+            )
+        before = issue.status
+        issue.instruct(party, party_id, paying)
+        _changed(uow, issue, before, "issue.instructed")
+        uow.commit()
+    return issue
+
+
+def _load_for_instructed(uow: UnitOfWork, who: Principal, issue_id: int) -> Issue:
+    issue = _load(uow, who, issue_id, *STAFF, Role.CONTRACTOR)
+    if who.role is Role.CONTRACTOR and issue.contractor_id != who.subject_id:
+        raise NotFoundError("issue.not_found", f"No issue {issue_id}", field="issue_id")
+    return issue
+
+
+def set_appointment(uow: UnitOfWork, who: Principal, issue_id: int, at: datetime) -> Issue:
+    """C-06."""
+    if at.tzinfo is None:
+        raise InvalidError(
+            "issue.appointment_no_zone",
+            "Give the appointment with its time zone",
+            field="appointment_at",
+            rule="C-06",
+        )
+    with uow:
+        issue = _load_for_instructed(uow, who, issue_id)
+        before = issue.status
+        issue.set_appointment(at)
+        _changed(uow, issue, before)
+        uow.commit()
+    return issue
+
+
+def complete(
+    uow: UnitOfWork,
+    who: Principal,
+    issue_id: int,
+    *,
+    files: FileStore,
+    notes: str,
+    costs: Money | None,
+    invoice: Upload | None,
+    documents: list[Upload] | None = None,
+) -> Issue:
+    """C-07 and C-08: notes, costs and invoice (mandatory as the agency sets), completion
+    documents; then awaiting feedback or completed."""
+    with uow:
+        issue = _load_for_instructed(uow, who, issue_id)
+        agency = uow.this_agency()
+        before = issue.status
+        issue.complete(agency=agency, notes=notes, costs=costs, has_invoice=invoice is not None)
+        uploads = [("invoice", invoice)] if invoice else []
+        uploads += [("completion", doc) for doc in documents or []]
+        for kind, upload in uploads:
+            key = files.save(uow.agency, upload.filename, upload.content)
+            uow.add(
+                Document(
+                    agency_id=uow.agency,
+                    issue_id=issue.id,
+                    kind=kind,
+                    filename=upload.filename,
+                    content_type=upload.content_type,
+                    size=len(upload.content),
+                    storage_key=key,
+                    created_at=uow.now(),
+                )
+            )
+        _changed(uow, issue, before)
+        uow.commit()
+    return issue
+
+
+def leave_feedback(
+    uow: UnitOfWork, who: Principal, issue_id: int, *, rating: int, comment: str = ""
+) -> Issue:
+    """C-08: the occupier rates the job while the issue awaits feedback."""
+    with uow:
+        issue = _load(uow, who, issue_id, *STAFF, Role.OCCUPIER)
+        issue.leave_feedback(rating, comment)
+        _changed(uow, issue, issue.status)
+        uow.commit()
+    return issue
+
+
+def close(uow: UnitOfWork, who: Principal, issue_id: int, *, reason: str = "") -> Issue:
+    with uow:
+        issue = _load(uow, who, issue_id, *STAFF)
+        before = issue.status
+        issue.close(reason)
+        _changed(uow, issue, before, "issue.closed")
+        uow.commit()
+    return issue
+
+
+def cancel(uow: UnitOfWork, who: Principal, issue_id: int, *, reason: str) -> Issue:
+    if not reason.strip():
+        raise InvalidError(
+            "issue.reason_required", "Say why the issue is cancelled", field="reason", rule="C-03"
+        )
+    with uow:
+        issue = _load(uow, who, issue_id, *STAFF)
+        before = issue.status
+        issue.cancel(reason)
+        _changed(uow, issue, before)
+        uow.commit()
+    return issue
+
+
+def forward_to_pm(uow: UnitOfWork, who: Principal, issue_id: int, *, reason: str = "") -> Issue:
+    with uow:
+        issue = _load(uow, who, issue_id, *STAFF)
+        before = issue.status
+        issue.forward_to_pm(reason)
+        _changed(uow, issue, before)
+        uow.commit()
+    return issue
+
+
+def add_comment(
+    uow: UnitOfWork,
+    who: Principal,
+    issue_id: int,
+    *,
+    body: str,
+    to_all_occupiers: bool = False,
+) -> Comment:
+    """C-09: 'all occupiers' means those active at the issue's unit on the day of sending."""
+    if not body.strip():
+        raise InvalidError("comment.empty", "Write something", field="body")
+    with uow:
+        issue = _load(uow, who, issue_id, *STAFF)
+        recipients: list[int] = []
+        if to_all_occupiers:
+            if issue.unit_id is None:
+                raise InvalidError(
+                    "comment.no_unit",
+                    "This issue has no unit to reach",
+                    field="to_all_occupiers",
+                    rule="C-09",
+                )
+            recipients = [o.id for o in active_at_unit(uow, issue.unit_id, uow.now().date())]
+        comment = Comment(
+            agency_id=uow.agency,
+            issue_id=issue.id,
+            author=uow.actor.label,
+            body=body.strip(),
+            to_all_occupiers=to_all_occupiers,
+            recipient_ids=recipients,
+            created_at=uow.now(),
+        )
+        uow.add(comment)
+        uow.emit("issue.commented", issue, recipients=recipients)
+        uow.commit()
+    return comment
+
+
+def get(uow: UnitOfWork, who: Principal, issue_id: int) -> Issue:
+    with uow:
+        return _load(uow, who, issue_id)
+
+
+def occupier_contacts(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Occupier]:
+    """C-10: who can be contacted about the job: only occupiers active at the unit today."""
+    with uow:
+        issue = _load(uow, who, issue_id)
+        if issue.unit_id is None:
+            return []
+        return active_at_unit(uow, issue.unit_id, uow.now().date())
+
+
+def list_issues(
+    uow: UnitOfWork,
+    who: Principal,
+    *,
+    status: Status | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[Issue]:
+    issue = cols(Issue)
+    where: list[sa.ColumnElement[bool]] = []
+    if status is not None:
+        where.append(issue.status == status)
+    if who.role is Role.OCCUPIER:
+        where.append(issue.reporter_occupier_id == who.subject_id)
+    elif who.role is Role.CONTRACTOR:
+        quote = cols(Quote)
+        asked = sa.select(quote.issue_id).where(quote.contractor_id == who.subject_id)
+        where.append(sa.or_(issue.contractor_id == who.subject_id, issue.id.in_(asked)))
+    with uow:
+        return paginate(uow, uow.select(Issue, *where), issue.id, cursor=cursor, limit=limit)
+
+
+def quotes_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Quote]:
+    with uow:
+        issue = _load(uow, who, issue_id)
+        query = uow.select(Quote, cols(Quote).issue_id == issue.id)
+        if who.role is Role.CONTRACTOR:
+            query = query.where(cols(Quote).contractor_id == who.subject_id)
+        return uow.all(query.order_by(cols(Quote).id))
+
+
+def documents_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Document]:
+    with uow:
+        issue = _load(uow, who, issue_id)
+        return uow.all(
+            uow.select(Document, cols(Document).issue_id == issue.id).order_by(cols(Document).id)
+        )
+
+
+def comments_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Comment]:
+    with uow:
+        issue = _load(uow, who, issue_id)
+        return uow.all(
+            uow.select(Comment, cols(Comment).issue_id == issue.id).order_by(cols(Comment).id)
+        )

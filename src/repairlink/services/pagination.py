@@ -1,0 +1,58 @@
+"""Cursor pagination for every list: stable under inserts, cheap at any depth (keyset on id)."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import sqlalchemy as sa
+
+from repairlink.errors import InvalidError
+from repairlink.store.uow import UnitOfWork
+
+T = TypeVar("T")
+MAX_LIMIT = 500
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, value = raw.split(":", 1)
+        if kind != "id":
+            raise ValueError(kind)
+        return int(value)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidError(
+            "page.bad_cursor", "The cursor is not one this API gave out", field="cursor"
+        ) from exc
+
+
+def paginate(
+    uow: UnitOfWork,
+    stmt: sa.Select[T],
+    id_column: sa.ColumnElement[int],
+    *,
+    cursor: str | None,
+    limit: int,
+) -> Page[T]:
+    """Run `stmt` (already filtered) one page at a time, in id order."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidError("page.bad_limit", f"limit is from 1 to {MAX_LIMIT}", field="limit")
+    if cursor:
+        stmt = stmt.where(id_column > decode_cursor(cursor))
+    rows = uow.all(stmt.order_by(id_column).limit(limit + 1))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    last = rows[-1].id if more else None  # type: ignore[attr-defined]
+    return Page(rows, encode_cursor(last) if last is not None else None)

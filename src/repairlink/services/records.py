@@ -1,0 +1,113 @@
+"""Create, read, update and list the plain records (places and people), one shared path.
+
+Input is normalised here, once, for every caller (API, CLI, imports, sync): emails validated and
+lower-cased, phones in E.164, UK postcodes in their one spelling, unit address keys for matching.
+Ids of related records are checked to be this agency's (C-01).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+
+from repairlink.domain.people import Agent, Contractor, Landlord, Occupier, Rmc
+from repairlink.domain.places import Building, Estate, Unit
+from repairlink.domain.values import Address, normalise_email, normalise_phone, normalise_postcode
+from repairlink.errors import InvalidError
+from repairlink.services.pagination import Page, paginate
+from repairlink.store.tables import cols
+from repairlink.store.uow import UnitOfWork
+
+T = TypeVar("T")
+
+REFERENCES: dict[str, type] = {
+    "estate_id": Estate,
+    "building_id": Building,
+    "unit_id": Unit,
+    "occupier_id": Occupier,
+    "landlord_id": Landlord,
+    "rmc_id": Rmc,
+    "property_manager_id": Agent,
+    "contractor_id": Contractor,
+}
+SEARCHABLE = ("first_name", "surname", "company", "email", "phone", "phone2")
+
+
+def normalise(uow: UnitOfWork, fields: dict[str, Any]) -> dict[str, Any]:
+    clean = dict(fields)
+    for name in ("email",):
+        if clean.get(name):
+            clean[name] = normalise_email(clean[name], field=name)
+        elif name in clean:
+            clean[name] = None
+    for name in ("phone", "phone2"):
+        if clean.get(name):
+            clean[name] = normalise_phone(clean[name], field=name)
+        elif name in clean:
+            clean[name] = None
+    if clean.get("postcode") and clean.get("country", "GB") == "GB":
+        clean["postcode"] = normalise_postcode(clean["postcode"])
+    for name, cls in REFERENCES.items():
+        if clean.get(name) is not None:
+            uow.get(cls, clean[name], field=name)
+    return clean
+
+
+def _with_address_key(unit: Unit) -> None:
+    parts = {
+        n: getattr(unit, n)
+        for n in ("flat", "line1", "line2", "line3", "town", "county", "postcode", "country")
+    }
+    unit.set_address(Address.create(**parts))
+
+
+def create(uow: UnitOfWork, cls: type[T], fields: dict[str, Any]) -> T:
+    with uow:
+        obj = cls(agency_id=uow.agency, **normalise(uow, fields))  # type: ignore[call-arg]
+        if isinstance(obj, Unit):
+            _with_address_key(obj)
+        uow.add(obj)
+        uow.flush()
+        uow.commit()
+    return obj
+
+
+def update(uow: UnitOfWork, cls: type[T], record_id: int, fields: dict[str, Any]) -> T:
+    with uow:
+        obj = uow.get(cls, record_id)
+        for name, value in normalise(uow, fields).items():
+            if not hasattr(obj, name) or name in ("id", "agency_id"):
+                raise InvalidError("record.unknown_field", f"'{name}' cannot be set", field=name)
+            setattr(obj, name, value)
+        if isinstance(obj, Unit):
+            _with_address_key(obj)
+        uow.commit()
+    return obj
+
+
+def get(uow: UnitOfWork, cls: type[T], record_id: int) -> T:
+    with uow:
+        return uow.get(cls, record_id)
+
+
+def search_clause(cls: type, q: str) -> sa.ColumnElement[bool]:
+    """Case-insensitive search over a person's name, email and phones (H-02)."""
+    like = f"%{q.strip().lower()}%"
+    digits = "".join(ch for ch in q if ch.isdigit())
+    columns = [cols(cls)[name] for name in SEARCHABLE if name in cols(cls)]
+    clauses = [sa.func.lower(col).like(like) for col in columns]
+    if len(digits) >= 4:  # '07700 900123' finds '+447700900123'
+        clauses += [col.like(f"%{digits.lstrip('0')}%") for col in columns if "phone" in col.key]
+    return sa.or_(*clauses)
+
+
+def list_page(
+    uow: UnitOfWork,
+    cls: type[T],
+    *where: Any,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[T]:
+    with uow:
+        return paginate(uow, uow.select(cls, *where), cols(cls).id, cursor=cursor, limit=limit)

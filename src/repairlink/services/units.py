@@ -1,0 +1,111 @@
+"""Properties: the active/deactivated filter (H-05), deactivate and reactivate, merging
+duplicates so that one address has one unit (H-06)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import sqlalchemy as sa
+
+from repairlink.domain.issues import Issue
+from repairlink.domain.people import ExternalRef, Tenancy, UnitLandlord
+from repairlink.domain.places import Unit
+from repairlink.errors import InvalidError
+from repairlink.services.pagination import Page, paginate
+from repairlink.store.tables import cols
+from repairlink.store.uow import UnitOfWork
+
+
+class UnitFilter(StrEnum):
+    """'Is property active': the default list shows active properties only (H-05)."""
+
+    ACTIVE = "active"
+    DEACTIVATED = "deactivated"
+    ALL = "all"
+
+
+def list_units(
+    uow: UnitOfWork,
+    *,
+    status: UnitFilter = UnitFilter.ACTIVE,
+    q: str = "",
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[Unit]:
+    where: list[sa.ColumnElement[bool]] = []
+    if status is not UnitFilter.ALL:
+        where.append(cols(Unit).active.is_(status is UnitFilter.ACTIVE))
+    if q.strip():
+        like = f"%{q.strip().lower()}%"
+        where.append(
+            sa.or_(
+                cols(Unit).address_key.like(like),
+                sa.func.lower(cols(Unit).postcode).like(like),
+                sa.func.lower(cols(Unit).ref).like(like),
+            )
+        )
+    with uow:
+        return paginate(uow, uow.select(Unit, *where), cols(Unit).id, cursor=cursor, limit=limit)
+
+
+def deactivate_unit(uow: UnitOfWork, unit_id: int) -> Unit:
+    with uow:
+        unit = uow.get(Unit, unit_id)
+        unit.deactivate(uow.actor, uow.now())
+        uow.emit("unit.deactivated", unit)
+        uow.commit()
+    return unit
+
+
+def reactivate_unit(uow: UnitOfWork, unit_id: int) -> Unit:
+    with uow:
+        unit = uow.get(Unit, unit_id)
+        unit.reactivate()
+        uow.emit("unit.reactivated", unit)
+        uow.commit()
+    return unit
+
+
+def merge_units(uow: UnitOfWork, *, survivor_id: int, duplicate_id: int) -> Unit:
+    """H-06: issues, tenancies, landlords and external references move to the survivor; the
+    duplicate is deactivated and points at it. Each move is in the audit trail."""
+    if survivor_id == duplicate_id:
+        raise InvalidError(
+            "unit.merge_self",
+            "A unit cannot be merged into itself",
+            field="duplicate_id",
+            rule="H-06",
+        )
+    with uow:
+        survivor = uow.get(Unit, survivor_id, field="survivor_id")
+        duplicate = uow.get(Unit, duplicate_id, field="duplicate_id")
+        if duplicate.merged_into_id is not None:
+            raise InvalidError(
+                "unit.already_merged",
+                "That unit was already merged",
+                field="duplicate_id",
+                rule="H-06",
+            )
+        for issue in uow.all(uow.select(Issue, cols(Issue).unit_id == duplicate.id)):
+            issue.unit_id = survivor.id
+        for tenancy in uow.all(uow.select(Tenancy, cols(Tenancy).unit_id == duplicate.id)):
+            tenancy.unit_id = survivor.id
+        links = cols(UnitLandlord)
+        kept = set(
+            uow.session.scalars(sa.select(links.landlord_id).where(links.unit_id == survivor.id))
+        )
+        for link in uow.all(uow.select(UnitLandlord, links.unit_id == duplicate.id)):
+            if link.landlord_id in kept:
+                uow.delete(link)
+            else:
+                link.unit_id = survivor.id
+        ref = cols(ExternalRef)
+        refs = uow.select(ExternalRef, ref.entity_kind == "unit", ref.entity_id == duplicate.id)
+        for moved in uow.all(refs):
+            moved.entity_id = survivor.id
+        if duplicate.active:
+            duplicate.deactivate(uow.actor, uow.now())
+        duplicate.merged_into_id = survivor.id
+        uow.emit("unit.merged", survivor, duplicate_id=duplicate.id)
+        uow.commit()
+    return survivor

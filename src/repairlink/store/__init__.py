@@ -1,0 +1,1 @@
+"""Persistence: tables mapped onto the domain classes, the unit of work, migrations."""

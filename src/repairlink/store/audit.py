@@ -1,0 +1,77 @@
+"""The automatic audit trail (C-13): every flushed change to a domain record is written to
+`audit_log` with the unit of work's actor and each field's before and after."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session, UOWTransaction
+
+from repairlink.domain.actors import Actor
+from repairlink.store.tables import KIND_OF, SECRET_FIELDS, UNAUDITED, audit_log
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _changes(obj: object, *, created: bool) -> dict[str, list[Any]]:
+    state = inspect(obj)
+    changes: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        name = attr.key
+        if name in SECRET_FIELDS or name == "id":
+            continue
+        history = state.attrs[name].history
+        if created:
+            value = getattr(obj, name)
+            if value not in (None, "", [], False):
+                changes[name] = [None, jsonable(value)]
+        elif history.has_changes():
+            before = history.deleted[0] if history.deleted else None
+            after = history.added[0] if history.added else None
+            if before != after:
+                changes[name] = [jsonable(before), jsonable(after)]
+    return changes
+
+
+def write_audit(session: Session, _flush: UOWTransaction) -> None:
+    """after_flush hook: ids of new rows are known, attribute history is not yet reset."""
+    actor: Actor | None = session.info.get("actor")
+    if actor is None:
+        return
+    now = datetime.now(UTC)
+    rows: list[dict[str, Any]] = []
+    groups = (("created", session.new), ("updated", session.dirty), ("deleted", session.deleted))
+    for action, objects in groups:
+        for obj in objects:
+            cls = type(obj)
+            if cls in UNAUDITED or cls not in KIND_OF:
+                continue
+            changes = {} if action == "deleted" else _changes(obj, created=action == "created")
+            if action == "updated" and not changes:
+                continue
+            agency_id = obj.id if KIND_OF[cls] == "agency" else obj.agency_id
+            rows.append(
+                {
+                    "agency_id": agency_id,
+                    "entity_kind": KIND_OF[cls],
+                    "entity_id": obj.id,
+                    "action": action,
+                    "actor_kind": actor.kind.value,
+                    "actor_id": actor.id,
+                    "actor_label": actor.label,
+                    "changes": changes,
+                    "at": now,
+                }
+            )
+    if rows:
+        session.connection().execute(sa.insert(audit_log), rows)

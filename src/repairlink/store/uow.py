@@ -1,0 +1,123 @@
+"""The unit of work: one transaction per use case, rolled back unless `commit()` is called.
+
+It is scoped to one agency (C-01): `get` and `select` only ever see that agency's rows, and an
+id from another agency answers NotFound exactly as a missing id does. Its actor is written on
+every audit entry the transaction produces (C-13).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from repairlink.domain.actors import Actor
+from repairlink.domain.agency import Agency
+from repairlink.domain.audit import OutboxEvent
+from repairlink.errors import NotFoundError
+from repairlink.store.audit import write_audit
+from repairlink.store.tables import KIND_OF, cols
+
+T = TypeVar("T")
+
+
+class UnitOfWork:
+    def __init__(self, factory: sessionmaker[Session], *, actor: Actor, agency_id: int | None):
+        self._factory = factory
+        self.actor = actor
+        self.agency_id = agency_id
+        self._session: Session | None = None
+        self._committed = False
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("use the unit of work inside `with uow:`")
+        return self._session
+
+    def __enter__(self) -> UnitOfWork:
+        self._session = self._factory()
+        self._session.info["actor"] = self.actor
+        sa.event.listen(self._session, "after_flush", write_audit)
+        self._committed = False
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if not self._committed:
+            self.session.rollback()
+        self.session.close()
+        self._session = None
+
+    def commit(self) -> None:
+        self.session.commit()
+        self._committed = True
+
+    @property
+    def agency(self) -> int:
+        if self.agency_id is None:
+            raise RuntimeError("this unit of work is not scoped to an agency")
+        return self.agency_id
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def add(self, obj: object) -> None:
+        self.session.add(obj)
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    def delete(self, obj: object) -> None:
+        self.session.delete(obj)
+
+    def this_agency(self) -> Agency:
+        agency = self.session.get(Agency, self.agency)
+        if agency is None:
+            raise NotFoundError("agency.not_found", f"No agency {self.agency}", field="agency")
+        return agency
+
+    def get(self, cls: type[T], record_id: int, *, field: str | None = None) -> T:
+        """The agency's record, or NotFound, whether it is missing or another agency's (C-01)."""
+        obj = self.session.get(cls, record_id)
+        if obj is None or getattr(obj, "agency_id", None) != self.agency:
+            kind = KIND_OF[cls]
+            raise NotFoundError(
+                f"{kind}.not_found",
+                f"No {kind.replace('_', ' ')} {record_id}",
+                field=field or f"{kind}_id",
+                rule="C-01",
+            )
+        return obj
+
+    def select(self, cls: type[T], *where: Any) -> sa.Select[T]:
+        """A query over this agency's rows of `cls`."""
+        return sa.select(cls).where(cols(cls).agency_id == self.agency, *where)
+
+    def all(self, stmt: sa.Select[T]) -> list[T]:
+        return list(self.session.scalars(stmt))
+
+    def first(self, stmt: sa.Select[T]) -> T | None:
+        return self.session.scalars(stmt.limit(1)).first()
+
+    def emit(self, event_type: str, aggregate: object, **payload: Any) -> None:
+        """Write an outbox event in this transaction (S-01, principle 4)."""
+        if aggregate.id is None:  # type: ignore[attr-defined]
+            self.flush()
+        self.add(
+            OutboxEvent(
+                agency_id=self.agency,
+                event_type=event_type,
+                aggregate_kind=KIND_OF[type(aggregate)],
+                aggregate_id=aggregate.id,  # type: ignore[attr-defined]
+                payload=payload,
+                created_at=self.now(),
+            )
+        )

@@ -1,0 +1,99 @@
+"""Shared fixtures: a real SQLite file and a real PostgreSQL database per xdist worker, both
+built by running the Alembic migrations, and an agency per test so tests never collide."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from repairlink.bootstrap import App, build
+from repairlink.domain.actors import Actor, ActorKind
+from repairlink.domain.agency import Role
+from repairlink.services import agencies, auth
+from repairlink.services.auth import Principal
+from repairlink.settings import Settings
+from repairlink.store.migrate import upgrade
+
+PG_SERVER = os.environ.get("REPAIRLINK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
+BACKENDS = ["sqlite", "postgresql"]
+_slugs = itertools.count()
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _fresh_pg_database(name: str) -> str:
+    admin = sa.create_engine(f"{PG_SERVER}/test", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"{PG_SERVER}/{name}"
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    sqlite_file = tmp_path_factory.mktemp("db") / "repairlink.db"
+    return {
+        "sqlite": f"sqlite:///{sqlite_file}",
+        "postgresql": _fresh_pg_database(f"repairlink_test_{_worker()}"),
+    }
+
+
+@pytest.fixture(scope="session")
+def apps(
+    database_urls: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, App]]:
+    built = {}
+    for backend, url in database_urls.items():
+        upgrade(url)
+        files = tmp_path_factory.mktemp(f"files-{backend}")
+        built[backend] = build(Settings(database_url=url, files_dir=files))
+    yield built
+    for app in built.values():
+        app.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request: pytest.FixtureRequest, apps: dict[str, App]) -> App:
+    """Every test that takes `app` runs twice: on SQLite and on PostgreSQL."""
+    return apps[request.param]
+
+
+@pytest.fixture
+def agency_id(app: App) -> int:
+    slug = f"a-{_worker()}-{next(_slugs)}-{uuid.uuid4().hex[:6]}"
+    agency = agencies.create_agency(app.uow(Actor.system()), name=f"Agency {slug}", slug=slug)
+    return agency.id
+
+
+@pytest.fixture
+def admin(agency_id: int) -> Principal:
+    return Principal(agency_id, Role.ADMIN, None, Actor(ActorKind.USER, 1, "admin@test"))
+
+
+@pytest.fixture
+def uow(app: App, admin: Principal):  # type: ignore[no-untyped-def]
+    """A factory of units of work acting as the agency's admin."""
+    return lambda who=admin: app.uow(who.actor, who.agency_id)
+
+
+def api_key(
+    app: App, agency_id: int, role: Role = Role.ADMIN, subject_id: int | None = None
+) -> str:
+    _, secret = auth.create_api_key(
+        app.uow(Actor.system(), agency_id), name=f"{role} key", role=role, subject_id=subject_id
+    )
+    return secret
+
+
+@pytest.fixture
+def files_dir(tmp_path: Path) -> Path:
+    return tmp_path / "files"

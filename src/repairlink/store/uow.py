@@ -52,6 +52,8 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         if not self._committed:
+            if exc is None:  # a read: hand its objects out loaded, not expired by the rollback
+                self.session.expunge_all()
             self.session.rollback()
         self.session.close()
         self._session = None

@@ -1,0 +1,144 @@
+"""`repairlink`: serve, migrate, create agencies and API keys, seed the demo."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from repairlink.domain.actors import Actor
+from repairlink.domain.agency import Role
+from repairlink.errors import RepairlinkError
+from repairlink.settings import Settings
+
+cli = typer.Typer(
+    help="Repairlink: maintenance platform and PMS integration hub.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
+agency_cli = typer.Typer(help="Agencies (the tenants of the service).", no_args_is_help=True)
+apikey_cli = typer.Typer(help="API keys of an agency.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(agency_cli, name="agency")
+cli.add_typer(apikey_cli, name="apikey")
+out = Console()
+err = Console(stderr=True)
+
+AgencyOpt = Annotated[str, typer.Option("--agency", "-a", help="The agency's slug")]
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database to the schema this code needs."""
+    from repairlink.store.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    out.print(f"[green]Database is up to date[/] ({_safe_url(settings.database_url)})")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+) -> None:
+    """Run the web service (API at /api/v1, its documentation at /docs)."""
+    import uvicorn
+
+    from repairlink.api.app import create_app
+    from repairlink.bootstrap import build
+
+    settings = _settings()
+    app = build(settings)
+    host, port = host or settings.host, port or settings.port
+    out.print(f"Repairlink on [bold]http://{host}:{port}[/]  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(create_app(app), host=host, port=port, log_level="info")
+
+
+@agency_cli.command("create")
+def agency_create(
+    name: Annotated[str, typer.Option(help="The agency's name")],
+    slug: Annotated[str, typer.Option(help="Short unique id: lower-case letters, digits, -")],
+    admin_email: Annotated[str | None, typer.Option(help="Also create an admin login")] = None,
+    admin_password: Annotated[
+        str | None, typer.Option(help="Password for that login", hide_input=True)
+    ] = None,
+) -> None:
+    """Create an agency, optionally with its first admin login."""
+    from repairlink.bootstrap import build
+    from repairlink.services import agencies, auth
+
+    app = build(_settings())
+    agency = agencies.create_agency(app.uow(Actor.system("cli")), name=name, slug=slug)
+    out.print(f"[green]Created agency[/] {agency.name} ({agency.slug}, id {agency.id})")
+    if admin_email:
+        if not admin_password:
+            admin_password = typer.prompt("Admin password", hide_input=True)
+        auth.create_user(
+            app.uow(Actor.system("cli"), agency.id),
+            email=admin_email,
+            name="Administrator",
+            role=Role.ADMIN,
+            password=admin_password,
+        )
+        out.print(f"[green]Admin login[/] {admin_email}")
+
+
+@apikey_cli.command("create")
+def apikey_create(
+    agency: AgencyOpt,
+    name: Annotated[str, typer.Option(help="What the key is for")] = "integration",
+    role: Annotated[Role, typer.Option(help="The key's role")] = Role.ADMIN,
+    subject_id: Annotated[
+        int | None, typer.Option(help="The contractor's or occupier's id, for those roles")
+    ] = None,
+) -> None:
+    """Create an API key. Its secret is printed this once and never stored."""
+    from repairlink.bootstrap import build
+    from repairlink.services import agencies, auth
+
+    app = build(_settings())
+    found = agencies.find_by_slug(app.uow(Actor.system("cli")), agency)
+    key, secret = auth.create_api_key(
+        app.uow(Actor.system("cli"), found.id), name=name, role=role, subject_id=subject_id
+    )
+    err.print(
+        f"API key {key.id} ({role.value}) for {found.slug}. Keep it now: it is not shown again."
+    )
+    out.print(secret)
+
+
+@cli.command()
+def demo() -> None:
+    """Seed the demo agency (idempotent) and print how to log in."""
+    from repairlink.bootstrap import build
+    from repairlink.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
+
+    app = build(_settings())
+    created = seed_demo(app)
+    verb = "Seeded" if created else "Found"
+    out.print(
+        f"{verb} the demo agency. Log in at /api/v1/auth/login or /docs with "
+        f"[bold]{DEMO_EMAIL}[/] / [bold]{DEMO_PASSWORD}[/]"
+    )
+
+
+def _safe_url(url: str) -> str:
+    import sqlalchemy as sa
+
+    return sa.make_url(url).render_as_string(hide_password=True)
+
+
+def main() -> None:
+    try:
+        cli()
+    except RepairlinkError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        sys.exit(1)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from repairlink.domain.actors import Actor
 from repairlink.domain.agency import Role
@@ -24,8 +25,8 @@ apikey_cli = typer.Typer(help="API keys of an agency.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(agency_cli, name="agency")
 cli.add_typer(apikey_cli, name="apikey")
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 AgencyOpt = Annotated[str, typer.Option("--agency", "-a", help="The agency's slug")]
 
@@ -52,11 +53,13 @@ def serve(
     """Run the web service (API at /api/v1, its documentation at /docs)."""
     import uvicorn
 
-    from repairlink.api.app import create_app
     from repairlink.bootstrap import build
 
     settings = _settings()
-    app = build(settings)
+    app = build(settings)  # refuses an unmigrated database before anything else starts
+
+    from repairlink.api.app import create_app
+
     host, port = host or settings.host, port or settings.port
     out.print(f"Repairlink on [bold]http://{host}:{port}[/]  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(create_app(app), host=host, port=port, log_level="info")
@@ -140,5 +143,5 @@ def main() -> None:
     try:
         cli()
     except RepairlinkError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        err.print(f"[red]error:[/] {escape(str(exc))}")
         sys.exit(1)

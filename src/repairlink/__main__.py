@@ -1,0 +1,3 @@
+from repairlink.cli import main
+
+main()

@@ -1,0 +1,94 @@
+"""The `repairlink` command as an operator runs it: real processes on a real SQLite file."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from repairlink.demo import DEMO_EMAIL, DEMO_PASSWORD
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "REPAIRLINK_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+            "REPAIRLINK_FILES_DIR": str(tmp_path / "files")}
+
+
+def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "repairlink", *args], env=_env(tmp_path),
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_refuses_an_unmigrated_database_and_names_the_command(tmp_path: Path) -> None:
+    result = _run(tmp_path, "serve")
+    assert result.returncode == 1
+    assert "repairlink db upgrade" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_agency_and_api_key_creation_print_the_secret_once(tmp_path: Path) -> None:
+    assert _run(tmp_path, "db", "upgrade").returncode == 0
+    created = _run(tmp_path, "agency", "create", "--name", "Acme Lettings", "--slug", "acme")
+    assert created.returncode == 0, created.stderr
+    key = _run(tmp_path, "apikey", "create", "--agency", "acme", "--role", "agent")
+    assert key.returncode == 0, key.stderr
+    assert key.stdout.strip().startswith("rl_")
+    assert "not shown again" in key.stderr
+
+
+def test_bad_input_is_one_clear_line_naming_the_rule(tmp_path: Path) -> None:
+    assert _run(tmp_path, "db", "upgrade").returncode == 0
+    result = _run(tmp_path, "agency", "create", "--name", "X", "--slug", "Not A Slug")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error:")
+    assert "[slug]" in result.stderr
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    """What `make run` does: migrate, seed the demo, serve."""
+    assert _run(tmp_path, "db", "upgrade").returncode == 0
+    seeded = _run(tmp_path, "demo")
+    assert seeded.returncode == 0, seeded.stderr
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "repairlink", "serve", "--port", str(port)],
+                            env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:  # wait for readiness, not for a fixed time
+            try:
+                httpx.get(f"{base}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_make_run_path_answers_on_docs_and_demo_login_works(served: str) -> None:
+    assert httpx.get(f"{served}/docs", timeout=10).status_code == 200
+    login = httpx.post(f"{served}/api/v1/auth/login",
+                       json={"email": DEMO_EMAIL, "password": DEMO_PASSWORD}, timeout=10)
+    assert login.status_code == 200, login.text
+    token = login.json()["token"]
+    issues = httpx.get(f"{served}/api/v1/issues", headers={"Authorization": f"Bearer {token}"},
+                       timeout=10)
+    assert issues.status_code == 200
+    assert len(issues.json()["items"]) == 5

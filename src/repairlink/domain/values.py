@@ -89,17 +89,25 @@ class Money:
     vat: int
     gross: int
 
+    def __post_init__(self) -> None:
+        # Built directly (not through `of`), the same rules hold: a Money is never broken.
+        self.check(self.net, self.vat, self.gross, field="costs")
+
+    @staticmethod
+    def check(net: int, vat: int, gross: int, *, field: str) -> None:
+        if net < 0 or vat < 0:
+            raise InvalidError("money.negative", "Amounts cannot be negative", field=field)
+        if gross != net + vat:
+            raise InvalidError(
+                "money.gross_mismatch",
+                f"Gross {gross} must equal net {net} + VAT {vat}",
+                field=f"{field}.gross",
+            )
+
     @classmethod
     def of(cls, *, net: int, vat: int, gross: int | None = None, field: str = "costs") -> Money:
         total = net + vat if gross is None else gross
-        if net < 0 or vat < 0:
-            raise InvalidError("money.negative", "Amounts cannot be negative", field=field)
-        if total != net + vat:
-            raise InvalidError(
-                "money.gross_mismatch",
-                f"Gross {total} must equal net {net} + VAT {vat}",
-                field=f"{field}.gross",
-            )
+        cls.check(net, vat, total, field=field)
         return cls(net, vat, total)
 
     def pounds(self) -> str:

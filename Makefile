@@ -1,6 +1,6 @@
 # The two commands of the README: `make run` and `make test`. Both install what they need.
 SHELL := /bin/bash
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+UV := python3 -m uv
 RUN := $(UV) run --frozen
 export UV_PROJECT_ENVIRONMENT := .venv
 export PLAYWRIGHT_CHROMIUM := /usr/bin/chromium
@@ -8,10 +8,8 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: install run test lint types imports pytest pg db demo clean
 
-$(UV):
-	python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
-
-install: $(UV)
+install:
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen --quiet
 
 # Starts the service on http://127.0.0.1:8000 with an embedded SQLite file under ./var/.

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from repairlink.bootstrap import App
+from repairlink.domain.actors import Actor, ActorKind
+from repairlink.domain.agency import Role
 from repairlink.domain.issues import Issue, Party, PayingForWork
 from repairlink.domain.people import Contractor, Landlord, Occupier, Tenancy
 from repairlink.domain.places import Unit
-from repairlink.services import issues, records
+from repairlink.services import agencies, auth, issues, records
 from repairlink.services.auth import Principal
+from repairlink.store.uow import UnitOfWork
 
 _n = itertools.count(1)
 
@@ -91,3 +95,63 @@ def in_progress_issue(app: App, who: Principal, contractor: Contractor | None = 
     issue = instructed_issue(app, who, contractor)
     when = datetime.now(UTC) + timedelta(days=2)
     return issues.set_appointment(app.uow(who.actor, who.agency_id), who, issue.id, when)
+
+
+def uow_of(app: App, who: Principal) -> UnitOfWork:
+    """A unit of work acting as `who` in `who`'s agency."""
+    return app.uow(who.actor, who.agency_id)
+
+
+def make_agency(app: App, **settings: Any) -> Principal:
+    """A fresh agency (for C-01 tests that need two) and its admin; settings applied if given."""
+    slug = f"f-{uuid.uuid4().hex[:12]}"
+    agency = agencies.create_agency(app.uow(Actor.system()), name=f"Agency {slug}", slug=slug)
+    who = Principal(agency.id, Role.ADMIN, None, Actor(ActorKind.USER, 1, f"admin@{slug}"))
+    if settings:
+        agencies.update_settings(uow_of(app, who), settings)
+    return who
+
+
+def as_contractor(contractor: Contractor) -> Principal:
+    actor = Actor(ActorKind.USER, 10_000 + contractor.id, f"contractor-{contractor.id}")
+    return Principal(contractor.agency_id, Role.CONTRACTOR, contractor.id, actor)
+
+
+def as_occupier(occupier: Occupier) -> Principal:
+    actor = Actor(ActorKind.USER, 20_000 + occupier.id, f"occupier-{occupier.id}")
+    return Principal(occupier.agency_id, Role.OCCUPIER, occupier.id, actor)
+
+
+def occupier_login(app: App, who: Principal, occupier: Occupier) -> tuple[str, str]:
+    """A login (role occupier, subject_id = the occupier) -> (email, password)."""
+    email, password = f"login-{uuid.uuid4().hex[:10]}@example.com", "correct horse battery"
+    auth.create_user(
+        uow_of(app, who),
+        email=email,
+        name=occupier.display_name,
+        role=Role.OCCUPIER,
+        password=password,
+        subject_id=occupier.id,
+    )
+    return email, password
+
+
+def living_occupier(app: App, who: Principal, unit: Unit, **fields: Any) -> Occupier:
+    """An occupier with an open-ended tenancy at `unit` that covers today."""
+    occupier = make_occupier(app, who, **fields)
+    make_tenancy(app, who, occupier, unit)
+    return occupier
+
+
+def quotes_requested_issue(app: App, who: Principal, *contractors: Contractor) -> Issue:
+    issue = make_issue(app, who)
+    issues.request_quotes(uow_of(app, who), who, issue.id, [c.id for c in contractors])
+    return issues.get(uow_of(app, who), who, issue.id)
+
+
+def completed_issue(app: App, who: Principal, contractor: Contractor | None = None) -> Issue:
+    """Completed with no costs and no invoice: the agency's settings must allow it."""
+    issue = in_progress_issue(app, who, contractor)
+    return issues.complete(
+        uow_of(app, who), who, issue.id, files=app.files, notes="Fixed", costs=None, invoice=None
+    )

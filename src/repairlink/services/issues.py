@@ -151,7 +151,8 @@ def report(
 def request_quotes(
     uow: UnitOfWork, who: Principal, issue_id: int, contractor_ids: list[int]
 ) -> list[Quote]:
-    """C-05: ask one or more contractors for a quote."""
+    """C-05: ask one or more contractors for a quote. A contractor already asked keeps its one
+    request (and its answer); archived contractors cannot be asked."""
     if not contractor_ids:
         raise InvalidError(
             "quote.no_contractors",
@@ -163,11 +164,23 @@ def request_quotes(
         issue = _load(uow, who, issue_id, *STAFF)
         before = issue.status
         issue.request_quotes()
+        asked = {
+            q.contractor_id: q for q in uow.all(uow.select(Quote, cols(Quote).issue_id == issue.id))
+        }
         quotes = []
         for contractor_id in dict.fromkeys(contractor_ids):
-            uow.get(Contractor, contractor_id, field="contractor_ids")
-            quote = Quote(agency_id=uow.agency, issue_id=issue.id, contractor_id=contractor_id)
-            uow.add(quote)
+            contractor = uow.get(Contractor, contractor_id, field="contractor_ids")
+            if not contractor.active:
+                raise InvalidError(
+                    "quote.contractor_archived",
+                    f"Contractor {contractor_id} is archived",
+                    field="contractor_ids",
+                    rule="C-05",
+                )
+            quote = asked.get(contractor_id)
+            if quote is None:
+                quote = Quote(agency_id=uow.agency, issue_id=issue.id, contractor_id=contractor_id)
+                uow.add(quote)
             quotes.append(quote)
         _changed(uow, issue, before)
         uow.commit()

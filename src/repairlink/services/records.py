@@ -34,24 +34,26 @@ REFERENCES: dict[str, type] = {
 SEARCHABLE = ("first_name", "surname", "company", "email", "phone", "phone2")
 
 
-def normalise(uow: UnitOfWork, fields: dict[str, Any]) -> dict[str, Any]:
+def clean(fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate and normalise contact and address values; no I/O (the sync engine uses it)."""
     clean = dict(fields)
-    for name in ("email",):
-        if clean.get(name):
-            clean[name] = normalise_email(clean[name], field=name)
-        elif name in clean:
-            clean[name] = None
+    if "email" in clean:
+        clean["email"] = normalise_email(clean["email"]) if clean["email"] else None
     for name in ("phone", "phone2"):
-        if clean.get(name):
-            clean[name] = normalise_phone(clean[name], field=name)
-        elif name in clean:
-            clean[name] = None
+        if name in clean:
+            clean[name] = normalise_phone(clean[name], field=name) if clean[name] else None
     if clean.get("postcode") and clean.get("country", "GB") == "GB":
         clean["postcode"] = normalise_postcode(clean["postcode"])
-    for name, cls in REFERENCES.items():
-        if clean.get(name) is not None:
-            uow.get(cls, clean[name], field=name)
     return clean
+
+
+def normalise(uow: UnitOfWork, fields: dict[str, Any]) -> dict[str, Any]:
+    """`clean`, and every related id checked to be this agency's (C-01)."""
+    values = clean(fields)
+    for name, cls in REFERENCES.items():
+        if values.get(name) is not None:
+            uow.get(cls, values[name], field=name)
+    return values
 
 
 def _with_address_key(unit: Unit) -> None:

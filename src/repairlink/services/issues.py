@@ -338,6 +338,13 @@ def complete(
                 )
             )
         _changed(uow, issue, before)
+        if issue.status is Status.AWAITING_FEEDBACK:  # C-08: the occupier is invited to rate
+            uow.emit(
+                "issue.feedback_requested",
+                issue,
+                number=issue.number,
+                occupier_id=issue.reporter_occupier_id,
+            )
         uow.commit()
     return issue
 

@@ -3,6 +3,7 @@ checks the transition, the change and its outbox event commit together (S-01).""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -433,9 +434,29 @@ def add_comment(
     return comment
 
 
+def _contacts_for(uow: UnitOfWork, who: Principal, found: list[Issue]) -> list[Issue]:
+    """C-10: a contractor sees a reporter's email and phone only while the reporter is active
+    at the issue's unit; otherwise it gets a detached copy without them (nothing is written)."""
+    if who.role is not Role.CONTRACTOR:
+        return found
+    today = uow.now().date()
+    living: dict[int, set[int]] = {}
+    shown = []
+    for issue in found:
+        if issue.reporter_occupier_id is not None and (
+            issue.reporter_email is not None or issue.reporter_phone is not None
+        ):
+            if issue.unit_id is not None and issue.unit_id not in living:
+                living[issue.unit_id] = {o.id for o in active_at_unit(uow, issue.unit_id, today)}
+            if issue.reporter_occupier_id not in living.get(issue.unit_id or 0, set()):
+                issue = dataclasses.replace(issue, reporter_email=None, reporter_phone=None)
+        shown.append(issue)
+    return shown
+
+
 def get(uow: UnitOfWork, who: Principal, issue_id: int) -> Issue:
     with uow:
-        return _load(uow, who, issue_id)
+        return _contacts_for(uow, who, [_load(uow, who, issue_id)])[0]
 
 
 def occupier_contacts(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Occupier]:
@@ -466,7 +487,8 @@ def list_issues(
         asked = sa.select(quote.issue_id).where(quote.contractor_id == who.subject_id)
         where.append(sa.or_(issue.contractor_id == who.subject_id, issue.id.in_(asked)))
     with uow:
-        return paginate(uow, uow.select(Issue, *where), issue.id, cursor=cursor, limit=limit)
+        page = paginate(uow, uow.select(Issue, *where), issue.id, cursor=cursor, limit=limit)
+        return Page(_contacts_for(uow, who, page.items), page.next_cursor)
 
 
 def quotes_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Quote]:

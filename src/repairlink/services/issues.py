@@ -93,6 +93,13 @@ def report(
         reporter_occupier_id = who.subject_id
     with uow:
         agency = uow.this_agency()
+        if agency.only_display_uploaded_properties and free_address.strip():
+            raise InvalidError(
+                "issue.free_address_off",
+                "Free-typed addresses are switched off: choose one of the agency's properties",
+                field="unit_id",
+                rule="C-11",
+            )
         if unit_id is not None:
             unit = uow.get(Unit, unit_id, field="unit_id")
             if not unit.active and agency.only_display_uploaded_properties:

@@ -1,0 +1,84 @@
+"""The browser-extension PMS sync's rules (seed 003, SPEC PX-01..PX-08)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from repairlink.sync.profile import (
+    Config,
+    Entity,
+    FieldPolicy,
+    Filter,
+    Policy,
+    Profile,
+    Schedule,
+    Unsupported,
+    UpdateGuard,
+)
+from repairlink.sync.records import Incoming
+
+
+def _unit_still_active(row: Mapping[str, Any], _record: Incoming) -> bool:
+    return bool(row.get("active", True))
+
+
+def _resident_still_living(row: Mapping[str, Any], record: Incoming) -> bool:
+    """PX-03: update a resident only while active and before their move-out date."""
+    move_out = record.fields.get("move_out") or row.get("move_out")
+    today = datetime.now(UTC).date()
+    before_move_out = move_out is None or today < _as_date(move_out)
+    return row.get("archived_at") is None and before_move_out
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _sync_method_allows(record: Incoming, config: Config) -> bool:
+    method = config.get("sync_method", "assigned")
+    if method == "all":
+        return True
+    if method == "assigned":
+        return bool(record.attrs.get("assigned_to_integration_user"))
+    return False
+
+
+PROFILE = Profile(
+    system="platform",
+    rules=(
+        Entity("PX-02", "unit"),
+        Entity("PX-03", "occupier"),
+        Entity("PX-04", "issue"),
+        # PX-01: no initial sync: every run reads what changed in the last 72 hours
+        Schedule(
+            "PX-01",
+            kinds=("unit", "occupier", "issue"),
+            every=timedelta(hours=1),
+            lookback=timedelta(hours=72),
+            initial_full=False,
+        ),
+        # PX-02: properties change only while active here; active -> inactive only, never back
+        UpdateGuard(
+            "PX-02", "unit", _unit_still_active, "the property is inactive in the platform"
+        ),
+        FieldPolicy("PX-02", "unit", "active", Policy.MONOTONIC, towards=False),
+        # PX-03: residents change only while active and before move-out; never name or contacts
+        UpdateGuard(
+            "PX-03", "occupier", _resident_still_living, "the resident is archived or has moved out"
+        ),
+        FieldPolicy("PX-03", "occupier", "*", Policy.SET_ON_CREATE_ONLY),
+        *(
+            FieldPolicy("PX-03", "occupier", name, Policy.PMS_OWNED)
+            for name in ("move_in", "move_out", "active", "unit_id")
+        ),
+        # PX-04: Integration Sync Method: assigned / all / none
+        Filter("PX-04", "issue", _sync_method_allows, "the agency's sync method excludes it"),
+        # PX-05: a work order is never updated from the PMS once created
+        FieldPolicy("PX-05", "issue", "*", Policy.SET_ON_CREATE_ONLY),
+        # PX-08: leases and files are not supported: say so, do not fail
+        Unsupported("PX-08", "leases", "This PMS sync does not support leases"),
+        Unsupported("PX-08", "files", "This PMS sync does not support files"),
+    ),
+)

@@ -1,0 +1,73 @@
+"""Tables of the sync hub: connections to a PMS, runs with their checkpoint and report, the
+records a run skipped or quarantined, and a dry run's planned changes."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from repairlink.store.tables import metadata
+from repairlink.store.types import UtcDateTime
+
+connections = sa.Table(
+    "connections", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("agency_id", sa.ForeignKey("agencies.id"), nullable=False, index=True),
+    sa.Column("system", sa.String(32), nullable=False),
+    sa.Column("config", sa.JSON, nullable=False),
+    sa.Column("enabled", sa.Boolean, nullable=False, default=True),
+    # signpost per stream: where the next incremental run starts reading (principle 3)
+    sa.Column("bookmarks", sa.JSON, nullable=False, default=dict),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("agency_id", "system", name="uq_connections_agency_system"),
+)
+sync_runs = sa.Table(
+    "sync_runs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("agency_id", sa.ForeignKey("agencies.id"), nullable=False, index=True),
+    sa.Column("connection_id", sa.ForeignKey("connections.id"), nullable=False, index=True),
+    sa.Column("mode", sa.String(16), nullable=False),  # full | incremental
+    sa.Column("dry_run", sa.Boolean, nullable=False, default=False),
+    sa.Column("status", sa.String(16), nullable=False),  # running | succeeded | failed
+    sa.Column("started_at", UtcDateTime, nullable=False),
+    sa.Column("finished_at", UtcDateTime),
+    sa.Column("window_from", UtcDateTime),
+    sa.Column("window_to", UtcDateTime, nullable=False),
+    # checkpoint, written with each page: {stream: {"cursor": str|None, "done": bool}}
+    sa.Column("checkpoint", sa.JSON, nullable=False, default=dict),
+    # report: {kind: {created, updated, unchanged, archived, skipped, quarantined}}
+    sa.Column("counts", sa.JSON, nullable=False, default=dict),
+    sa.Column("skip_reasons", sa.JSON, nullable=False, default=dict),  # {kind: {rule: n}}
+    sa.Column("error", sa.Text),
+    sa.Column("attempts", sa.Integer, nullable=False, default=1),
+)
+sync_skips = sa.Table(
+    "sync_skips", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.ForeignKey("sync_runs.id", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("external_id", sa.String(128), nullable=False),
+    sa.Column("rule", sa.String(16), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+)
+sync_quarantine = sa.Table(
+    "sync_quarantine", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.ForeignKey("sync_runs.id", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("external_id", sa.String(128), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),
+)
+sync_changes = sa.Table(
+    "sync_changes", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.ForeignKey("sync_runs.id", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("external_id", sa.String(128), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),  # create | update | archive | restore
+    sa.Column("entity_id", sa.Integer),
+    sa.Column("changes", sa.JSON, nullable=False),  # field -> [before, after]
+)

@@ -1,0 +1,163 @@
+"""Writing a page's decisions in bulk: one statement per kind of write, audit rows included
+(principle 5: every write is explained). A dry run writes only the planned changes (S-07)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from repairlink.store.audit import jsonable
+from repairlink.store.sync_tables import sync_changes
+from repairlink.store.tables import audit_log, external_refs
+from repairlink.sync.kinds import spec
+from repairlink.sync.plan import Action, Decision
+
+AUDIT_ACTION = {
+    Action.CREATE: "created",
+    Action.UPDATE: "updated",
+    Action.ARCHIVE: "archived",
+    Action.RESTORE: "restored",
+}
+
+
+@dataclass(frozen=True)
+class RunContext:
+    run_id: int
+    agency_id: int
+    system: str
+    now: datetime
+    label: str  # "alto sync #12", shown in the audit trail
+
+
+def _jsonable_changes(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    return {k: [jsonable(b), jsonable(a)] for k, (b, a) in changes.items()}
+
+
+def apply(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decision]) -> int:
+    """Write the decisions of one kind. Returns the number of rows written."""
+    kind_spec = spec(kind)
+    table = kind_spec.table
+    written = 0
+    creates = [d for d in decisions if d.action is Action.CREATE]
+    if creates:
+        rows = [{"agency_id": ctx.agency_id, **d.values} for d in creates]
+        ids = (
+            conn.execute(sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+            .scalars()
+            .all()
+        )
+        for decision, new_id in zip(creates, ids, strict=True):
+            decision.held = None
+            decision.values["id"] = new_id
+        written += len(rows)
+    updates: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
+    for d in decisions:
+        if d.held is None:
+            continue
+        values = dict(d.values)
+        if d.action is Action.ARCHIVE:
+            values = kind_spec.archive_values(ctx.now)
+        elif d.action is Action.RESTORE:
+            values.update(kind_spec.restore_values())
+        if values and d.action in (Action.UPDATE, Action.ARCHIVE, Action.RESTORE):
+            updates[frozenset(values)].append({"_id": d.held.entity_id, **values})
+    for columns, batch in updates.items():
+        stmt = (
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("_id"))
+            .values({c: sa.bindparam(c) for c in columns})
+        )
+        conn.execute(stmt, batch)
+        written += len(batch)
+    written += _write_refs(conn, ctx, kind, decisions)
+    written += _write_audit(conn, ctx, kind, decisions)
+    return written
+
+
+def entity_id(decision: Decision) -> int | None:
+    if decision.held is not None:
+        return decision.held.entity_id
+    new_id: int | None = decision.values.get("id")
+    return new_id
+
+
+def _write_refs(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decision]) -> int:
+    ref = external_refs.c
+    new_refs, new_hashes = [], []
+    for d in decisions:
+        if d.action is Action.SKIP:
+            continue
+        if d.held is None or d.held.content_hash is None:  # created, or merged by email/address
+            new_refs.append(
+                {
+                    "agency_id": ctx.agency_id,
+                    "entity_kind": kind,
+                    "entity_id": entity_id(d),
+                    "system": ctx.system,
+                    "external_id": d.record.external_id,
+                    "external_oid": d.record.external_oid,
+                    "content_hash": d.content_hash,
+                }
+            )
+        elif d.held.content_hash != d.content_hash:
+            new_hashes.append({"_ext": d.record.external_id, "_hash": d.content_hash})
+    if new_refs:
+        conn.execute(sa.insert(external_refs), new_refs)
+    if new_hashes:
+        conn.execute(
+            sa.update(external_refs)
+            .where(
+                ref.agency_id == ctx.agency_id,
+                ref.system == ctx.system,
+                ref.entity_kind == kind,
+                ref.external_id == sa.bindparam("_ext"),
+            )
+            .values(content_hash=sa.bindparam("_hash")),
+            new_hashes,
+        )
+    return len(new_refs) + len(new_hashes)
+
+
+def _write_audit(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decision]) -> int:
+    rows = [
+        {
+            "agency_id": ctx.agency_id,
+            "entity_kind": kind,
+            "entity_id": entity_id(d),
+            "action": AUDIT_ACTION[d.action],
+            "actor_kind": "sync_run",
+            "actor_id": ctx.run_id,
+            "actor_label": ctx.label,
+            "changes": _jsonable_changes(d.changes),
+            "at": ctx.now,
+        }
+        for d in decisions
+        if d.action in AUDIT_ACTION
+    ]
+    if rows:
+        conn.execute(sa.insert(audit_log), rows)
+    return len(rows)
+
+
+def record_dry_run(
+    conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decision]
+) -> None:
+    """S-07: what a real run would do, per record and per field; the data stays untouched."""
+    rows = [
+        {
+            "run_id": ctx.run_id,
+            "kind": kind,
+            "external_id": d.record.external_id,
+            "action": d.action.value,
+            "entity_id": entity_id(d),
+            "changes": _jsonable_changes(d.changes),
+        }
+        for d in decisions
+        if d.action in AUDIT_ACTION
+    ]
+    if rows:
+        conn.execute(sa.insert(sync_changes), rows)

@@ -1,0 +1,53 @@
+"""The interface every PMS connector implements. The engine knows nothing else about a PMS."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from repairlink.errors import RepairlinkError, Terminal, Transient
+from repairlink.sync.profile import Profile
+from repairlink.sync.records import Incoming, Malformed
+
+
+@dataclass
+class FetchedPage:
+    records: list[Incoming | Malformed]
+    next_cursor: str | None  # None: the stream is finished
+
+
+class Connector(Protocol):
+    profile: Profile
+
+    @property
+    def streams(self) -> tuple[str, ...]:
+        """The PMS's lists, in the order a run reads them (parents before children)."""
+        ...
+
+    def fetch(
+        self, stream: str, *, since: datetime | None, until: datetime, cursor: str | None
+    ) -> FetchedPage:
+        """One page of `stream` changed in [since, until) (since=None: everything)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class FetchError(RepairlinkError):
+    """The PMS did not answer a page."""
+
+
+class TransientFetchError(FetchError, Transient):
+    """429, 5xx, a timeout: worth another try, after `retry_after` seconds if the PMS said."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__("sync.pms_unavailable", message)
+        self.retry_after = retry_after
+
+
+class TerminalFetchError(FetchError, Terminal):
+    """Bad credentials, a refused agency reference...: retrying will not help."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("sync.pms_refused", message)

@@ -1,0 +1,398 @@
+"""The sync engine: page by page, fetch -> prepare -> resolve links -> match -> decide -> apply,
+with the page's checkpoint and report committed in the same transaction as its data (S-03).
+
+A run killed at any point resumes from its last committed page: pages are idempotent (matched
+by external reference, unchanged content costs nothing), so nothing is lost or doubled.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from repairlink.errors import RepairlinkError
+from repairlink.store.sync_tables import connections, sync_quarantine, sync_runs, sync_skips
+from repairlink.sync import lookup
+from repairlink.sync.apply import RunContext, apply, record_dry_run
+from repairlink.sync.connector import Connector, FetchedPage, FetchError
+from repairlink.sync.plan import Action, Decision, Held, content_hash, decide
+from repairlink.sync.prepare import prepare
+from repairlink.sync.profile import Config, Match, MatchBy, RequiresSynced, Schedule
+from repairlink.sync.records import Incoming, Malformed
+from repairlink.sync.retry import RetryPolicy
+
+Progress = Callable[[str, int, dict[str, dict[str, int]]], None]
+COUNTED = {
+    Action.CREATE: "created",
+    Action.UPDATE: "updated",
+    Action.UNCHANGED: "unchanged",
+    Action.ARCHIVE: "archived",
+    Action.RESTORE: "restored",
+    Action.SKIP: "skipped",
+}
+MATCH_COLUMN = {MatchBy.EMAIL: "email", MatchBy.ADDRESS: "address_key"}
+
+
+class SyncFailed(RepairlinkError):
+    """The run stopped; it resumes from its checkpoint next time (S-05)."""
+
+
+@dataclass
+class RunState:
+    run_id: int
+    window_from: datetime | None
+    window_to: datetime
+    checkpoint: dict[str, dict[str, Any]]
+    counts: dict[str, dict[str, int]]
+    skip_reasons: dict[str, dict[str, int]]
+    rows_written: int = 0
+    pending: dict[tuple[str, str], int] = field(default_factory=dict)  # dry run's creations
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        db: sa.Engine,
+        connector: Connector,
+        *,
+        agency_id: int,
+        connection_id: int,
+        config: Config,
+        retry: RetryPolicy | None = None,
+        progress: Progress | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.db, self.connector, self.profile = db, connector, connector.profile
+        self.agency_id, self.connection_id, self.config = agency_id, connection_id, config
+        self.retry = retry or RetryPolicy()
+        self.progress = progress
+        self.now = now
+
+    # -- the run ----------------------------------------------------------------------------
+    def run(self, *, full: bool = False, dry_run: bool = False) -> RunState:
+        state = self._resume_or_start(full=full, dry_run=dry_run)
+        ctx = RunContext(
+            state.run_id,
+            self.agency_id,
+            self.profile.system,
+            self.now(),
+            f"{self.profile.system} sync #{state.run_id}",
+        )
+        try:
+            for stream in self.connector.streams:
+                self._run_stream(stream, state, ctx, dry_run=dry_run)
+        except (FetchError, RepairlinkError) as exc:
+            self._finish(state, "failed", str(exc), dry_run=dry_run)
+            raise SyncFailed("sync.failed", f"Sync run {state.run_id} failed: {exc}") from exc
+        self._finish(state, "succeeded", None, dry_run=dry_run)
+        return state
+
+    def _run_stream(self, stream: str, state: RunState, ctx: RunContext, *, dry_run: bool) -> None:
+        mark = state.checkpoint.get(stream, {"cursor": None, "done": False})
+        cursor = mark["cursor"]
+        while not mark["done"]:
+            page = self._fetch(stream, state, cursor)
+            with self.db.begin() as conn:
+                self._process(conn, page, state, ctx, dry_run=dry_run)
+                mark = {"cursor": page.next_cursor, "done": page.next_cursor is None}
+                state.checkpoint[stream] = mark
+                self._save(conn, state)
+            cursor = page.next_cursor
+            if self.progress:
+                self.progress(stream, len(page.records), state.counts)
+
+    def _fetch(self, stream: str, state: RunState, cursor: str | None) -> FetchedPage:
+        def once() -> FetchedPage:
+            return self.connector.fetch(
+                stream, since=state.window_from, until=state.window_to, cursor=cursor
+            )
+
+        return self.retry.call(once)
+
+    # -- one page -----------------------------------------------------------------------------
+    def _process(
+        self,
+        conn: sa.Connection,
+        page: FetchedPage,
+        state: RunState,
+        ctx: RunContext,
+        *,
+        dry_run: bool,
+    ) -> None:
+        by_kind: dict[str, dict[str, Incoming]] = defaultdict(dict)
+        for record in page.records:
+            if isinstance(record, Malformed):
+                self._quarantine(
+                    conn, state, record.kind, record.external_id, record.reason, record.payload
+                )
+            else:
+                by_kind[record.kind][record.external_id] = record  # the last copy wins
+        for kind in self.profile.kinds:
+            if by_kind.get(kind):
+                decisions = self._decide(conn, kind, list(by_kind[kind].values()), state)
+                self._write(conn, kind, decisions, state, ctx, dry_run=dry_run)
+
+    def _decide(
+        self, conn: sa.Connection, kind: str, records: list[Incoming], state: RunState
+    ) -> list[Decision]:
+        ready: list[Incoming] = []
+        for record in records:
+            try:
+                ready.append(prepare(record))
+            except RepairlinkError as exc:
+                self._quarantine(
+                    conn,
+                    state,
+                    kind,
+                    record.external_id,
+                    f"{exc.field or 'record'}: {exc.message}",
+                    record.fields,
+                )
+        links = self._resolve_links(conn, ready, state)
+        required = {r.link for r in self.profile.of(RequiresSynced, kind)}
+        held = self._match(conn, kind, ready, state)
+        plans: list[tuple[Incoming, dict[str, int], set[str]]] = []
+        for record in ready:
+            resolved, missing = links[record.external_id]
+            unknown = missing - required
+            if unknown:
+                names = ", ".join(f"{n}={record.links[n][1]}" for n in sorted(unknown))
+                self._quarantine(
+                    conn,
+                    state,
+                    kind,
+                    record.external_id,
+                    f"unknown reference: {names}",
+                    record.fields,
+                )
+                continue
+            plans.append((record, resolved, missing))
+        stale = [
+            h.entity_id
+            for (r, res, _) in plans
+            if (h := held.get(r.external_id)) and h.content_hash != content_hash(r, res)
+        ]
+        rows = lookup.rows(conn, kind, stale) if stale else {}
+        for h in held.values():
+            h.row = rows.get(h.entity_id)
+        return [
+            decide(
+                self.profile,
+                r,
+                self.config,
+                held=held.get(r.external_id),
+                resolved=res,
+                unresolved=miss,
+            )
+            for (r, res, miss) in plans
+        ]
+
+    def _resolve_links(
+        self, conn: sa.Connection, records: list[Incoming], state: RunState
+    ) -> dict[str, tuple[dict[str, int], set[str]]]:
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for record in records:
+            for target_kind, ext in record.links.values():
+                wanted[target_kind].add(ext)
+        known: dict[tuple[str, str], int] = {}
+        for target_kind, exts in wanted.items():
+            found = lookup.refs(conn, self.agency_id, self.profile.system, target_kind, exts)
+            known.update({(target_kind, e): v[0] for e, v in found.items()})
+            known.update({k: v for k, v in state.pending.items() if k[0] == target_kind})
+        result = {}
+        for record in records:
+            resolved, missing = {}, set()
+            for name, key in record.links.items():
+                if key in known:
+                    resolved[name] = known[key]
+                else:
+                    missing.add(name)
+            result[record.external_id] = (resolved, missing)
+        return result
+
+    def _match(
+        self, conn: sa.Connection, kind: str, records: list[Incoming], state: RunState
+    ) -> dict[str, Held]:
+        """AL-09: by this PMS's reference first, then email or address where the profile says."""
+        system = self.profile.system
+        found = lookup.refs(conn, self.agency_id, system, kind, [r.external_id for r in records])
+        held = {ext: Held(eid, digest) for ext, (eid, digest) in found.items()}
+        for (pending_kind, ext), fake_id in state.pending.items():
+            if pending_kind == kind:
+                held.setdefault(ext, Held(fake_id, None))
+        for match in self.profile.of(Match, kind):
+            for by in match.by:
+                column = MATCH_COLUMN.get(by)
+                if column is None:
+                    continue
+                todo = [r for r in records if r.external_id not in held and r.fields.get(column)]
+                hits = lookup.by_column(
+                    conn, self.agency_id, kind, column, [r.fields[column] for r in todo]
+                )
+                for record in todo:
+                    if record.fields[column] in hits:
+                        held[record.external_id] = Held(hits[record.fields[column]], None)
+        return held
+
+    def _write(
+        self,
+        conn: sa.Connection,
+        kind: str,
+        decisions: list[Decision],
+        state: RunState,
+        ctx: RunContext,
+        *,
+        dry_run: bool,
+    ) -> None:
+        if dry_run:
+            record_dry_run(conn, ctx, kind, decisions)
+            for d in decisions:
+                if d.action is Action.CREATE:
+                    state.pending[(kind, d.record.external_id)] = -len(state.pending) - 1
+        else:
+            state.rows_written += apply(conn, ctx, kind, decisions)
+        counts = state.counts.setdefault(kind, {})
+        tally = Counter(COUNTED[d.action] for d in decisions)
+        for name, n in tally.items():
+            counts[name] = counts.get(name, 0) + n
+        skips = [d for d in decisions if d.action is Action.SKIP]
+        reasons = state.skip_reasons.setdefault(kind, {})
+        for d in skips:
+            reasons[d.rule or "?"] = reasons.get(d.rule or "?", 0) + 1
+        if skips:
+            conn.execute(
+                sa.insert(sync_skips),
+                [
+                    {
+                        "run_id": state.run_id,
+                        "kind": kind,
+                        "external_id": d.record.external_id,
+                        "rule": d.rule or "?",
+                        "reason": d.reason,
+                    }
+                    for d in skips
+                ],
+            )
+
+    def _quarantine(
+        self,
+        conn: sa.Connection,
+        state: RunState,
+        kind: str,
+        external_id: str,
+        reason: str,
+        payload: dict[str, Any],
+    ) -> None:
+        """S-04: the bad record waits with its reason; the run goes on."""
+        conn.execute(
+            sa.insert(sync_quarantine),
+            {
+                "run_id": state.run_id,
+                "kind": kind,
+                "external_id": external_id,
+                "reason": reason,
+                "payload": payload,
+            },
+        )
+        counts = state.counts.setdefault(kind, {})
+        counts["quarantined"] = counts.get("quarantined", 0) + 1
+
+    # -- run rows -----------------------------------------------------------------------------
+    def _resume_or_start(self, *, full: bool, dry_run: bool) -> RunState:
+        run = sync_runs.c
+        with self.db.begin() as conn:
+            last = (
+                conn.execute(
+                    sa.select(sync_runs)
+                    .where(run.connection_id == self.connection_id, run.dry_run.is_(dry_run))
+                    .order_by(run.id.desc())
+                    .limit(1)
+                )
+                .mappings()
+                .first()
+            )
+            if last is not None and last["status"] in ("running", "failed") and not dry_run:
+                conn.execute(
+                    sa.update(sync_runs)
+                    .where(run.id == last["id"])
+                    .values(status="running", error=None, attempts=last["attempts"] + 1)
+                )
+                return RunState(
+                    last["id"],
+                    last["window_from"],
+                    last["window_to"],
+                    dict(last["checkpoint"]),
+                    dict(last["counts"]),
+                    dict(last["skip_reasons"]),
+                )
+            start = self.now()
+            window_from = None if full else self._window_from(conn, start)
+            run_id = conn.execute(
+                sa.insert(sync_runs)
+                .values(
+                    agency_id=self.agency_id,
+                    connection_id=self.connection_id,
+                    mode="full" if window_from is None else "incremental",
+                    dry_run=dry_run,
+                    status="running",
+                    started_at=start,
+                    window_from=window_from,
+                    window_to=start,
+                    checkpoint={},
+                    counts={},
+                    skip_reasons={},
+                    attempts=1,
+                )
+                .returning(run.id)
+            ).scalar_one()
+            return RunState(run_id, window_from, start, {}, {}, {})
+
+    def _window_from(self, conn: sa.Connection, start: datetime) -> datetime | None:
+        """Principle 3, the signpost: read from the last good run's start, less an overlap."""
+        schedules: list[Schedule] = self.profile.of(Schedule)
+        overlap = max((s.lookback for s in schedules), default=None)
+        bookmarks: dict[str, str] = conn.execute(
+            sa.select(connections.c.bookmarks).where(connections.c.id == self.connection_id)
+        ).scalar_one()
+        if bookmarks.get("*"):
+            since = datetime.fromisoformat(str(bookmarks["*"]))
+            return since - overlap if overlap else since
+        if schedules and not any(s.initial_full for s in schedules) and overlap:
+            return start - overlap  # PX-01: no initial full sync, only the look-back window
+        return None
+
+    def _save(self, conn: sa.Connection, state: RunState) -> None:
+        conn.execute(
+            sa.update(sync_runs)
+            .where(sync_runs.c.id == state.run_id)
+            .values(
+                checkpoint=state.checkpoint, counts=state.counts, skip_reasons=state.skip_reasons
+            )
+        )
+
+    def _finish(self, state: RunState, status: str, error: str | None, *, dry_run: bool) -> None:
+        with self.db.begin() as conn:
+            conn.execute(
+                sa.update(sync_runs)
+                .where(sync_runs.c.id == state.run_id)
+                .values(
+                    status=status,
+                    error=error,
+                    finished_at=self.now(),
+                    checkpoint=state.checkpoint,
+                    counts=state.counts,
+                    skip_reasons=state.skip_reasons,
+                )
+            )
+            if status == "succeeded" and not dry_run:
+                bookmark = {"*": state.window_to.isoformat()}
+                conn.execute(
+                    sa.update(connections)
+                    .where(connections.c.id == self.connection_id)
+                    .values(bookmarks=bookmark)
+                )

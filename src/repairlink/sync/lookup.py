@@ -1,0 +1,66 @@
+"""Batch queries a page needs: one query per question, never one per record (principle 2)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+import sqlalchemy as sa
+
+from repairlink.store.tables import external_refs
+from repairlink.sync.kinds import spec
+from repairlink.sync.plan import ACTIVE, BY_SYNC
+
+CHUNK = 900  # below SQLite's bound-parameter limit
+
+
+def _chunks(values: Collection[Any]) -> list[list[Any]]:
+    items = list(values)
+    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+def refs(
+    conn: sa.Connection, agency_id: int, system: str, kind: str, external_ids: Collection[str]
+) -> dict[str, tuple[int, str | None]]:
+    """PMS id -> (our id, content hash) for records that already carry this PMS's reference."""
+    ref = external_refs.c
+    found: dict[str, tuple[int, str | None]] = {}
+    for chunk in _chunks(external_ids):
+        rows = conn.execute(
+            sa.select(ref.external_id, ref.entity_id, ref.content_hash).where(
+                ref.agency_id == agency_id,
+                ref.system == system,
+                ref.entity_kind == kind,
+                ref.external_id.in_(chunk),
+            )
+        )
+        found.update({r.external_id: (r.entity_id, r.content_hash) for r in rows})
+    return found
+
+
+def by_column(
+    conn: sa.Connection, agency_id: int, kind: str, column: str, values: Collection[Any]
+) -> dict[Any, int]:
+    """AL-09: value of `column` (email, address key) -> the platform record that has it."""
+    table = spec(kind).table
+    found: dict[Any, int] = {}
+    query = sa.select(table.c[column], table.c.id).where(table.c.agency_id == agency_id)
+    if "merged_into_id" in table.c:
+        query = query.where(table.c.merged_into_id.is_(None))
+    for chunk in _chunks({v for v in values if v}):
+        for value, entity_id in conn.execute(query.where(table.c[column].in_(chunk))):
+            found.setdefault(value, entity_id)  # the oldest record wins
+    return found
+
+
+def rows(conn: sa.Connection, kind: str, ids: Collection[int]) -> dict[int, dict[str, Any]]:
+    """Current values of our records, with their active / archived-by-sync state."""
+    kind_spec = spec(kind)
+    table = kind_spec.table
+    found: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(ids):
+        for row in conn.execute(sa.select(table).where(table.c.id.in_(chunk))).mappings():
+            values = dict(row)
+            values[ACTIVE], values[BY_SYNC] = kind_spec.state(values)
+            found[values["id"]] = values
+    return found

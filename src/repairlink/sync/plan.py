@@ -1,0 +1,183 @@
+"""Deciding what one incoming record does to our data, by the profile's rules. Pure: no I/O.
+
+The decision is the same for a real run and a dry run (S-07); only applying it differs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from repairlink.sync.profile import (
+    Archival,
+    ArchiveWhen,
+    Config,
+    Filter,
+    NeverArchive,
+    Policy,
+    Profile,
+    RequiresSynced,
+    UpdateGuard,
+)
+from repairlink.sync.records import Incoming
+
+ACTIVE = "_active"  # pseudo-field: a unit's `active`, a person's `archived_at is None`...
+BY_SYNC = "_archived_by_sync"  # was it a sync (not a person) that archived it?
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    ARCHIVE = "archive"
+    RESTORE = "restore"
+    UNCHANGED = "unchanged"
+    SKIP = "skip"
+
+
+@dataclass
+class Held:
+    """What we hold for an incoming record."""
+
+    entity_id: int
+    content_hash: str | None  # None: matched by email or address, no reference from this PMS
+    row: dict[str, Any] | None = None  # current values (with ACTIVE/BY_SYNC); loaded if needed
+
+
+@dataclass
+class Decision:
+    action: Action
+    record: Incoming
+    content_hash: str
+    held: Held | None = None
+    values: dict[str, Any] = field(default_factory=dict)  # columns to write
+    changes: dict[str, list[Any]] = field(default_factory=dict)  # field -> [before, after]
+    rule: str | None = None
+    reason: str = ""
+
+
+def content_hash(record: Incoming, resolved: dict[str, int]) -> str:
+    body = json.dumps([record.fields, resolved, record.archived], sort_keys=True, default=str)
+    return hashlib.blake2b(body.encode(), digest_size=16).hexdigest()
+
+
+def first_failure(
+    profile: Profile, record: Incoming, config: Config, unresolved: set[str]
+) -> tuple[str, str] | None:
+    """The first filter or required link the record fails: (rule, reason)."""
+    for flt in profile.of(Filter, record.kind):
+        if not flt.keep(record, config):
+            return flt.rule, flt.reason
+    for req in profile.of(RequiresSynced, record.kind):
+        if req.link in unresolved:
+            return req.rule, req.reason
+    return None
+
+
+def decide(
+    profile: Profile,
+    record: Incoming,
+    config: Config,
+    *,
+    held: Held | None,
+    resolved: dict[str, int],
+    unresolved: set[str],
+) -> Decision:
+    """Needs `held.row` loaded whenever `held` is set and its hash differs from the record's."""
+    digest = content_hash(record, resolved)
+    kind = record.kind
+    if record.archived:
+        rule = _archival_rule(profile, kind, ArchiveWhen.ARCHIVED_UPSTREAM)
+        return _retire(
+            record,
+            digest,
+            held,
+            rule or "archived",
+            "Archived in the PMS",
+            can_archive=rule is not None,
+        )
+    failure = first_failure(profile, record, config, unresolved)
+    if failure is not None:
+        rule, reason = failure
+        archives = _archival_rule(profile, kind, ArchiveWhen.FILTERED_OUT) is not None
+        return _retire(record, digest, held, rule, reason, can_archive=archives)
+    written = {k: v for k, v in resolved.items() if not k.startswith("_")}  # "_x": a check only
+    if held is None:
+        values = {**_writable(profile, record, creating=True), **written}
+        changes = {k: [None, v] for k, v in values.items() if v not in (None, "", [])}
+        return Decision(Action.CREATE, record, digest, None, values, changes)
+    if held.content_hash == digest:
+        return Decision(Action.UNCHANGED, record, digest, held)
+    return _update(profile, record, digest, held, written)
+
+
+def _archival_rule(profile: Profile, kind: str, when: ArchiveWhen) -> str | None:
+    if any(n.when is when for n in profile.of(NeverArchive, kind)):
+        return None
+    rules = [a.rule for a in profile.of(Archival, kind) if a.when is when]
+    return rules[0] if rules else None
+
+
+def _retire(
+    record: Incoming,
+    digest: str,
+    held: Held | None,
+    rule: str,
+    reason: str,
+    *,
+    can_archive: bool,
+) -> Decision:
+    """A record that should not be live here: archive ours if the profile says so, else skip."""
+    if held is not None and can_archive:
+        row = held.row or {}
+        if row.get(ACTIVE, True):
+            return Decision(
+                Action.ARCHIVE,
+                record,
+                digest,
+                held,
+                changes={"active": [True, False]},
+                rule=rule,
+                reason=reason,
+            )
+        return Decision(Action.UNCHANGED, record, digest, held, rule=rule, reason=reason)
+    return Decision(Action.SKIP, record, digest, held, rule=rule, reason=reason)
+
+
+def _writable(profile: Profile, record: Incoming, *, creating: bool) -> dict[str, Any]:
+    values = {}
+    for name, value in record.fields.items():
+        policy = profile.policy_for(record.kind, name)
+        if policy is not None and policy.policy is Policy.PLATFORM_OWNED:
+            continue
+        if not creating and policy is not None:
+            if policy.policy is Policy.SET_ON_CREATE_ONLY:
+                continue
+        values[name] = value
+    return values
+
+
+def _update(
+    profile: Profile, record: Incoming, digest: str, held: Held, resolved: dict[str, int]
+) -> Decision:
+    row = held.row or {}
+    for guard in profile.of(UpdateGuard, record.kind):
+        if not guard.allow(row, record):
+            return Decision(Action.SKIP, record, digest, held, rule=guard.rule, reason=guard.reason)
+    values: dict[str, Any] = {}
+    changes: dict[str, list[Any]] = {}
+    for name, value in {**_writable(profile, record, creating=False), **resolved}.items():
+        policy = profile.policy_for(record.kind, name)
+        if policy is not None and policy.policy is Policy.MONOTONIC and value != policy.towards:
+            continue
+        if row.get(name) != value:
+            values[name] = value
+            changes[name] = [row.get(name), value]
+    action = Action.UPDATE
+    if not row.get(ACTIVE, True) and row.get(BY_SYNC):
+        action, changes["active"] = Action.RESTORE, [False, True]  # a sync archived it: undo
+    elif not values:
+        action = Action.UNCHANGED  # content moved, but nothing we may write did
+    return Decision(action, record, digest, held, values, changes)

@@ -1,0 +1,20 @@
+"""Normalising an incoming record's values exactly as the platform's own forms do, so that a
+synced email, phone or address matches (AL-09) and a bad one is quarantined (S-04)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from repairlink.domain.places import ADDRESS_FIELDS
+from repairlink.domain.values import Address
+from repairlink.services.records import clean
+from repairlink.sync.records import Incoming
+
+
+def prepare(record: Incoming) -> Incoming:
+    fields = clean(record.fields)
+    if record.kind == "unit":
+        address = Address.create(**{n: fields.get(n) or "" for n in ADDRESS_FIELDS})
+        fields.update({n: getattr(address, n) for n in ADDRESS_FIELDS})
+        fields["address_key"] = address.key
+    return replace(record, fields=fields)

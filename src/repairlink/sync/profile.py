@@ -1,0 +1,218 @@
+"""The profile vocabulary: a PMS's rules as data, each declaration tagged with its SPEC rule id.
+
+A connector's `profile.py` is a list of these, read like its source article. The engine
+interprets them and never asks which PMS it is talking to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+
+from repairlink.sync.records import Incoming
+
+Config = Mapping[str, Any]
+Predicate = Callable[[Incoming, Config], bool]
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A kind of record the PMS sends us, in the order the engine must take them."""
+
+    rule: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Keep a record only if `keep` holds; otherwise it is skipped and counted under `rule`."""
+
+    rule: str
+    kind: str
+    keep: Predicate
+    reason: str
+
+
+@dataclass(frozen=True)
+class RequiresSynced:
+    """A record whose linked record (`link`) is not synced is skipped under `rule`
+    (e.g. an occupier whose tenancy is at a property we do not sync)."""
+
+    rule: str
+    kind: str
+    link: str
+    reason: str
+
+
+class Policy(StrEnum):
+    PMS_OWNED = "pms_owned"  # the PMS wins; a platform edit is refused (PM-02)
+    SET_ON_CREATE_ONLY = "set_on_create_only"  # written when created, never updated (PW-06)
+    MONOTONIC = "monotonic"  # moves only one way, e.g. active -> inactive (PX-02)
+    OVERWRITE_ALL = "overwrite_all"  # every incoming value overwrites (PW-05)
+    PLATFORM_OWNED = "platform_owned"  # the platform's field; the PMS never writes it
+
+
+@dataclass(frozen=True)
+class FieldPolicy:
+    """How the PMS may write `field` of `kind` ("*" for every field not named elsewhere).
+    For MONOTONIC, `towards` is the only value the field may move to."""
+
+    rule: str
+    kind: str
+    field: str
+    policy: Policy
+    towards: Any = None
+
+
+@dataclass(frozen=True)
+class UpdateGuard:
+    """An existing record is updated only if `allow(current, incoming)` holds (PX-02, PX-03).
+    `current` is our row's fields."""
+
+    rule: str
+    kind: str
+    allow: Callable[[Mapping[str, Any], Incoming], bool]
+    reason: str
+
+
+class ArchiveWhen(StrEnum):
+    ARCHIVED_UPSTREAM = "archived_upstream"  # archived or deleted in the PMS
+    FILTERED_OUT = "filtered_out"  # we hold it, and it stopped meeting the filters
+
+
+@dataclass(frozen=True)
+class Archival:
+    """When a record we hold is archived (units: deactivated) by a sync."""
+
+    rule: str
+    kind: str
+    when: ArchiveWhen
+
+
+@dataclass(frozen=True)
+class NeverArchive:
+    """A record that is never archived for this reason, stated so that it is not forgotten
+    (AL-06: a landlord stays when one of their properties stops syncing)."""
+
+    rule: str
+    kind: str
+    when: ArchiveWhen
+    why: str
+
+
+class MatchBy(StrEnum):
+    EXTERNAL_REF = "external_ref"
+    EMAIL = "email"
+    ADDRESS = "address"
+
+
+@dataclass(frozen=True)
+class Match:
+    """How an incoming record finds the platform record it is (AL-09), in order of trust."""
+
+    rule: str
+    kind: str
+    by: tuple[MatchBy, ...]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a sync runs: every `every`, or at `cron` in `tz`. Incremental runs read what changed
+    since the last good run, less `lookback`; `full` runs read everything."""
+
+    rule: str
+    kinds: tuple[str, ...]
+    every: timedelta | None = None
+    cron: str | None = None
+    tz: str = "UTC"
+    full: bool = False
+    lookback: timedelta = timedelta(minutes=10)
+    initial_full: bool = True  # PX-01: some PMSs have no initial full sync
+    creates: bool = True  # PM-03: the hourly run updates existing records, creates none
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Periodically deactivate active units that the PMS no longer lists (PW-09). Units a person
+    deactivated are never re-activated by it."""
+
+    rule: str
+    kind: str
+    cron: str
+    tz: str
+
+
+@dataclass(frozen=True)
+class ConfigRule:
+    """A rule about a connection's settings, checked when they are saved (PW-01)."""
+
+    rule: str
+    check: Callable[[Config], str | None]  # returns the problem, or None
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """Something this PMS cannot do: said plainly, never an error (PX-08)."""
+
+    rule: str
+    what: str
+    message: str
+
+
+@dataclass(frozen=True)
+class StatusMap:
+    """Our issue status -> the PMS's work-order status (None: send no change)."""
+
+    rule: str
+    mapping: Mapping[str, str | None]
+
+
+Declaration = (
+    Entity
+    | Filter
+    | RequiresSynced
+    | FieldPolicy
+    | UpdateGuard
+    | Archival
+    | NeverArchive
+    | Match
+    | Schedule
+    | Reconciliation
+    | ConfigRule
+    | Unsupported
+    | StatusMap
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    system: str
+    rules: tuple[Declaration, ...]
+
+    def of(self, cls: type[Any], kind: str | None = None) -> list[Any]:
+        """Declarations of one type, optionally for one record kind."""
+        return [
+            r
+            for r in self.rules
+            if isinstance(r, cls) and (kind is None or getattr(r, "kind", kind) == kind)
+        ]
+
+    @property
+    def kinds(self) -> list[str]:
+        return [e.kind for e in self.of(Entity)]
+
+    def rule_ids(self) -> set[str]:
+        return {r.rule for r in self.rules}
+
+    def policy_for(self, kind: str, field: str) -> FieldPolicy | None:
+        named = [p for p in self.of(FieldPolicy, kind) if p.field == field]
+        if named:
+            return named[0]  # type: ignore[no-any-return]
+        default = [p for p in self.of(FieldPolicy, kind) if p.field == "*"]
+        return default[0] if default else None
+
+    def archives(self, kind: str, when: ArchiveWhen) -> bool:
+        return any(a.when is when for a in self.of(Archival, kind))

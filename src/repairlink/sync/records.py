@@ -1,0 +1,35 @@
+"""What a connector hands the engine: one PMS record, already mapped to our words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class Incoming:
+    """A PMS record mapped to one of our record kinds.
+
+    `fields` are our field names and values (what gets written); `attrs` are PMS facts that the
+    profile's filters read but we do not store (record type, management type, user type...);
+    `links` name related records by their PMS id (`{"unit_id": ("unit", "123")}`), resolved by
+    the engine to our ids.
+    """
+
+    kind: str
+    external_id: str
+    fields: dict[str, Any]
+    attrs: dict[str, Any] = field(default_factory=dict)
+    links: dict[str, tuple[str, str]] = field(default_factory=dict)
+    external_oid: str | None = None
+    archived: bool = False  # archived, deleted or inactive upstream
+
+
+@dataclass(slots=True)
+class Malformed:
+    """A PMS record the connector could not map (missing field, wrong type): quarantined (S-04)."""
+
+    kind: str
+    external_id: str
+    reason: str
+    payload: dict[str, Any]

@@ -123,7 +123,8 @@ def test_al_09_people_match_by_email_and_units_by_address() -> None:
 def test_al_01_alto_owns_every_field_it_sends() -> None:
     for kind in ("unit", "occupier", "landlord", "contractor", "tenancy"):
         policy = PROFILE.policy_for(kind, "anything")
-        assert policy is not None and policy.policy is Policy.PMS_OWNED
+        assert policy is not None
+        assert policy.policy is Policy.PMS_OWNED
 
 
 def test_al_01_an_existing_record_takes_alto_values() -> None:

@@ -21,7 +21,8 @@ def test_pm_01_every_propman_entity_kind_is_declared() -> None:
 def test_pm_02_propman_owns_all_entity_data() -> None:
     for kind in PROPMAN.kinds:
         policy = PROPMAN.policy_for(kind, "any_field")
-        assert policy is not None and policy.policy is Policy.PMS_OWNED
+        assert policy is not None
+        assert policy.policy is Policy.PMS_OWNED
 
 
 def test_pm_03_owners_daily_changes_hourly_everything_weekly() -> None:
@@ -29,9 +30,13 @@ def test_pm_03_owners_daily_changes_hourly_everything_weekly() -> None:
     daily = [s for s in schedules if s.every == timedelta(days=1)]
     hourly = [s for s in schedules if s.every == timedelta(hours=1)]
     weekly = [s for s in schedules if s.every == timedelta(weeks=1)]
-    assert daily and "landlord" in daily[0].kinds
-    assert hourly and not hourly[0].creates
-    assert weekly and weekly[0].full and weekly[0].creates
+    assert daily
+    assert "landlord" in daily[0].kinds
+    assert hourly
+    assert not hourly[0].creates
+    assert weekly
+    assert weekly[0].full
+    assert weekly[0].creates
 
 
 def test_pw_01_a_second_location_is_refused() -> None:
@@ -104,7 +109,8 @@ def test_pw_09_monthly_reconciliation_on_the_27th_pacific_time() -> None:
 
 def test_px_01_no_initial_sync_only_72_hours() -> None:
     (schedule,) = PLATFORM.of(Schedule)
-    assert not schedule.initial_full and schedule.lookback == timedelta(hours=72)
+    assert not schedule.initial_full
+    assert schedule.lookback == timedelta(hours=72)
 
 
 def test_px_02_inactive_properties_are_left_alone_and_active_only_goes_to_inactive() -> None:
@@ -138,7 +144,8 @@ def test_px_04_sync_method_assigned_all_or_none() -> None:
 def test_px_05_work_orders_are_never_updated_from_the_pms() -> None:
     changed = record("issue", {"title": "Changed"}, assigned_to_integration_user=True)
     decision = run(PLATFORM, changed, {"sync_method": "all"}, have=held(title="Original"))
-    assert decision.action is Action.UNCHANGED and not decision.values
+    assert decision.action is Action.UNCHANGED
+    assert not decision.values
 
 
 def test_px_08_leases_and_files_are_unsupported_not_errors() -> None:

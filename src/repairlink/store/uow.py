@@ -109,17 +109,17 @@ class UnitOfWork:
     def first(self, stmt: sa.Select[T]) -> T | None:
         return self.session.scalars(stmt.limit(1)).first()
 
-    def emit(self, event_type: str, aggregate: object, **payload: Any) -> None:
+    def emit(self, event_type: str, aggregate: object, **payload: Any) -> OutboxEvent:
         """Write an outbox event in this transaction (S-01, principle 4)."""
         if aggregate.id is None:  # type: ignore[attr-defined]
             self.flush()
-        self.add(
-            OutboxEvent(
-                agency_id=self.agency,
-                event_type=event_type,
-                aggregate_kind=KIND_OF[type(aggregate)],
-                aggregate_id=aggregate.id,  # type: ignore[attr-defined]
-                payload=payload,
-                created_at=self.now(),
-            )
+        event = OutboxEvent(
+            agency_id=self.agency,
+            event_type=event_type,
+            aggregate_kind=KIND_OF[type(aggregate)],
+            aggregate_id=aggregate.id,  # type: ignore[attr-defined]
+            payload=payload,
+            created_at=self.now(),
         )
+        self.add(event)
+        return event

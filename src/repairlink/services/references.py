@@ -1,0 +1,99 @@
+"""External references on records (C-02): `(system, external_id, external_oid?)`, several
+systems per record. One identity (system + external id) names one record of a kind."""
+
+from __future__ import annotations
+
+from repairlink.domain.people import ExternalRef
+from repairlink.errors import ConflictError, InvalidError
+from repairlink.services.pagination import Page, paginate
+from repairlink.store.tables import CLASS_OF, cols
+from repairlink.store.uow import UnitOfWork
+
+REFERABLE = (
+    "estate",
+    "building",
+    "unit",
+    "cost_code",
+    "occupier",
+    "landlord",
+    "contractor",
+    "agent",
+    "rmc",
+    "tenancy",
+    "issue",
+)
+
+
+def _check_kind(kind: str) -> type:
+    if kind not in REFERABLE:
+        raise InvalidError(
+            "reference.unknown_kind",
+            f"Records of kind '{kind}' carry no external references",
+            field="kind",
+            rule="C-02",
+        )
+    return CLASS_OF[kind]
+
+
+def add_reference(
+    uow: UnitOfWork,
+    kind: str,
+    record_id: int,
+    *,
+    system: str,
+    external_id: str,
+    external_oid: str | None = None,
+) -> ExternalRef:
+    """Add a reference; adding the same one again changes nothing."""
+    cls = _check_kind(kind)
+    system, external_id = system.strip().lower(), external_id.strip()
+    if not system:
+        raise InvalidError("reference.system_required", "Name the system", field="system")
+    if not external_id:
+        raise InvalidError(
+            "reference.id_required", "Give the record's id in that system", field="external_id"
+        )
+    with uow:
+        uow.get(cls, record_id, field="record_id")
+        ref = cols(ExternalRef)
+        existing = uow.first(
+            uow.select(
+                ExternalRef,
+                ref.entity_kind == kind,
+                ref.system == system,
+                ref.external_id == external_id,
+            )
+        )
+        if existing is not None and existing.entity_id != record_id:
+            raise ConflictError(
+                "reference.taken",
+                f"{system} id {external_id} already names {kind} {existing.entity_id}",
+                field="external_id",
+                rule="C-02",
+            )
+        if existing is None:
+            existing = ExternalRef(
+                agency_id=uow.agency,
+                entity_kind=kind,
+                entity_id=record_id,
+                system=system,
+                external_id=external_id,
+                external_oid=external_oid or None,
+            )
+            uow.add(existing)
+        elif external_oid and existing.external_oid != external_oid:
+            existing.external_oid = external_oid
+        uow.flush()
+        uow.commit()
+    return existing
+
+
+def references_of(
+    uow: UnitOfWork, kind: str, record_id: int, *, cursor: str | None = None, limit: int = 50
+) -> Page[ExternalRef]:
+    cls = _check_kind(kind)
+    ref = cols(ExternalRef)
+    with uow:
+        uow.get(cls, record_id, field="record_id")
+        stmt = uow.select(ExternalRef, ref.entity_kind == kind, ref.entity_id == record_id)
+        return paginate(uow, stmt, ref.id, cursor=cursor, limit=limit)

@@ -1,0 +1,1 @@
+"""Request and response bodies (Pydantic v2): `XRead`, `XCreate`, `XUpdate` per resource."""

@@ -101,5 +101,44 @@ def login_client(app: App, http: TestClient, agency_id: int, role: Role = Role.A
 
 @pytest.fixture
 def staff(app: App, http: TestClient, agency_id: int) -> Client:
-    """The test agency's admin, with an API key."""
-    return client_for(app, http, agency_id)
+    """The test agency's admin, logged in (role tests use API keys: `client_for`)."""
+    return login_client(app, http, agency_id)
+
+
+def make_unit(staff: Client, **fields: Any) -> dict[str, Any]:
+    body = {"line1": f"{next(_n)} Test Street", "town": "London", "postcode": "SW1A 1AA", **fields}
+    return staff.ok("POST", "/units", 201, json=body)
+
+
+def make_occupier(
+    staff: Client, unit: dict[str, Any] | None = None, **fields: Any
+) -> dict[str, Any]:
+    """An occupier; with `unit`, also a running tenancy there."""
+    n = next(_n)
+    body = {
+        "first_name": "Olive",
+        "surname": f"Occupier{n}",
+        "email": f"o{n}@example.com",
+        **fields,
+    }
+    occupier: dict[str, Any] = staff.ok("POST", "/occupiers", 201, json=body)
+    if unit is not None:
+        tenancy = {"occupier_id": occupier["id"], "unit_id": unit["id"], "start_date": "2024-01-01"}
+        staff.ok("POST", "/tenancies", 201, json=tenancy)
+    return occupier
+
+
+def make_contractor(staff: Client, **fields: Any) -> dict[str, Any]:
+    n = next(_n)
+    body = {"company": f"Fixit {n} Ltd", "email": f"fixit{n}@example.com", **fields}
+    return staff.ok("POST", "/contractors", 201, json=body)
+
+
+def report(staff: Client, unit: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    body = {"title": "Leaking tap", "unit_id": unit["id"], **fields}
+    return staff.ok("POST", "/issues", 201, json=body)
+
+
+def instruct(staff: Client, issue: dict[str, Any], contractor: dict[str, Any]) -> dict[str, Any]:
+    body = {"party": "contractor", "party_id": contractor["id"], "paying_for_work": "landlord"}
+    return staff.ok("POST", f"/issues/{issue['id']}/instruct", json=body)

@@ -136,11 +136,12 @@ def _unauthenticated() -> UnauthenticatedError:
     )
 
 
-def _refuse_locked_occupier(uow: UnitOfWork, user: User) -> None:
-    """H-01: a locked (archived) occupier can no longer log in, nor use a session they had."""
+def _refuse_locked_occupier(uow: UnitOfWork, user: User | ApiKey) -> None:
+    """H-01: a locked (archived) occupier can no longer log in, nor use a session or an API
+    key they had."""
     if user.role is Role.OCCUPIER and user.subject_id is not None:
         occupier = uow.session.get(Occupier, user.subject_id)
-        if occupier is None or not occupier.active:
+        if occupier is None or occupier.agency_id != user.agency_id or not occupier.active:
             raise UnauthenticatedError(
                 "auth.locked_out", "This occupier is locked out", field="authorization", rule="H-01"
             )
@@ -201,6 +202,7 @@ def _from_api_key(uow: UnitOfWork, token: str) -> Principal:
         _hasher.verify(key.key_hash, token)
     except VerificationError:
         raise _unauthenticated() from None
+    _refuse_locked_occupier(uow, key)
     return Principal(
         key.agency_id, key.role, key.subject_id, Actor(ActorKind.API_KEY, key.id, key.name)
     )

@@ -132,14 +132,28 @@ def delete(uow: UnitOfWork, occupier_id: int, *, confirm: bool) -> None:
         uow.flush()
         uow.delete(occupier)
         uow.flush()
-        _scrub_audit(uow, occupier.id, [u.id for u in logins], [i.id for i in reported])
+        _scrub_audit(
+            uow,
+            occupier.id,
+            {"user": [u.id for u in logins], "api_key": [k.id for k in keys]},
+            [r.id for r in refs],
+            [i.id for i in reported],
+        )
         uow.emit("occupier.deleted", occupier)
         uow.commit()
 
 
 def _scrub_audit(
-    uow: UnitOfWork, occupier_id: int, user_ids: list[int], issue_ids: list[int]
+    uow: UnitOfWork,
+    occupier_id: int,
+    credentials: dict[str, list[int]],
+    ref_ids: list[int],
+    issue_ids: list[int],
 ) -> None:
+    """Remove the occupier's personal data from the audit trail: their own record's entries
+    (but the bare 'deleted' one), their logins' and keys' entries, their external references'
+    entries, the reporter fields on their issues' entries, and their login email where it names
+    them as the actor of a change (an issue they reported, feedback they left)."""
     conn = uow.session.connection()
     log = audit_log.c
     mine = sa.and_(
@@ -148,10 +162,16 @@ def _scrub_audit(
             sa.and_(
                 log.entity_kind == "occupier", log.entity_id == occupier_id, log.action != "deleted"
             ),
-            sa.and_(log.entity_kind == "user", log.entity_id.in_(user_ids)),
+            *[
+                sa.and_(log.entity_kind == kind, log.entity_id.in_(ids))
+                for kind, ids in [*credentials.items(), ("external_ref", ref_ids)]
+            ],
         ),
     )
     conn.execute(sa.delete(audit_log).where(mine))
+    for kind, ids in credentials.items():
+        acted = sa.and_(log.agency_id == uow.agency, log.actor_kind == kind, log.actor_id.in_(ids))
+        conn.execute(sa.update(audit_log).where(acted).values(actor_label=ANONYMISED))
     if not issue_ids:
         return
     rows = conn.execute(

@@ -7,6 +7,7 @@ Ids of related records are checked to be this agency's (C-01).
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -93,15 +94,36 @@ def get(uow: UnitOfWork, cls: type[T], record_id: int) -> T:
         return uow.get(cls, record_id)
 
 
+_PHONE_LIKE = re.compile(r"[\d\s()+.-]+")
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern finding `text` anywhere, its own % and _ taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def search_clause(cls: type, q: str) -> sa.ColumnElement[bool]:
-    """Case-insensitive search over a person's name, email and phones (H-02)."""
-    like = f"%{q.strip().lower()}%"
-    digits = "".join(ch for ch in q if ch.isdigit())
+    """Case-insensitive search over a person's name, email and phones (H-02). Every word must
+    match some field, so 'Ada Lovelace' finds first name Ada + surname Lovelace; a query that
+    looks like a phone number matches phones whatever their spelling ('07700 900123' finds
+    '+447700900123')."""
     columns = [cols(cls)[name] for name in SEARCHABLE if name in cols(cls)]
-    clauses = [sa.func.lower(col).like(like) for col in columns]
-    if len(digits) >= 4:  # '07700 900123' finds '+447700900123'
-        clauses += [col.like(f"%{digits.lstrip('0')}%") for col in columns if "phone" in col.key]
-    return sa.or_(*clauses)
+    words = q.lower().split()
+    if not columns or not words:
+        return sa.false() if not columns else sa.true()
+    by_words = sa.and_(
+        *[
+            sa.or_(*[sa.func.lower(col).like(_contains(word), escape="\\") for col in columns])
+            for word in words
+        ]
+    )
+    digits = "".join(ch for ch in q if ch.isdigit())
+    if len(digits) < 4 or not _PHONE_LIKE.fullmatch(q.strip()):
+        return by_words
+    phones = [col for col in columns if "phone" in col.key]
+    number = digits.lstrip("0")
+    return sa.or_(by_words, *[col.like(f"%{number}%") for col in phones])
 
 
 def list_page(

@@ -304,6 +304,11 @@ outbox = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
 )
 
+# Ids are never reused, on SQLite too (AUTOINCREMENT): the audit trail, the outbox and comment
+# recipient lists name records by id, and must not pass a deleted record's (H-04) to a new one.
+for _table in metadata.tables.values():
+    _table.dialect_options["sqlite"]["autoincrement"] = True
+
 # class -> (table, the kind name used in audit entries, external references and the API)
 MAPPED: dict[type, tuple[sa.Table, str]] = {
     agency.Agency: (agencies, "agency"),

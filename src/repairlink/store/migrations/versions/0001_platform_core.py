@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 23:26:00.946694
+Create Date: 2026-11-21 23:51:47.573187
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.Column("created_at", repairlink.store.types.UtcDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agencies")),
         sa.UniqueConstraint("slug", name=op.f("uq_agencies_slug")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "agents",
@@ -60,6 +61,7 @@ def upgrade() -> None:
             ["agency_id"], ["agencies.id"], name=op.f("fk_agents_agency_id_agencies")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agents")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("agents", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_agents_agency_id"), ["agency_id"], unique=False)
@@ -93,6 +95,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_keys")),
         sa.UniqueConstraint("prefix", name=op.f("uq_api_keys_prefix")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("api_keys", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_api_keys_agency_id"), ["agency_id"], unique=False)
@@ -113,6 +116,7 @@ def upgrade() -> None:
             ["agency_id"], ["agencies.id"], name=op.f("fk_audit_log_agency_id_agencies")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_audit_log_agency_id"), ["agency_id"], unique=False)
@@ -138,6 +142,7 @@ def upgrade() -> None:
             ["agency_id"], ["agencies.id"], name=op.f("fk_contractors_agency_id_agencies")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contractors")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("contractors", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_contractors_agency_id"), ["agency_id"], unique=False)
@@ -153,6 +158,7 @@ def upgrade() -> None:
             ["agency_id"], ["agencies.id"], name=op.f("fk_estates_agency_id_agencies")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_estates")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("estates", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_estates_agency_id"), ["agency_id"], unique=False)
@@ -173,6 +179,7 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "agency_id", "entity_kind", "system", "external_id", name="uq_external_refs_identity"
         ),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("external_refs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_external_refs_agency_id"), ["agency_id"], unique=False)
@@ -195,6 +202,7 @@ def upgrade() -> None:
             ["agency_id"], ["agencies.id"], name=op.f("fk_landlords_agency_id_agencies")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_landlords")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("landlords", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_landlords_agency_id"), ["agency_id"], unique=False)
@@ -217,6 +225,7 @@ def upgrade() -> None:
             ["agency_id"], ["agencies.id"], name=op.f("fk_occupiers_agency_id_agencies")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_occupiers")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("occupiers", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_occupiers_agency_id"), ["agency_id"], unique=False)
@@ -235,6 +244,7 @@ def upgrade() -> None:
             ["agency_id"], ["agencies.id"], name=op.f("fk_outbox_agency_id_agencies")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_outbox_agency_id"), ["agency_id"], unique=False)
@@ -257,6 +267,7 @@ def upgrade() -> None:
             ["agency_id"], ["agencies.id"], name=op.f("fk_rmcs_agency_id_agencies")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rmcs")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("rmcs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_rmcs_agency_id"), ["agency_id"], unique=False)
@@ -290,6 +301,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_users_agency_id"), ["agency_id"], unique=False)
@@ -320,6 +332,7 @@ def upgrade() -> None:
             name=op.f("fk_buildings_property_manager_id_agents"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_buildings")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("buildings", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_buildings_agency_id"), ["agency_id"], unique=False)
@@ -339,6 +352,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sessions")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_sessions_token_hash")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("sessions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_sessions_agency_id"), ["agency_id"], unique=False)
@@ -358,6 +372,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["rmc_id"], ["rmcs.id"], name=op.f("fk_building_rmcs_rmc_id_rmcs")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_building_rmcs")),
         sa.UniqueConstraint("building_id", "rmc_id", name=op.f("uq_building_rmcs_building_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("building_rmcs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_building_rmcs_agency_id"), ["agency_id"], unique=False)
@@ -380,6 +395,7 @@ def upgrade() -> None:
             ["building_id"], ["buildings.id"], name=op.f("fk_cost_codes_building_id_buildings")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cost_codes")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("cost_codes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_cost_codes_agency_id"), ["agency_id"], unique=False)
@@ -417,6 +433,7 @@ def upgrade() -> None:
             ["merged_into_id"], ["units.id"], name=op.f("fk_units_merged_into_id_units")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_units")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("units", schema=None) as batch_op:
         batch_op.create_index(
@@ -508,6 +525,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_issues_unit_id_units")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_issues")),
         sa.UniqueConstraint("agency_id", "number", name="uq_issues_agency_number"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("issues", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_issues_agency_id"), ["agency_id"], unique=False)
@@ -541,6 +559,7 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_tenancies_unit_id_units")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tenancies")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("tenancies", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_tenancies_agency_id"), ["agency_id"], unique=False)
@@ -565,6 +584,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_unit_landlords")),
         sa.UniqueConstraint("unit_id", "landlord_id", name=op.f("uq_unit_landlords_unit_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("unit_landlords", schema=None) as batch_op:
         batch_op.create_index(
@@ -592,6 +612,7 @@ def upgrade() -> None:
             ["issue_id"], ["issues.id"], name=op.f("fk_comments_issue_id_issues")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_comments")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("comments", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_comments_agency_id"), ["agency_id"], unique=False)
@@ -615,6 +636,7 @@ def upgrade() -> None:
             ["issue_id"], ["issues.id"], name=op.f("fk_documents_issue_id_issues")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_documents")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("documents", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_documents_agency_id"), ["agency_id"], unique=False)
@@ -653,6 +675,7 @@ def upgrade() -> None:
             ["issue_id"], ["issues.id"], name=op.f("fk_quotes_issue_id_issues")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_quotes")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("quotes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_quotes_agency_id"), ["agency_id"], unique=False)

@@ -1,1 +1,31 @@
-"""One folder per PMS: its client, mapping, profile (its rules) and typed config."""
+"""One folder per PMS: its client, mapping, profile (its rules) and typed config.
+
+REGISTRY is the one list of connectors: explicit and typed, so mypy checks every entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from repairlink.connectors.alto.config import AltoConfig
+from repairlink.connectors.alto.connector import AltoConnector
+from repairlink.sync.connector import Connector
+from repairlink.sync.profile import Profile
+
+
+@dataclass(frozen=True)
+class ConnectorKind:
+    system: str
+    title: str
+    config_model: type[BaseModel]
+    build: Callable[[Any], Connector]
+    profile: Profile
+
+
+REGISTRY: dict[str, ConnectorKind] = {
+    "alto": ConnectorKind("alto", "Alto", AltoConfig, AltoConnector, AltoConnector.profile),
+}

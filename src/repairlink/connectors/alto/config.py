@@ -1,0 +1,49 @@
+"""An agency's Alto connection settings: validated on input, and they draw the settings form."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, HttpUrl, SecretStr, field_validator
+
+from repairlink.connectors.alto.profile import ALL_STATUSES
+
+
+class AltoConfig(BaseModel):
+    base_url: HttpUrl = Field(title="API address", description="Alto's API host")
+    client_id: str = Field(title="Client id", min_length=1)
+    client_secret: SecretStr = Field(title="Client secret")
+    agency_ref: str = Field(
+        title="AgencyRef", description="The GUID Alto issued for the agency", min_length=1
+    )
+    categories: list[Literal["residential", "commercial"]] = Field(
+        default=["residential", "commercial"],
+        title="Property categories (AL-02)",
+        description="Sync residential properties, commercial ones, or both",
+    )
+    property_statuses: list[str] = Field(
+        default=list(ALL_STATUSES), title="Property statuses that sync (AL-02)"
+    )
+    page_size: int = Field(default=100, ge=1, le=250, title="Records per page")
+    timeout_s: float = Field(default=30.0, gt=0, title="Seconds to wait for one page")
+
+    @field_validator("property_statuses")
+    @classmethod
+    def _known_statuses(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(ALL_STATUSES))
+        if unknown:
+            raise ValueError(f"unknown Alto property statuses: {', '.join(unknown)}")
+        if not value:
+            raise ValueError("choose at least one property status")
+        return value
+
+    @field_validator("categories")
+    @classmethod
+    def _some_category(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("choose residential, commercial or both")
+        return value
+
+    def rules_view(self) -> dict[str, object]:
+        """What the profile's filters read (no secrets)."""
+        return {"categories": self.categories, "property_statuses": self.property_statuses}

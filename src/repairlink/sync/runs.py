@@ -1,0 +1,169 @@
+"""Connections and run reports as the agency sees them (S-06): every query agency-scoped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from repairlink.errors import NotFoundError
+from repairlink.services.pagination import Page, decode_cursor, encode_cursor
+from repairlink.store.sync_tables import (
+    connections,
+    sync_changes,
+    sync_quarantine,
+    sync_runs,
+    sync_skips,
+)
+from repairlink.store.uow import UnitOfWork
+
+Row = dict[str, Any]
+
+
+def save_connection(uow: UnitOfWork, system: str, config: Row) -> int:
+    """Connect the agency to a PMS, or change the connection's settings (already validated)."""
+    c = connections.c
+    with uow:
+        conn = uow.session.connection()
+        found = conn.execute(
+            sa.select(c.id).where(c.agency_id == uow.agency, c.system == system)
+        ).scalar()
+        if found is None:
+            found = conn.execute(
+                sa.insert(connections)
+                .values(
+                    agency_id=uow.agency,
+                    system=system,
+                    config=config,
+                    enabled=True,
+                    bookmarks={},
+                    created_at=uow.now(),
+                )
+                .returning(c.id)
+            ).scalar_one()
+        else:
+            conn.execute(sa.update(connections).where(c.id == found).values(config=config))
+        uow.commit()
+    return int(found)
+
+
+def get_connection(uow: UnitOfWork, system: str) -> Row:
+    c = connections.c
+    with uow:
+        row = (
+            uow.session.connection()
+            .execute(sa.select(connections).where(c.agency_id == uow.agency, c.system == system))
+            .mappings()
+            .first()
+        )
+    if row is None:
+        raise NotFoundError(
+            "connection.not_found", f"This agency is not connected to {system}", field="connector"
+        )
+    return dict(row)
+
+
+def list_connections(uow: UnitOfWork) -> list[Row]:
+    with uow:
+        rows = (
+            uow.session.connection()
+            .execute(
+                sa.select(connections)
+                .where(connections.c.agency_id == uow.agency)
+                .order_by(connections.c.id)
+            )
+            .mappings()
+        )
+        return [dict(r) for r in rows]
+
+
+def get_run(uow: UnitOfWork, run_id: int) -> Row:
+    r = sync_runs.c
+    with uow:
+        row = (
+            uow.session.connection()
+            .execute(
+                sa.select(sync_runs, connections.c.system)
+                .join(connections, connections.c.id == r.connection_id)
+                .where(r.id == run_id, r.agency_id == uow.agency)
+            )
+            .mappings()
+            .first()
+        )
+    if row is None:
+        raise NotFoundError(
+            "sync_run.not_found", f"No sync run {run_id}", field="run_id", rule="C-01"
+        )
+    return dict(row)
+
+
+def list_runs(uow: UnitOfWork, *, cursor: str | None = None, limit: int = 50) -> Page[Row]:
+    """Newest first."""
+    r = sync_runs.c
+    query = (
+        sa.select(sync_runs, connections.c.system)
+        .join(connections, connections.c.id == r.connection_id)
+        .where(r.agency_id == uow.agency)
+        .order_by(r.id.desc())
+        .limit(limit + 1)
+    )
+    if cursor:
+        query = query.where(r.id < decode_cursor(cursor))
+    with uow:
+        rows = [dict(x) for x in uow.session.connection().execute(query).mappings()]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, encode_cursor(rows[-1]["id"]) if more else None)
+
+
+def _details(
+    uow: UnitOfWork, table: sa.Table, run_id: int, cursor: str | None, limit: int, kind: str | None
+) -> Page[Row]:
+    get_run(uow, run_id)  # agency check (C-01)
+    t = table.c
+    query = sa.select(table).where(t.run_id == run_id).order_by(t.id).limit(limit + 1)
+    if kind:
+        query = query.where(t.kind == kind)
+    if cursor:
+        query = query.where(t.id > decode_cursor(cursor))
+    with uow:
+        rows = [dict(x) for x in uow.session.connection().execute(query).mappings()]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, encode_cursor(rows[-1]["id"]) if more else None)
+
+
+def skipped(
+    uow: UnitOfWork,
+    run_id: int,
+    *,
+    kind: str | None = None,
+    cursor: str | None = None,
+    limit: int = 100,
+) -> Page[Row]:
+    """S-06: each record the run skipped, with the rule id and the reason."""
+    return _details(uow, sync_skips, run_id, cursor, limit, kind)
+
+
+def quarantined(
+    uow: UnitOfWork,
+    run_id: int,
+    *,
+    kind: str | None = None,
+    cursor: str | None = None,
+    limit: int = 100,
+) -> Page[Row]:
+    """S-04: each record the run could not take, with the reason and its payload."""
+    return _details(uow, sync_quarantine, run_id, cursor, limit, kind)
+
+
+def planned_changes(
+    uow: UnitOfWork,
+    run_id: int,
+    *,
+    kind: str | None = None,
+    cursor: str | None = None,
+    limit: int = 100,
+) -> Page[Row]:
+    """S-07: a dry run's changes, per record and per field."""
+    return _details(uow, sync_changes, run_id, cursor, limit, kind)

@@ -86,19 +86,29 @@ def merge_units(uow: UnitOfWork, *, survivor_id: int, duplicate_id: int) -> Unit
                 field="duplicate_id",
                 rule="H-06",
             )
+        if survivor.merged_into_id is not None:
+            raise InvalidError(
+                "unit.survivor_merged",
+                f"That unit was merged into unit {survivor.merged_into_id}: merge into that one",
+                field="survivor_id",
+                rule="H-06",
+            )
         for issue in uow.all(uow.select(Issue, cols(Issue).unit_id == duplicate.id)):
             issue.unit_id = survivor.id
         for tenancy in uow.all(uow.select(Tenancy, cols(Tenancy).unit_id == duplicate.id)):
             tenancy.unit_id = survivor.id
         links = cols(UnitLandlord)
-        kept = set(
-            uow.session.scalars(sa.select(links.landlord_id).where(links.unit_id == survivor.id))
-        )
+        kept = uow.all(uow.select(UnitLandlord, links.unit_id == survivor.id))
+        kept_landlords = {link.landlord_id for link in kept}
+        has_primary = any(link.primary for link in kept)
         for link in uow.all(uow.select(UnitLandlord, links.unit_id == duplicate.id)):
-            if link.landlord_id in kept:
+            if link.landlord_id in kept_landlords:
                 uow.delete(link)
-            else:
-                link.unit_id = survivor.id
+                continue
+            link.unit_id = survivor.id
+            if link.primary and has_primary:  # a unit has one primary landlord: the survivor's
+                link.primary = False
+            has_primary = has_primary or link.primary
         ref = cols(ExternalRef)
         refs = uow.select(ExternalRef, ref.entity_kind == "unit", ref.entity_id == duplicate.id)
         for moved in uow.all(refs):

@@ -135,6 +135,7 @@ def test_c_01_services_refuse_to_write_another_agencys_records(
         ),
         lambda: records.update(u(), Unit, their_unit.id, {"line1": "Hijacked"}),
         lambda: records.update(u(), Unit, mine_unit.id, {"building_id": 10**9}),
+        lambda: records.update(u(), Unit, mine_unit.id, {"merged_into_id": their_unit.id}),
         lambda: records.create(
             u(),
             Tenancy,

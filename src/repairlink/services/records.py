@@ -31,6 +31,7 @@ REFERENCES: dict[str, type] = {
     "rmc_id": Rmc,
     "property_manager_id": Agent,
     "contractor_id": Contractor,
+    "merged_into_id": Unit,
 }
 SEARCHABLE = ("first_name", "surname", "company", "email", "phone", "phone2")
 

@@ -4,7 +4,7 @@ that every list the API answers has the same `items` + `next_cursor` shape."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Protocol, TypeVar, cast
 
 from repairlink.errors import InvalidError
 from repairlink.services.pagination import MAX_LIMIT, Page, decode_cursor, encode_cursor
@@ -12,8 +12,12 @@ from repairlink.services.pagination import MAX_LIMIT, Page, decode_cursor, encod
 T = TypeVar("T")
 
 
+class _HasId(Protocol):
+    id: int
+
+
 def _id_of(item: object) -> int:
-    return int(item.id)  # type: ignore[attr-defined]
+    return cast(_HasId, item).id
 
 
 def page_of(

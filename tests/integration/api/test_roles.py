@@ -64,6 +64,7 @@ def test_an_occupier_sees_only_the_issues_it_reported(
     assert occupier.get(f"/issues/{theirs['id']}").status_code == 404
     assert occupier.get(f"/issues/{unowned['id']}/comments").status_code == 404
     assert occupier.get(f"/issues/{mine['id']}/contacts").status_code == 403
+    assert occupier.get(f"/issues/{mine['id']}/quotes").status_code == 403
     assert occupier.get("/occupiers").status_code == 403
 
 

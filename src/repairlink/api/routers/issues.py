@@ -8,7 +8,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from repairlink.api.deps import AnyCaller, Caller, Paging, RecordId, StaffCaller
+from repairlink.api.deps import (
+    AnyCaller,
+    Caller,
+    Paging,
+    RecordId,
+    StaffCaller,
+    StaffOrContractor,
+)
 from repairlink.api.schemas.common import PageOf
 from repairlink.api.schemas.issues import (
     Appointment,
@@ -66,7 +73,7 @@ def get_issue(caller: AnyCaller, id: RecordId) -> IssueRead:
 
 
 @router.get("/{id}/quotes", summary="The issue's quotes (a contractor sees its own)")
-def list_quotes(caller: AnyCaller, id: RecordId, paging: Paging) -> PageOf[QuoteRead]:
+def list_quotes(caller: StaffOrContractor, id: RecordId, paging: Paging) -> PageOf[QuoteRead]:
     quotes = issues.quotes_of(caller.uow(), caller.who, id)
     page = page_of(quotes, cursor=paging.cursor, limit=paging.limit)
     return PageOf[QuoteRead].model_validate(page)

@@ -60,8 +60,7 @@ class IssueRead(ReadModel):
     created_at: datetime | None
     updated_at: datetime | None
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
+    @computed_field
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
 

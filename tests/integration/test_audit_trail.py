@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from repairlink.bootstrap import App
 from repairlink.domain.actors import Actor, ActorKind
 from repairlink.domain.agency import Role
+from repairlink.domain.issues import Quote
 from repairlink.domain.people import Occupier
 from repairlink.services import auth, history, issues, records, units
 from repairlink.services.auth import Principal
@@ -123,3 +124,23 @@ def test_c_13_secrets_never_reach_the_trail(app: App, admin: Principal) -> None:
     (entry,) = trail(app, admin, "user", user.id)
     assert "password_hash" not in entry.changes
     assert entry.changes["email"] == [None, email]
+
+
+def test_c_13_a_zero_set_at_creation_is_recorded(app: App, admin: Principal) -> None:
+    """0 pence is a value, not an unset field (and `0 == False` in Python)."""
+    contractor = make_contractor(app, admin)
+    issue = instructed_issue(app, admin)
+    with uow_of(app, admin) as u:
+        quote = Quote(
+            agency_id=u.agency,
+            issue_id=issue.id,
+            contractor_id=contractor.id,
+            net=0,
+            vat=0,
+            gross=0,
+        )
+        u.add(quote)
+        u.commit()
+    (entry,) = trail(app, admin, "quote", quote.id)
+    assert (entry.changes["net"], entry.changes["gross"]) == ([None, 0], [None, 0])
+    assert "notes" not in entry.changes  # still: unset fields stay out

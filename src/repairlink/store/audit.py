@@ -33,7 +33,8 @@ def _changes(obj: object, *, created: bool) -> dict[str, list[Any]]:
         history = state.attrs[name].history
         if created:
             value = getattr(obj, name)
-            if value not in (None, "", [], False):
+            # Unset fields stay out of a creation entry; a 0 is a value (`0 == False` in Python).
+            if value is not None and value is not False and value != "" and value != []:
                 changes[name] = [None, jsonable(value)]
         elif history.has_changes():
             before = history.deleted[0] if history.deleted else None

@@ -213,3 +213,23 @@ def test_c_05_requesting_quotes_needs_a_contractor(app: App, admin: Principal) -
     with pytest.raises(InvalidError) as err:
         issues.request_quotes(uow_of(app, admin), admin, issue.id, [])
     assert err.value.rule == "C-05"
+
+
+def test_c_04_a_quote_of_a_contractor_archived_since_cannot_be_awarded(
+    app: App, admin: Principal
+) -> None:
+    contractor = make_contractor(app, admin)
+    issue = quotes_requested_issue(app, admin, contractor)
+    quote = issues.submit_quote(
+        uow_of(app, admin), admin, issue.id, contractor_id=contractor.id, net=100, vat=20
+    )
+    records.update(
+        uow_of(app, admin), Contractor, contractor.id, {"archived_at": datetime.now(UTC)}
+    )
+    before = snapshot(app, issue.id)
+    with pytest.raises(InvalidError) as err:
+        issues.award_quote(
+            uow_of(app, admin), admin, issue.id, quote.id, paying=PayingForWork.LANDLORD
+        )
+    assert (err.value.rule, err.value.field) == ("C-04", "quote_id")
+    assert snapshot(app, issue.id) == before

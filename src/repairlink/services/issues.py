@@ -249,6 +249,13 @@ def award_quote(
                 field="quote_id",
                 rule="C-05",
             )
+        if not uow.get(Contractor, quote.contractor_id, field="quote_id").active:
+            raise InvalidError(
+                "issue.party_archived",
+                "The contractor of that quote has been archived since",
+                field="quote_id",
+                rule="C-04",
+            )
         before = issue.status
         issue.instruct(Party.CONTRACTOR, quote.contractor_id, paying)
         for other in uow.all(uow.select(Quote, cols(Quote).issue_id == issue.id)):

@@ -1,0 +1,12 @@
+"""A fake of Alto's API (Zoopla/Houseful lettings software), inbound side.
+
+Serves generated agency data over real HTTP the way Alto's published API does: OAuth client
+credentials, the AgencyRef header, cursor paging, modified-from filters, with an admin back
+door for tests and fault injection for the sync engine's resilience. See docs/simulators.md.
+"""
+
+from .faults import FaultSettings
+from .server import RunningAlto, running_alto
+from .state import SimConfig, SimState
+
+__all__ = ["FaultSettings", "RunningAlto", "SimConfig", "SimState", "running_alto"]

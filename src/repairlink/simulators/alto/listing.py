@@ -104,7 +104,7 @@ class Page:
     total: int
 
 
-class Counter:
+class Totals:
     """Remembers totals per (table, filter) until the table changes: a total costs one scan."""
 
     def __init__(self) -> None:
@@ -145,7 +145,7 @@ def _matches(
 
 
 def page(
-    table: Table, window: Window, keep: Keep | None, counter: Counter, filter_key: object
+    table: Table, window: Window, keep: Keep | None, totals: Totals, filter_key: object
 ) -> Page:
     """One page of matching slots, and a next token only when another match exists."""
     found: list[int] = []
@@ -159,4 +159,4 @@ def page(
     if more:
         last = found[-1]
         token = encode_token(table.modified[last], table.id_of(last))
-    return Page(found, token, counter.total(table, window, keep, filter_key))
+    return Page(found, token, totals.total(table, window, keep, filter_key))

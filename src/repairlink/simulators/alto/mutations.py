@@ -97,7 +97,10 @@ def add(data: AltoData, kind: str, fields: dict[str, Any], now: int) -> Flat:
         fields.setdefault("tenantIds", [])
     else:
         role = KIND_ROLES[kind][0]
-        trade = random.Random(now).randrange(len(vocab.LISTED_TRADES))
+        # Seeded by the new slot, so the same additions give the same trades on every run.
+        trade = random.Random(data.seed * 7919 + len(data.contacts)).randrange(
+            len(vocab.LISTED_TRADES)
+        )
         slot = data.contacts.add(now, role=role, trade=trade if kind == "suppliers" else 0)
         data.contact_tenancy.append(-1)
     _apply(data, kind, slot, fields)

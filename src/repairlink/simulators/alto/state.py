@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from .auth import Authority, Credentials
 from .dataset import AltoData, build
 from .faults import Faults, FaultSettings
-from .listing import Counter as TotalCounter
+from .listing import Totals
 
 DEFAULT_CLIENT_ID = "repairlink-sim"
 DEFAULT_CLIENT_SECRET = "sim-secret"
@@ -40,7 +40,7 @@ class SimState:
             Credentials(config.client_id, config.client_secret, config.agency_ref)
         )
         self.faults = Faults(config.faults)
-        self.totals = TotalCounter()
+        self.totals = Totals()
         self.requests: Counter[str] = Counter()
         self.statuses: Counter[str] = Counter()
         # Set when the server stops, so a stalled ("timeout") response gives up at once.

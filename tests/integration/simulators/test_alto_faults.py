@@ -23,7 +23,11 @@ def _statuses(client: httpx.Client, count: int) -> list[int]:
 
 def _malformed(item: dict[str, Any]) -> bool:
     lacks_id = "id" not in item and "inventoryId" not in item
-    wrong_type = any(isinstance(item.get(key), int) for key in ("modifiedDate", "modifiedAt"))
+    wrong_type = (
+        isinstance(item.get("address"), str)
+        or isinstance(item.get("people"), str)
+        or isinstance(item.get("startDate"), int)
+    )
     return lacks_id or wrong_type
 
 
@@ -118,4 +122,5 @@ class TestMalformed:
         with sim.client() as client:
             items = client.get("/contacts/all", params={"max-results": 100}).json()["items"]
         assert any("id" not in item for item in items)
+        assert any(isinstance(item.get("people"), str) for item in items)
         assert any(isinstance(item.get("modifiedAt"), int) for item in items)

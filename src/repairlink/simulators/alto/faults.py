@@ -14,6 +14,15 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 REQUEST_FAULTS = ("429", "500", "502", "503", "timeout")
+# A wrongly typed record has these fields (whichever it carries) of the wrong type: fields a
+# connector must read, so the breakage cannot slip through unnoticed.
+WRONG_TYPES: dict[str, object] = {
+    "address": "see file",
+    "people": "see file",
+    "startDate": 20240101,
+    "modifiedDate": 20240101,
+    "modifiedAt": 20240101,
+}
 
 
 @dataclass(frozen=True)
@@ -103,11 +112,9 @@ class Faults:
         if _unit_hash(self.settings.seed + 1, record_id, modified_ms) < 0.5 and id_keys:
             del broken[id_keys[0]]
         else:
-            for key in ("modifiedDate", "modifiedAt"):
+            for key, wrong in WRONG_TYPES.items():
                 if key in broken:
-                    broken[key] = 20240101
-            if "address" in broken:
-                broken["address"] = "see file"
+                    broken[key] = wrong
         return broken
 
     def snapshot(self) -> dict[str, Any]:

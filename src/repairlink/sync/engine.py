@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -94,17 +95,29 @@ class SyncEngine:
 
     def _run_stream(self, stream: str, state: RunState, ctx: RunContext, *, dry_run: bool) -> None:
         mark = state.checkpoint.get(stream, {"cursor": None, "done": False})
-        cursor = mark["cursor"]
-        while not mark["done"]:
-            page = self._fetch(stream, state, cursor)
-            with self.db.begin() as conn:
-                self._process(conn, page, state, ctx, dry_run=dry_run)
-                mark = {"cursor": page.next_cursor, "done": page.next_cursor is None}
-                state.checkpoint[stream] = mark
-                self._save(conn, state)
-            cursor = page.next_cursor
-            if self.progress:
-                self.progress(stream, len(page.records), state.counts)
+        if mark["done"]:
+            return
+        # The next page downloads while this one is written: the PMS and the database overlap.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch") as pool:
+            page = self._fetch(stream, state, mark["cursor"])
+            while True:
+                ahead = (
+                    pool.submit(self._fetch, stream, state, page.next_cursor)
+                    if page.next_cursor
+                    else None
+                )
+                with self.db.begin() as conn:
+                    self._process(conn, page, state, ctx, dry_run=dry_run)
+                    state.checkpoint[stream] = {
+                        "cursor": page.next_cursor,
+                        "done": page.next_cursor is None,
+                    }
+                    self._save(conn, state)
+                if self.progress:
+                    self.progress(stream, len(page.records), state.counts)
+                if ahead is None:
+                    return
+                page = ahead.result()
 
     def _fetch(self, stream: str, state: RunState, cursor: str | None) -> FetchedPage:
         def once() -> FetchedPage:

@@ -7,7 +7,7 @@ interprets them and never asks which PMS it is talking to.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 from typing import Any
@@ -191,14 +191,21 @@ Declaration = (
 class Profile:
     system: str
     rules: tuple[Declaration, ...]
+    _index: dict[tuple[type, str | None], list[Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def of(self, cls: type[Any], kind: str | None = None) -> list[Any]:
-        """Declarations of one type, optionally for one record kind."""
-        return [
-            r
-            for r in self.rules
-            if isinstance(r, cls) and (kind is None or getattr(r, "kind", kind) == kind)
-        ]
+        """Declarations of one type, optionally for one record kind (indexed: the engine asks
+        this for every record)."""
+        key = (cls, kind)
+        if key not in self._index:
+            self._index[key] = [
+                r
+                for r in self.rules
+                if isinstance(r, cls) and (kind is None or getattr(r, "kind", kind) == kind)
+            ]
+        return self._index[key]
 
     @property
     def kinds(self) -> list[str]:
@@ -207,12 +214,15 @@ class Profile:
     def rule_ids(self) -> set[str]:
         return {r.rule for r in self.rules}
 
-    def policy_for(self, kind: str, field: str) -> FieldPolicy | None:
-        named = [p for p in self.of(FieldPolicy, kind) if p.field == field]
-        if named:
-            return named[0]  # type: ignore[no-any-return]
-        default = [p for p in self.of(FieldPolicy, kind) if p.field == "*"]
-        return default[0] if default else None
+    def policy_for(self, kind: str, field_name: str) -> FieldPolicy | None:
+        key = (FieldPolicy, f"{kind}.{field_name}")
+        if key not in self._index:
+            policies = self.of(FieldPolicy, kind)
+            named = [p for p in policies if p.field == field_name]
+            default = [p for p in policies if p.field == "*"]
+            self._index[key] = (named or default)[:1]
+        found = self._index[key]
+        return found[0] if found else None
 
     def archives(self, kind: str, when: ArchiveWhen) -> bool:
         return any(a.when is when for a in self.of(Archival, kind))

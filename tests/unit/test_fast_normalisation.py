@@ -1,0 +1,50 @@
+"""The fast paths for phones and emails agree with the full libraries they short-cut."""
+
+from __future__ import annotations
+
+import phonenumbers
+import pytest
+from email_validator import EmailNotValidError, validate_email
+from hypothesis import given
+from hypothesis import strategies as st
+
+from repairlink.domain.values import _PLAIN_EMAIL, normalise_email, normalise_phone
+
+
+@given(st.from_regex(r"0[1-9]\d{9}", fullmatch=True), st.sampled_from(["", " ", "-", "()"]))
+def test_uk_numbers_match_phonenumbers(digits: str, punctuation: str) -> None:
+    spelled = (
+        f"{digits[:4]}{punctuation}{digits[4:]}"
+        if punctuation != "()"
+        else f"({digits[:3]}) {digits[3:]}"
+    )
+    expected = phonenumbers.format_number(
+        phonenumbers.parse(spelled, "GB"), phonenumbers.PhoneNumberFormat.E164
+    )
+    assert normalise_phone(spelled) == expected
+
+
+LOCAL = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,20}", fullmatch=True)
+DOMAIN = st.from_regex(
+    r"[a-z0-9]{1,10}(\.[a-z0-9-]{1,10}){0,2}\.(com|co\.uk|org|io|test|local)", fullmatch=True
+)
+
+
+@given(LOCAL, DOMAIN)
+def test_the_fast_email_path_accepts_only_what_email_validator_accepts(
+    local: str, domain: str
+) -> None:
+    address = f"{local}@{domain}"
+    if not _PLAIN_EMAIL.match(address.lower()):
+        return
+    validated = validate_email(address, check_deliverability=False).normalized.lower()
+    assert normalise_email(address) == validated
+
+
+@pytest.mark.parametrize("address", ["a..b@x.com", "a@x.test", "user@localhost", "a.@x.com"])
+def test_addresses_the_fast_path_refuses_still_get_a_proper_answer(address: str) -> None:
+    with pytest.raises(Exception) as caught:
+        normalise_email(address)
+    assert caught.type.__name__ == "InvalidError"
+    with pytest.raises(EmailNotValidError):
+        validate_email(address, check_deliverability=False)

@@ -29,22 +29,25 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-def _fresh_pg_database(name: str) -> str:
+def _run_id() -> str:
+    """Unique per pytest run (shared by its xdist workers), so two runs never collide."""
+    return os.environ.get("PYTEST_XDIST_TESTRUNUID", uuid.uuid4().hex)[:10]
+
+
+def _pg_admin(sql: str) -> None:
     admin = sa.create_engine(f"{PG_SERVER}/test", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        conn.execute(sa.text(sql))
     admin.dispose()
-    return f"{PG_SERVER}/{name}"
 
 
 @pytest.fixture(scope="session")
-def database_urls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     sqlite_file = tmp_path_factory.mktemp("db") / "repairlink.db"
-    return {
-        "sqlite": f"sqlite:///{sqlite_file}",
-        "postgresql": _fresh_pg_database(f"repairlink_test_{_worker()}"),
-    }
+    name = f"repairlink_test_{_run_id()}_{_worker()}"
+    _pg_admin(f'CREATE DATABASE "{name}"')
+    yield {"sqlite": f"sqlite:///{sqlite_file}", "postgresql": f"{PG_SERVER}/{name}"}
+    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

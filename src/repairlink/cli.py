@@ -25,6 +25,8 @@ apikey_cli = typer.Typer(help="API keys of an agency.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(agency_cli, name="agency")
 cli.add_typer(apikey_cli, name="apikey")
+sync_cli = typer.Typer(help="Connections to PMSs and their syncs.", no_args_is_help=True)
+cli.add_typer(sync_cli, name="sync")
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -116,6 +118,60 @@ def apikey_create(
         f"API key {key.id} ({role.value}) for {found.slug}. Keep it now: it is not shown again."
     )
     out.print(secret)
+
+
+ConnectorOpt = Annotated[str, typer.Option("--connector", "-c", help="The PMS, e.g. alto")]
+
+
+@sync_cli.command("connect")
+def sync_connect(
+    agency: AgencyOpt,
+    connector: ConnectorOpt,
+    setting: Annotated[
+        list[str], typer.Option("--set", help="A setting as name=value (repeat); lists as a,b")
+    ],
+) -> None:
+    """Connect an agency to a PMS, or change the connection's settings."""
+    from repairlink.bootstrap import build
+    from repairlink.jobs.sync_run import connect
+    from repairlink.services import agencies
+
+    app = build(_settings())
+    found = agencies.find_by_slug(app.uow(Actor.system("cli")), agency)
+    values: dict[str, object] = {}
+    for item in setting:
+        name, _, value = item.partition("=")
+        values[name.strip()] = value.split(",") if "," in value else value
+    try:
+        connection_id = connect(app, found.id, connector, values)
+    except ValueError as exc:  # pydantic's ValidationError names each field and rule
+        err.print(f"[red]error:[/] invalid {connector} settings\n{escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    out.print(f"[green]Connected[/] {found.slug} to {connector} (connection {connection_id})")
+
+
+@sync_cli.command("run")
+def sync_run(
+    agency: AgencyOpt,
+    connector: ConnectorOpt,
+    full: Annotated[bool, typer.Option("--full", help="Read everything, not just changes")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing")
+    ] = False,
+) -> None:
+    """Run a sync now, with progress per entity kind and a summary of what it did."""
+    from repairlink.bootstrap import build
+    from repairlink.cli_progress import SyncProgress
+    from repairlink.jobs.sync_run import run_sync
+    from repairlink.services import agencies
+
+    app = build(_settings())
+    found = agencies.find_by_slug(app.uow(Actor.system("cli")), agency)
+    with SyncProgress(err) as progress:
+        state = run_sync(
+            app, found.id, connector, full=full, dry_run=dry_run, progress=progress.update
+        )
+    progress.summary(out, state, dry_run=dry_run)
 
 
 @cli.command()

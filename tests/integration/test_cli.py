@@ -17,13 +17,22 @@ from repairlink.demo import DEMO_EMAIL, DEMO_PASSWORD
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    return {**os.environ, "REPAIRLINK_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-            "REPAIRLINK_FILES_DIR": str(tmp_path / "files")}
+    return {
+        **os.environ,
+        "REPAIRLINK_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "REPAIRLINK_FILES_DIR": str(tmp_path / "files"),
+    }
 
 
 def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "repairlink", *args], env=_env(tmp_path),
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "repairlink", *args],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def _free_port() -> int:
@@ -64,8 +73,12 @@ def served(tmp_path: Path) -> Iterator[str]:
     seeded = _run(tmp_path, "demo")
     assert seeded.returncode == 0, seeded.stderr
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "repairlink", "serve", "--port", str(port)],
-                            env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "repairlink", "serve", "--port", str(port)],
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     try:
@@ -84,11 +97,15 @@ def served(tmp_path: Path) -> Iterator[str]:
 
 def test_make_run_path_answers_on_docs_and_demo_login_works(served: str) -> None:
     assert httpx.get(f"{served}/docs", timeout=10).status_code == 200
-    login = httpx.post(f"{served}/api/v1/auth/login",
-                       json={"email": DEMO_EMAIL, "password": DEMO_PASSWORD}, timeout=10)
+    login = httpx.post(
+        f"{served}/api/v1/auth/login",
+        json={"email": DEMO_EMAIL, "password": DEMO_PASSWORD},
+        timeout=10,
+    )
     assert login.status_code == 200, login.text
     token = login.json()["token"]
-    issues = httpx.get(f"{served}/api/v1/issues", headers={"Authorization": f"Bearer {token}"},
-                       timeout=10)
+    issues = httpx.get(
+        f"{served}/api/v1/issues", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
     assert issues.status_code == 200
     assert len(issues.json()["items"]) == 5

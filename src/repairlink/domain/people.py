@@ -22,6 +22,7 @@ class Person:
     phone2: str | None = None
     address: str = ""
     archived_at: datetime | None = None
+    archived_by: str | None = None  # "sync_run" when a sync archived them
     id: int = field(default=None)  # type: ignore[assignment]
 
     @property
@@ -133,4 +134,5 @@ class ExternalRef:
     system: str
     external_id: str
     external_oid: str | None = None
+    content_hash: str | None = None  # of the last synced content (S-08)
     id: int = field(default=None)  # type: ignore[assignment]

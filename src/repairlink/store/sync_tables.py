@@ -9,7 +9,8 @@ from repairlink.store.tables import metadata
 from repairlink.store.types import UtcDateTime
 
 connections = sa.Table(
-    "connections", metadata,
+    "connections",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("agency_id", sa.ForeignKey("agencies.id"), nullable=False, index=True),
     sa.Column("system", sa.String(32), nullable=False),
@@ -21,7 +22,8 @@ connections = sa.Table(
     sa.UniqueConstraint("agency_id", "system", name="uq_connections_agency_system"),
 )
 sync_runs = sa.Table(
-    "sync_runs", metadata,
+    "sync_runs",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("agency_id", sa.ForeignKey("agencies.id"), nullable=False, index=True),
     sa.Column("connection_id", sa.ForeignKey("connections.id"), nullable=False, index=True),
@@ -41,30 +43,36 @@ sync_runs = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False, default=1),
 )
 sync_skips = sa.Table(
-    "sync_skips", metadata,
+    "sync_skips",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("run_id", sa.ForeignKey("sync_runs.id", ondelete="CASCADE"), nullable=False,
-              index=True),
+    sa.Column(
+        "run_id", sa.ForeignKey("sync_runs.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
     sa.Column("kind", sa.String(32), nullable=False),
     sa.Column("external_id", sa.String(128), nullable=False),
     sa.Column("rule", sa.String(16), nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
 )
 sync_quarantine = sa.Table(
-    "sync_quarantine", metadata,
+    "sync_quarantine",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("run_id", sa.ForeignKey("sync_runs.id", ondelete="CASCADE"), nullable=False,
-              index=True),
+    sa.Column(
+        "run_id", sa.ForeignKey("sync_runs.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
     sa.Column("kind", sa.String(32), nullable=False),
     sa.Column("external_id", sa.String(128), nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("payload", sa.JSON, nullable=False),
 )
 sync_changes = sa.Table(
-    "sync_changes", metadata,
+    "sync_changes",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("run_id", sa.ForeignKey("sync_runs.id", ondelete="CASCADE"), nullable=False,
-              index=True),
+    sa.Column(
+        "run_id", sa.ForeignKey("sync_runs.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
     sa.Column("kind", sa.String(32), nullable=False),
     sa.Column("external_id", sa.String(128), nullable=False),
     sa.Column("action", sa.String(16), nullable=False),  # create | update | archive | restore

@@ -50,6 +50,8 @@ def _person_columns() -> list[sa.Column[Any]]:
         sa.Column("phone2", sa.String(32)),
         sa.Column("address", sa.Text, nullable=False, default=""),
         sa.Column("archived_at", UtcDateTime),
+        # who archived: a sync restores only what a sync archived (never a person's decision)
+        sa.Column("archived_by", sa.String(32)),
     ]
 
 
@@ -197,6 +199,8 @@ external_refs = sa.Table(
     sa.Column("system", sa.String(32), nullable=False),
     sa.Column("external_id", sa.String(128), nullable=False),
     sa.Column("external_oid", sa.String(128)),
+    # the last synced content's hash: an unchanged record costs no write (S-08)
+    sa.Column("content_hash", sa.String(32)),
     sa.UniqueConstraint(
         "agency_id", "entity_kind", "system", "external_id", name="uq_external_refs_identity"
     ),

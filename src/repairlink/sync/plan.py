@@ -88,6 +88,15 @@ def decide(
     """Needs `held.row` loaded whenever `held` is set and its hash differs from the record's."""
     digest = content_hash(record, resolved)
     kind = record.kind
+    if held is None and record.update_only:
+        return Decision(
+            Action.SKIP,
+            record,
+            digest,
+            None,
+            rule=record.update_only,
+            reason="not created from this list; it arrives with its parent record",
+        )
     if record.archived:
         rule = _archival_rule(profile, kind, ArchiveWhen.ARCHIVED_UPSTREAM)
         return _retire(

@@ -23,6 +23,9 @@ class Incoming:
     links: dict[str, tuple[str, str]] = field(default_factory=dict)
     external_oid: str | None = None
     archived: bool = False  # archived, deleted or inactive upstream
+    # Set when this source can update a record we hold but cannot create one (it lacks the
+    # facts the filters need): the rule id that says where such records come from.
+    update_only: str | None = None
 
 
 @dataclass(slots=True)

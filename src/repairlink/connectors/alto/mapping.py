@@ -167,6 +167,38 @@ def tenancy(item: Json) -> list[Incoming | Malformed]:
         return [_malformed("tenancy", item, "id", exc)]
 
 
+def _occupier_fields(person: Json, item: Json, email: str | None) -> Json:
+    phones = [p["number"] for p in person.get("phoneNumbers") or [] if p.get("number")]
+    return {
+        "title": person.get("title") or "",
+        "first_name": person.get("forename") or "",
+        "surname": person.get("surname") or "",
+        "company": item.get("companyName") or "",
+        "email": email,
+        "phone": phones[0] if phones else person.get("phone"),
+        "phone2": phones[1] if len(phones) > 1 else None,
+        "address": _address_line(item.get("address")),
+    }
+
+
+def tenant_contact(item: Json) -> Incoming | Malformed:
+    """A tenant's own changes (name, email, archived) do not touch their tenancy, so they are
+    read from the contacts list. Such a record updates an occupier we hold; it never creates
+    one: the tenancy decides that (AL-04)."""
+    try:
+        person = item["people"][0]
+        emails = [e["address"] for e in person.get("emailAddresses") or [] if e.get("address")]
+        return Incoming(
+            kind="occupier",
+            external_id=str(item["id"]),
+            fields=_occupier_fields(person, item, emails[0] if emails else None),
+            archived=bool(item["archived"]),
+            update_only="AL-04",
+        )
+    except (KeyError, TypeError, AttributeError, IndexError) as exc:
+        return _malformed("occupier", item, "id", exc)
+
+
 def _malformed(kind: str, item: Any, id_key: str, exc: Exception) -> Malformed:
     """S-04: say which field was wrong, keep the payload for the agent to read."""
     payload = item if isinstance(item, dict) else {"value": repr(item)}

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 23:51:47.573187
+Create Date: 2026-11-22 00:07:47.584051
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ def upgrade() -> None:
         sa.Column("phone2", sa.String(length=32), nullable=True),
         sa.Column("address", sa.Text(), nullable=False),
         sa.Column("archived_at", repairlink.store.types.UtcDateTime(), nullable=True),
+        sa.Column("archived_by", sa.String(length=32), nullable=True),
         sa.Column("username", sa.String(length=255), nullable=False),
         sa.Column("ref", sa.String(length=255), nullable=False),
         sa.ForeignKeyConstraint(
@@ -125,6 +126,24 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "connections",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("agency_id", sa.Integer(), nullable=False),
+        sa.Column("system", sa.String(length=32), nullable=False),
+        sa.Column("config", sa.JSON(), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("bookmarks", sa.JSON(), nullable=False),
+        sa.Column("created_at", repairlink.store.types.UtcDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["agency_id"], ["agencies.id"], name=op.f("fk_connections_agency_id_agencies")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_connections")),
+        sa.UniqueConstraint("agency_id", "system", name="uq_connections_agency_system"),
+    )
+    with op.batch_alter_table("connections", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_connections_agency_id"), ["agency_id"], unique=False)
+
+    op.create_table(
         "contractors",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("agency_id", sa.Integer(), nullable=False),
@@ -137,6 +156,7 @@ def upgrade() -> None:
         sa.Column("phone2", sa.String(length=32), nullable=True),
         sa.Column("address", sa.Text(), nullable=False),
         sa.Column("archived_at", repairlink.store.types.UtcDateTime(), nullable=True),
+        sa.Column("archived_by", sa.String(length=32), nullable=True),
         sa.Column("trades", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["agency_id"], ["agencies.id"], name=op.f("fk_contractors_agency_id_agencies")
@@ -172,6 +192,7 @@ def upgrade() -> None:
         sa.Column("system", sa.String(length=32), nullable=False),
         sa.Column("external_id", sa.String(length=128), nullable=False),
         sa.Column("external_oid", sa.String(length=128), nullable=True),
+        sa.Column("content_hash", sa.String(length=32), nullable=True),
         sa.ForeignKeyConstraint(
             ["agency_id"], ["agencies.id"], name=op.f("fk_external_refs_agency_id_agencies")
         ),
@@ -198,6 +219,7 @@ def upgrade() -> None:
         sa.Column("phone2", sa.String(length=32), nullable=True),
         sa.Column("address", sa.Text(), nullable=False),
         sa.Column("archived_at", repairlink.store.types.UtcDateTime(), nullable=True),
+        sa.Column("archived_by", sa.String(length=32), nullable=True),
         sa.ForeignKeyConstraint(
             ["agency_id"], ["agencies.id"], name=op.f("fk_landlords_agency_id_agencies")
         ),
@@ -221,6 +243,7 @@ def upgrade() -> None:
         sa.Column("phone2", sa.String(length=32), nullable=True),
         sa.Column("address", sa.Text(), nullable=False),
         sa.Column("archived_at", repairlink.store.types.UtcDateTime(), nullable=True),
+        sa.Column("archived_by", sa.String(length=32), nullable=True),
         sa.ForeignKeyConstraint(
             ["agency_id"], ["agencies.id"], name=op.f("fk_occupiers_agency_id_agencies")
         ),
@@ -262,6 +285,7 @@ def upgrade() -> None:
         sa.Column("phone2", sa.String(length=32), nullable=True),
         sa.Column("address", sa.Text(), nullable=False),
         sa.Column("archived_at", repairlink.store.types.UtcDateTime(), nullable=True),
+        sa.Column("archived_by", sa.String(length=32), nullable=True),
         sa.Column("ref", sa.String(length=255), nullable=False),
         sa.ForeignKeyConstraint(
             ["agency_id"], ["agencies.id"], name=op.f("fk_rmcs_agency_id_agencies")
@@ -358,6 +382,39 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_sessions_agency_id"), ["agency_id"], unique=False)
 
     op.create_table(
+        "sync_runs",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("agency_id", sa.Integer(), nullable=False),
+        sa.Column("connection_id", sa.Integer(), nullable=False),
+        sa.Column("mode", sa.String(length=16), nullable=False),
+        sa.Column("dry_run", sa.Boolean(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("started_at", repairlink.store.types.UtcDateTime(), nullable=False),
+        sa.Column("finished_at", repairlink.store.types.UtcDateTime(), nullable=True),
+        sa.Column("window_from", repairlink.store.types.UtcDateTime(), nullable=True),
+        sa.Column("window_to", repairlink.store.types.UtcDateTime(), nullable=False),
+        sa.Column("checkpoint", sa.JSON(), nullable=False),
+        sa.Column("counts", sa.JSON(), nullable=False),
+        sa.Column("skip_reasons", sa.JSON(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["agency_id"], ["agencies.id"], name=op.f("fk_sync_runs_agency_id_agencies")
+        ),
+        sa.ForeignKeyConstraint(
+            ["connection_id"],
+            ["connections.id"],
+            name=op.f("fk_sync_runs_connection_id_connections"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_runs")),
+    )
+    with op.batch_alter_table("sync_runs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_sync_runs_agency_id"), ["agency_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_sync_runs_connection_id"), ["connection_id"], unique=False
+        )
+
+    op.create_table(
         "building_rmcs",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("agency_id", sa.Integer(), nullable=False),
@@ -399,6 +456,64 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("cost_codes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_cost_codes_agency_id"), ["agency_id"], unique=False)
+
+    op.create_table(
+        "sync_changes",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("external_id", sa.String(length=128), nullable=False),
+        sa.Column("action", sa.String(length=16), nullable=False),
+        sa.Column("entity_id", sa.Integer(), nullable=True),
+        sa.Column("changes", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["run_id"],
+            ["sync_runs.id"],
+            name=op.f("fk_sync_changes_run_id_sync_runs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_changes")),
+    )
+    with op.batch_alter_table("sync_changes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_sync_changes_run_id"), ["run_id"], unique=False)
+
+    op.create_table(
+        "sync_quarantine",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("external_id", sa.String(length=128), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["run_id"],
+            ["sync_runs.id"],
+            name=op.f("fk_sync_quarantine_run_id_sync_runs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_quarantine")),
+    )
+    with op.batch_alter_table("sync_quarantine", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_sync_quarantine_run_id"), ["run_id"], unique=False)
+
+    op.create_table(
+        "sync_skips",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("external_id", sa.String(length=128), nullable=False),
+        sa.Column("rule", sa.String(length=16), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["run_id"],
+            ["sync_runs.id"],
+            name=op.f("fk_sync_skips_run_id_sync_runs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_skips")),
+    )
+    with op.batch_alter_table("sync_skips", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_sync_skips_run_id"), ["run_id"], unique=False)
 
     op.create_table(
         "units",
@@ -726,6 +841,18 @@ def downgrade() -> None:
         batch_op.drop_index("ix_units_agency_address_key")
 
     op.drop_table("units")
+    with op.batch_alter_table("sync_skips", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sync_skips_run_id"))
+
+    op.drop_table("sync_skips")
+    with op.batch_alter_table("sync_quarantine", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sync_quarantine_run_id"))
+
+    op.drop_table("sync_quarantine")
+    with op.batch_alter_table("sync_changes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sync_changes_run_id"))
+
+    op.drop_table("sync_changes")
     with op.batch_alter_table("cost_codes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_cost_codes_agency_id"))
 
@@ -736,6 +863,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_building_rmcs_agency_id"))
 
     op.drop_table("building_rmcs")
+    with op.batch_alter_table("sync_runs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sync_runs_connection_id"))
+        batch_op.drop_index(batch_op.f("ix_sync_runs_agency_id"))
+
+    op.drop_table("sync_runs")
     with op.batch_alter_table("sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sessions_agency_id"))
 
@@ -781,6 +913,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_contractors_agency_id"))
 
     op.drop_table("contractors")
+    with op.batch_alter_table("connections", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_connections_agency_id"))
+
+    op.drop_table("connections")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_log_entity")
         batch_op.drop_index(batch_op.f("ix_audit_log_agency_id"))

@@ -1,0 +1,84 @@
+"""An Alto simulator per test (tests change upstream data) and an agency connected to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from repairlink.bootstrap import App
+from repairlink.jobs.sync_run import connect, run_sync
+from repairlink.simulators.alto import running_alto
+from repairlink.simulators.alto.server import RunningAlto
+from repairlink.store.tables import external_refs
+from repairlink.sync.engine import RunState
+from repairlink.sync.retry import RetryPolicy
+
+
+@pytest.fixture
+def alto() -> Iterator[RunningAlto]:
+    with running_alto(seed=7, units=60) as sim:
+        yield sim
+
+
+def settings_for(sim: RunningAlto, **extra: Any) -> dict[str, Any]:
+    return {
+        "base_url": sim.base_url,
+        "client_id": sim.client_id,
+        "client_secret": sim.client_secret,
+        "agency_ref": sim.agency_ref,
+        **extra,
+    }
+
+
+@pytest.fixture
+def connected(app: App, agency_id: int, alto: RunningAlto) -> int:
+    connect(app, agency_id, "alto", settings_for(alto))
+    return agency_id
+
+
+def sync(
+    app: App,
+    agency_id: int,
+    *,
+    full: bool = False,
+    dry_run: bool = False,
+    policy: RetryPolicy | None = None,
+) -> RunState:
+    """A run with the real retry policy, its waits recorded rather than slept."""
+    policy = policy or RetryPolicy(sleep=lambda _seconds: None)
+    return run_sync(app, agency_id, "alto", full=full, dry_run=dry_run, retry=policy)
+
+
+def held(app: App, agency_id: int, kind: str) -> dict[str, int]:
+    """Alto id -> our id, for the records of `kind` that carry an Alto reference."""
+    ref = external_refs.c
+    with app.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(ref.external_id, ref.entity_id).where(
+                ref.agency_id == agency_id, ref.system == "alto", ref.entity_kind == kind
+            )
+        )
+        return {r.external_id: r.entity_id for r in rows}
+
+
+def pull(sim: RunningAlto, path: str, **params: Any) -> list[dict[str, Any]]:
+    """Every item of an Alto list, straight from the simulator."""
+    token_param = "nextToken" if path in ("/suppliers", "/inventory") else "next-token"
+    items: list[dict[str, Any]] = []
+    token = None
+    with sim.client() as api:
+        while True:
+            query = {**params, **({token_param: token} if token else {})}
+            body = api.get(path, params=query).json()
+            items += body["items"]
+            token = body["meta"]["nextToken"]
+            if not token:
+                return items
+
+
+def row(app: App, table: sa.Table, record_id: int) -> dict[str, Any]:
+    with app.engine.connect() as conn:
+        return dict(conn.execute(sa.select(table).where(table.c.id == record_id)).mappings().one())

@@ -1,0 +1,235 @@
+"""Alto -> Repairlink through the simulator over HTTP, on SQLite and PostgreSQL (AL-01..AL-09)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from repairlink.bootstrap import App
+from repairlink.connectors.alto.profile import PROFILE, TRADES
+from repairlink.domain.actors import Actor
+from repairlink.domain.people import Contractor, Occupier
+from repairlink.domain.places import Unit
+from repairlink.jobs.sync_run import connect
+from repairlink.services import records
+from repairlink.simulators.alto.server import RunningAlto
+from repairlink.store.tables import contractors, landlords, occupiers, units
+from repairlink.sync.profile import Schedule
+from tests.integration.sync.conftest import held, pull, row, settings_for, sync
+
+GOOD = {"recordType": "Rent", "maintenanceType": "MaintainedByUs"}
+
+
+def _syncs(
+    item: dict[str, Any], categories: tuple[str, ...] = ("Residential", "Commercial")
+) -> bool:
+    """AL-02, written out from the article, to check the engine against."""
+    return (
+        item["recordType"] == "Rent"
+        and item["managementType"] in ("Managed", "PartManaged")
+        and item["maintenanceType"] == "MaintainedByUs"
+        and item["status"] != "Appraisal"
+        and item["categoryType"] in categories
+    )
+
+
+def _skips(app: App, agency_id: int, kind: str) -> dict[str, str]:
+    with app.engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT s.external_id, s.rule FROM sync_skips s "
+                "JOIN sync_runs r ON r.id = s.run_id WHERE r.agency_id = :a AND s.kind = :k"
+            ),
+            {"a": agency_id, "k": kind},
+        )
+        return {r.external_id: r.rule for r in rows}
+
+
+def test_al_02_only_managed_rentals_handled_by_us_in_allowed_statuses_sync(
+    app: App, connected: int, alto: RunningAlto
+) -> None:
+    sync(app, connected, full=True)
+    inventory = pull(alto, "/inventory/filter", **{"max-results": 250})
+    expected = {i["inventoryId"] for i in inventory if _syncs(i)}
+    assert set(held(app, connected, "unit")) == expected
+    skipped = _skips(app, connected, "unit")
+    assert set(skipped) == {i["inventoryId"] for i in inventory} - expected
+    assert set(skipped.values()) == {"AL-02"}
+    assert "10000000" in skipped  # the simulator's sale record
+
+
+def test_al_02_the_agency_chooses_residential_commercial_or_both(
+    app: App, agency_id: int, alto: RunningAlto
+) -> None:
+    connect(app, agency_id, "alto", settings_for(alto, categories=["residential"]))
+    sync(app, agency_id, full=True)
+    inventory = {
+        i["inventoryId"]: i for i in pull(alto, "/inventory/filter", **{"max-results": 250})
+    }
+    synced = held(app, agency_id, "unit")
+    assert synced
+    assert all(inventory[ext]["categoryType"] == "Residential" for ext in synced)
+    assert any(_syncs(i) for i in inventory.values() if i["categoryType"] == "Commercial")
+
+
+def test_al_03_units_carry_id_oid_flat_address_postcode_town_county(
+    app: App, connected: int, alto: RunningAlto
+) -> None:
+    sync(app, connected, full=True)
+    inventory = {
+        i["inventoryId"]: i for i in pull(alto, "/inventory/filter", **{"max-results": 250})
+    }
+    with app.engine.connect() as conn:
+        refs = conn.execute(
+            sa.text(
+                "SELECT external_id, external_oid, entity_id FROM "
+                "external_refs WHERE agency_id = :a AND entity_kind = 'unit'"
+            ),
+            {"a": connected},
+        ).all()
+    assert refs
+    for external_id, oid, unit_id in refs:
+        source, ours = inventory[external_id], row(app, units, unit_id)
+        address = source["address"]
+        assert oid == source["oid"]
+        assert ours["flat"] == (address["subDwelling"] or "")
+        assert ours["line1"] == f"{address['nameNo']} {address['street']}".strip()
+        assert ours["line2"] == (address["locality"] or "")
+        assert ours["town"] == address["town"]
+        assert ours["county"] == (address["county"] or "")
+        assert ours["postcode"].replace(" ", "") == address["postcode"].replace(" ", "").upper()
+
+
+def test_al_04_and_al_08_occupiers_of_live_tenancies_at_synced_units_with_an_email(
+    app: App, connected: int, alto: RunningAlto
+) -> None:
+    sync(app, connected, full=True)
+    synced_units = set(held(app, connected, "unit"))
+    expected = set()
+    for tenancy in pull(alto, "/tenancies", **{"include-tenants": "true"}):
+        if (
+            tenancy["status"] in ("Active", "Periodic")
+            and str(tenancy["propertyId"]) in synced_units
+        ):
+            expected |= {t["id"] for t in tenancy["tenants"] if t["email"] and not t["archived"]}
+    assert set(held(app, connected, "occupier")) == expected
+    assert "AL-04" in set(_skips(app, connected, "occupier").values())
+
+
+def test_al_05_an_occupier_archived_in_alto_or_whose_tenancy_ends_is_archived(
+    app: App, connected: int, alto: RunningAlto
+) -> None:
+    sync(app, connected, full=True)
+    occupier_ids = held(app, connected, "occupier")
+    tenancies = pull(alto, "/tenancies", **{"include-tenants": "true"})
+    live = [
+        t
+        for t in tenancies
+        if t["status"] in ("Active", "Periodic")
+        and all(x["id"] in occupier_ids for x in t["tenants"])
+        and t["tenants"]
+    ]
+    archived_person = live[0]["tenants"][0]["id"]
+    ended_tenancy = next(
+        t for t in live[1:] if archived_person not in {x["id"] for x in t["tenants"]}
+    )
+    alto.admin("POST", f"tenants/{archived_person}/archive")
+    alto.admin("POST", f"tenancies/{ended_tenancy['id']}/archive")
+    sync(app, connected)
+    assert row(app, occupiers, occupier_ids[archived_person])["archived_at"] is not None
+    for tenant in ended_tenancy["tenants"]:
+        assert row(app, occupiers, occupier_ids[tenant["id"]])["archived_at"] is not None
+
+
+def test_al_06_only_client_landlords_and_never_archived_for_a_property_that_stopped(
+    app: App, connected: int, alto: RunningAlto
+) -> None:
+    sync(app, connected, full=True)
+    all_landlords = pull(alto, "/landlords", **{"active-status": "All"})
+    synced = held(app, connected, "landlord")
+    potential = {str(x["id"]) for x in all_landlords if x["userType"] != "Client - Landlord"}
+    assert potential
+    assert not potential & set(synced)
+    assert {_skips(app, connected, "landlord")[p] for p in potential} <= {"AL-06", "AL-08"}
+    owner = next(x for x in all_landlords if str(x["id"]) in synced and x["properties"])
+    other = next(x for x in all_landlords if str(x["id"]) in synced and x is not owner)
+    alto.admin("PATCH", f"inventory/{owner['properties'][0]['id']}", {"recordType": "Sale"})
+    alto.admin("POST", f"landlords/{other['id']}/archive")
+    sync(app, connected)
+    assert row(app, landlords, synced[str(owner["id"])])["archived_at"] is None
+    assert row(app, landlords, synced[str(other["id"])])["archived_at"] is not None
+
+
+def test_al_07_contractors_need_a_listed_trade_and_are_archived_when_they_stop(
+    app: App, connected: int, alto: RunningAlto
+) -> None:
+    sync(app, connected, full=True)
+    suppliers = pull(alto, "/suppliers")
+    synced = held(app, connected, "contractor")
+    for supplier in suppliers:
+        listed = any(t.lower() in TRADES for t in supplier["providedServices"])
+        has_email = bool(supplier["people"] and supplier["people"][0]["emailAddresses"])
+        assert (supplier["id"] in synced) == (listed and has_email and supplier["active"])
+    first, second = list(synced)[:2]
+    alto.admin("PATCH", f"suppliers/{first}", {"services": ["Locksmith"]})
+    alto.admin("POST", f"suppliers/{second}/archive")
+    sync(app, connected)
+    assert row(app, contractors, synced[first])["archived_at"] is not None
+    assert row(app, contractors, synced[second])["archived_at"] is not None
+
+
+def test_al_09_a_platform_person_with_the_same_email_and_unit_with_the_same_address_merge(
+    app: App, connected: int, alto: RunningAlto
+) -> None:
+    tenancy = next(
+        t
+        for t in pull(alto, "/tenancies", **{"include-tenants": "true"})
+        if t["status"] == "Active" and t["tenants"] and t["tenants"][0]["email"]
+    )
+    tenant = tenancy["tenants"][0]
+    uow = app.uow(Actor.system("test"), connected)
+    mine = records.create(
+        uow,
+        Occupier,
+        {"first_name": "Already", "surname": "Here", "email": tenant["email"].upper()},
+    )
+    place = next(i for i in pull(alto, "/inventory/filter", **{"max-results": 250}) if _syncs(i))
+    address = place["address"]
+    existing_unit = records.create(
+        app.uow(Actor.system("test"), connected),
+        Unit,
+        {
+            "flat": address["subDwelling"] or "",
+            "line1": f"{address['nameNo']} {address['street']}",
+            "line2": address["locality"] or "",
+            "town": address["town"].upper(),
+            "county": address["county"] or "",
+            "postcode": address["postcode"].lower(),
+        },
+    )
+    sync(app, connected, full=True)
+    if str(tenancy["propertyId"]) in held(app, connected, "unit"):
+        assert held(app, connected, "occupier")[tenant["id"]] == mine.id
+    assert held(app, connected, "unit")[place["inventoryId"]] == existing_unit.id
+    with app.engine.connect() as conn:
+        same_email = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(occupiers)
+            .where(occupiers.c.agency_id == connected, occupiers.c.email == tenant["email"].lower())
+        ).scalar_one()
+    assert same_email == 1
+
+
+def test_al_01_daily_and_alto_overwrites_a_platform_edit(
+    app: App, connected: int, alto: RunningAlto
+) -> None:
+    assert any(s.cron == "0 2 * * *" for s in PROFILE.of(Schedule))
+    sync(app, connected, full=True)
+    contractor_id, ours = next(iter(held(app, connected, "contractor").items()))
+    records.update(
+        app.uow(Actor.system("test"), connected), Contractor, ours, {"company": "Edited here"}
+    )
+    alto.admin("PATCH", f"suppliers/{contractor_id}", {"companyName": "Edited in Alto"})
+    sync(app, connected)
+    assert row(app, contractors, ours)["company"] == "Edited in Alto"

@@ -193,15 +193,32 @@ def authenticate(uow: UnitOfWork, token: str) -> Principal:
         )
 
 
+# argon2 is slow on purpose (~0.1 s). A key already verified in this process is recognised by
+# a SHA-256 of the whole secret, so each later request costs microseconds; the row (and its
+# revocation) is still read on every request. Only digests of valid secrets are kept.
+_verified: dict[str, tuple[int, str]] = {}
+_VERIFIED_MAX = 10_000
+
+
+def _verify_key(key: ApiKey, token: str) -> None:
+    digest = _hash_token(token)
+    if _verified.get(digest) == (key.id, key.key_hash):
+        return
+    try:
+        _hasher.verify(key.key_hash, token)
+    except VerificationError:
+        raise _unauthenticated() from None
+    if len(_verified) >= _VERIFIED_MAX:
+        _verified.clear()
+    _verified[digest] = (key.id, key.key_hash)
+
+
 def _from_api_key(uow: UnitOfWork, token: str) -> Principal:
     prefix = token[len(KEY_PREFIX) :].split("_", 1)[0]
     key = uow.session.scalars(sa.select(ApiKey).where(cols(ApiKey).prefix == prefix)).first()
     if key is None or key.revoked_at is not None:
         raise _unauthenticated()
-    try:
-        _hasher.verify(key.key_hash, token)
-    except VerificationError:
-        raise _unauthenticated() from None
+    _verify_key(key, token)
     _refuse_locked_occupier(uow, key)
     return Principal(
         key.agency_id, key.role, key.subject_id, Actor(ActorKind.API_KEY, key.id, key.name)

@@ -79,3 +79,7 @@ sync_changes = sa.Table(
     sa.Column("entity_id", sa.Integer),
     sa.Column("changes", sa.JSON, nullable=False),  # field -> [before, after]
 )
+
+# As every table: SQLite never reuses a deleted row's id (a new run must not inherit a report).
+for _table in (connections, sync_runs, sync_skips, sync_quarantine, sync_changes):
+    _table.dialect_options["sqlite"]["autoincrement"] = True

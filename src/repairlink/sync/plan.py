@@ -24,6 +24,7 @@ from repairlink.sync.profile import (
 )
 from repairlink.sync.records import Incoming
 
+DERIVED = frozenset({"address_key"})  # written, but not a change a person made or reads
 ACTIVE = "_active"  # pseudo-field: a unit's `active`, a person's `archived_at is None`...
 BY_SYNC = "_archived_by_sync"  # was it a sync (not a person) that archived it?
 
@@ -115,7 +116,9 @@ def decide(
     written = {k: v for k, v in resolved.items() if not k.startswith("_")}  # "_x": a check only
     if held is None:
         values = {**_writable(profile, record, creating=True), **written}
-        changes = {k: [None, v] for k, v in values.items() if v not in (None, "", [])}
+        changes = {
+            k: [None, v] for k, v in values.items() if v not in (None, "", []) and k not in DERIVED
+        }
         return Decision(Action.CREATE, record, digest, None, values, changes)
     if held.content_hash == digest:
         return Decision(Action.UNCHANGED, record, digest, held)
@@ -183,7 +186,8 @@ def _update(
             continue
         if row.get(name) != value:
             values[name] = value
-            changes[name] = [row.get(name), value]
+            if name not in DERIVED:
+                changes[name] = [row.get(name), value]
     action = Action.UPDATE
     if not row.get(ACTIVE, True) and row.get(BY_SYNC):
         action, changes["active"] = Action.RESTORE, [False, True]  # a sync archived it: undo

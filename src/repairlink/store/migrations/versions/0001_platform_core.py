@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 00:07:47.584051
+Create Date: 2026-11-22 00:19:13.777041
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import repairlink.store.types
+
 
 revision = "0001"
 down_revision = None
@@ -139,6 +140,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_connections")),
         sa.UniqueConstraint("agency_id", "system", name="uq_connections_agency_system"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("connections", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_connections_agency_id"), ["agency_id"], unique=False)
@@ -407,6 +409,7 @@ def upgrade() -> None:
             name=op.f("fk_sync_runs_connection_id_connections"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_runs")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("sync_runs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_sync_runs_agency_id"), ["agency_id"], unique=False)
@@ -473,6 +476,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_changes")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("sync_changes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_sync_changes_run_id"), ["run_id"], unique=False)
@@ -492,6 +496,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_quarantine")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("sync_quarantine", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_sync_quarantine_run_id"), ["run_id"], unique=False)
@@ -511,6 +516,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_skips")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("sync_skips", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_sync_skips_run_id"), ["run_id"], unique=False)

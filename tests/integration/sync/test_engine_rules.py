@@ -1,0 +1,143 @@
+"""The sync engine's own rules through the Alto simulator over HTTP (S-04..S-08)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from repairlink.bootstrap import App
+from repairlink.domain.actors import Actor
+from repairlink.simulators.alto.server import RunningAlto
+from repairlink.store.tables import audit_log, units
+from repairlink.sync import runs
+from repairlink.sync.engine import SyncFailed
+from repairlink.sync.retry import RetryPolicy
+from repairlink.jobs.sync_run import connect
+from repairlink.services import agencies
+from tests.integration.sync.conftest import held, row, settings_for, sync
+
+
+def _count(app: App, table: sa.Table, agency_id: int) -> int:
+    with app.engine.connect() as conn:
+        return int(
+            conn.execute(
+                sa.select(sa.func.count()).select_from(table).where(table.c.agency_id == agency_id)
+            ).scalar_one()
+        )
+
+
+def test_s_04_malformed_records_are_quarantined_with_a_reason_and_the_run_goes_on(
+    app: App, connected: int, alto: RunningAlto
+) -> None:
+    alto.admin("PUT", "faults", {"rate_malformed": 0.2, "seed": 3})
+    state = sync(app, connected, full=True)
+    quarantined = runs.quarantined(app.uow(Actor.system(), connected), state.run_id, limit=500)
+    assert quarantined.items
+    assert all(q["reason"] for q in quarantined.items)
+    assert all(q["payload"] for q in quarantined.items)
+    total = sum(c.get("quarantined", 0) for c in state.counts.values())
+    assert total == len(quarantined.items)
+    assert held(app, connected, "unit")  # the good records still arrived
+    report = runs.get_run(app.uow(Actor.system(), connected), state.run_id)
+    assert report["status"] == "succeeded"
+
+
+def test_s_05_429_is_retried_honouring_retry_after(
+    app: App, connected: int, alto: RunningAlto
+) -> None:
+    alto.admin("PUT", "faults", {"retry_after": 2})
+    alto.admin("POST", "faults/fail-next", {"count": 2, "kind": "429"})
+    policy = RetryPolicy(sleep=lambda _s: None)
+    state = sync(app, connected, full=True, policy=policy)
+    assert policy.waits[:2] == [2.0, 2.0]
+    assert runs.get_run(app.uow(Actor.system(), connected), state.run_id)["status"] == "succeeded"
+
+
+def _synced(app: App, agency_id: int) -> set[tuple[str, str, str, bool | None]]:
+    """What a run left behind: every Alto reference, with the occupier or unit it names."""
+    with app.engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT r.entity_kind, r.external_id, "
+                "COALESCE(o.email, u.address_key, ''), o.archived_at IS NULL FROM external_refs r "
+                "LEFT JOIN occupiers o ON r.entity_kind = 'occupier' AND o.id = r.entity_id "
+                "LEFT JOIN units u ON r.entity_kind = 'unit' AND u.id = r.entity_id "
+                "WHERE r.agency_id = :a AND r.system = 'alto'"
+            ),
+            {"a": agency_id},
+        )
+        return {(kind, ext, str(value), active) for kind, ext, value, active in rows}
+
+
+def test_s_05_a_run_that_cannot_finish_fails_with_the_reason_and_resumes_from_its_checkpoint(
+    app: App, connected: int, alto: RunningAlto
+) -> None:
+    connect(app, connected, "alto", settings_for(alto, page_size=10))  # many small pages
+    alto.admin("PUT", "faults", {"rate_5xx": 0.15, "seed": 2})  # first 5xx: the 10th request
+    with pytest.raises(SyncFailed) as failed:
+        sync(app, connected, full=True, policy=RetryPolicy(attempts=1, sleep=lambda _s: None))
+    assert "Alto answered 5" in str(failed.value)
+    stopped = runs.list_runs(app.uow(Actor.system(), connected)).items[0]
+    assert stopped["status"] == "failed"
+    assert "Alto answered 5" in stopped["error"]
+    assert stopped["checkpoint"], "the fault should strike after some pages were written"
+    alto.admin("PUT", "faults", {"rate_5xx": 0.0})
+    resumed = sync(app, connected, full=True)
+    assert resumed.run_id == stopped["id"]  # the same run, picked up where it stopped
+    report = runs.get_run(app.uow(Actor.system(), connected), resumed.run_id)
+    assert (report["status"], report["attempts"]) == ("succeeded", 2)
+    # the same result as a run that was never interrupted, in another agency
+    other = agencies.create_agency(app.uow(Actor.system()), name="Twin", slug=f"twin-{connected}")
+    connect(app, other.id, "alto", settings_for(alto))
+    sync(app, other.id, full=True)
+    assert _synced(app, connected) == _synced(app, other.id)
+    assert report["counts"] == runs.list_runs(app.uow(Actor.system(), other.id)).items[0]["counts"]
+
+
+def test_s_06_every_run_records_times_counts_per_kind_and_skip_reasons(
+    app: App, connected: int
+) -> None:
+    state = sync(app, connected, full=True)
+    report = runs.get_run(app.uow(Actor.system(), connected), state.run_id)
+    assert report["started_at"] <= report["finished_at"]
+    assert report["counts"]["unit"]["created"] == len(held(app, connected, "unit"))
+    assert report["skip_reasons"]["unit"]["AL-02"] == report["counts"]["unit"]["skipped"]
+    skips = runs.skipped(app.uow(Actor.system(), connected), state.run_id, kind="unit", limit=500)
+    assert len(skips.items) == report["counts"]["unit"]["skipped"]
+    assert {s["rule"] for s in skips.items} == {"AL-02"}
+    assert all(s["reason"] for s in skips.items)
+
+
+def test_s_07_a_dry_run_shows_each_change_per_field_and_writes_nothing(
+    app: App, connected: int, alto: RunningAlto
+) -> None:
+    dry = sync(app, connected, full=True, dry_run=True)
+    assert _count(app, units, connected) == 0
+    assert _count(app, audit_log, connected) == 1  # only the agency's own creation
+    planned = runs.planned_changes(
+        app.uow(Actor.system(), connected), dry.run_id, kind="unit", limit=500
+    )
+    assert planned.items
+    assert all(p["action"] == "create" for p in planned.items)
+    assert all("postcode" in p["changes"] for p in planned.items)
+    # after a real run, a dry run names exactly the field changed upstream
+    sync(app, connected, full=True)
+    external_id, unit_id = next(iter(held(app, connected, "unit").items()))
+    before = row(app, units, unit_id)
+    alto.admin("PATCH", f"inventory/{external_id}", {"town": "Dryrunbury"})
+    dry = sync(app, connected, dry_run=True)
+    changes = runs.planned_changes(app.uow(Actor.system(), connected), dry.run_id).items
+    assert [(c["external_id"], c["action"]) for c in changes] == [(external_id, "update")]
+    assert changes[0]["changes"] == {"town": [before["town"], "Dryrunbury"]}
+    assert row(app, units, unit_id)["town"] == before["town"]
+
+
+def test_s_08_a_run_over_unchanged_data_writes_nothing_but_its_report(
+    app: App, connected: int
+) -> None:
+    sync(app, connected, full=True)
+    audit_rows = _count(app, audit_log, connected)
+    again = sync(app, connected, full=True)
+    assert again.rows_written == 0
+    assert _count(app, audit_log, connected) == audit_rows
+    assert all(set(c) <= {"unchanged", "skipped"} for c in again.counts.values())

@@ -7,13 +7,13 @@ import sqlalchemy as sa
 
 from repairlink.bootstrap import App
 from repairlink.domain.actors import Actor
+from repairlink.jobs.sync_run import connect
+from repairlink.services import agencies
 from repairlink.simulators.alto.server import RunningAlto
 from repairlink.store.tables import audit_log, units
 from repairlink.sync import runs
 from repairlink.sync.engine import SyncFailed
 from repairlink.sync.retry import RetryPolicy
-from repairlink.jobs.sync_run import connect
-from repairlink.services import agencies
 from tests.integration.sync.conftest import held, row, settings_for, sync
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from repairlink.api import problems
-from repairlink.api.routers import agency, auth, issue_records, issues, people, places, trails
+from repairlink.api.routers import (
+    agency,
+    auth,
+    issue_records,
+    issues,
+    people,
+    places,
+    sync,
+    trails,
+)
 from repairlink.bootstrap import App
 
 PREFIX = "/api/v1"
@@ -38,7 +47,7 @@ def create_app(app: App) -> FastAPI:
         return {"status": "ok"}
 
     v1 = APIRouter(prefix=PREFIX)
-    for module in (auth, agency, places, people, issues, issue_records, trails):
+    for module in (auth, agency, places, people, issues, issue_records, trails, sync):
         v1.include_router(module.router)
     api.include_router(v1)
     return api

@@ -3,15 +3,20 @@ engine. The CLI, the API and the schedulers all call this."""
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections import defaultdict
 from typing import Any
 
 from repairlink.bootstrap import App
 from repairlink.connectors import REGISTRY
 from repairlink.domain.actors import Actor
-from repairlink.errors import InvalidError
+from repairlink.errors import ConflictError, InvalidError
 from repairlink.sync import runs
 from repairlink.sync.engine import Progress, RunState, SyncEngine
 from repairlink.sync.retry import RetryPolicy
+
+log = logging.getLogger(__name__)
 
 
 def connector_kind(system: str) -> Any:
@@ -36,6 +41,24 @@ def connect(app: App, agency_id: int, system: str, settings: dict[str, Any]) -> 
     return runs.save_connection(app.uow(Actor.system("connect"), agency_id), system, stored)
 
 
+def _engine(
+    app: App, agency_id: int, system: str, progress: Progress | None, retry: RetryPolicy | None
+) -> SyncEngine:
+    kind = connector_kind(system)
+    connection = runs.get_connection(app.uow(Actor.system("sync"), agency_id), system)
+    config = kind.config_model.model_validate(connection["config"])
+    rules_view = config.rules_view() if hasattr(config, "rules_view") else connection["config"]
+    return SyncEngine(
+        app.engine,
+        kind.build(config),
+        agency_id=agency_id,
+        connection_id=connection["id"],
+        config=rules_view,
+        retry=retry,
+        progress=progress,
+    )
+
+
 def run_sync(
     app: App,
     agency_id: int,
@@ -46,21 +69,45 @@ def run_sync(
     progress: Progress | None = None,
     retry: RetryPolicy | None = None,
 ) -> RunState:
-    kind = connector_kind(system)
-    connection = runs.get_connection(app.uow(Actor.system("sync"), agency_id), system)
-    config = kind.config_model.model_validate(connection["config"])
-    connector = kind.build(config)
-    rules_view = config.rules_view() if hasattr(config, "rules_view") else connection["config"]
+    """Run to the end in this thread (the CLI, tests, schedulers)."""
+    engine = _engine(app, agency_id, system, progress, retry)
     try:
-        engine = SyncEngine(
-            app.engine,
-            connector,
-            agency_id=agency_id,
-            connection_id=connection["id"],
-            config=rules_view,
-            retry=retry,
-            progress=progress,
-        )
         return engine.run(full=full, dry_run=dry_run)
     finally:
-        connector.close()
+        engine.connector.close()
+
+
+_running: dict[tuple[int, str], threading.Lock] = defaultdict(threading.Lock)
+
+
+def start_sync(
+    app: App, agency_id: int, system: str, *, full: bool = False, dry_run: bool = False
+) -> int:
+    """Start a run in a background thread and answer its id at once ("Sync now" in the API).
+    One run per agency and PMS at a time in this process."""
+    lock = _running[(agency_id, system)]
+    if not lock.acquire(blocking=False):
+        raise ConflictError(
+            "sync.already_running",
+            f"A {system} sync is already running",
+            field="connector",
+            rule="S-03",
+        )
+    try:
+        engine = _engine(app, agency_id, system, None, None)
+        state = engine.begin(full=full, dry_run=dry_run)
+    except BaseException:
+        lock.release()
+        raise
+
+    def work() -> None:
+        try:
+            engine.execute(state, dry_run=dry_run)
+        except Exception:  # the run's row carries the failure and its reason for the agent
+            log.exception("sync run %s failed", state.run_id)
+        finally:
+            engine.connector.close()
+            lock.release()
+
+    threading.Thread(target=work, name=f"sync-{system}-{state.run_id}", daemon=True).start()
+    return state.run_id

@@ -76,7 +76,13 @@ class SyncEngine:
 
     # -- the run ----------------------------------------------------------------------------
     def run(self, *, full: bool = False, dry_run: bool = False) -> RunState:
-        state = self._resume_or_start(full=full, dry_run=dry_run)
+        return self.execute(self.begin(full=full, dry_run=dry_run), dry_run=dry_run)
+
+    def begin(self, *, full: bool = False, dry_run: bool = False) -> RunState:
+        """Resume the connection's unfinished run, or start one (its row is committed)."""
+        return self._resume_or_start(full=full, dry_run=dry_run)
+
+    def execute(self, state: RunState, *, dry_run: bool = False) -> RunState:
         ctx = RunContext(
             state.run_id,
             self.agency_id,
@@ -90,6 +96,9 @@ class SyncEngine:
         except (FetchError, RepairlinkError) as exc:
             self._finish(state, "failed", str(exc), dry_run=dry_run)
             raise SyncFailed("sync.failed", f"Sync run {state.run_id} failed: {exc}") from exc
+        except BaseException as exc:  # a bug, or an interrupt: say so on the run, then re-raise
+            self._finish(state, "failed", f"{type(exc).__name__}: {exc}", dry_run=dry_run)
+            raise
         self._finish(state, "succeeded", None, dry_run=dry_run)
         return state
 

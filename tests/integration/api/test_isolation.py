@@ -4,6 +4,7 @@ nothing; routes without ids never show another agency's data."""
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
 from repairlink.bootstrap import App
+from repairlink.simulators.alto import running_alto
 from tests.integration.api.conftest import Client, client_for, login_client, new_agency
 
 SENTINEL = "ZZ-AGENCY-A-ONLY"
@@ -119,6 +121,27 @@ def build_agency_a(a: Client) -> dict[str, int]:
     return ids
 
 
+def synced_once(a: Client) -> int:
+    """Connect A to a simulated Alto and sync it once through the API; the run's id."""
+    with running_alto(seed=3, units=20) as sim:
+        a.ok(
+            "PUT",
+            "/connections/alto",
+            json={
+                "base_url": sim.base_url,
+                "client_id": sim.client_id,
+                "client_secret": sim.client_secret,
+                "agency_ref": sim.agency_ref,
+            },
+        )
+        run_id: int = a.ok("POST", "/connections/alto/runs", 202, json={})["run_id"]
+        deadline = time.monotonic() + 60
+        while a.ok("GET", f"/sync-runs/{run_id}")["status"] == "running":
+            assert time.monotonic() < deadline, "the sync did not finish"
+            time.sleep(0.05)
+    return run_id
+
+
 def samples(a: dict[str, int]) -> dict[tuple[str, str], Sample]:
     """Bodies for the routes that need one. Ids in bodies are agency A's too."""
     when = (datetime.now(UTC) + timedelta(days=1)).isoformat()
@@ -185,6 +208,10 @@ def samples(a: dict[str, int]) -> dict[tuple[str, str], Sample]:
             params={"unit_id": a["unit"], "status": "all"}, expect=200
         ),
         ("GET", "/api/v1/tenancies"): Sample(params={"occupier_id": a["occupier"]}, expect=200),
+        # B's own connection, refused for its settings: B stays unconnected, so B's "sync now"
+        # finds nothing to run, and A's connection is never touched
+        ("PUT", "/api/v1/connections/{system}"): Sample(json={"base_url": "nope"}, expect=422),
+        ("POST", "/api/v1/connections/{system}/runs"): Sample(json={}, expect=404),
     }
 
 
@@ -204,6 +231,8 @@ def _concrete(path: str, a: dict[str, int]) -> str:
         "document_id": a["document"],
         "kind": "unit",
         "record_id": a["unit"],
+        "system": "alto",
+        "run_id": a["sync_run"],
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
 
@@ -224,6 +253,7 @@ def test_c_01_every_route_answers_404_for_another_agencys_ids(
     agency_a, agency_b = new_agency(app), new_agency(app)
     a = login_client(app, http, agency_a)
     ids = build_agency_a(a)
+    ids["sync_run"] = synced_once(a)
     b = client_for(app, http, agency_b)
     table = samples(ids)
     a_key_ids = {ids["api_key"]}

@@ -82,3 +82,19 @@ def pull(sim: RunningAlto, path: str, **params: Any) -> list[dict[str, Any]]:
 def row(app: App, table: sa.Table, record_id: int) -> dict[str, Any]:
     with app.engine.connect() as conn:
         return dict(conn.execute(sa.select(table).where(table.c.id == record_id)).mappings().one())
+
+
+def snapshot(app: App, agency_id: int) -> set[tuple[str, str, str, bool | None]]:
+    """What a run left behind: every Alto reference, with the occupier or unit it names."""
+    with app.engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT r.entity_kind, r.external_id, "
+                "COALESCE(o.email, u.address_key, ''), o.archived_at IS NULL FROM external_refs r "
+                "LEFT JOIN occupiers o ON r.entity_kind = 'occupier' AND o.id = r.entity_id "
+                "LEFT JOIN units u ON r.entity_kind = 'unit' AND u.id = r.entity_id "
+                "WHERE r.agency_id = :a AND r.system = 'alto'"
+            ),
+            {"a": agency_id},
+        )
+        return {(kind, ext, str(value), active) for kind, ext, value, active in rows}

@@ -14,7 +14,7 @@ from repairlink.store.tables import audit_log, units
 from repairlink.sync import runs
 from repairlink.sync.engine import SyncFailed
 from repairlink.sync.retry import RetryPolicy
-from tests.integration.sync.conftest import held, row, settings_for, sync
+from tests.integration.sync.conftest import held, row, settings_for, snapshot, sync
 
 
 def _count(app: App, table: sa.Table, agency_id: int) -> int:
@@ -53,22 +53,6 @@ def test_s_05_429_is_retried_honouring_retry_after(
     assert runs.get_run(app.uow(Actor.system(), connected), state.run_id)["status"] == "succeeded"
 
 
-def _synced(app: App, agency_id: int) -> set[tuple[str, str, str, bool | None]]:
-    """What a run left behind: every Alto reference, with the occupier or unit it names."""
-    with app.engine.connect() as conn:
-        rows = conn.execute(
-            sa.text(
-                "SELECT r.entity_kind, r.external_id, "
-                "COALESCE(o.email, u.address_key, ''), o.archived_at IS NULL FROM external_refs r "
-                "LEFT JOIN occupiers o ON r.entity_kind = 'occupier' AND o.id = r.entity_id "
-                "LEFT JOIN units u ON r.entity_kind = 'unit' AND u.id = r.entity_id "
-                "WHERE r.agency_id = :a AND r.system = 'alto'"
-            ),
-            {"a": agency_id},
-        )
-        return {(kind, ext, str(value), active) for kind, ext, value, active in rows}
-
-
 def test_s_05_a_run_that_cannot_finish_fails_with_the_reason_and_resumes_from_its_checkpoint(
     app: App, connected: int, alto: RunningAlto
 ) -> None:
@@ -90,7 +74,7 @@ def test_s_05_a_run_that_cannot_finish_fails_with_the_reason_and_resumes_from_it
     other = agencies.create_agency(app.uow(Actor.system()), name="Twin", slug=f"twin-{connected}")
     connect(app, other.id, "alto", settings_for(alto))
     sync(app, other.id, full=True)
-    assert _synced(app, connected) == _synced(app, other.id)
+    assert snapshot(app, connected) == snapshot(app, other.id)
     assert report["counts"] == runs.list_runs(app.uow(Actor.system(), other.id)).items[0]["counts"]
 
 

@@ -1,0 +1,100 @@
+"""Connections to PMSs and their syncs: connect, "Sync now", follow a run, read its report."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from pydantic import ValidationError
+
+from repairlink.api.deps import AdminCaller, Paging, RecordId, StaffCaller
+from repairlink.api.schemas.common import PageOf
+from repairlink.api.schemas.sync import (
+    ConnectionRead,
+    PlannedChangeRead,
+    QuarantineRead,
+    RunRead,
+    RunStart,
+    RunStarted,
+    SkipRead,
+    masked,
+)
+from repairlink.errors import InvalidError
+from repairlink.jobs import sync_run
+from repairlink.sync import runs
+
+router = APIRouter(tags=["sync"])
+System = Annotated[str, Path(max_length=32, description="The PMS: alto, ...")]
+KindFilter = Annotated[str | None, Query(max_length=32, description="Only this record kind")]
+
+
+@router.get("/connections", summary="The agency's PMS connections")
+def list_connections(caller: StaffCaller) -> list[ConnectionRead]:
+    return [masked(row) for row in runs.list_connections(caller.uow())]
+
+
+@router.put("/connections/{system}", summary="Connect to a PMS, or change its settings")
+def save_connection(caller: AdminCaller, system: System, body: dict[str, Any]) -> ConnectionRead:
+    try:
+        sync_run.connect(caller.app, caller.who.agency_id, system, body)
+    except ValidationError as exc:  # the connector's typed config names the field
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or None
+        raise InvalidError("connection.invalid_settings", first["msg"], field=where) from exc
+    return masked(runs.get_connection(caller.uow(), system))
+
+
+@router.post(
+    "/connections/{system}/runs",
+    status_code=202,
+    summary="Sync now: start a run (or a dry run, S-07) in the background",
+)
+def start_run(caller: StaffCaller, system: System, body: RunStart) -> RunStarted:
+    run_id = sync_run.start_sync(
+        caller.app, caller.who.agency_id, system, full=body.full, dry_run=body.dry_run
+    )
+    return RunStarted(run_id=run_id, href=f"/api/v1/sync-runs/{run_id}")
+
+
+@router.get("/sync-runs", summary="Runs, newest first (S-06)")
+def list_runs(caller: StaffCaller, paging: Paging) -> PageOf[RunRead]:
+    return PageOf[RunRead].model_validate(
+        runs.list_runs(caller.uow(), cursor=paging.cursor, limit=paging.limit)
+    )
+
+
+@router.get("/sync-runs/{run_id}", summary="A run's report: status, counts, skip reasons")
+def get_run(caller: StaffCaller, run_id: RecordId) -> RunRead:
+    return RunRead.model_validate(runs.get_run(caller.uow(), run_id))
+
+
+@router.get("/sync-runs/{run_id}/skipped", summary="Each skipped record and its rule (S-06)")
+def skipped(
+    caller: StaffCaller, run_id: RecordId, paging: Paging, kind: KindFilter = None
+) -> PageOf[SkipRead]:
+    return PageOf[SkipRead].model_validate(
+        runs.skipped(caller.uow(), run_id, kind=kind, cursor=paging.cursor, limit=paging.limit)
+    )
+
+
+@router.get("/sync-runs/{run_id}/quarantined", summary="Records quarantined, why (S-04)")
+def quarantined(
+    caller: StaffCaller, run_id: RecordId, paging: Paging, kind: KindFilter = None
+) -> PageOf[QuarantineRead]:
+    return PageOf[QuarantineRead].model_validate(
+        runs.quarantined(caller.uow(), run_id, kind=kind, cursor=paging.cursor, limit=paging.limit)
+    )
+
+
+@router.get(
+    "/sync-runs/{run_id}/changes",
+    summary="A dry run's planned changes, per record and field (S-07)",
+)
+def planned_changes(
+    caller: StaffCaller, run_id: RecordId, paging: Paging, kind: KindFilter = None
+) -> PageOf[PlannedChangeRead]:
+    return PageOf[PlannedChangeRead].model_validate(
+        runs.planned_changes(
+            caller.uow(), run_id, kind=kind, cursor=paging.cursor, limit=paging.limit
+        )
+    )

@@ -1,0 +1,80 @@
+"""Shapes of connections, sync runs and their reports (S-06, S-07, S-04)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from repairlink.api.schemas.common import ReadModel
+
+SECRET_NAMES = ("secret", "password", "token")
+
+
+class ConnectionRead(ReadModel):
+    id: int
+    system: str
+    enabled: bool
+    config: dict[str, Any]  # secrets shown as '********'
+    bookmarks: dict[str, Any]
+    created_at: datetime
+
+
+def masked(row: dict[str, Any]) -> ConnectionRead:
+    config = {
+        k: ("********" if any(s in k for s in SECRET_NAMES) else v)
+        for k, v in row["config"].items()
+    }
+    return ConnectionRead.model_validate({**row, "config": config})
+
+
+class RunStart(BaseModel):
+    full: bool = False
+    dry_run: bool = False
+
+
+class RunStarted(BaseModel):
+    run_id: int
+    href: str
+
+
+class RunRead(ReadModel):
+    id: int
+    system: str
+    mode: str
+    dry_run: bool
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    window_from: datetime | None
+    window_to: datetime
+    counts: dict[str, dict[str, int]]
+    skip_reasons: dict[str, dict[str, int]]
+    error: str | None
+    attempts: int
+
+
+class SkipRead(ReadModel):
+    id: int
+    kind: str
+    external_id: str
+    rule: str
+    reason: str
+
+
+class QuarantineRead(ReadModel):
+    id: int
+    kind: str
+    external_id: str
+    reason: str
+    payload: dict[str, Any]
+
+
+class PlannedChangeRead(ReadModel):
+    id: int
+    kind: str
+    external_id: str
+    action: str
+    entity_id: int | None
+    changes: dict[str, list[Any]]

@@ -12,11 +12,11 @@ install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen --quiet
 
-# Starts the service on http://127.0.0.1:8000 with an embedded SQLite file under ./var/.
+# Starts the service on http://127.0.0.1:8000 with an embedded SQLite file under ./var/, the
+# Alto simulator on :8101, and the demo agency connected to it and synced.
 run: install
 	$(RUN) repairlink db upgrade
-	$(RUN) repairlink demo
-	$(RUN) repairlink serve
+	$(RUN) repairlink serve --demo
 
 lint: install
 	$(RUN) ruff format --check src tests

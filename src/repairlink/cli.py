@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -51,20 +51,50 @@ def db_upgrade() -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Also run the built-in PMS simulators, seeded, with "
+            "the demo agency connected and synced",
+        ),
+    ] = False,
+    simulator_port: Annotated[int, typer.Option(help="Port of the Alto simulator")] = 8101,
 ) -> None:
     """Run the web service (API at /api/v1, its documentation at /docs)."""
+    import contextlib
+
     import uvicorn
 
     from repairlink.bootstrap import build
 
     settings = _settings()
     app = build(settings)  # refuses an unmigrated database before anything else starts
+    stack = contextlib.ExitStack()
+    if demo:
+        _start_demo(app, stack, simulator_port)
 
     from repairlink.api.app import create_app
 
     host, port = host or settings.host, port or settings.port
     out.print(f"Repairlink on [bold]http://{host}:{port}[/]  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(app), host=host, port=port, log_level="info")
+    with stack:
+        uvicorn.run(create_app(app), host=host, port=port, log_level="info")
+
+
+def _start_demo(app: Any, stack: Any, simulator_port: int) -> None:
+    from repairlink.demo import DEMO_EMAIL, DEMO_PASSWORD, connect_demo_to_alto, seed_demo
+    from repairlink.simulators.alto import running_alto
+
+    seed_demo(app)
+    sim = stack.enter_context(running_alto(seed=1, units=500, port=simulator_port))
+    out.print(f"Alto simulator on [bold]{sim.base_url}[/] (500 units, seed 1)")
+    state = connect_demo_to_alto(app, sim.base_url)
+    made = sum(c.get("created", 0) + c.get("updated", 0) for c in state.counts.values())
+    out.print(
+        f"Demo agency synced from Alto: {made} records (run {state.run_id}). Log in with "
+        f"[bold]{DEMO_EMAIL}[/] / [bold]{DEMO_PASSWORD}[/]"
+    )
 
 
 @agency_cli.command("create")

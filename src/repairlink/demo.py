@@ -14,6 +14,7 @@ from repairlink.errors import NotFoundError
 from repairlink.services import agencies, auth, issues, records
 from repairlink.services.auth import Principal
 from repairlink.store.uow import UnitOfWork
+from repairlink.sync.engine import RunState
 
 DEMO_SLUG = "demo"
 DEMO_EMAIL = "admin@demo-lettings.co.uk"
@@ -38,6 +39,30 @@ TRADES = [
     ("Sparks & Sons Electrical", ["electrician"]),
     ("Greenleaf Gardens", ["gardening"]),
 ]
+
+
+def connect_demo_to_alto(app: App, base_url: str) -> RunState:
+    """Connect the demo agency to a (simulated) Alto and run its first sync."""
+    from repairlink.jobs.sync_run import connect, run_sync
+    from repairlink.simulators.alto.state import (
+        DEFAULT_AGENCY_REF,
+        DEFAULT_CLIENT_ID,
+        DEFAULT_CLIENT_SECRET,
+    )
+
+    agency = agencies.find_by_slug(app.uow(Actor.system("demo")), DEMO_SLUG)
+    connect(
+        app,
+        agency.id,
+        "alto",
+        {
+            "base_url": base_url,
+            "client_id": DEFAULT_CLIENT_ID,
+            "client_secret": DEFAULT_CLIENT_SECRET,
+            "agency_ref": DEFAULT_AGENCY_REF,
+        },
+    )
+    return run_sync(app, agency.id, "alto")
 
 
 def seed_demo(app: App) -> bool:

@@ -68,19 +68,19 @@ def test_bad_input_is_one_clear_line_naming_the_rule(tmp_path: Path) -> None:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
-    """What `make run` does: migrate, seed the demo, serve."""
+    """What `make run` does: migrate, then serve with the demo agency synced from the Alto
+    simulator."""
     assert _run(tmp_path, "db", "upgrade").returncode == 0
-    seeded = _run(tmp_path, "demo")
-    assert seeded.returncode == 0, seeded.stderr
-    port = _free_port()
+    port, simulator_port = _free_port(), _free_port()
+    command = ["serve", "--port", str(port), "--demo", "--simulator-port", str(simulator_port)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "repairlink", "serve", "--port", str(port)],
+        [sys.executable, "-m", "repairlink", *command],
         env=_env(tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     try:
         while time.monotonic() < deadline:  # wait for readiness, not for a fixed time
             try:
@@ -109,3 +109,8 @@ def test_make_run_path_answers_on_docs_and_demo_login_works(served: str) -> None
     )
     assert issues.status_code == 200
     assert len(issues.json()["items"]) == 5
+    runs = httpx.get(
+        f"{served}/api/v1/sync-runs", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    ).json()["items"]
+    assert runs[0]["status"] == "succeeded"
+    assert runs[0]["counts"]["unit"]["created"] > 0  # the simulated Alto's units arrived

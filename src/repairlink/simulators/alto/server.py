@@ -103,6 +103,7 @@ def running_alto(
     client_id: str = DEFAULT_CLIENT_ID,
     client_secret: str = DEFAULT_CLIENT_SECRET,
     agency_ref: str = DEFAULT_AGENCY_REF,
+    port: int | None = None,
 ) -> Iterator[RunningAlto]:
     """Generate the data, serve it on a free port in a daemon thread, stop on exit."""
     config = SimConfig(
@@ -117,8 +118,9 @@ def running_alto(
     state = SimState(config)
     last_error: OSError | None = None
     # Another process may take the probed port before uvicorn binds it: try a few.
-    for _ in range(5):
-        port = _free_port()
+    chosen = port
+    for _ in range(5 if chosen is None else 1):
+        port = chosen or _free_port()
         server = uvicorn.Server(server_config(state, port))
         thread = threading.Thread(target=server.run, name=f"alto-sim-{port}", daemon=True)
         thread.start()

@@ -114,3 +114,17 @@ def test_make_run_path_answers_on_docs_and_demo_login_works(served: str) -> None
     ).json()["items"]
     assert runs[0]["status"] == "succeeded"
     assert runs[0]["counts"]["unit"]["created"] > 0  # the simulated Alto's units arrived
+
+
+def test_db_upgrade_makes_the_database_folder_of_a_fresh_checkout(tmp_path: Path) -> None:
+    env = {**_env(tmp_path), "REPAIRLINK_DATABASE_URL": f"sqlite:///{tmp_path}/var/new/x.db"}
+    result = subprocess.run(
+        [sys.executable, "-m", "repairlink", "db", "upgrade"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "var" / "new" / "x.db").is_file()

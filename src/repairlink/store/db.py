@@ -11,12 +11,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from repairlink.store.tables import map_domain
 
 
+def ensure_sqlite_folder(url: str) -> None:
+    """A fresh checkout has no ./var/: make the SQLite file's folder."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
+
+
 def make_engine(url: str, *, echo: bool = False) -> sa.Engine:
     map_domain()
-    parsed = sa.make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    ensure_sqlite_folder(url)
+    if sa.make_url(url).get_backend_name() == "sqlite":
         engine = sa.create_engine(url, echo=echo, connect_args={"timeout": 30})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin_immediate)

@@ -19,8 +19,8 @@ run: install
 	$(RUN) repairlink serve --demo
 
 lint: install
-	$(RUN) ruff format --check src tests
-	$(RUN) ruff check src tests
+	$(RUN) ruff format --check src tests bench
+	$(RUN) ruff check src tests bench
 
 types: install
 	$(RUN) mypy

@@ -21,9 +21,16 @@ from repairlink.store.sync_tables import connections, sync_quarantine, sync_runs
 from repairlink.sync import lookup
 from repairlink.sync.apply import RunContext, apply, record_dry_run
 from repairlink.sync.connector import Connector, FetchedPage, FetchError
-from repairlink.sync.plan import Action, Decision, Held, content_hash, decide
+from repairlink.sync.plan import Action, Decision, Held, content_hash, decide, first_failure
 from repairlink.sync.prepare import prepare
-from repairlink.sync.profile import Config, Match, MatchBy, RequiresSynced, Schedule
+from repairlink.sync.profile import (
+    Config,
+    KeepWhile,
+    Match,
+    MatchBy,
+    RequiresSynced,
+    Schedule,
+)
 from repairlink.sync.records import Incoming, Malformed
 from repairlink.sync.retry import RetryPolicy
 
@@ -153,11 +160,26 @@ class SyncEngine:
                     conn, state, record.kind, record.external_id, record.reason, record.payload
                 )
             else:
-                by_kind[record.kind][record.external_id] = record  # the last copy wins
+                seen = by_kind[record.kind].get(record.external_id)
+                if seen is None or not self._passes(seen) or self._passes(record):
+                    by_kind[record.kind][record.external_id] = record
+        held_back: dict[str, list[Decision]] = {}
         for kind in self.profile.kinds:
             if by_kind.get(kind):
                 decisions = self._decide(conn, kind, list(by_kind[kind].values()), state)
+                decisions, held_back[kind] = self._hold_back_archives(kind, decisions)
                 self._write(conn, kind, decisions, state, ctx, dry_run=dry_run)
+        for kind, waiting in held_back.items():  # now that this page's children are written
+            if waiting:
+                self._write(
+                    conn, kind, self._settle(conn, kind, waiting), state, ctx, dry_run=dry_run
+                )
+
+    def _passes(self, record: Incoming) -> bool:
+        """A record seen twice in one page (a tenant in an old and a new tenancy) is taken in
+        its best light: a copy that meets the filters beats one that does not, else the last."""
+        failure = first_failure(self.profile, record, self.config, set())
+        return not record.archived and failure is None
 
     def _decide(
         self, conn: sa.Connection, kind: str, records: list[Incoming], state: RunState
@@ -194,15 +216,22 @@ class SyncEngine:
                 )
                 continue
             plans.append((record, resolved, missing))
+        # rows are loaded where a decision reads them: changed content, or a record that
+        # may be archived (an archive of one already archived must cost nothing)
         stale = [
             h.entity_id
-            for (r, res, _) in plans
-            if (h := held.get(r.external_id)) and h.content_hash != content_hash(r, res)
+            for (r, res, miss) in plans
+            if (h := held.get(r.external_id))
+            and (
+                h.content_hash != content_hash(r, res)
+                or r.archived
+                or first_failure(self.profile, r, self.config, miss) is not None
+            )
         ]
         rows = lookup.rows(conn, kind, stale) if stale else {}
         for h in held.values():
             h.row = rows.get(h.entity_id)
-        return [
+        decisions = [
             decide(
                 self.profile,
                 r,
@@ -213,6 +242,28 @@ class SyncEngine:
             )
             for (r, res, miss) in plans
         ]
+        return decisions
+
+    def _hold_back_archives(
+        self, kind: str, decisions: list[Decision]
+    ) -> tuple[list[Decision], list[Decision]]:
+        """KeepWhile: archives for failing a filter wait until this page's children (e.g. the
+        tenancies that came with the occupiers) are written, then are settled."""
+        if not self.profile.of(KeepWhile, kind):
+            return decisions, []
+        waiting = [d for d in decisions if d.action is Action.ARCHIVE and not d.record.archived]
+        return [d for d in decisions if d not in waiting], waiting
+
+    def _settle(self, conn: sa.Connection, kind: str, waiting: list[Decision]) -> list[Decision]:
+        """A held-back archive goes ahead unless a child we hold is still live."""
+        for keep in self.profile.of(KeepWhile, kind):
+            parents = [d.held.entity_id for d in waiting if d.held is not None]
+            alive = lookup.with_live_children(conn, keep.child_kind, keep.link, keep.live, parents)
+            for d in waiting:
+                if d.held is not None and d.held.entity_id in alive:
+                    d.action, d.changes = Action.UNCHANGED, {}
+                    d.reason = f"kept ({keep.rule}): another {keep.child_kind} is still live"
+        return waiting
 
     def _resolve_links(
         self, conn: sa.Connection, records: list[Incoming], state: RunState

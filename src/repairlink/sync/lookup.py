@@ -64,3 +64,18 @@ def rows(conn: sa.Connection, kind: str, ids: Collection[int]) -> dict[int, dict
             values[ACTIVE], values[BY_SYNC] = kind_spec.state(values)
             found[values["id"]] = values
     return found
+
+
+def with_live_children(
+    conn: sa.Connection, child_kind: str, link: str, live: str, parent_ids: Collection[int]
+) -> set[int]:
+    """Which of these records still have a live child (e.g. an active tenancy)."""
+    table = spec(child_kind).table
+    found: set[int] = set()
+    for chunk in _chunks(parent_ids):
+        found.update(
+            conn.execute(
+                sa.select(table.c[link]).where(table.c[link].in_(chunk), table.c[live].is_(True))
+            ).scalars()
+        )
+    return found

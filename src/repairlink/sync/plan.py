@@ -60,7 +60,9 @@ class Decision:
 
 
 def content_hash(record: Incoming, resolved: dict[str, int]) -> str:
-    body = json.dumps([record.fields, resolved, record.archived], sort_keys=True, default=str)
+    """Of what would be written; check-only links ("_unit") vary by source, so stay out."""
+    written = {k: v for k, v in resolved.items() if not k.startswith("_")}
+    body = json.dumps([record.fields, written, record.archived], sort_keys=True, default=str)
     return hashlib.blake2b(body.encode(), digest_size=16).hexdigest()
 
 

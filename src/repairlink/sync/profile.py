@@ -103,6 +103,19 @@ class NeverArchive:
     why: str
 
 
+@dataclass(frozen=True)
+class KeepWhile:
+    """A record is not archived for failing a filter while one of its children that we hold is
+    still live (AL-05: an occupier stays while any of their tenancies is active; a tenant with
+    an old tenancy and a current one must not flip between archived and restored)."""
+
+    rule: str
+    kind: str
+    child_kind: str
+    link: str  # the child's column naming this record, e.g. "occupier_id"
+    live: str  # the child's boolean column, e.g. "active"
+
+
 class MatchBy(StrEnum):
     EXTERNAL_REF = "external_ref"
     EMAIL = "email"
@@ -178,6 +191,7 @@ Declaration = (
     | UpdateGuard
     | Archival
     | NeverArchive
+    | KeepWhile
     | Match
     | Schedule
     | Reconciliation

@@ -14,9 +14,9 @@ LIVE_TENANCY = {"active", "periodic"}
 def _address_line(address: Json | None) -> str:
     if not address:
         return ""
-    parts = [
-        address.get(k) for k in ("subDwelling", "nameNo", "street", "locality", "town", "postcode")
-    ]
+    number = address.get("nameNo") or address.get("nameNumber")  # Alto spells it both ways
+    parts = [address.get("subDwelling"), number]
+    parts += [address.get(k) for k in ("street", "locality", "town", "postcode")]
     return ", ".join(str(p) for p in parts if p)
 
 
@@ -126,21 +126,11 @@ def tenancy(item: Json) -> list[Incoming | Malformed]:
         out: list[Incoming | Malformed] = []
         for tenant in item.get("tenants") or []:
             tenant_id = str(tenant["id"])
-            phones = [p["number"] for p in tenant.get("phoneNumbers") or [] if p.get("number")]
             out.append(
                 Incoming(
                     kind="occupier",
                     external_id=tenant_id,
-                    fields={
-                        "title": tenant.get("title") or "",
-                        "first_name": tenant.get("forename") or "",
-                        "surname": tenant.get("surname") or "",
-                        "company": tenant.get("companyName") or "",
-                        "email": tenant.get("email"),
-                        "phone": phones[0] if phones else tenant.get("phone"),
-                        "phone2": phones[1] if len(phones) > 1 else None,
-                        "address": _address_line(tenant.get("address")),
-                    },
+                    fields=_occupier_fields(tenant, tenant, tenant.get("email")),
                     attrs={"tenancy_live": live},
                     links={"_unit": ("unit", property_id)},
                     archived=bool(tenant.get("archived")),

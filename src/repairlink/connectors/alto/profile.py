@@ -11,6 +11,7 @@ from repairlink.sync.profile import (
     Entity,
     FieldPolicy,
     Filter,
+    KeepWhile,
     Match,
     MatchBy,
     NeverArchive,
@@ -141,7 +142,9 @@ PROFILE = Profile(
         Filter(
             "AL-04",
             "occupier",
-            lambda r, _: r.attrs.get("tenancy_live") is True,
+            lambda r, _: (
+                r.attrs.get("tenancy_live") is not False
+            ),  # unknown (a contact update) passes
             "no active or periodic tenancy",
         ),
         RequiresSynced("AL-04", "occupier", "_unit", "tenancy is at a property that does not sync"),
@@ -152,6 +155,7 @@ PROFILE = Profile(
         # AL-05: archived in Alto, or their tenancy became inactive -> archived here
         Archival("AL-05", "occupier", ArchiveWhen.ARCHIVED_UPSTREAM),
         Archival("AL-05", "occupier", ArchiveWhen.FILTERED_OUT),
+        KeepWhile("AL-05", "occupier", child_kind="tenancy", link="occupier_id", live="active"),
         # AL-06: landlords are "Client - Landlord" only; archived in Alto -> archived, but never
         # because one of their properties stopped syncing
         Filter(

@@ -233,3 +233,45 @@ def test_al_01_daily_and_alto_overwrites_a_platform_edit(
     alto.admin("PATCH", f"suppliers/{contractor_id}", {"companyName": "Edited in Alto"})
     sync(app, connected)
     assert row(app, contractors, ours)["company"] == "Edited in Alto"
+
+
+def test_al_04_a_tenants_own_change_in_alto_reaches_the_occupier_in_the_next_sync(
+    app: App, connected: int, alto: RunningAlto
+) -> None:
+    """The tenant's contact changed, not their tenancy: read from Alto's contacts (AL-04)."""
+    sync(app, connected, full=True)
+    tenant_id, occupier_id = next(iter(held(app, connected, "occupier").items()))
+    alto.admin("PATCH", f"tenants/{tenant_id}", {"email": "new.address@example.co.uk"})
+    state = sync(app, connected)
+    assert row(app, occupiers, occupier_id)["email"] == "new.address@example.co.uk"
+    assert row(app, occupiers, occupier_id)["archived_at"] is None
+    assert state.counts["occupier"] == {"updated": 1}
+
+
+def test_al_05_an_occupier_with_another_live_tenancy_is_not_archived_when_one_ends(
+    app: App, connected: int, alto: RunningAlto
+) -> None:
+    sync(app, connected, full=True)
+    synced_units = held(app, connected, "unit")
+    live = [
+        t
+        for t in pull(alto, "/tenancies", **{"include-tenants": "true"})
+        if t["status"] in ("Active", "Periodic")
+        and t["tenants"]
+        and str(t["propertyId"]) in synced_units
+    ]
+    tenant = live[0]["tenants"][0]["id"]
+    occupier_id = held(app, connected, "occupier")[tenant]
+    other_unit = next(u for u in synced_units if u != str(live[0]["propertyId"]))
+    alto.admin(
+        "POST",
+        "tenancies",
+        {"propertyId": int(other_unit), "tenantIds": [int(tenant)], "status": "Active"},
+    )
+    sync(app, connected)
+    alto.admin("POST", f"tenancies/{live[0]['id']}/archive")  # the first tenancy ends
+    sync(app, connected)
+    assert row(app, occupiers, occupier_id)["archived_at"] is None
+    again = sync(app, connected, full=True)
+    assert again.counts["occupier"].get("archived", 0) == 0
+    assert again.counts["occupier"].get("restored", 0) == 0

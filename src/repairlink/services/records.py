@@ -8,16 +8,17 @@ Ids of related records are checked to be this agency's (C-01).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from repairlink.domain.people import Agent, Contractor, Landlord, Occupier, Rmc
+from repairlink.domain.people import Agent, Contractor, ExternalRef, Landlord, Occupier, Rmc
 from repairlink.domain.places import Building, Estate, Unit
 from repairlink.domain.values import Address, normalise_email, normalise_phone, normalise_postcode
 from repairlink.errors import InvalidError
 from repairlink.services.pagination import Page, paginate
-from repairlink.store.tables import cols
+from repairlink.store.tables import KIND_OF, cols
 from repairlink.store.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -77,17 +78,48 @@ def create(uow: UnitOfWork, cls: type[T], fields: dict[str, Any]) -> T:
     return obj
 
 
-def update(uow: UnitOfWork, cls: type[T], record_id: int, fields: dict[str, Any]) -> T:
+# (system, kind, field) -> the rule id that makes the PMS the owner of that field, or None
+OwnedBy = Callable[[str, str, str], str | None]
+
+
+def update(
+    uow: UnitOfWork,
+    cls: type[T],
+    record_id: int,
+    fields: dict[str, Any],
+    *,
+    owned: OwnedBy | None = None,
+) -> T:
+    """Change a record. A field that a connected PMS owns is refused (PM-02, AL-01): the
+    message says where to change it."""
     with uow:
         obj = uow.get(cls, record_id)
+        owners = _systems_referencing(uow, KIND_OF[cls], record_id) if owned else []
         for name, value in normalise(uow, fields).items():
             if not hasattr(obj, name) or name in ("id", "agency_id"):
                 raise InvalidError("record.unknown_field", f"'{name}' cannot be set", field=name)
+            if owned and getattr(obj, name) != value:
+                for system in owners:
+                    if rule := owned(system, KIND_OF[cls], name):
+                        raise InvalidError(
+                            "record.pms_owned",
+                            f"'{name}' comes from {system.title()}: change it in {system.title()}",
+                            field=name,
+                            rule=rule,
+                        )
             setattr(obj, name, value)
         if isinstance(obj, Unit):
             _with_address_key(obj)
         uow.commit()
     return obj
+
+
+def _systems_referencing(uow: UnitOfWork, kind: str, record_id: int) -> list[str]:
+    ref = cols(ExternalRef)
+    query = sa.select(ref.system).where(
+        ref.agency_id == uow.agency, ref.entity_kind == kind, ref.entity_id == record_id
+    )
+    return list(uow.session.scalars(query))
 
 
 def get(uow: UnitOfWork, cls: type[T], record_id: int) -> T:

@@ -94,3 +94,20 @@ def test_s_07_a_dry_run_previews_each_field_and_changes_nothing(
     assert all(c["action"] == "create" for c in changes["items"])
     assert "line1" in changes["items"][0]["changes"]
     assert staff.ok("GET", "/units")["items"] == []
+
+
+def test_al_01_an_edit_to_a_field_alto_owns_is_refused_and_says_where_to_make_it(
+    staff: Client, sim: RunningAlto
+) -> None:
+    _connect(staff, sim)
+    _finished(staff, staff.ok("POST", "/connections/alto/runs", 202, json={})["run_id"])
+    synced = staff.ok("GET", "/contractors")["items"][0]
+    refused = staff.patch(f"/contractors/{synced['id']}", json={"company": "Changed here"})
+    assert refused.status_code == 422
+    problem = refused.json()
+    assert (problem["field"], problem["rule"]) == ("company", "AL-01")
+    assert "change it in Alto" in problem["detail"]
+    assert staff.ok("GET", f"/contractors/{synced['id']}")["company"] == synced["company"]
+    local = staff.ok("POST", "/contractors", 201, json={"company": "Local Ltd"})
+    edited = staff.ok("PATCH", f"/contractors/{local['id']}", json={"company": "Local Two"})
+    assert edited["company"] == "Local Two"

@@ -60,7 +60,11 @@ def alto_process(tmp_path: Path) -> Iterator[str]:
     threading.Thread(target=proc.stdout.read, daemon=True).start()
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
-    proc.wait(timeout=30)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=15)
 
 
 def _settings(base_url: str) -> dict[str, object]:

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from repairlink.api.deps import Paging, RecordId, StaffCaller
 from repairlink.api.schemas.common import PageOf
+from repairlink.jobs.ownership import pms_owned_rule
 from repairlink.services import records
 
 
@@ -70,7 +71,8 @@ def add_record_routes(
         return read.model_validate(records.get(caller.uow(), cls, id))
 
     def update_record(caller: StaffCaller, id: RecordId, body: BaseModel) -> Any:
-        obj: Any = records.update(caller.uow(), cls, id, body.model_dump(exclude_unset=True))
+        changes = body.model_dump(exclude_unset=True)
+        obj: Any = records.update(caller.uow(), cls, id, changes, owned=pms_owned_rule)
         return read.model_validate(obj)
 
     router.add_api_route(

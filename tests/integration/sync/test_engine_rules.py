@@ -125,3 +125,16 @@ def test_s_08_a_run_over_unchanged_data_writes_nothing_but_its_report(
     assert again.rows_written == 0
     assert _count(app, audit_log, connected) == audit_rows
     assert all(set(c) <= {"unchanged", "skipped"} for c in again.counts.values())
+
+
+def test_s_05_a_pms_that_stalls_past_the_timeout_is_retried(
+    app: App, connected: int, alto: RunningAlto
+) -> None:
+    connect(app, connected, "alto", settings_for(alto, timeout_s=0.5))
+    alto.admin("PUT", "faults", {"timeout_seconds": 3})
+    alto.admin("POST", "faults/fail-next", {"count": 1, "kind": "timeout"})
+    policy = RetryPolicy(sleep=lambda _s: None)
+    state = sync(app, connected, full=True, policy=policy)
+    assert len(policy.waits) == 1  # one timeout, one retry
+    assert runs.get_run(app.uow(Actor.system(), connected), state.run_id)["status"] == "succeeded"
+    assert held(app, connected, "unit")

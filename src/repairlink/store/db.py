@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,11 +23,24 @@ def make_engine(url: str, *, echo: bool = False) -> sa.Engine:
     map_domain()
     ensure_sqlite_folder(url)
     if sa.make_url(url).get_backend_name() == "sqlite":
-        engine = sa.create_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = sa.create_engine(
+            url,
+            echo=echo,
+            connect_args={"timeout": 30},
+            json_serializer=_json,
+            json_deserializer=orjson.loads,
+        )
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return sa.create_engine(url, echo=echo, pool_pre_ping=True)
+    return sa.create_engine(
+        url, echo=echo, pool_pre_ping=True, json_serializer=_json, json_deserializer=orjson.loads
+    )
+
+
+def _json(value: object) -> str:
+    """JSON columns (audit changes, reports) through orjson: several times faster."""
+    return orjson.dumps(value, default=str).decode()
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -185,9 +185,14 @@ class SyncEngine:
         self, conn: sa.Connection, kind: str, records: list[Incoming], state: RunState
     ) -> list[Decision]:
         ready: list[Incoming] = []
+        passing: set[str] = set()
         for record in records:
+            if not self._passes(record):  # to be skipped or archived: its values are not written
+                ready.append(record)
+                continue
             try:
                 ready.append(prepare(record))
+                passing.add(record.external_id)
             except RepairlinkError as exc:
                 self._quarantine(
                     conn,
@@ -199,7 +204,7 @@ class SyncEngine:
                 )
         links = self._resolve_links(conn, ready, state)
         required = {r.link for r in self.profile.of(RequiresSynced, kind)}
-        held = self._match(conn, kind, ready, state)
+        held = self._match(conn, kind, ready, state, passing)
         plans: list[tuple[Incoming, dict[str, int], set[str]]] = []
         for record in ready:
             resolved, missing = links[record.external_id]
@@ -216,14 +221,15 @@ class SyncEngine:
                 )
                 continue
             plans.append((record, resolved, missing))
+        digests = {r.external_id: content_hash(r, res) for (r, res, _) in plans}
         # rows are loaded where a decision reads them: changed content, or a record that
         # may be archived (an archive of one already archived must cost nothing)
         stale = [
             h.entity_id
-            for (r, res, miss) in plans
+            for (r, _, miss) in plans
             if (h := held.get(r.external_id))
             and (
-                h.content_hash != content_hash(r, res)
+                h.content_hash != digests[r.external_id]
                 or r.archived
                 or first_failure(self.profile, r, self.config, miss) is not None
             )
@@ -239,6 +245,7 @@ class SyncEngine:
                 held=held.get(r.external_id),
                 resolved=res,
                 unresolved=miss,
+                digest=digests[r.external_id],
             )
             for (r, res, miss) in plans
         ]
@@ -289,9 +296,16 @@ class SyncEngine:
         return result
 
     def _match(
-        self, conn: sa.Connection, kind: str, records: list[Incoming], state: RunState
+        self,
+        conn: sa.Connection,
+        kind: str,
+        records: list[Incoming],
+        state: RunState,
+        passing: set[str],
     ) -> dict[str, Held]:
-        """AL-09: by this PMS's reference first, then email or address where the profile says."""
+        """AL-09: by this PMS's reference first, then email or address where the profile says;
+        only a record that meets the filters is matched so (one that does not must never
+        archive a platform record it merely shares an email with)."""
         system = self.profile.system
         found = lookup.refs(conn, self.agency_id, system, kind, [r.external_id for r in records])
         held = {ext: Held(eid, digest) for ext, (eid, digest) in found.items()}
@@ -303,7 +317,13 @@ class SyncEngine:
                 column = MATCH_COLUMN.get(by)
                 if column is None:
                     continue
-                todo = [r for r in records if r.external_id not in held and r.fields.get(column)]
+                todo = [
+                    r
+                    for r in records
+                    if r.external_id not in held
+                    and r.external_id in passing
+                    and r.fields.get(column)
+                ]
                 hits = lookup.by_column(
                     conn, self.agency_id, kind, column, [r.fields[column] for r in todo]
                 )

@@ -6,10 +6,11 @@ The decision is the same for a real run and a dry run (S-07); only applying it d
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+import orjson
 
 from repairlink.sync.profile import (
     Archival,
@@ -62,8 +63,10 @@ class Decision:
 def content_hash(record: Incoming, resolved: dict[str, int]) -> str:
     """Of what would be written; check-only links ("_unit") vary by source, so stay out."""
     written = {k: v for k, v in resolved.items() if not k.startswith("_")}
-    body = json.dumps([record.fields, written, record.archived], sort_keys=True, default=str)
-    return hashlib.blake2b(body.encode(), digest_size=16).hexdigest()
+    body = orjson.dumps(
+        [record.fields, written, record.archived], option=orjson.OPT_SORT_KEYS, default=str
+    )
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
 def first_failure(
@@ -87,9 +90,11 @@ def decide(
     held: Held | None,
     resolved: dict[str, int],
     unresolved: set[str],
+    digest: str | None = None,
 ) -> Decision:
-    """Needs `held.row` loaded whenever `held` is set and its hash differs from the record's."""
-    digest = content_hash(record, resolved)
+    """Needs `held.row` loaded whenever `held` is set and its hash differs from the record's.
+    `digest`: the record's content hash, if the caller has it already."""
+    digest = digest or content_hash(record, resolved)
     kind = record.kind
     if held is None and record.update_only:
         return Decision(

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import argparse
 import resource
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+import httpx
 
 from repairlink.bootstrap import build
 from repairlink.domain.actors import Actor
 from repairlink.jobs.sync_run import connect, run_sync
 from repairlink.services import agencies
 from repairlink.settings import Settings
+from repairlink.simulators.alto.process import alto_process
 from repairlink.simulators.alto.state import (
     DEFAULT_AGENCY_REF,
     DEFAULT_CLIENT_ID,
@@ -30,34 +30,6 @@ from repairlink.simulators.alto.state import (
 )
 from repairlink.store.migrate import upgrade
 from repairlink.sync.engine import RunState
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _simulator(units: int, port: int, page_size: int | None) -> subprocess.Popen[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "repairlink.simulators.alto",
-        "--port",
-        str(port),
-        "--seed",
-        "1",
-        "--units",
-        str(units),
-    ]
-    if page_size:
-        command += ["--max-page-size", str(page_size)]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if "ready on" in line:
-            return proc
-    raise SystemExit("the simulator did not start")
 
 
 def _records(state: RunState) -> int:
@@ -79,10 +51,8 @@ def main() -> None:
     url = args.database or f"sqlite:///{workdir}/bench.db"
     upgrade(url)
     app = build(Settings(database_url=url, files_dir=workdir / "files"))
-    port = _free_port()
-    sim = _simulator(args.units, port, args.page_size)
-    base = f"http://127.0.0.1:{port}"
-    try:
+    extra = ("--max-page-size", str(args.page_size)) if args.page_size else ()
+    with alto_process(seed=1, units=args.units, args=extra) as base:
         agency = agencies.create_agency(
             app.uow(Actor.system("bench")), name="Bench", slug=f"bench-{int(time.time())}"
         )
@@ -99,8 +69,6 @@ def main() -> None:
         started = time.perf_counter()
         full = run_sync(app, agency.id, "alto", full=True)
         full_wall = time.perf_counter() - started
-
-        import httpx
 
         httpx.post(f"{base}/_admin/churn", json={"fraction": 0.01, "seed": 2}, timeout=120)
         started = time.perf_counter()
@@ -121,9 +89,6 @@ def main() -> None:
         print(f"incremental_rows_written: {incremental.rows_written}")
         print(f"unchanged_rows_written: {unchanged.rows_written}")
         print(f"peak_rss_mb: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
-    finally:
-        sim.terminate()
-        sim.wait(timeout=30)
         app.close()
 
 

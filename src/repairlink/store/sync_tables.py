@@ -3,6 +3,8 @@ records a run skipped or quarantined, and a dry run's planned changes."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from repairlink.store.tables import metadata
@@ -42,39 +44,38 @@ sync_runs = sa.Table(
     sa.Column("error", sa.Text),
     sa.Column("attempts", sa.Integer, nullable=False, default=1),
 )
+
+
+def _about_a_record_of_a_run() -> list[sa.Column[Any]]:
+    """The columns a run's per-record lists share: which run, which PMS record."""
+    return [
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column(
+            "run_id", sa.ForeignKey("sync_runs.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("external_id", sa.String(128), nullable=False),
+    ]
+
+
 sync_skips = sa.Table(
     "sync_skips",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "run_id", sa.ForeignKey("sync_runs.id", ondelete="CASCADE"), nullable=False, index=True
-    ),
-    sa.Column("kind", sa.String(32), nullable=False),
-    sa.Column("external_id", sa.String(128), nullable=False),
+    *_about_a_record_of_a_run(),
     sa.Column("rule", sa.String(16), nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
 )
 sync_quarantine = sa.Table(
     "sync_quarantine",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "run_id", sa.ForeignKey("sync_runs.id", ondelete="CASCADE"), nullable=False, index=True
-    ),
-    sa.Column("kind", sa.String(32), nullable=False),
-    sa.Column("external_id", sa.String(128), nullable=False),
+    *_about_a_record_of_a_run(),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("payload", sa.JSON, nullable=False),
 )
 sync_changes = sa.Table(
     "sync_changes",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "run_id", sa.ForeignKey("sync_runs.id", ondelete="CASCADE"), nullable=False, index=True
-    ),
-    sa.Column("kind", sa.String(32), nullable=False),
-    sa.Column("external_id", sa.String(128), nullable=False),
+    *_about_a_record_of_a_run(),
     sa.Column("action", sa.String(16), nullable=False),  # create | update | archive | restore
     sa.Column("entity_id", sa.Integer),
     sa.Column("changes", sa.JSON, nullable=False),  # field -> [before, after]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -133,37 +134,23 @@ def _details(
     return Page(rows, encode_cursor(rows[-1]["id"]) if more else None)
 
 
-def skipped(
-    uow: UnitOfWork,
-    run_id: int,
-    *,
-    kind: str | None = None,
-    cursor: str | None = None,
-    limit: int = 100,
-) -> Page[Row]:
-    """S-06: each record the run skipped, with the rule id and the reason."""
-    return _details(uow, sync_skips, run_id, cursor, limit, kind)
+def _detail_list(table: sa.Table, doc: str) -> Callable[..., Page[Row]]:
+    def listing(
+        uow: UnitOfWork,
+        run_id: int,
+        *,
+        kind: str | None = None,
+        cursor: str | None = None,
+        limit: int = 100,
+    ) -> Page[Row]:
+        return _details(uow, table, run_id, cursor, limit, kind)
+
+    listing.__doc__ = doc
+    return listing
 
 
-def quarantined(
-    uow: UnitOfWork,
-    run_id: int,
-    *,
-    kind: str | None = None,
-    cursor: str | None = None,
-    limit: int = 100,
-) -> Page[Row]:
-    """S-04: each record the run could not take, with the reason and its payload."""
-    return _details(uow, sync_quarantine, run_id, cursor, limit, kind)
-
-
-def planned_changes(
-    uow: UnitOfWork,
-    run_id: int,
-    *,
-    kind: str | None = None,
-    cursor: str | None = None,
-    limit: int = 100,
-) -> Page[Row]:
-    """S-07: a dry run's changes, per record and per field."""
-    return _details(uow, sync_changes, run_id, cursor, limit, kind)
+skipped = _detail_list(sync_skips, "S-06: each record the run skipped, with rule and reason.")
+quarantined = _detail_list(
+    sync_quarantine, "S-04: each record the run could not take, with the reason and payload."
+)
+planned_changes = _detail_list(sync_changes, "S-07: a dry run's changes, per record and per field.")

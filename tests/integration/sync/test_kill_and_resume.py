@@ -7,10 +7,8 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -19,7 +17,7 @@ from repairlink.bootstrap import App
 from repairlink.domain.actors import Actor
 from repairlink.jobs.sync_run import connect
 from repairlink.services import agencies
-from repairlink.simulators.alto.server import _free_port
+from repairlink.simulators.alto.process import alto_process as spawn_alto
 from repairlink.simulators.alto.state import (
     DEFAULT_AGENCY_REF,
     DEFAULT_CLIENT_ID,
@@ -31,40 +29,10 @@ from tests.integration.sync.conftest import snapshot
 
 
 @pytest.fixture
-def alto_process(tmp_path: Path) -> Iterator[str]:
+def alto_process() -> Iterator[str]:
     """The simulator in its own process, as a real PMS would be."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "repairlink.simulators.alto",
-            "--port",
-            str(port),
-            "--seed",
-            "11",
-            "--units",
-            "300",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert proc.stdout is not None
-    for line in proc.stdout:  # "Alto simulator ready on http://127.0.0.1:PORT" once listening
-        if "ready on " in line:
-            break
-    else:
-        raise AssertionError("the simulator exited before it was ready")
-    # keep reading its output, so that a full pipe can never stall it
-    threading.Thread(target=proc.stdout.read, daemon=True).start()
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=15)
+    with spawn_alto(seed=11, units=300) as base_url:
+        yield base_url
 
 
 def _settings(base_url: str) -> dict[str, object]:

@@ -29,7 +29,7 @@ from repairlink.simulators.alto.state import (
     DEFAULT_CLIENT_SECRET,
 )
 from repairlink.store.migrate import upgrade
-from repairlink.sync.engine import RunState
+from repairlink.sync.run_rows import RunState
 
 
 def _records(state: RunState) -> int:

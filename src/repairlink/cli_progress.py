@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from repairlink.sync.engine import RunState
+from repairlink.sync.run_rows import RunState
 
 COLUMNS = ("created", "updated", "unchanged", "archived", "restored", "skipped", "quarantined")
 

@@ -14,7 +14,7 @@ from repairlink.errors import NotFoundError
 from repairlink.services import agencies, auth, issues, records
 from repairlink.services.auth import Principal
 from repairlink.store.uow import UnitOfWork
-from repairlink.sync.engine import RunState
+from repairlink.sync.run_rows import RunState
 
 DEMO_SLUG = "demo"
 DEMO_EMAIL = "admin@demo-lettings.co.uk"

@@ -13,8 +13,9 @@ from repairlink.connectors import REGISTRY
 from repairlink.domain.actors import Actor
 from repairlink.errors import ConflictError, InvalidError
 from repairlink.sync import runs
-from repairlink.sync.engine import Progress, RunState, SyncEngine
+from repairlink.sync.engine import Progress, SyncEngine
 from repairlink.sync.retry import RetryPolicy
+from repairlink.sync.run_rows import RunState
 
 log = logging.getLogger(__name__)
 

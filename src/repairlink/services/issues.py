@@ -3,7 +3,6 @@ checks the transition, the change and its outbox event commit together (S-01).""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,8 +25,18 @@ from repairlink.domain.values import Money
 from repairlink.errors import ConflictError, InvalidError, NotFoundError
 from repairlink.services.auth import Principal
 from repairlink.services.files import FileStore
+from repairlink.services.issue_reads import (
+    comments_of as comments_of,
+)
+from repairlink.services.issue_reads import (
+    documents_of as documents_of,
+)
+from repairlink.services.issue_reads import get as get
+from repairlink.services.issue_reads import list_issues as list_issues
+from repairlink.services.issue_reads import load
+from repairlink.services.issue_reads import occupier_contacts as occupier_contacts
+from repairlink.services.issue_reads import quotes_of as quotes_of
 from repairlink.services.occupiers import active_at_unit
-from repairlink.services.pagination import Page, paginate
 from repairlink.store.tables import cols
 from repairlink.store.uow import UnitOfWork
 
@@ -39,30 +48,6 @@ class Upload:
     filename: str
     content_type: str
     content: bytes
-
-
-def _visible(uow: UnitOfWork, who: Principal, issue: Issue) -> bool:
-    """Staff see every issue; a contractor its own jobs and quote requests; an occupier theirs."""
-    if who.is_staff:
-        return True
-    if who.role is Role.OCCUPIER:
-        return issue.reporter_occupier_id == who.subject_id
-    if issue.contractor_id == who.subject_id:
-        return True
-    quote = cols(Quote)
-    asked = uow.select(Quote, quote.issue_id == issue.id, quote.contractor_id == who.subject_id)
-    return uow.first(asked) is not None
-
-
-def _load(uow: UnitOfWork, who: Principal, issue_id: int, *roles: Role) -> Issue:
-    issue = uow.get(Issue, issue_id)
-    if not _visible(uow, who, issue):
-        raise NotFoundError(
-            "issue.not_found", f"No issue {issue_id}", field="issue_id", rule="C-01"
-        )
-    if roles:
-        who.require(*roles)
-    return issue
 
 
 def _changed(uow: UnitOfWork, issue: Issue, before: Status, event: str = "") -> None:
@@ -169,7 +154,7 @@ def request_quotes(
             rule="C-05",
         )
     with uow:
-        issue = _load(uow, who, issue_id, *STAFF)
+        issue = load(uow, who, issue_id, *STAFF)
         before = issue.status
         issue.request_quotes()
         asked = {
@@ -207,7 +192,7 @@ def submit_quote(
 ) -> Quote:
     """C-05: the contractor answers a request with an amount and notes."""
     with uow:
-        issue = _load(uow, who, issue_id, *STAFF, Role.CONTRACTOR)
+        issue = load(uow, who, issue_id, *STAFF, Role.CONTRACTOR)
         if who.role is Role.CONTRACTOR:
             contractor_id = who.subject_id or 0
         issue.check_quote_submission()
@@ -240,7 +225,7 @@ def award_quote(
 ) -> Issue:
     """C-05: awarding a submitted quote instructs its contractor (C-04)."""
     with uow:
-        issue = _load(uow, who, issue_id, *STAFF)
+        issue = load(uow, who, issue_id, *STAFF)
         quote = uow.get(Quote, quote_id)
         if quote.issue_id != issue.id or quote.status is not QuoteStatus.SUBMITTED:
             raise ConflictError(
@@ -276,7 +261,7 @@ def instruct(
 ) -> Issue:
     """C-04: instruct a contractor or a landlord, recording who pays. Quotes may be skipped."""
     with uow:
-        issue = _load(uow, who, issue_id, *STAFF)
+        issue = load(uow, who, issue_id, *STAFF)
         party_cls = Contractor if party is Party.CONTRACTOR else Landlord
         target = uow.get(party_cls, party_id, field="party_id")
         if not target.active:
@@ -294,7 +279,7 @@ def instruct(
 
 
 def _load_for_instructed(uow: UnitOfWork, who: Principal, issue_id: int) -> Issue:
-    issue = _load(uow, who, issue_id, *STAFF, Role.CONTRACTOR)
+    issue = load(uow, who, issue_id, *STAFF, Role.CONTRACTOR)
     if who.role is Role.CONTRACTOR and issue.contractor_id != who.subject_id:
         raise NotFoundError("issue.not_found", f"No issue {issue_id}", field="issue_id")
     return issue
@@ -369,7 +354,7 @@ def leave_feedback(
 ) -> Issue:
     """C-08: the occupier rates the job while the issue awaits feedback."""
     with uow:
-        issue = _load(uow, who, issue_id, *STAFF, Role.OCCUPIER)
+        issue = load(uow, who, issue_id, *STAFF, Role.OCCUPIER)
         issue.leave_feedback(rating, comment)
         _changed(uow, issue, issue.status)
         uow.commit()
@@ -378,7 +363,7 @@ def leave_feedback(
 
 def close(uow: UnitOfWork, who: Principal, issue_id: int, *, reason: str = "") -> Issue:
     with uow:
-        issue = _load(uow, who, issue_id, *STAFF)
+        issue = load(uow, who, issue_id, *STAFF)
         before = issue.status
         issue.close(reason)
         _changed(uow, issue, before, "issue.closed")
@@ -392,7 +377,7 @@ def cancel(uow: UnitOfWork, who: Principal, issue_id: int, *, reason: str) -> Is
             "issue.reason_required", "Say why the issue is cancelled", field="reason", rule="C-03"
         )
     with uow:
-        issue = _load(uow, who, issue_id, *STAFF)
+        issue = load(uow, who, issue_id, *STAFF)
         before = issue.status
         issue.cancel(reason)
         _changed(uow, issue, before)
@@ -402,7 +387,7 @@ def cancel(uow: UnitOfWork, who: Principal, issue_id: int, *, reason: str) -> Is
 
 def forward_to_pm(uow: UnitOfWork, who: Principal, issue_id: int, *, reason: str = "") -> Issue:
     with uow:
-        issue = _load(uow, who, issue_id, *STAFF)
+        issue = load(uow, who, issue_id, *STAFF)
         before = issue.status
         issue.forward_to_pm(reason)
         _changed(uow, issue, before)
@@ -422,7 +407,7 @@ def add_comment(
     if not body.strip():
         raise InvalidError("comment.empty", "Write something", field="body")
     with uow:
-        issue = _load(uow, who, issue_id, *STAFF)
+        issue = load(uow, who, issue_id, *STAFF)
         recipients: list[int] = []
         if to_all_occupiers:
             if issue.unit_id is None:
@@ -446,85 +431,3 @@ def add_comment(
         uow.emit("issue.commented", issue, recipients=recipients)
         uow.commit()
     return comment
-
-
-def _contacts_for(uow: UnitOfWork, who: Principal, found: list[Issue]) -> list[Issue]:
-    """C-10: a contractor sees a reporter's email and phone only while the reporter is active
-    at the issue's unit; otherwise it gets a detached copy without them (nothing is written)."""
-    if who.role is not Role.CONTRACTOR:
-        return found
-    today = uow.now().date()
-    living: dict[int, set[int]] = {}
-    shown = []
-    for issue in found:
-        if issue.reporter_occupier_id is not None and (
-            issue.reporter_email is not None or issue.reporter_phone is not None
-        ):
-            if issue.unit_id is not None and issue.unit_id not in living:
-                living[issue.unit_id] = {o.id for o in active_at_unit(uow, issue.unit_id, today)}
-            if issue.reporter_occupier_id not in living.get(issue.unit_id or 0, set()):
-                issue = dataclasses.replace(issue, reporter_email=None, reporter_phone=None)
-        shown.append(issue)
-    return shown
-
-
-def get(uow: UnitOfWork, who: Principal, issue_id: int) -> Issue:
-    with uow:
-        return _contacts_for(uow, who, [_load(uow, who, issue_id)])[0]
-
-
-def occupier_contacts(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Occupier]:
-    """C-10: who can be contacted about the job: only occupiers active at the unit today."""
-    with uow:
-        issue = _load(uow, who, issue_id)
-        if issue.unit_id is None:
-            return []
-        return active_at_unit(uow, issue.unit_id, uow.now().date())
-
-
-def list_issues(
-    uow: UnitOfWork,
-    who: Principal,
-    *,
-    status: Status | None = None,
-    cursor: str | None = None,
-    limit: int = 50,
-) -> Page[Issue]:
-    issue = cols(Issue)
-    where: list[sa.ColumnElement[bool]] = []
-    if status is not None:
-        where.append(issue.status == status)
-    if who.role is Role.OCCUPIER:
-        where.append(issue.reporter_occupier_id == who.subject_id)
-    elif who.role is Role.CONTRACTOR:
-        quote = cols(Quote)
-        asked = sa.select(quote.issue_id).where(quote.contractor_id == who.subject_id)
-        where.append(sa.or_(issue.contractor_id == who.subject_id, issue.id.in_(asked)))
-    with uow:
-        page = paginate(uow, uow.select(Issue, *where), issue.id, cursor=cursor, limit=limit)
-        return Page(_contacts_for(uow, who, page.items), page.next_cursor)
-
-
-def quotes_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Quote]:
-    with uow:
-        issue = _load(uow, who, issue_id)
-        query = uow.select(Quote, cols(Quote).issue_id == issue.id)
-        if who.role is Role.CONTRACTOR:
-            query = query.where(cols(Quote).contractor_id == who.subject_id)
-        return uow.all(query.order_by(cols(Quote).id))
-
-
-def documents_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Document]:
-    with uow:
-        issue = _load(uow, who, issue_id)
-        return uow.all(
-            uow.select(Document, cols(Document).issue_id == issue.id).order_by(cols(Document).id)
-        )
-
-
-def comments_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Comment]:
-    with uow:
-        issue = _load(uow, who, issue_id)
-        return uow.all(
-            uow.select(Comment, cols(Comment).issue_id == issue.id).order_by(cols(Comment).id)
-        )

@@ -10,15 +10,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from repairlink.errors import RepairlinkError
-from repairlink.store.sync_tables import connections, sync_quarantine, sync_runs, sync_skips
-from repairlink.sync import lookup
+from repairlink.store.sync_tables import sync_quarantine, sync_skips
+from repairlink.sync import lookup, run_rows
 from repairlink.sync.apply import RunContext, apply, record_dry_run
 from repairlink.sync.connector import Connector, FetchedPage, FetchError
 from repairlink.sync.plan import Action, Decision, Held, content_hash, decide, first_failure
@@ -33,6 +32,7 @@ from repairlink.sync.profile import (
 )
 from repairlink.sync.records import Incoming, Malformed
 from repairlink.sync.retry import RetryPolicy
+from repairlink.sync.run_rows import RunState
 
 Progress = Callable[[str, int, dict[str, dict[str, int]]], None]
 COUNTED = {
@@ -48,18 +48,6 @@ MATCH_COLUMN = {MatchBy.EMAIL: "email", MatchBy.ADDRESS: "address_key"}
 
 class SyncFailed(RepairlinkError):
     """The run stopped; it resumes from its checkpoint next time (S-05)."""
-
-
-@dataclass
-class RunState:
-    run_id: int
-    window_from: datetime | None
-    window_to: datetime
-    checkpoint: dict[str, dict[str, Any]]
-    counts: dict[str, dict[str, int]]
-    skip_reasons: dict[str, dict[str, int]]
-    rows_written: int = 0
-    pending: dict[tuple[str, str], int] = field(default_factory=dict)  # dry run's creations
 
 
 class SyncEngine:
@@ -395,97 +383,30 @@ class SyncEngine:
         counts = state.counts.setdefault(kind, {})
         counts["quarantined"] = counts.get("quarantined", 0) + 1
 
-    # -- run rows -----------------------------------------------------------------------------
+    # -- run rows: see run_rows.py --------------------------------------------------------
     def _resume_or_start(self, *, full: bool, dry_run: bool) -> RunState:
-        run = sync_runs.c
         with self.db.begin() as conn:
-            last = (
-                conn.execute(
-                    sa.select(sync_runs)
-                    .where(run.connection_id == self.connection_id, run.dry_run.is_(dry_run))
-                    .order_by(run.id.desc())
-                    .limit(1)
-                )
-                .mappings()
-                .first()
+            return run_rows.resume_or_start(
+                conn,
+                agency_id=self.agency_id,
+                connection_id=self.connection_id,
+                full=full,
+                dry_run=dry_run,
+                start=self.now(),
+                schedules=self.profile.of(Schedule),
             )
-            if last is not None and last["status"] in ("running", "failed") and not dry_run:
-                conn.execute(
-                    sa.update(sync_runs)
-                    .where(run.id == last["id"])
-                    .values(status="running", error=None, attempts=last["attempts"] + 1)
-                )
-                return RunState(
-                    last["id"],
-                    last["window_from"],
-                    last["window_to"],
-                    dict(last["checkpoint"]),
-                    dict(last["counts"]),
-                    dict(last["skip_reasons"]),
-                )
-            start = self.now()
-            window_from = None if full else self._window_from(conn, start)
-            run_id = conn.execute(
-                sa.insert(sync_runs)
-                .values(
-                    agency_id=self.agency_id,
-                    connection_id=self.connection_id,
-                    mode="full" if window_from is None else "incremental",
-                    dry_run=dry_run,
-                    status="running",
-                    started_at=start,
-                    window_from=window_from,
-                    window_to=start,
-                    checkpoint={},
-                    counts={},
-                    skip_reasons={},
-                    attempts=1,
-                )
-                .returning(run.id)
-            ).scalar_one()
-            return RunState(run_id, window_from, start, {}, {}, {})
-
-    def _window_from(self, conn: sa.Connection, start: datetime) -> datetime | None:
-        """Principle 3, the signpost: read from the last good run's start, less an overlap."""
-        schedules: list[Schedule] = self.profile.of(Schedule)
-        overlap = max((s.lookback for s in schedules), default=None)
-        bookmarks: dict[str, str] = conn.execute(
-            sa.select(connections.c.bookmarks).where(connections.c.id == self.connection_id)
-        ).scalar_one()
-        if bookmarks.get("*"):
-            since = datetime.fromisoformat(str(bookmarks["*"]))
-            return since - overlap if overlap else since
-        if schedules and not any(s.initial_full for s in schedules) and overlap:
-            return start - overlap  # PX-01: no initial full sync, only the look-back window
-        return None
 
     def _save(self, conn: sa.Connection, state: RunState) -> None:
-        conn.execute(
-            sa.update(sync_runs)
-            .where(sync_runs.c.id == state.run_id)
-            .values(
-                checkpoint=state.checkpoint, counts=state.counts, skip_reasons=state.skip_reasons
-            )
-        )
+        run_rows.save(conn, state)
 
     def _finish(self, state: RunState, status: str, error: str | None, *, dry_run: bool) -> None:
         with self.db.begin() as conn:
-            conn.execute(
-                sa.update(sync_runs)
-                .where(sync_runs.c.id == state.run_id)
-                .values(
-                    status=status,
-                    error=error,
-                    finished_at=self.now(),
-                    checkpoint=state.checkpoint,
-                    counts=state.counts,
-                    skip_reasons=state.skip_reasons,
-                )
+            run_rows.finish(
+                conn,
+                state,
+                status,
+                error,
+                finished=self.now(),
+                connection_id=self.connection_id,
+                move_bookmark=not dry_run,
             )
-            if status == "succeeded" and not dry_run:
-                bookmark = {"*": state.window_to.isoformat()}
-                conn.execute(
-                    sa.update(connections)
-                    .where(connections.c.id == self.connection_id)
-                    .values(bookmarks=bookmark)
-                )

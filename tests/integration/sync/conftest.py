@@ -13,8 +13,8 @@ from repairlink.jobs.sync_run import connect, run_sync
 from repairlink.simulators.alto import running_alto
 from repairlink.simulators.alto.server import RunningAlto
 from repairlink.store.tables import external_refs
-from repairlink.sync.engine import RunState
 from repairlink.sync.retry import RetryPolicy
+from repairlink.sync.run_rows import RunState
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from tests.integration.sync.conftest import snapshot
 @pytest.fixture
 def alto_process() -> Iterator[str]:
     """The simulator in its own process, as a real PMS would be."""
-    with spawn_alto(seed=11, units=300) as base_url:
+    with spawn_alto(seed=11, units=1000) as base_url:
         yield base_url
 
 
@@ -41,7 +41,7 @@ def _settings(base_url: str) -> dict[str, object]:
         "client_id": DEFAULT_CLIENT_ID,
         "client_secret": DEFAULT_CLIENT_SECRET,
         "agency_ref": DEFAULT_AGENCY_REF,
-        "page_size": 10,
+        "page_size": 5,  # some 2,000 pages: time to strike mid-run
     }
 
 
@@ -88,7 +88,7 @@ def test_s_03_killed_with_sigkill_and_restarted_equals_an_uninterrupted_run(
 
     proc = _sync_command(app, killed.slug)
     deadline = time.monotonic() + 120
-    while _records_done(app, killed.id) < 120:  # wait for committed pages, then strike
+    while _records_done(app, killed.id) < 50:  # wait for committed pages, then strike
         assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
         assert time.monotonic() < deadline, "the sync made no progress"
         time.sleep(0.02)

@@ -1,0 +1,124 @@
+"""Who may see an issue, and the reads of issues and what hangs off them (C-01, C-10).
+`services.issues` re-exports the reads, so callers have one module for issues."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import sqlalchemy as sa
+
+from repairlink.domain.agency import Role
+from repairlink.domain.issues import Comment, Document, Issue, Quote, Status
+from repairlink.domain.people import Occupier
+from repairlink.errors import NotFoundError
+from repairlink.services.auth import Principal
+from repairlink.services.occupiers import active_at_unit
+from repairlink.services.pagination import Page, paginate
+from repairlink.store.tables import cols
+from repairlink.store.uow import UnitOfWork
+
+
+def visible(uow: UnitOfWork, who: Principal, issue: Issue) -> bool:
+    """Staff see every issue; a contractor its own jobs and quote requests; an occupier theirs."""
+    if who.is_staff:
+        return True
+    if who.role is Role.OCCUPIER:
+        return issue.reporter_occupier_id == who.subject_id
+    if issue.contractor_id == who.subject_id:
+        return True
+    quote = cols(Quote)
+    asked = uow.select(Quote, quote.issue_id == issue.id, quote.contractor_id == who.subject_id)
+    return uow.first(asked) is not None
+
+
+def load(uow: UnitOfWork, who: Principal, issue_id: int, *roles: Role) -> Issue:
+    issue = uow.get(Issue, issue_id)
+    if not visible(uow, who, issue):
+        raise NotFoundError(
+            "issue.not_found", f"No issue {issue_id}", field="issue_id", rule="C-01"
+        )
+    if roles:
+        who.require(*roles)
+    return issue
+
+
+def _contacts_for(uow: UnitOfWork, who: Principal, found: list[Issue]) -> list[Issue]:
+    """C-10: a contractor sees a reporter's email and phone only while the reporter is active
+    at the issue's unit; otherwise it gets a detached copy without them (nothing is written)."""
+    if who.role is not Role.CONTRACTOR:
+        return found
+    today = uow.now().date()
+    living: dict[int, set[int]] = {}
+    shown = []
+    for issue in found:
+        if issue.reporter_occupier_id is not None and (
+            issue.reporter_email is not None or issue.reporter_phone is not None
+        ):
+            if issue.unit_id is not None and issue.unit_id not in living:
+                living[issue.unit_id] = {o.id for o in active_at_unit(uow, issue.unit_id, today)}
+            if issue.reporter_occupier_id not in living.get(issue.unit_id or 0, set()):
+                issue = dataclasses.replace(issue, reporter_email=None, reporter_phone=None)
+        shown.append(issue)
+    return shown
+
+
+def get(uow: UnitOfWork, who: Principal, issue_id: int) -> Issue:
+    with uow:
+        return _contacts_for(uow, who, [load(uow, who, issue_id)])[0]
+
+
+def occupier_contacts(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Occupier]:
+    """C-10: who can be contacted about the job: only occupiers active at the unit today."""
+    with uow:
+        issue = load(uow, who, issue_id)
+        if issue.unit_id is None:
+            return []
+        return active_at_unit(uow, issue.unit_id, uow.now().date())
+
+
+def list_issues(
+    uow: UnitOfWork,
+    who: Principal,
+    *,
+    status: Status | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[Issue]:
+    issue = cols(Issue)
+    where: list[sa.ColumnElement[bool]] = []
+    if status is not None:
+        where.append(issue.status == status)
+    if who.role is Role.OCCUPIER:
+        where.append(issue.reporter_occupier_id == who.subject_id)
+    elif who.role is Role.CONTRACTOR:
+        quote = cols(Quote)
+        asked = sa.select(quote.issue_id).where(quote.contractor_id == who.subject_id)
+        where.append(sa.or_(issue.contractor_id == who.subject_id, issue.id.in_(asked)))
+    with uow:
+        page = paginate(uow, uow.select(Issue, *where), issue.id, cursor=cursor, limit=limit)
+        return Page(_contacts_for(uow, who, page.items), page.next_cursor)
+
+
+def quotes_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Quote]:
+    with uow:
+        issue = load(uow, who, issue_id)
+        query = uow.select(Quote, cols(Quote).issue_id == issue.id)
+        if who.role is Role.CONTRACTOR:
+            query = query.where(cols(Quote).contractor_id == who.subject_id)
+        return uow.all(query.order_by(cols(Quote).id))
+
+
+def documents_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Document]:
+    with uow:
+        issue = load(uow, who, issue_id)
+        return uow.all(
+            uow.select(Document, cols(Document).issue_id == issue.id).order_by(cols(Document).id)
+        )
+
+
+def comments_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Comment]:
+    with uow:
+        issue = load(uow, who, issue_id)
+        return uow.all(
+            uow.select(Comment, cols(Comment).issue_id == issue.id).order_by(cols(Comment).id)
+        )

@@ -51,7 +51,6 @@ def apply(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decis
             .all()
         )
         for decision, new_id in zip(creates, ids, strict=True):
-            decision.held = None
             decision.values["id"] = new_id
         written += len(rows)
     updates: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)

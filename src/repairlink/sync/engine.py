@@ -210,22 +210,19 @@ class SyncEngine:
                 continue
             plans.append((record, resolved, missing))
         digests = {r.external_id: content_hash(r, res) for (r, res, _) in plans}
-        # rows are loaded where a decision reads them: changed content, or a record that
-        # may be archived (an archive of one already archived must cost nothing)
+        # rows are loaded where a decision reads them: changed content, or a record that may be
+        # archived (archived upstream, failing a filter, or missing a required link); an
+        # archive of one already archived must cost nothing
         stale = [
             h.entity_id
             for (r, _, miss) in plans
             if (h := held.get(r.external_id))
-            and (
-                h.content_hash != digests[r.external_id]
-                or r.archived
-                or first_failure(self.profile, r, self.config, miss) is not None
-            )
+            and (h.content_hash != digests[r.external_id] or r.external_id not in passing or miss)
         ]
         rows = lookup.rows(conn, kind, stale) if stale else {}
         for h in held.values():
             h.row = rows.get(h.entity_id)
-        decisions = [
+        return [
             decide(
                 self.profile,
                 r,
@@ -237,7 +234,6 @@ class SyncEngine:
             )
             for (r, res, miss) in plans
         ]
-        return decisions
 
     def _hold_back_archives(
         self, kind: str, decisions: list[Decision]
@@ -246,8 +242,12 @@ class SyncEngine:
         tenancies that came with the occupiers) are written, then are settled."""
         if not self.profile.of(KeepWhile, kind):
             return decisions, []
-        waiting = [d for d in decisions if d.action is Action.ARCHIVE and not d.record.archived]
-        return [d for d in decisions if d not in waiting], waiting
+        now: list[Decision] = []
+        waiting: list[Decision] = []
+        for d in decisions:
+            held_back = d.action is Action.ARCHIVE and not d.record.archived
+            (waiting if held_back else now).append(d)
+        return now, waiting
 
     def _settle(self, conn: sa.Connection, kind: str, waiting: list[Decision]) -> list[Decision]:
         """A held-back archive goes ahead unless a child we hold is still live."""

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from repairlink.connectors import REGISTRY
 from repairlink.domain.actors import Actor
 from repairlink.services.files import FileStore
 from repairlink.settings import Settings
 from repairlink.store.db import make_engine, make_session_factory
 from repairlink.store.migrate import require_migrated
 from repairlink.store.uow import UnitOfWork
+from repairlink.sync.fanout import fan_out
+from repairlink.sync.outbound import wants
+
+# Every event goes to the connections whose PMS takes it, and to matching webhooks (S-01, S-02)
+FAN_OUT = fan_out({system: wants(kind.profile) for system, kind in REGISTRY.items()})
 
 
 @dataclass
@@ -21,9 +28,21 @@ class App:
     engine: sa.Engine
     sessions: sessionmaker[Session]
     files: FileStore
+    # told after each commit that wrote outbox events: the runners wake up and send them
+    event_listeners: list[Callable[[], None]] = field(default_factory=list)
 
     def uow(self, actor: Actor, agency_id: int | None = None) -> UnitOfWork:
-        return UnitOfWork(self.sessions, actor=actor, agency_id=agency_id)
+        return UnitOfWork(
+            self.sessions,
+            actor=actor,
+            agency_id=agency_id,
+            fan_out=FAN_OUT,
+            on_events=self._events_written,
+        )
+
+    def _events_written(self) -> None:
+        for listener in list(self.event_listeners):
+            listener()
 
     def close(self) -> None:
         self.engine.dispose()

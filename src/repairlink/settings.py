@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -19,3 +20,17 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     sql_echo: bool = False
+    runner: Literal["embedded", "procrastinate", "none"] = Field(
+        default="embedded",
+        description="Who sends outbox events and runs schedules: a thread inside `serve` "
+        "(embedded), `repairlink worker` processes on PostgreSQL (procrastinate), or nobody "
+        "(none: tests and one-off commands)",
+    )
+    delivery_lease_s: float = Field(
+        default=60.0, gt=0, description="How long a worker holds a delivery before another may"
+    )
+    webhook_timeout_s: float = Field(default=15.0, gt=0, description="Wait for a webhook answer")
+    webhooks_allow_private: bool = Field(
+        default=False,
+        description="Allow webhook URLs on private and loopback addresses (tests, demos)",
+    )

@@ -11,9 +11,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from repairlink.connectors.alto.client import AltoClient
 from repairlink.connectors.alto.config import AltoConfig
 from repairlink.connectors.alto.connector import AltoConnector
+from repairlink.connectors.alto.works_orders import AltoWorksOrders
 from repairlink.sync.connector import Connector
+from repairlink.sync.outbound import WorkOrderWriter
 from repairlink.sync.profile import Profile
 
 
@@ -24,8 +27,15 @@ class ConnectorKind:
     config_model: type[BaseModel]
     build: Callable[[Any], Connector]
     profile: Profile
+    works_orders: Callable[[Any], WorkOrderWriter] | None = None  # None: sends nothing out
+
+
+def _alto_works_orders(config: AltoConfig) -> AltoWorksOrders:
+    return AltoWorksOrders(AltoClient(config))
 
 
 REGISTRY: dict[str, ConnectorKind] = {
-    "alto": ConnectorKind("alto", "Alto", AltoConfig, AltoConnector, AltoConnector.profile),
+    "alto": ConnectorKind(
+        "alto", "Alto", AltoConfig, AltoConnector, AltoConnector.profile, _alto_works_orders
+    ),
 }

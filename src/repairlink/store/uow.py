@@ -7,6 +7,7 @@ every audit entry the transaction produces (C-13).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, TypeVar
@@ -23,14 +24,28 @@ from repairlink.store.tables import KIND_OF, cols
 
 T = TypeVar("T")
 
+# Writes an event's deliveries (one per destination) in the event's own transaction.
+FanOut = Callable[[Session, OutboxEvent], None]
+
 
 class UnitOfWork:
-    def __init__(self, factory: sessionmaker[Session], *, actor: Actor, agency_id: int | None):
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        *,
+        actor: Actor,
+        agency_id: int | None,
+        fan_out: FanOut | None = None,
+        on_events: Callable[[], None] | None = None,
+    ):
         self._factory = factory
         self.actor = actor
         self.agency_id = agency_id
+        self._fan_out = fan_out
+        self._on_events = on_events  # told after a commit that wrote events: wake the sender
         self._session: Session | None = None
         self._committed = False
+        self._emitted = False
 
     @property
     def session(self) -> Session:
@@ -43,6 +58,7 @@ class UnitOfWork:
         self._session.info["actor"] = self.actor
         sa.event.listen(self._session, "after_flush", write_audit)
         self._committed = False
+        self._emitted = False
         return self
 
     def __exit__(
@@ -61,6 +77,13 @@ class UnitOfWork:
     def commit(self) -> None:
         self.session.commit()
         self._committed = True
+        if self._emitted:
+            self.notify_events()
+
+    def notify_events(self) -> None:
+        """Tell the runners that deliveries are due now (re-armed without a new event)."""
+        if self._on_events is not None:
+            self._on_events()
 
     @property
     def agency(self) -> int:
@@ -110,9 +133,12 @@ class UnitOfWork:
         return self.session.scalars(stmt.limit(1)).first()
 
     def emit(self, event_type: str, aggregate: object, **payload: Any) -> OutboxEvent:
-        """Write an outbox event in this transaction (S-01, principle 4)."""
-        if aggregate.id is None:  # type: ignore[attr-defined]
-            self.flush()
+        """Write an outbox event, and its deliveries, in this transaction (S-01, principle 4).
+
+        The change is flushed first: on PostgreSQL that takes the aggregate's row lock, so a
+        concurrent change to the same issue numbers its event after this one commits, and
+        event ids follow the order of the changes."""
+        self.flush()
         event = OutboxEvent(
             agency_id=self.agency,
             event_type=event_type,
@@ -122,4 +148,8 @@ class UnitOfWork:
             created_at=self.now(),
         )
         self.add(event)
+        self.flush()
+        if self._fan_out is not None:
+            self._fan_out(self.session, event)
+        self._emitted = True
         return event

@@ -41,13 +41,17 @@ class FetchError(RepairlinkError):
 class TransientFetchError(FetchError, Transient):
     """429, 5xx, a timeout: worth another try, after `retry_after` seconds if the PMS said."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, status: int | None = None
+    ) -> None:
         super().__init__("sync.pms_unavailable", message)
         self.retry_after = retry_after
+        self.pms_status = status
 
 
 class TerminalFetchError(FetchError, Terminal):
     """Bad credentials, a refused agency reference...: retrying will not help."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__("sync.pms_refused", message)
+        self.pms_status = status

@@ -183,6 +183,36 @@ class StatusMap:
     mapping: Mapping[str, str | None]
 
 
+@dataclass(frozen=True)
+class SendIssues:
+    """Issues go to the PMS as works orders: from the moment they are `instructed` (AL-10) or
+    `created` (PW-08), with every later change in order."""
+
+    rule: str
+    once: str  # "instructed" | "created"
+
+
+@dataclass(frozen=True)
+class AttachOnClose:
+    """On close, the works order receives a PDF of the issue and these kinds of document."""
+
+    rule: str
+    issue_pdf: bool
+    document_kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChargeOnClose:
+    """On close, a charge for the work goes to the PMS, against whoever pays (C-04), unless a
+    condition says why not; the issue shows that reason."""
+
+    rule: str
+    category: str
+    not_when_paid_by: tuple[str, ...]
+    needs_invoice: bool
+    raise_immediately: bool
+
+
 Declaration = (
     Entity
     | Filter
@@ -198,6 +228,9 @@ Declaration = (
     | ConfigRule
     | Unsupported
     | StatusMap
+    | SendIssues
+    | AttachOnClose
+    | ChargeOnClose
 )
 
 

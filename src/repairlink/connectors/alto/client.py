@@ -50,16 +50,26 @@ class AltoClient:
         return token
 
     def get(self, path: str, params: dict[str, Any]) -> Json:
-        """GET one page; a stale token is renewed once."""
+        """GET one page."""
+        return self.call("GET", path, params=params)
+
+    def call(self, method: str, path: str, *, key: str | None = None, **kwargs: Any) -> Json:
+        """One request, answered as JSON; a stale token is renewed once. `key` goes out as the
+        Idempotency-Key header: Alto publishes none, but it names the event in its logs."""
         for attempt in (1, 2):
             if self._token is None:
                 self._token = self._authenticate()
             headers = {
                 "Authorization": f"Bearer {self._token}",
                 "AgencyRef": self.config.agency_ref,
+                **kwargs.pop("headers", {}),
             }
+            if key is not None:
+                headers["Idempotency-Key"] = key
             try:
-                response = self.http.get(f"{self.base}{path}", params=params, headers=headers)
+                response = self.http.request(
+                    method, f"{self.base}{path}", headers=headers, **kwargs
+                )
             except httpx.TimeoutException as exc:
                 raise TransientFetchError(f"Alto timed out on {path}") from exc
             except httpx.TransportError as exc:
@@ -71,7 +81,7 @@ class AltoClient:
             try:
                 body: Json = response.json()
             except ValueError as exc:
-                raise TransientFetchError(f"Alto sent a page that is not JSON on {path}") from exc
+                raise TransientFetchError(f"Alto sent a body that is not JSON on {path}") from exc
             return body
         raise AssertionError("unreachable")
 
@@ -82,7 +92,9 @@ class AltoClient:
             return
         if status == 429 or status >= 500:
             raise TransientFetchError(
-                f"Alto answered {status} on {what}", retry_after=_retry_after(response)
+                f"Alto answered {status} on {what}",
+                retry_after=_retry_after(response),
+                status=status,
             )
         detail = response.text[:200]
-        raise TerminalFetchError(f"Alto refused {what} with {status}: {detail}")
+        raise TerminalFetchError(f"Alto refused {what} with {status}: {detail}", status=status)

@@ -7,6 +7,8 @@ from datetime import timedelta
 from repairlink.sync.profile import (
     Archival,
     ArchiveWhen,
+    AttachOnClose,
+    ChargeOnClose,
     Config,
     Entity,
     FieldPolicy,
@@ -19,6 +21,7 @@ from repairlink.sync.profile import (
     Profile,
     RequiresSynced,
     Schedule,
+    SendIssues,
     StatusMap,
 )
 from repairlink.sync.records import Incoming
@@ -189,7 +192,9 @@ PROFILE = Profile(
         # address, or the Alto reference, is the same unit
         Match("AL-09", "unit", (MatchBy.EXTERNAL_REF, MatchBy.ADDRESS)),
         *(Match("AL-09", kind, (MatchBy.EXTERNAL_REF, MatchBy.EMAIL)) for kind in PEOPLE),
-        # AL-11: our status -> the works order's (outbound; used by the outbound issue)
+        # AL-10: issues reach Alto only once instructed, as a works order (planned and reactive)
+        SendIssues("AL-10", once="instructed"),
+        # AL-11: our status -> the works order's; completion notes go with "completed"
         StatusMap(
             "AL-11",
             {
@@ -198,6 +203,18 @@ PROFILE = Profile(
                 "completed": "Complete Awaiting Invoice",
                 "closed": "Complete Invoicing Received",
             },
+        ),
+        # AL-12: on close, a PDF of the issue and every completion document (certificates too)
+        AttachOnClose("AL-12", issue_pdf=True, document_kinds=("completion",)),
+        # AL-13: on close, a Maintenance charge for the gross amount, with the invoice, against
+        # the landlord(s) or the occupier as chosen at instruction, linked to the works order,
+        # left unraised; none when the agency or someone else pays, without an invoice, or at 0
+        ChargeOnClose(
+            "AL-13",
+            category="Maintenance",
+            not_when_paid_by=("agency", "other"),
+            needs_invoice=True,
+            raise_immediately=False,
         ),
     ),
 )

@@ -1,0 +1,93 @@
+"""Where a delivery goes: a PMS connection (its connector's works-order writer, driven by its
+profile) or a webhook subscription. Clients are kept between deliveries: a PMS token is fetched
+once, not once per event."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from repairlink.bootstrap import App
+from repairlink.connectors import REGISTRY, ConnectorKind
+from repairlink.domain.actors import Actor
+from repairlink.domain.delivery import Outcome
+from repairlink.errors import RepairlinkError
+from repairlink.store.sync_tables import connections
+from repairlink.store.uow import UnitOfWork
+from repairlink.sync.connector import TerminalFetchError, TransientFetchError
+from repairlink.sync.outbound import IssueOut, WorkOrderWriter
+from repairlink.webhooks.sender import WebhookSender
+
+Row = Mapping[str, Any]
+
+
+class Channels:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.webhooks = WebhookSender(
+            app.engine,
+            allow_private=app.settings.webhooks_allow_private,
+            timeout_s=app.settings.webhook_timeout_s,
+        )
+        self._writers: dict[int, tuple[Any, WorkOrderWriter]] = {}
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.webhooks.close()
+        for _, writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
+
+    def send(self, delivery: Row, event: Row, now: datetime) -> Outcome:
+        try:
+            if delivery["channel"] == "webhook":
+                return self.webhooks.send(delivery, event, now)
+            return self._to_pms(delivery, event)
+        except TransientFetchError as exc:
+            return Outcome.failed(
+                exc.message, status_code=exc.pms_status, retry_after=exc.retry_after
+            )
+        except TerminalFetchError as exc:
+            return Outcome.failed(exc.message, status_code=exc.pms_status, terminal=True)
+        except RepairlinkError as exc:  # e.g. the issue was deleted since: nothing to retry
+            return Outcome.failed(exc.message, terminal=True)
+
+    def _to_pms(self, delivery: Row, event: Row) -> Outcome:
+        c = connections.c
+        with self.app.engine.connect() as conn:
+            found = conn.execute(
+                sa.select(c.system, c.config, c.enabled).where(c.id == delivery["target_id"])
+            ).first()
+        if found is None or not found.enabled:
+            return Outcome.skip("The PMS connection is switched off or gone")
+        kind = REGISTRY[found.system]
+        if kind.works_orders is None:
+            return Outcome.skip(f"{kind.title} takes no works orders")
+        agency_id = int(delivery["agency_id"])
+
+        def uow_for(actor: Actor) -> UnitOfWork:
+            return self.app.uow(actor, agency_id)
+
+        sender = IssueOut(
+            kind.profile,
+            self._writer(delivery["target_id"], kind, found.config),
+            uow_for,
+            self.app.files,
+        )
+        return sender.send(event)
+
+    def _writer(self, connection_id: int, kind: ConnectorKind, config: Any) -> WorkOrderWriter:
+        with self._lock:
+            cached = self._writers.get(connection_id)
+            if cached is not None and cached[0] == config:
+                return cached[1]
+            if cached is not None:
+                cached[1].close()
+            assert kind.works_orders is not None
+            writer = kind.works_orders(kind.config_model.model_validate(config))
+            self._writers[connection_id] = (config, writer)
+            return writer

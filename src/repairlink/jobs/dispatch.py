@@ -1,0 +1,64 @@
+"""The task that sends what is due (S-01): claim a batch, send each, record each. Both runners
+call it: the embedded thread of `repairlink serve` and the Procrastinate workers."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from repairlink.bootstrap import App
+from repairlink.domain.delivery import Outcome
+from repairlink.jobs.channels import Channels
+from repairlink.sync import deliveries
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+
+
+def deliver_due(
+    app: App,
+    channels: Channels,
+    *,
+    worker: str,
+    limit: int = 50,
+    clock: Clock = deliveries.utcnow,
+    rng: random.Random | None = None,
+) -> int:
+    """Send one batch of due deliveries; answers how many were attempted."""
+    rng = rng or random.Random()
+    lease = timedelta(seconds=app.settings.delivery_lease_s)
+    with app.engine.begin() as conn:
+        batch = deliveries.claim(conn, worker=worker, now=clock(), lease=lease, limit=limit)
+    for item in batch:
+        started = time.perf_counter()
+        try:
+            outcome = channels.send(item.delivery, item.event, clock())
+        except Exception as exc:  # a bug or an outage we did not foresee: retry, and say so
+            log.exception("delivery %s failed unexpectedly", item.delivery["id"])
+            outcome = Outcome.failed(f"Unexpected error: {exc}")
+        duration_ms = int((time.perf_counter() - started) * 1000)
+        with app.engine.begin() as conn:
+            deliveries.record(
+                conn,
+                item.delivery,
+                outcome,
+                worker=worker,
+                now=clock(),
+                duration_ms=duration_ms,
+                rng=rng,
+            )
+    return len(batch)
+
+
+def deliver_all_due(
+    app: App, channels: Channels, *, worker: str, clock: Clock = deliveries.utcnow
+) -> int:
+    """Send batches until nothing is due (a delivery that heads its queue next becomes due as
+    soon as the one before it is delivered)."""
+    total = 0
+    while sent := deliver_due(app, channels, worker=worker, clock=clock):
+        total += sent
+    return total

@@ -1,0 +1,70 @@
+"""The embedded runner (principle 6): one thread inside `repairlink serve` that sends outbox
+deliveries the moment a commit writes events, retries them when due, and starts connector
+schedules. On one machine with SQLite it is all the hub needs; `repairlink worker` replaces it
+when an operator scales out."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from repairlink.bootstrap import App
+from repairlink.errors import ConflictError
+from repairlink.jobs import schedules
+from repairlink.jobs.channels import Channels
+from repairlink.jobs.dispatch import deliver_all_due
+from repairlink.jobs.sync_run import start_sync
+from repairlink.sync.deliveries import new_worker_name, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddedRunner:
+    def __init__(self, app: App, *, poll_s: float = 1.0) -> None:
+        self.app = app
+        self.poll_s = poll_s  # retries fall due without a commit to announce them
+        self.name = new_worker_name("embedded")
+        self.channels = Channels(app)
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
+        self._next_schedule_check = utcnow()
+
+    def start(self) -> EmbeddedRunner:
+        self.app.event_listeners.append(self.wake)
+        self._thread.start()
+        return self
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=30)
+        if self.wake in self.app.event_listeners:
+            self.app.event_listeners.remove(self.wake)
+        self.channels.close()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                deliver_all_due(self.app, self.channels, worker=self.name)
+                self._schedules()
+            except Exception:  # keep the runner alive: the next wake tries again
+                log.exception("embedded runner: a round failed")
+            self._wake.wait(self.poll_s)
+
+    def _schedules(self) -> None:
+        now = utcnow()
+        if now < self._next_schedule_check:
+            return
+        self._next_schedule_check = now + schedules.POLL
+        schedules.fire_due(self.app, self._start_run, now)
+
+    def _start_run(self, due: schedules.Due) -> None:
+        try:
+            start_sync(self.app, due.agency_id, due.system, full=due.schedule.full)
+        except ConflictError:
+            log.info("scheduled %s sync skipped: one is already running", due.system)

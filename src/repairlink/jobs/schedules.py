@@ -1,0 +1,89 @@
+"""Connector schedules (AL-01 daily, PW-05 nightly...): which runs are due now. A due time fires
+once, by construction: its (connection, schedule, time) row is unique, so two runners that look
+at the same moment cannot both start it, and a runner that was down catches up with the latest
+missed time only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from croniter import croniter
+
+from repairlink.bootstrap import App
+from repairlink.connectors import REGISTRY
+from repairlink.store.outbound_tables import schedule_fires
+from repairlink.store.sync_tables import connections
+from repairlink.sync.profile import Schedule
+
+
+@dataclass(frozen=True)
+class Due:
+    agency_id: int
+    system: str
+    connection_id: int
+    schedule: Schedule
+    fire_at: datetime
+
+
+def name_of(schedule: Schedule) -> str:
+    return f"{schedule.rule}:{schedule.cron or schedule.every}"
+
+
+def last_fire_time(schedule: Schedule, now: datetime) -> datetime:
+    """The latest time at or before `now` when the schedule says to run."""
+    if schedule.cron is not None:
+        local = now.astimezone(ZoneInfo(schedule.tz))
+        previous: datetime = croniter(schedule.cron, local).get_prev(datetime)
+        return previous.astimezone(now.tzinfo)
+    assert schedule.every is not None
+    step = schedule.every.total_seconds()
+    return datetime.fromtimestamp(now.timestamp() // step * step, tz=now.tzinfo)
+
+
+def claim_due(app: App, now: datetime) -> list[Due]:
+    """Record and answer every schedule due since it last fired (each time at most once)."""
+    c = connections.c
+    due: list[Due] = []
+    with app.engine.begin() as conn:
+        rows = conn.execute(
+            sa.select(c.id, c.agency_id, c.system, c.created_at).where(c.enabled)
+        ).all()
+    for row in rows:
+        kind = REGISTRY.get(row.system)
+        if kind is None:
+            continue
+        for schedule in kind.profile.of(Schedule):
+            fire_at = last_fire_time(schedule, now)
+            if fire_at < row.created_at:  # nothing was due before the agency connected
+                continue
+            if _record(app, row.id, name_of(schedule), fire_at, now):
+                due.append(Due(row.agency_id, row.system, row.id, schedule, fire_at))
+    return due
+
+
+def _record(app: App, connection_id: int, name: str, fire_at: datetime, now: datetime) -> bool:
+    try:
+        with app.engine.begin() as conn:
+            conn.execute(
+                sa.insert(schedule_fires).values(
+                    connection_id=connection_id, schedule=name, fire_at=fire_at, fired_at=now
+                )
+            )
+        return True
+    except sa.exc.IntegrityError:  # another runner fired it first
+        return False
+
+
+def fire_due(app: App, start: Callable[[Due], None], now: datetime) -> int:
+    """Start every due run with `start` (a thread, or a Procrastinate job); answers how many."""
+    found = claim_due(app, now)
+    for item in found:
+        start(item)
+    return len(found)
+
+
+POLL = timedelta(seconds=30)

@@ -1,0 +1,198 @@
+"""The delivery ledger (S-01): claim what is due, in order per aggregate, record what happened,
+back off, dead-letter, and re-arm (retry now, replay).
+
+A delivery is one outbox event for one destination (a PMS connection or a webhook). It may go
+only when no earlier event of the same aggregate (an issue...) is still pending for the same
+destination: that is the per-issue order. A worker leases what it claims; if it dies, the lease
+runs out and another worker takes the delivery again (at least once; receivers de-duplicate by
+the event id).
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from repairlink.domain.delivery import Outcome
+from repairlink.store.outbound_tables import deliveries, delivery_attempts
+from repairlink.store.tables import outbox
+
+Row = Mapping[str, Any]
+
+# Seconds to wait after the 1st, 2nd, ... failed attempt: Standard Webhooks' schedule. The
+# tenth attempt comes 75 h 35 min after the first (S-01 asks for at least 72 h); a failure after
+# it dead-letters the delivery. Jitter only lengthens a wait, so the span never shrinks.
+BACKOFF_S: tuple[int, ...] = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
+JITTER = 0.1
+
+
+def new_worker_name(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def next_wait(failures: int, retry_after: float | None, rng: random.Random) -> timedelta | None:
+    """How long to wait after the `failures`-th failure in a row; None: give up (dead)."""
+    if failures > len(BACKOFF_S):
+        return None
+    base = BACKOFF_S[failures - 1]
+    wait = base * (1 + rng.random() * JITTER)
+    return timedelta(seconds=max(wait, retry_after or 0.0))
+
+
+def enqueue(
+    conn: sa.Connection, event: Row, destinations: Sequence[tuple[str, int]], now: datetime
+) -> None:
+    """The event's deliveries, written in the event's own transaction."""
+    if not destinations:
+        return
+    conn.execute(
+        sa.insert(deliveries),
+        [
+            {
+                "agency_id": event["agency_id"],
+                "event_id": event["id"],
+                "channel": channel,
+                "target_id": target_id,
+                "aggregate_kind": event["aggregate_kind"],
+                "aggregate_id": event["aggregate_id"],
+                "state": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for channel, target_id in destinations
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Claimed:
+    delivery: Row
+    event: Row
+
+
+def claim(
+    conn: sa.Connection, *, worker: str, now: datetime, lease: timedelta, limit: int
+) -> list[Claimed]:
+    """Lease up to `limit` due deliveries that head their aggregate's queue."""
+    d = deliveries.c
+    earlier = deliveries.alias("earlier")
+    e = earlier.c
+    blocked = sa.exists().where(
+        e.channel == d.channel,
+        e.target_id == d.target_id,
+        e.aggregate_kind == d.aggregate_kind,
+        e.aggregate_id == d.aggregate_id,
+        e.state == "pending",
+        e.event_id < d.event_id,
+    )
+    due = (
+        sa.select(d.id)
+        .where(
+            d.state == "pending",
+            d.next_attempt_at <= now,
+            sa.or_(d.leased_until.is_(None), d.leased_until < now),
+            ~blocked,
+        )
+        .order_by(d.event_id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=deliveries)
+    )
+    ids = list(conn.execute(due).scalars())
+    if not ids:
+        return []
+    conn.execute(
+        sa.update(deliveries)
+        .where(d.id.in_(ids))
+        .values(leased_until=now + lease, leased_by=worker)
+    )
+    rows = conn.execute(
+        sa.select(
+            deliveries, outbox.c.event_type, outbox.c.payload, outbox.c.created_at.label("event_at")
+        )
+        .join(outbox, outbox.c.id == d.event_id)
+        .where(d.id.in_(ids))
+        .order_by(d.event_id)
+    ).mappings()
+    return [Claimed(dict(r), _event_of(dict(r))) for r in rows]
+
+
+def _event_of(row: Row) -> Row:
+    return {
+        "id": row["event_id"],
+        "agency_id": row["agency_id"],
+        "event_type": row["event_type"],
+        "aggregate_kind": row["aggregate_kind"],
+        "aggregate_id": row["aggregate_id"],
+        "payload": row["payload"],
+        "created_at": row["event_at"],
+    }
+
+
+def record(
+    conn: sa.Connection,
+    delivery: Row,
+    outcome: Outcome,
+    *,
+    worker: str,
+    now: datetime,
+    duration_ms: int,
+    rng: random.Random,
+) -> str:
+    """Write the attempt and move the delivery on; answers its new state."""
+    d = deliveries.c
+    conn.execute(
+        sa.insert(delivery_attempts).values(
+            delivery_id=delivery["id"],
+            at=now,
+            ok=outcome.ok,
+            status_code=outcome.status_code,
+            duration_ms=duration_ms,
+            error=outcome.error or None,
+            worker=worker,
+        )
+    )
+    values: dict[str, Any] = {"leased_until": None, "leased_by": None}
+    if outcome.ok:
+        state = "skipped" if outcome.skipped else "delivered"
+        values |= {"note": outcome.note or None, "last_error": None, "finished_at": now}
+    else:
+        failures = int(delivery["attempts"]) + 1
+        wait = None if outcome.terminal else next_wait(failures, outcome.retry_after, rng)
+        state = "dead" if wait is None else "pending"
+        values |= {"last_error": outcome.error, "attempts": failures}
+        values |= {"finished_at": now} if wait is None else {"next_attempt_at": now + wait}
+        if delivery["window_start"] is None:
+            values["window_start"] = now
+    if outcome.ok:
+        values["attempts"] = int(delivery["attempts"]) + 1
+    conn.execute(sa.update(deliveries).where(d.id == delivery["id"]).values(state=state, **values))
+    return state
+
+
+def rearm(conn: sa.Connection, where: sa.ColumnElement[bool], now: datetime) -> int:
+    """Try again now: a dead delivery starts a new round of retries, a waiting one stops waiting.
+    Answers how many were re-armed ("Sync now", "Sync all", replay)."""
+    d = deliveries.c
+    result = conn.execute(
+        sa.update(deliveries)
+        .where(where, d.state.in_(("pending", "dead")))
+        .values(
+            state="pending",
+            next_attempt_at=now,
+            attempts=sa.case((d.state == "dead", 0), else_=d.attempts),
+            window_start=sa.case((d.state == "dead", None), else_=d.window_start),
+            finished_at=None,
+        )
+    )
+    return int(result.rowcount)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

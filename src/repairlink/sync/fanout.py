@@ -1,0 +1,58 @@
+"""Which destinations hear an event: the agency's PMS connections whose profile sends that kind
+of event, and its webhook subscriptions to that event type (S-01, S-02). Runs inside the
+transaction that writes the event, so an event and its deliveries commit together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from repairlink.domain.audit import OutboxEvent
+from repairlink.store.outbound_tables import webhook_subscriptions
+from repairlink.store.sync_tables import connections
+from repairlink.store.uow import FanOut
+from repairlink.sync.deliveries import enqueue
+
+# system -> does that PMS's connector send this (event type, aggregate kind)?
+Interest = Callable[[str, str], bool]
+
+
+def subscribed(patterns: Sequence[str], event_type: str) -> bool:
+    """'*' is every event; 'issue.*' every issue event; otherwise the exact type."""
+    for pattern in patterns:
+        if pattern == "*" or pattern == event_type:
+            return True
+        if pattern.endswith(".*") and event_type.startswith(pattern[:-1]):
+            return True
+    return False
+
+
+def fan_out(interests: Mapping[str, Interest]) -> FanOut:
+    def route(session: Session, event: OutboxEvent) -> None:
+        conn = session.connection()
+        c, w = connections.c, webhook_subscriptions.c
+        destinations: list[tuple[str, int]] = [
+            ("connection", cid)
+            for cid, system in conn.execute(
+                sa.select(c.id, c.system).where(c.agency_id == event.agency_id, c.enabled)
+            )
+            if system in interests and interests[system](event.event_type, event.aggregate_kind)
+        ]
+        destinations += [
+            ("webhook", sid)
+            for sid, patterns in conn.execute(
+                sa.select(w.id, w.event_types).where(w.agency_id == event.agency_id, w.active)
+            )
+            if subscribed(patterns, event.event_type)
+        ]
+        row = {
+            "id": event.id,
+            "agency_id": event.agency_id,
+            "aggregate_kind": event.aggregate_kind,
+            "aggregate_id": event.aggregate_id,
+        }
+        enqueue(conn, row, destinations, event.created_at)
+
+    return route

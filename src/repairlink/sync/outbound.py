@@ -1,0 +1,327 @@
+"""Issues out to a PMS as works orders, by the connector's profile (AL-10..AL-13, PW-08): the
+engine reads the rules, the connector's writer speaks the PMS's API.
+
+Every step is safe to repeat, because a delivery may be attempted again after a crash: the works
+order's id is kept as an external reference as soon as the PMS answers (and a works order we
+created but did not record is found again by the issue's reference in its summary); attached
+documents and the charge are kept as references too, so a retry never sends them twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from repairlink.domain.actors import Actor
+from repairlink.domain.delivery import Outcome
+from repairlink.domain.issues import Document, Issue, Quote, QuoteStatus
+from repairlink.domain.people import ExternalRef, Tenancy
+from repairlink.domain.places import Unit
+from repairlink.services.files import FileStore
+from repairlink.store.tables import cols
+from repairlink.store.uow import UnitOfWork
+from repairlink.sync.issue_pdf import issue_pdf
+from repairlink.sync.profile import AttachOnClose, ChargeOnClose, Profile, SendIssues, StatusMap
+
+# The events a PMS that takes works orders hears about an issue
+SENT_ONCE_INSTRUCTED = frozenset(
+    {"issue.instructed", "issue.status_changed", "issue.closed", "issue.sync_requested"}
+)
+SENT_ONCE_CREATED = SENT_ONCE_INSTRUCTED | {"issue.created", "issue.updated"}
+
+
+def wants(profile: Profile) -> Callable[[str, str], bool]:
+    """Which (event type, aggregate kind) this profile sends out."""
+    sends = profile.of(SendIssues)
+    if not sends:
+        return lambda event_type, kind: False
+    types = SENT_ONCE_CREATED if sends[0].once == "created" else SENT_ONCE_INSTRUCTED
+    return lambda event_type, kind: kind == "issue" and event_type in types
+
+
+@dataclass(frozen=True)
+class WorkOrderDraft:
+    property_ref: str
+    marker: str  # the issue's reference, at the start of the summary
+    summary: str
+    description: str
+    priority: str
+    reported_at: datetime
+    start_at: datetime | None
+    quote: int | None  # pence, gross
+    supplier_ref: str | None  # None: instructed to a landlord
+    tenant_ref: str | None
+    reporter: dict[str, str]
+    status: str
+
+
+@dataclass(frozen=True)
+class ChargeDraft:
+    work_order_ref: str
+    property_ref: str
+    tenancy_ref: str | None  # set: charge the occupier's tenancy; None: the landlord(s)
+    tenant_ref: str | None
+    supplier_ref: str | None
+    category: str
+    net: int  # pence
+    vat: int
+    reference: str
+    description: str
+    raise_immediately: bool
+    invoice_name: str
+    invoice_type: str
+    invoice: bytes
+
+
+class WorkOrderWriter(Protocol):
+    """What a connector that takes works orders offers. Errors: Transient/TerminalFetchError.
+
+    Each write carries `key`, unique per event and step, as its idempotency key."""
+
+    def find_work_order(self, property_ref: str, marker: str) -> str | None: ...
+    def create_work_order(self, draft: WorkOrderDraft, *, key: str) -> str: ...
+    def set_status(self, ref: str, status: str, notes: str | None, *, key: str) -> None: ...
+    def attach(
+        self, ref: str, name: str, content_type: str, content: bytes, *, key: str
+    ) -> str: ...
+    def charge(self, draft: ChargeDraft, *, key: str) -> str: ...
+    def close(self) -> None: ...
+
+
+UowFor = Callable[[Actor], UnitOfWork]
+
+
+@dataclass
+class IssueOut:
+    """Sends one issue event to one PMS, by that PMS's profile."""
+
+    profile: Profile
+    writer: WorkOrderWriter
+    uow_for: UowFor  # a unit of work in the event's agency
+    files: FileStore
+    key: str = ""  # the event being sent: each write's idempotency key starts with it
+
+    @property
+    def system(self) -> str:
+        return self.profile.system
+
+    def send(self, event: Mapping[str, Any]) -> Outcome:
+        (sends,) = self.profile.of(SendIssues)
+        issue_id = int(event["aggregate_id"])
+        facts = self._facts(issue_id)
+        issue: Issue = facts["issue"]
+        if sends.once == "instructed" and issue.instructed_party is None:
+            return Outcome.skip(f"Issues reach {self.system} only once instructed ({sends.rule})")
+        if facts["property_ref"] is None:
+            return Outcome.failed(
+                f"The issue's unit is not linked to a {self.system} property ({sends.rule})",
+                terminal=True,
+            )
+        status = str(event["payload"].get("status", issue.status.value))
+        notes: list[str] = []
+        self.key = f"{event['id']}"
+        order = facts["work_order_ref"] or self._create(facts, status, notes)
+        if event["event_type"] in ("issue.status_changed", "issue.closed", "issue.sync_requested"):
+            self._status(order, status, issue, notes)
+        if status == "closed":
+            self._attach(order, facts, notes)
+            self._charge(order, facts, notes)
+        return Outcome.sent("; ".join(notes) or f"Works order {order} up to date")
+
+    # -- reading what the PMS needs ---------------------------------------------------------
+
+    def _ref(self, uow: UnitOfWork, kind: str, entity_id: int | None) -> str | None:
+        if entity_id is None:
+            return None
+        r = cols(ExternalRef)
+        found = uow.first(
+            uow.select(
+                ExternalRef,
+                r.entity_kind == kind,
+                r.entity_id == entity_id,
+                r.system == self.system,
+            ).order_by(r.id)
+        )
+        return found.external_id if found else None
+
+    def _facts(self, issue_id: int) -> dict[str, Any]:
+        with self.uow_for(Actor.system("outbound")) as uow:
+            issue = uow.get(Issue, issue_id)
+            unit = uow.get(Unit, issue.unit_id) if issue.unit_id else None
+            q, d, t = cols(Quote), cols(Document), cols(Tenancy)
+            awarded = uow.first(
+                uow.select(Quote, q.issue_id == issue.id, q.status == QuoteStatus.AWARDED)
+            )
+            documents = uow.all(uow.select(Document, d.issue_id == issue.id).order_by(d.id))
+            tenancy_ref = None
+            if issue.reporter_occupier_id is not None and unit is not None:
+                tenancies = uow.all(
+                    uow.select(
+                        Tenancy, t.occupier_id == issue.reporter_occupier_id, t.unit_id == unit.id
+                    ).order_by(t.start_date.desc())
+                )
+                for tenancy in tenancies:
+                    tenancy_ref = tenancy_ref or self._ref(uow, "tenancy", tenancy.id)
+            return {
+                "issue": issue,
+                "unit": unit,
+                "property_ref": self._ref(uow, "unit", unit.id if unit else None),
+                "supplier_ref": self._ref(uow, "contractor", issue.contractor_id),
+                "tenant_ref": self._ref(uow, "occupier", issue.reporter_occupier_id),
+                "tenancy_ref": tenancy_ref,
+                "work_order_ref": self._ref(uow, "issue", issue.id),
+                "charge_ref": self._ref(uow, "charge", issue.id),
+                "pdf_ref": self._ref(uow, "issue_pdf", issue.id),
+                "sent_documents": {
+                    doc.id for doc in documents if self._ref(uow, "document", doc.id) is not None
+                },
+                "documents": documents,
+                "quote": awarded.gross if awarded else None,
+            }
+
+    def _remember(self, kind: str, entity_id: int, external_id: str, agency_id: int) -> None:
+        with self.uow_for(Actor.system(f"outbound to {self.system}")) as uow:
+            uow.add(
+                ExternalRef(
+                    agency_id=agency_id,
+                    entity_kind=kind,
+                    entity_id=entity_id,
+                    system=self.system,
+                    external_id=external_id,
+                )
+            )
+            uow.commit()
+
+    # -- the steps ------------------------------------------------------------------------
+
+    def _create(self, facts: dict[str, Any], status: str, notes: list[str]) -> str:
+        issue: Issue = facts["issue"]
+        marker = f"[{issue.reference}]"
+        found = self.writer.find_work_order(facts["property_ref"], marker)
+        if found is None:
+            draft = WorkOrderDraft(
+                property_ref=facts["property_ref"],
+                marker=marker,
+                summary=f"{marker} {issue.title}"[:150],
+                description=issue.description,
+                priority=issue.priority,
+                reported_at=issue.created_at or datetime.now(),
+                start_at=issue.appointment_at,
+                quote=facts["quote"],
+                supplier_ref=facts["supplier_ref"],
+                tenant_ref=facts["tenant_ref"],
+                reporter={
+                    k: v
+                    for k, v in (
+                        ("name", issue.reporter_name),
+                        ("email", issue.reporter_email or ""),
+                        ("phone", issue.reporter_phone or ""),
+                    )
+                    if v
+                },
+                status=self._mapped(status) or self._mapped("job_instructed") or "",
+            )
+            found = self.writer.create_work_order(draft, key=f"{self.key}:create")
+            notes.append(f"Works order {found} created")
+        self._remember("issue", issue.id, found, issue.agency_id)
+        return found
+
+    def _mapped(self, status: str) -> str | None:
+        for status_map in self.profile.of(StatusMap):
+            mapped: str | None = status_map.mapping.get(status)
+            return mapped
+        return None
+
+    def _status(self, order: str, status: str, issue: Issue, notes: list[str]) -> None:
+        target = self._mapped(status)
+        if target is None:
+            return
+        completion = issue.completion_notes if status == "completed" else None
+        self.writer.set_status(order, target, completion or None, key=f"{self.key}:status")
+        notes.append(f"Works order {order}: {target}")
+
+    def _attach(self, order: str, facts: dict[str, Any], notes: list[str]) -> None:
+        issue: Issue = facts["issue"]
+        for rule in self.profile.of(AttachOnClose):
+            sent = 0
+            if rule.issue_pdf and facts["pdf_ref"] is None:
+                name = f"{issue.reference}.pdf"
+                pdf = issue_pdf(facts)
+                doc_id = self.writer.attach(
+                    order, name, "application/pdf", pdf, key=f"{self.key}:pdf"
+                )
+                self._remember("issue_pdf", issue.id, doc_id, issue.agency_id)
+                sent += 1
+            for doc in facts["documents"]:
+                if doc.kind in rule.document_kinds and doc.id not in facts["sent_documents"]:
+                    content = self.files.read(doc.storage_key)
+                    doc_id = self.writer.attach(
+                        order,
+                        doc.filename,
+                        doc.content_type,
+                        content,
+                        key=f"{self.key}:doc{doc.id}",
+                    )
+                    self._remember("document", doc.id, doc_id, issue.agency_id)
+                    sent += 1
+            if sent:
+                notes.append(f"{sent} document(s) attached ({rule.rule})")
+
+    def _charge(self, order: str, facts: dict[str, Any], notes: list[str]) -> None:
+        issue: Issue = facts["issue"]
+        for rule in self.profile.of(ChargeOnClose):
+            if facts["charge_ref"] is not None:
+                continue
+            invoice = next((d for d in facts["documents"] if d.kind == "invoice"), None)
+            why_not = _why_no_charge(rule, issue, invoice, facts)
+            if why_not:
+                notes.append(f"No charge sent: {why_not} ({rule.rule})")
+                continue
+            assert invoice is not None
+            assert issue.cost_net is not None
+            by_tenancy = issue.paying_for_work is not None and issue.paying_for_work == "occupier"
+            draft = ChargeDraft(
+                work_order_ref=order,
+                property_ref=facts["property_ref"],
+                tenancy_ref=facts["tenancy_ref"] if by_tenancy else None,
+                tenant_ref=facts["tenant_ref"] if by_tenancy else None,
+                supplier_ref=facts["supplier_ref"],
+                category=rule.category,
+                net=issue.cost_net,
+                vat=issue.cost_vat or 0,
+                reference=issue.reference,
+                description=f"{issue.reference} {issue.title}"[:255],
+                raise_immediately=rule.raise_immediately,
+                invoice_name=invoice.filename,
+                invoice_type=invoice.content_type,
+                invoice=self.files.read(invoice.storage_key),
+            )
+            charge_id = self.writer.charge(draft, key=f"{self.key}:charge")
+            self._remember("charge", issue.id, charge_id, issue.agency_id)
+            notes.append(f"Charge {charge_id} sent ({rule.rule})")
+
+
+PAYERS = {"agency": "the agency pays", "other": "someone other than landlord or occupier pays"}
+
+
+def _why_no_charge(
+    rule: ChargeOnClose, issue: Issue, invoice: Document | None, facts: Mapping[str, Any]
+) -> str | None:
+    """The first condition of the rule that stops the charge, in words for the agent."""
+    paying = issue.paying_for_work.value if issue.paying_for_work else None
+    if paying in rule.not_when_paid_by:
+        return PAYERS.get(paying, f"paid by {paying}")
+    if rule.needs_invoice and invoice is None:
+        return "there is no invoice document"
+    if not issue.cost_gross:
+        return "the amount is zero"
+    if paying == "occupier" and facts["tenancy_ref"] is None:
+        return "the occupier has no tenancy linked to the PMS"
+    return None
+
+
+def sync_requested(uow: UnitOfWork, issue: Issue) -> None:
+    """Ask for the issue to be sent again in full (PW-10 "Sync now" when nothing is queued)."""
+    uow.emit("issue.sync_requested", issue, number=issue.number, status=issue.status.value)

@@ -1,8 +1,9 @@
-"""A fake of Alto's API (Zoopla/Houseful lettings software), inbound side.
+"""A fake of Alto's API (Zoopla/Houseful lettings software): reads, and the hub's writes.
 
 Serves generated agency data over real HTTP the way Alto's published API does: OAuth client
 credentials, the AgencyRef header, cursor paging, modified-from filters, with an admin back
-door for tests and fault injection for the sync engine's resilience. See docs/simulators.md.
+door for tests and fault injection for the sync engine's resilience. Takes the works orders,
+documents and charges the hub writes back, and logs them. See docs/simulators.md.
 """
 
 from .faults import FaultSettings

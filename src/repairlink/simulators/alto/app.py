@@ -7,12 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import admin, api
+from . import admin, api, write_admin, write_api
 from .auth import AuthError
+from .outage import OutageMiddleware
 from .state import SimConfig, SimState
 
 
@@ -37,8 +39,11 @@ def build_app(state: SimState) -> Starlette:
         routes=[
             Route("/token", token, methods=["POST"]),
             *api.routes(state),
+            *write_api.routes(state),
+            *write_admin.routes(state),
             *admin.routes(state),
         ],
+        middleware=[Middleware(OutageMiddleware, state=state)],
         lifespan=lifespan,
     )
 

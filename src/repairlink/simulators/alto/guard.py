@@ -28,6 +28,7 @@ TITLES = {
     401: "Unauthorized",
     403: "Forbidden",
     404: "Not Found",
+    415: "Unsupported Media Type",
     429: "Too Many Requests",
     500: "Internal Server Error",
     502: "Bad Gateway",

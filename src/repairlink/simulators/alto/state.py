@@ -8,9 +8,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .auth import Authority, Credentials
+from .charges import Charges
 from .dataset import AltoData, build
 from .faults import Faults, FaultSettings
 from .listing import Totals
+from .outage import Outage
+from .uploads import Documents
+from .work_orders import WorkOrders
+from .writelog import WriteLog
 
 DEFAULT_CLIENT_ID = "repairlink-sim"
 DEFAULT_CLIENT_SECRET = "sim-secret"
@@ -46,6 +51,12 @@ class SimState:
         # Set when the server stops, so a stalled ("timeout") response gives up at once.
         self.stopping: asyncio.Event | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
+        # The write side: what the hub sent, the log of it, and outage mode (see write_api.py).
+        self.work_orders = WorkOrders()
+        self.charges = Charges()
+        self.documents = Documents()
+        self.writes = WriteLog()
+        self.outage = Outage()
 
     def count(self, endpoint: str, status: int) -> None:
         self.requests[endpoint] += 1

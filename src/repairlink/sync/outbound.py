@@ -53,7 +53,7 @@ class WorkOrderDraft:
     quote: int | None  # pence, gross
     supplier_ref: str | None  # None: instructed to a landlord
     tenant_ref: str | None
-    reporter: dict[str, str]
+    reporter: str  # who reported it, in words: name, email, phone
     status: str
 
 
@@ -212,15 +212,11 @@ class IssueOut:
                 quote=facts["quote"],
                 supplier_ref=facts["supplier_ref"],
                 tenant_ref=facts["tenant_ref"],
-                reporter={
-                    k: v
-                    for k, v in (
-                        ("name", issue.reporter_name),
-                        ("email", issue.reporter_email or ""),
-                        ("phone", issue.reporter_phone or ""),
-                    )
+                reporter=", ".join(
+                    v
+                    for v in (issue.reporter_name, issue.reporter_email, issue.reporter_phone)
                     if v
-                },
+                ),
                 status=self._mapped(status) or self._mapped("job_instructed") or "",
             )
             found = self.writer.create_work_order(draft, key=f"{self.key}:create")

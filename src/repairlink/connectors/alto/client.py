@@ -78,6 +78,8 @@ class AltoClient:
                 self._token = None
                 continue
             self._raise_for(response, path)
+            if response.status_code == 204 or not response.content:  # Alto's PATCH: no body
+                return {}
             try:
                 body: Json = response.json()
             except ValueError as exc:

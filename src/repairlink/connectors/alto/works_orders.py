@@ -44,8 +44,8 @@ class AltoWorksOrders:
 
     def create_work_order(self, draft: WorkOrderDraft, *, key: str) -> str:
         body = {
-            "propertyId": int(draft.property_ref),
-            "supplierContactId": int(draft.supplier_ref) if draft.supplier_ref else None,
+            "propertyId": draft.property_ref,
+            "supplierContactId": draft.supplier_ref,
             "summary": draft.summary,
             "description": draft.description,
             "priority": draft.priority.capitalize(),
@@ -53,10 +53,13 @@ class AltoWorksOrders:
             "startDate": _iso(draft.start_at) if draft.start_at else None,
             "quote": float(_pounds(draft.quote)) if draft.quote is not None else None,
             "status": draft.status,
-            "reporterDetails": draft.reporter,
+            # Alto's actor is {type, id}: the tenant when Alto knows them, else who in words
+            "reporterDetails": (
+                {"type": "Tenant", "id": draft.tenant_ref} if draft.tenant_ref else draft.reporter
+            ),
         }
         if draft.tenant_ref:
-            body["tenantId"] = int(draft.tenant_ref)
+            body["tenantId"] = draft.tenant_ref
         created = self.client.call("POST", "/work-orders", json=body, key=key)
         return str(created["id"])
 

@@ -1,0 +1,154 @@
+"""AL-10..AL-13: issues reach Alto as works orders, through the simulator over HTTP."""
+
+from __future__ import annotations
+
+import hashlib
+
+from repairlink.domain.issues import Party, PayingForWork
+from repairlink.domain.values import Money
+from repairlink.jobs.channels import Channels
+from repairlink.sync.delivery_views import issue_sync_status
+from tests.integration.outbound.conftest import Synced, send_due, states
+from tests.integration.outbound.issues_in_alto import (
+    CERTIFICATE,
+    INVOICE,
+    appoint,
+    close,
+    complete,
+    instruct,
+    reported,
+    staff,
+    tenant_at_unit,
+    through_to_closed,
+)
+
+
+def _orders(s: Synced) -> list[dict]:  # type: ignore[type-arg]
+    return s.admin("work-orders")
+
+
+def _status(s: Synced, issue_id: int) -> dict:  # type: ignore[type-arg]
+    who = staff(s)
+    (status,) = issue_sync_status(s.app.uow(who.actor, s.agency_id), issue_id)
+    return status
+
+
+def test_al_10_issue_reaches_alto_only_once_instructed(synced: Synced, channels: Channels) -> None:
+    issue = reported(synced)
+    send_due(synced.app, channels)
+    assert _orders(synced) == []
+    assert _status(synced, issue.id)["status"] == "not_sent"
+
+    instruct(synced, issue)
+    send_due(synced.app, channels)
+
+    (order,) = _orders(synced)
+    unit_id, occupier_id = tenant_at_unit(synced)
+    property_ref = {v: k for k, v in synced.refs("unit").items()}[unit_id]
+    assert str(order["propertyId"]) == property_ref
+    assert order["supplierContactId"] is not None
+    assert order["status"] == "Supplier instructed"
+    assert order["summary"].startswith(f"[{issue.reference}] Boiler not firing")
+    assert order["description"] == "No hot water since Monday"
+    assert order["priority"] == "Urgent"
+    assert order["reportedDate"]
+    tenant_ref = {v: k for k, v in synced.refs("occupier").items()}[occupier_id]
+    assert str(order["reporterDetails"]["id"]) == tenant_ref
+    assert _status(synced, issue.id)["status"] == "synced"
+
+
+def test_al_10_landlord_instruction_leaves_the_supplier_empty(
+    synced: Synced, channels: Channels
+) -> None:
+    instruct(synced, reported(synced), party=Party.LANDLORD)
+    send_due(synced.app, channels)
+    (order,) = _orders(synced)
+    assert order["supplierContactId"] is None
+    assert order["status"] == "Supplier instructed"
+
+
+def test_al_11_statuses_map_onto_the_works_order(synced: Synced, channels: Channels) -> None:
+    issue = instruct(synced, reported(synced))
+    send_due(synced.app, channels)
+    appoint(synced, issue)  # awaiting_completion: no change in Alto
+    send_due(synced.app, channels)
+    complete(synced, issue)
+    send_due(synced.app, channels)
+    (order,) = _orders(synced)
+    assert order["status"] == "Complete Awaiting Invoice"
+    assert order["notes"] == "Replaced the thermocouple; boiler tested"
+    close(synced, issue)
+    send_due(synced.app, channels)
+    (order,) = _orders(synced)
+    history = [step["status"] for step in order["statusHistory"]]
+    assert history == [
+        "Supplier instructed",
+        "Complete Awaiting Invoice",
+        "Complete Invoicing Received",
+    ]
+
+
+def test_al_12_close_attaches_a_pdf_and_every_completion_document(
+    synced: Synced, channels: Channels
+) -> None:
+    issue = through_to_closed(synced)
+    send_due(synced.app, channels)
+    (order,) = _orders(synced)
+    names = {doc["name"]: doc for doc in order["documents"]}
+    assert set(names) == {f"{issue.reference}.pdf", CERTIFICATE.filename}
+    assert names[f"{issue.reference}.pdf"]["contentType"] == "application/pdf"
+    assert names[CERTIFICATE.filename]["sha256"] == hashlib.sha256(CERTIFICATE.content).hexdigest()
+
+
+def test_al_13_closing_sends_the_gross_charge_with_the_invoice_against_the_landlord(
+    synced: Synced, channels: Channels
+) -> None:
+    through_to_closed(synced, costs=Money.of(net=12_000, vat=2_400))
+    send_due(synced.app, channels)
+    (order,) = _orders(synced)
+    (charge,) = synced.admin("charges")
+    fields = charge["fields"]
+    assert charge["path"] == f"/inventory/{order['propertyId']}/charges"
+    assert fields["chargeType"] == "Maintenance"
+    assert (fields["totalNet"], fields["totalVat"]) == ("120.00", "24.00")  # gross 144.00
+    assert fields["vatRateType"] == "Standard"
+    assert str(fields["workOrderId"]) == str(order["id"])
+    assert fields["raiseImmediately"] == "false"
+    assert charge["invoiceDocument"]["sha256"] == hashlib.sha256(INVOICE.content).hexdigest()
+
+
+def test_al_13_an_occupier_paying_is_charged_on_their_tenancy(
+    synced: Synced, channels: Channels
+) -> None:
+    issue = instruct(synced, reported(synced), paying=PayingForWork.OCCUPIER)
+    complete(synced, appoint(synced, issue))
+    close(synced, issue)
+    send_due(synced.app, channels)
+    (charge,) = synced.admin("charges")
+    _, occupier_id = tenant_at_unit(synced)
+    tenant_ref = {v: k for k, v in synced.refs("occupier").items()}[occupier_id]
+    assert charge["path"].startswith("/tenancies/")
+    assert str(charge["fields"]["tenantId"]) == tenant_ref
+
+
+def test_al_13_no_charge_when_the_agency_pays_and_the_issue_says_why(
+    synced: Synced, channels: Channels
+) -> None:
+    issue = instruct(synced, reported(synced), paying=PayingForWork.AGENCY)
+    complete(synced, appoint(synced, issue))
+    close(synced, issue)
+    send_due(synced.app, channels)
+    assert synced.admin("charges") == []
+    status = _status(synced, issue.id)
+    assert status["status"] == "synced"
+    assert "No charge sent: the agency pays (AL-13)" in status["reason"]
+
+
+def test_al_13_no_charge_without_an_invoice_or_at_zero(synced: Synced, channels: Channels) -> None:
+    no_invoice = through_to_closed(synced, invoice=None)
+    zero = through_to_closed(synced, costs=Money.of(net=0, vat=0))
+    send_due(synced.app, channels)
+    assert synced.admin("charges") == []
+    assert "there is no invoice document (AL-13)" in _status(synced, no_invoice.id)["reason"]
+    assert "the amount is zero (AL-13)" in _status(synced, zero.id)["reason"]
+    assert all(state == "delivered" for _, state, _ in states(synced.app, synced.agency_id))

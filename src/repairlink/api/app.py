@@ -10,6 +10,7 @@ from repairlink.api.routers import (
     auth,
     issue_records,
     issues,
+    outbound,
     people,
     places,
     sync,
@@ -47,7 +48,7 @@ def create_app(app: App) -> FastAPI:
         return {"status": "ok"}
 
     v1 = APIRouter(prefix=PREFIX)
-    for module in (auth, agency, places, people, issues, issue_records, trails, sync):
+    for module in (auth, agency, places, people, issues, issue_records, trails, sync, outbound):
         v1.include_router(module.router)
     api.include_router(v1)
     return api

@@ -14,7 +14,9 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
 from repairlink.bootstrap import App
+from repairlink.domain.actors import Actor
 from repairlink.simulators.alto import running_alto
+from repairlink.webhooks import subscriptions
 from tests.integration.api.conftest import Client, client_for, login_client, new_agency
 
 SENTINEL = "ZZ-AGENCY-A-ONLY"
@@ -142,6 +144,20 @@ def synced_once(a: Client) -> int:
     return run_id
 
 
+def with_webhook(app: App, agency_id: int, a: Client, issue_id: int) -> tuple[int, int]:
+    """A webhook subscription of A's and one delivery to it: (subscription id, delivery id)."""
+    row, _ = subscriptions.subscribe(
+        app.uow(Actor.system(), agency_id),
+        url="http://127.0.0.1:9/a-hooks",
+        event_types=["*"],
+        description=SENTINEL,
+        allow_private=True,
+    )
+    a.ok("POST", f"/issues/{issue_id}/comments", 201, json={"body": "for the webhook"})
+    (delivery,) = a.ok("GET", "/deliveries", params={"channel": "webhook"})["items"]
+    return int(row["id"]), int(delivery["id"])
+
+
 def samples(a: dict[str, int]) -> dict[tuple[str, str], Sample]:
     """Bodies for the routes that need one. Ids in bodies are agency A's too."""
     when = (datetime.now(UTC) + timedelta(days=1)).isoformat()
@@ -212,6 +228,13 @@ def samples(a: dict[str, int]) -> dict[tuple[str, str], Sample]:
         # finds nothing to run, and A's connection is never touched
         ("PUT", "/api/v1/connections/{system}"): Sample(json={"base_url": "nope"}, expect=422),
         ("POST", "/api/v1/connections/{system}/runs"): Sample(json={}, expect=404),
+        ("POST", "/api/v1/connections/{system}/sync-all"): Sample(expect=404),
+        # B's own dead letters (none) and B's own webhook, refused for its private address
+        ("POST", "/api/v1/deliveries/replay-dead"): Sample(expect=200),
+        ("POST", "/api/v1/webhooks"): Sample(
+            json={"url": "http://10.0.0.1/hook", "event_types": ["*"]}, expect=422
+        ),
+        ("PATCH", "/api/v1/webhooks/{webhook_id}"): Sample(json={"active": False}),
     }
 
 
@@ -233,6 +256,9 @@ def _concrete(path: str, a: dict[str, int]) -> str:
         "record_id": a["unit"],
         "system": "alto",
         "run_id": a["sync_run"],
+        "issue_id": a["issue"],
+        "delivery_id": a["delivery"],
+        "webhook_id": a["webhook"],
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
 
@@ -254,6 +280,7 @@ def test_c_01_every_route_answers_404_for_another_agencys_ids(
     a = login_client(app, http, agency_a)
     ids = build_agency_a(a)
     ids["sync_run"] = synced_once(a)
+    ids["webhook"], ids["delivery"] = with_webhook(app, agency_a, a, ids["issue"])
     b = client_for(app, http, agency_b)
     table = samples(ids)
     a_key_ids = {ids["api_key"]}

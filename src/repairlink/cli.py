@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from repairlink.cli_outbound import outbox_cli, worker
 from repairlink.domain.actors import Actor
 from repairlink.domain.agency import Role
 from repairlink.errors import RepairlinkError
@@ -27,6 +28,8 @@ cli.add_typer(agency_cli, name="agency")
 cli.add_typer(apikey_cli, name="apikey")
 sync_cli = typer.Typer(help="Connections to PMSs and their syncs.", no_args_is_help=True)
 cli.add_typer(sync_cli, name="sync")
+cli.add_typer(outbox_cli, name="outbox")
+cli.command()(worker)
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -44,6 +47,10 @@ def db_upgrade() -> None:
 
     settings = _settings()
     upgrade(settings.database_url)
+    if settings.database_url.startswith("postgresql"):
+        from repairlink.jobs.worker import ensure_schema
+
+        ensure_schema(settings)  # the job queue of `repairlink worker`
     out.print(f"[green]Database is up to date[/] ({_safe_url(settings.database_url)})")
 
 
@@ -77,9 +84,24 @@ def serve(
     from repairlink.api.app import create_app
 
     host, port = host or settings.host, port or settings.port
+    _start_runner(app, stack)
     out.print(f"Repairlink on [bold]http://{host}:{port}[/]  (API docs: http://{host}:{port}/docs)")
     with stack:
         uvicorn.run(create_app(app), host=host, port=port, log_level="info")
+
+
+def _start_runner(app: Any, stack: Any) -> None:
+    """Who sends outbox events and runs schedules (principle 6)."""
+    if app.settings.runner == "embedded":
+        from repairlink.jobs.embedded import EmbeddedRunner
+
+        stack.callback(EmbeddedRunner(app).start().stop)
+        out.print("Deliveries and schedules: embedded runner")
+    elif app.settings.runner == "procrastinate":
+        from repairlink.jobs.worker import jobs_app, waker
+
+        app.event_listeners.append(waker(jobs_app(app)))
+        out.print("Deliveries and schedules: `repairlink worker` processes (Procrastinate)")
 
 
 def _start_demo(app: Any, stack: Any, simulator_port: int) -> None:

@@ -29,6 +29,8 @@ class Receiver:
     status: int = 200
     fail_when: Any = None  # a predicate on the parsed body: answer 500 when it holds
     extra_headers: dict[str, str] = field(default_factory=dict)
+    hold_after: int | None = None  # with this many received, hold further requests...
+    gate: threading.Event = field(default_factory=threading.Event)  # ...until this is set
     requests: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -51,6 +53,9 @@ def running_receiver() -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            held = receiver.hold_after is not None and len(receiver.requests) >= receiver.hold_after
+            if held:
+                receiver.gate.wait(60)
             got = Received({k.lower(): v for k, v in self.headers.items()}, body)
             status = receiver.status
             if status < 300 and receiver.fail_when is not None and receiver.fail_when(got.json):

@@ -1,0 +1,137 @@
+"""The distributed runner (principle 6): Procrastinate on PostgreSQL. `repairlink worker` runs
+on as many processes or machines as needed; the same task functions as the embedded runner do
+the work.
+
+- deliveries: every commit that writes events defers one `deliver` job (at most one waits at a
+  time: a queueing lock), and a periodic sweep every few seconds sends retries that fall due;
+  workers claim deliveries with row locks, so any number can share the work in order;
+- schedules: a periodic task fires due connector schedules, each once (a unique row), and defers
+  the run with a lock per agency and PMS, so one sync of each runs at a time;
+- a worker that dies: its leased deliveries go to another worker when the lease runs out, and
+  its Procrastinate jobs are retried by a periodic task that finds stalled ones.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import procrastinate
+import sqlalchemy as sa
+
+from repairlink.bootstrap import App
+from repairlink.jobs import schedules
+from repairlink.jobs.channels import Channels
+from repairlink.jobs.dispatch import deliver_all_due
+from repairlink.jobs.sync_run import run_sync
+from repairlink.settings import Settings
+from repairlink.sync.deliveries import new_worker_name, utcnow
+
+log = logging.getLogger(__name__)
+
+DELIVER = "repairlink.deliver"
+RUN_SYNC = "repairlink.run_sync"
+STALLED_AFTER_S = 30.0
+
+
+def conninfo(database_url: str) -> str:
+    """libpq's form of our SQLAlchemy URL (Procrastinate talks to psycopg directly)."""
+    url = sa.make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        raise ValueError("The distributed runner needs PostgreSQL (REPAIRLINK_DATABASE_URL)")
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def jobs_app(app: App) -> procrastinate.App:
+    """A Procrastinate app with our tasks, for workers (which run them) and the service (which
+    defers them)."""
+    jobs = procrastinate.App(
+        connector=procrastinate.PsycopgConnector(conninfo=conninfo(app.settings.database_url))
+    )
+    name = new_worker_name("worker")
+    channels: list[Channels] = []  # made lazily: the service process only defers
+
+    def my_channels() -> Channels:
+        if not channels:
+            channels.append(Channels(app))
+        return channels[0]
+
+    @jobs.task(name=DELIVER, queue="deliveries")
+    def deliver() -> int:
+        return deliver_all_due(app, my_channels(), worker=name)
+
+    @jobs.periodic(cron="* * * * * */3", periodic_id="sweep")
+    @jobs.task(name="repairlink.sweep", queue="deliveries", queueing_lock="sweep")
+    def sweep(timestamp: int) -> int:
+        """Retries that fell due since: no commit announces them."""
+        return deliver_all_due(app, my_channels(), worker=name)
+
+    @jobs.task(name=RUN_SYNC, queue="syncs")
+    def sync(agency_id: int, system: str, full: bool) -> int:
+        return run_sync(app, agency_id, system, full=full).run_id
+
+    def start(due: schedules.Due) -> None:
+        lock = f"sync:{due.agency_id}:{due.system}"
+        try:
+            jobs.configure_task(RUN_SYNC, lock=lock, queueing_lock=lock).defer(
+                agency_id=due.agency_id, system=due.system, full=due.schedule.full
+            )
+        except procrastinate.exceptions.AlreadyEnqueued:
+            log.info("scheduled %s sync already queued for agency %s", due.system, due.agency_id)
+
+    @jobs.periodic(cron="* * * * *", periodic_id="schedules")
+    @jobs.task(name="repairlink.schedules", queueing_lock="schedules")
+    def fire_schedules(timestamp: int) -> int:
+        return schedules.fire_due(app, start, utcnow())
+
+    @jobs.periodic(cron="* * * * *", periodic_id="stalled")
+    @jobs.task(name="repairlink.retry_stalled", queueing_lock="stalled", pass_context=True)
+    async def retry_stalled(context: procrastinate.JobContext, timestamp: int) -> int:
+        """Jobs of a worker that stopped sending heartbeats go back to the queue."""
+        stalled = await context.app.job_manager.get_stalled_jobs(
+            seconds_since_heartbeat=STALLED_AFTER_S
+        )
+        count = 0
+        for job in stalled:
+            await context.app.job_manager.retry_job(job)
+            count += 1
+        return count
+
+    return jobs
+
+
+def waker(jobs: procrastinate.App) -> Any:
+    """An App event listener for the service: after a commit with events, queue a `deliver`.
+    Opens the job queue's (synchronous) connection pool for the life of the process."""
+    jobs.open()
+
+    def wake() -> None:
+        try:
+            jobs.configure_task(DELIVER, queueing_lock="deliver").defer()
+        except procrastinate.exceptions.AlreadyEnqueued:
+            pass  # one is waiting already: it will see these deliveries too
+
+    return wake
+
+
+def ensure_schema(settings: Settings) -> bool:
+    """Create Procrastinate's tables when they are missing; answers whether it did."""
+    engine = sa.create_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            if sa.inspect(conn).has_table("procrastinate_jobs"):
+                return False
+            # psycopg itself: the schema's '%' signs are not placeholders
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            driver.execute(procrastinate.schema.SchemaManager.get_schema())
+            conn.commit()
+        return True
+    finally:
+        engine.dispose()
+
+
+def run_worker(app: App, *, concurrency: int = 4) -> None:
+    """Run until stopped (SIGINT or SIGTERM); deliveries go on while a long sync runs."""
+    jobs = jobs_app(app)
+    jobs.run_worker(concurrency=concurrency, install_signal_handlers=True)

@@ -1,0 +1,102 @@
+"""S-01 at scale-out: two `repairlink worker` processes (Procrastinate on PostgreSQL) share
+1,000 events; one is killed with SIGKILL while a request of its is in flight. Every event
+reaches the receiver (which de-duplicates by event id), none is lost, and each issue's events
+arrive in the order they were written."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from repairlink.bootstrap import App
+from repairlink.jobs.worker import ensure_schema, jobs_app, waker
+from repairlink.services import issues
+from repairlink.store.tables import outbox
+from repairlink.webhooks import subscriptions
+from tests.factories import make_agency, make_issue, uow_of
+from tests.integration.outbound.receiver import Receiver, running_receiver
+
+ISSUES, COMMENTS = 50, 19  # 50 x (1 created + 19 comments) = 1,000 events
+
+
+def _worker(app: App, log: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "REPAIRLINK_DATABASE_URL": app.settings.database_url,
+        "REPAIRLINK_FILES_DIR": str(app.settings.files_dir),
+        "REPAIRLINK_WEBHOOKS_ALLOW_PRIVATE": "true",
+        "REPAIRLINK_DELIVERY_LEASE_S": "3",
+    }
+    command = [str(Path(sys.executable).parent / "repairlink"), "worker", "--concurrency", "2"]
+    return subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+def _until(condition: object, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def pg_app(apps: dict[str, App]) -> App:
+    app = apps["postgresql"]
+    ensure_schema(app.settings)
+    return replace(app, event_listeners=[waker(jobs_app(app))])
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with running_receiver() as running:
+        running.hold_after = 300
+        yield running
+
+
+@pytest.mark.postgres
+def test_s_01_two_workers_one_killed_lose_nothing_and_keep_order(
+    pg_app: App, receiver: Receiver, tmp_path: Path
+) -> None:
+    who = make_agency(pg_app)
+    subscriptions.subscribe(
+        uow_of(pg_app, who), url=receiver.url, event_types=["*"], description="", allow_private=True
+    )
+    workers = [_worker(pg_app, tmp_path / f"worker-{n}.log") for n in (1, 2)]
+    try:
+        for n in range(ISSUES):
+            issue = make_issue(pg_app, who, title=f"Issue {n}")
+            for c in range(COMMENTS):
+                issues.add_comment(uow_of(pg_app, who), who, issue.id, body=f"comment {c}")
+        _until(lambda: len(receiver.requests) >= 300, 120, "the first 300 deliveries")
+        workers[0].send_signal(signal.SIGKILL)  # mid-way, with requests of its held open
+        workers[0].wait()
+        receiver.gate.set()
+        _until(lambda: len(receiver.unique()) >= ISSUES * (1 + COMMENTS), 180, "every event")
+    finally:
+        for worker in workers:
+            worker.kill()
+            worker.wait()
+
+    with pg_app.engine.connect() as conn:
+        written = conn.execute(
+            sa.select(outbox.c.id, outbox.c.aggregate_id).where(outbox.c.agency_id == who.agency_id)
+        ).all()
+    got = [
+        (int(r.headers["webhook-id"].removeprefix("evt_")), r.json["data"]["issue_id"])
+        for r in receiver.unique()
+    ]
+    assert len(written) == 1000
+    assert sorted(got) == sorted((r.id, r.aggregate_id) for r in written)  # none lost, none extra
+    per_issue: dict[int, list[int]] = defaultdict(list)
+    for event_id, issue_id in got:
+        per_issue[issue_id].append(event_id)
+    assert all(ids == sorted(ids) for ids in per_issue.values())

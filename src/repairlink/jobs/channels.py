@@ -42,11 +42,11 @@ class Channels:
             writer.close()
         self._writers.clear()
 
-    def send(self, delivery: Row, event: Row, now: datetime) -> Outcome:
+    def send(self, delivery: Row, event: Row, now: datetime, *, again: bool = False) -> Outcome:
         try:
             if delivery["channel"] == "webhook":
                 return self.webhooks.send(delivery, event, now)
-            return self._to_pms(delivery, event)
+            return self._to_pms(delivery, event, again)
         except TransientFetchError as exc:
             return Outcome.failed(
                 exc.message, status_code=exc.pms_status, retry_after=exc.retry_after
@@ -56,7 +56,7 @@ class Channels:
         except RepairlinkError as exc:  # e.g. the issue was deleted since: nothing to retry
             return Outcome.failed(exc.message, terminal=True)
 
-    def _to_pms(self, delivery: Row, event: Row) -> Outcome:
+    def _to_pms(self, delivery: Row, event: Row, again: bool) -> Outcome:
         c = connections.c
         with self.app.engine.connect() as conn:
             found = conn.execute(
@@ -78,7 +78,7 @@ class Channels:
             uow_for,
             self.app.files,
         )
-        return sender.send(event)
+        return sender.send(event, again=again)
 
     def _writer(self, connection_id: int, kind: ConnectorKind, config: Any) -> WorkOrderWriter:
         with self._lock:

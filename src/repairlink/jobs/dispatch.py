@@ -35,7 +35,7 @@ def deliver_due(
     for item in batch:
         started = time.perf_counter()
         try:
-            outcome = channels.send(item.delivery, item.event, clock())
+            outcome = channels.send(item.delivery, item.event, clock(), again=item.again)
         except Exception as exc:  # a bug or an outage we did not foresee: retry, and say so
             log.exception("delivery %s failed unexpectedly", item.delivery["id"])
             outcome = Outcome.failed(f"Unexpected error: {exc}")
@@ -54,11 +54,16 @@ def deliver_due(
 
 
 def deliver_all_due(
-    app: App, channels: Channels, *, worker: str, clock: Clock = deliveries.utcnow
+    app: App,
+    channels: Channels,
+    *,
+    worker: str,
+    limit: int = 50,
+    clock: Clock = deliveries.utcnow,
 ) -> int:
     """Send batches until nothing is due (a delivery that heads its queue next becomes due as
     soon as the one before it is delivered)."""
     total = 0
-    while sent := deliver_due(app, channels, worker=worker, clock=clock):
+    while sent := deliver_due(app, channels, worker=worker, limit=limit, clock=clock):
         total += sent
     return total

@@ -20,41 +20,52 @@ log = logging.getLogger(__name__)
 
 
 class EmbeddedRunner:
-    def __init__(self, app: App, *, poll_s: float = 1.0) -> None:
+    """`senders` threads deliver side by side: while one waits on a PMS's answer another sends
+    the next issue's event (each issue's events still go one at a time, in order)."""
+
+    def __init__(self, app: App, *, senders: int = 4, poll_s: float = 1.0) -> None:
         self.app = app
         self.poll_s = poll_s  # retries fall due without a commit to announce them
         self.name = new_worker_name("embedded")
         self.channels = Channels(app)
-        self._wake = threading.Event()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
+        self._wakes = [threading.Event() for _ in range(senders)]
+        self._threads = [
+            threading.Thread(target=self._loop, args=(n,), name=f"{self.name}-{n}", daemon=True)
+            for n in range(senders)
+        ]
         self._next_schedule_check = utcnow()
 
     def start(self) -> EmbeddedRunner:
         self.app.event_listeners.append(self.wake)
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
         return self
 
     def wake(self) -> None:
-        self._wake.set()
+        for event in self._wakes:
+            event.set()
 
     def stop(self) -> None:
         self._stop.set()
-        self._wake.set()
-        self._thread.join(timeout=30)
+        self.wake()
+        for thread in self._threads:
+            thread.join(timeout=30)
         if self.wake in self.app.event_listeners:
             self.app.event_listeners.remove(self.wake)
         self.channels.close()
 
-    def _loop(self) -> None:
+    def _loop(self, n: int) -> None:
+        wake = self._wakes[n]
         while not self._stop.is_set():
-            self._wake.clear()
+            wake.clear()
             try:
-                deliver_all_due(self.app, self.channels, worker=self.name)
-                self._schedules()
+                deliver_all_due(self.app, self.channels, worker=f"{self.name}-{n}", limit=5)
+                if n == 0:
+                    self._schedules()
             except Exception:  # keep the runner alive: the next wake tries again
                 log.exception("embedded runner: a round failed")
-            self._wake.wait(self.poll_s)
+            wake.wait(self.poll_s)
 
     def _schedules(self) -> None:
         now = utcnow()

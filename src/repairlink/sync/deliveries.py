@@ -75,6 +75,7 @@ def enqueue(
 class Claimed:
     delivery: Row
     event: Row
+    again: bool  # tried before, or taken over from a worker whose lease ran out
 
 
 def claim(
@@ -104,9 +105,11 @@ def claim(
         .limit(limit)
         .with_for_update(skip_locked=True, of=deliveries)
     )
-    ids = list(conn.execute(due).scalars())
-    if not ids:
+    found = conn.execute(due.add_columns(d.leased_until)).all()
+    if not found:
         return []
+    ids = [row.id for row in found]
+    taken_over = {row.id for row in found if row.leased_until is not None}
     conn.execute(
         sa.update(deliveries)
         .where(d.id.in_(ids))
@@ -120,7 +123,10 @@ def claim(
         .where(d.id.in_(ids))
         .order_by(d.event_id)
     ).mappings()
-    return [Claimed(dict(r), _event_of(dict(r))) for r in rows]
+    return [
+        Claimed(dict(r), _event_of(dict(r)), again=r["attempts"] > 0 or r["id"] in taken_over)
+        for r in rows
+    ]
 
 
 def _event_of(row: Row) -> Row:

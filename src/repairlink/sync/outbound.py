@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+import sqlalchemy as sa
+
 from repairlink.domain.actors import Actor
 from repairlink.domain.delivery import Outcome
 from repairlink.domain.issues import Document, Issue, Quote, QuoteStatus
@@ -107,10 +109,13 @@ class IssueOut:
     def system(self) -> str:
         return self.profile.system
 
-    def send(self, event: Mapping[str, Any]) -> Outcome:
+    def send(self, event: Mapping[str, Any], *, again: bool = False) -> Outcome:
+        """Send one event. `again`: an earlier attempt may have reached the PMS unrecorded (it
+        failed, or its worker died), so look for what it may have created first."""
         (sends,) = self.profile.of(SendIssues)
         issue_id = int(event["aggregate_id"])
-        facts = self._facts(issue_id)
+        status = str(event["payload"].get("status", ""))
+        facts = self._facts(issue_id, closing=status == "closed")
         issue: Issue = facts["issue"]
         if sends.once == "instructed" and issue.instructed_party is None:
             return Outcome.skip(f"Issues reach {self.system} only once instructed ({sends.rule})")
@@ -119,10 +124,10 @@ class IssueOut:
                 f"The issue's unit is not linked to a {self.system} property ({sends.rule})",
                 terminal=True,
             )
-        status = str(event["payload"].get("status", issue.status.value))
+        status = status or issue.status.value
         notes: list[str] = []
         self.key = f"{event['id']}"
-        order = facts["work_order_ref"] or self._create(facts, status, notes)
+        order = facts["work_order_ref"] or self._create(facts, status, notes, again)
         if event["event_type"] in ("issue.status_changed", "issue.closed", "issue.sync_requested"):
             self._status(order, status, issue, notes)
         if status == "closed":
@@ -132,51 +137,66 @@ class IssueOut:
 
     # -- reading what the PMS needs ---------------------------------------------------------
 
-    def _ref(self, uow: UnitOfWork, kind: str, entity_id: int | None) -> str | None:
-        if entity_id is None:
-            return None
+    def _refs(self, uow: UnitOfWork, wanted: list[tuple[str, int | None]]) -> dict[Any, str]:
+        """The PMS's ids of these (kind, our id) records, in one query: (kind, id) -> its id."""
+        pairs = [(kind, entity_id) for kind, entity_id in wanted if entity_id is not None]
+        if not pairs:
+            return {}
         r = cols(ExternalRef)
-        found = uow.first(
+        found = uow.all(
             uow.select(
                 ExternalRef,
-                r.entity_kind == kind,
-                r.entity_id == entity_id,
                 r.system == self.system,
-            ).order_by(r.id)
+                sa.tuple_(r.entity_kind, r.entity_id).in_(pairs),
+            ).order_by(r.id.desc())  # the oldest reference wins: it is written last
         )
-        return found.external_id if found else None
+        return {(ref.entity_kind, ref.entity_id): ref.external_id for ref in found}
 
-    def _facts(self, issue_id: int) -> dict[str, Any]:
+    def _facts(self, issue_id: int, *, closing: bool) -> dict[str, Any]:
+        """What the PMS needs of the issue; documents, tenancies and the unit's address only
+        when it closes (they go with the PDF and the charge)."""
         with self.uow_for(Actor.system("outbound")) as uow:
             issue = uow.get(Issue, issue_id)
-            unit = uow.get(Unit, issue.unit_id) if issue.unit_id else None
+            unit = uow.get(Unit, issue.unit_id) if closing and issue.unit_id else None
             q, d, t = cols(Quote), cols(Document), cols(Tenancy)
             awarded = uow.first(
                 uow.select(Quote, q.issue_id == issue.id, q.status == QuoteStatus.AWARDED)
             )
-            documents = uow.all(uow.select(Document, d.issue_id == issue.id).order_by(d.id))
-            tenancy_ref = None
-            if issue.reporter_occupier_id is not None and unit is not None:
+            documents, tenancies = [], []
+            if closing:
+                documents = uow.all(uow.select(Document, d.issue_id == issue.id).order_by(d.id))
+            if closing and issue.reporter_occupier_id is not None:
                 tenancies = uow.all(
                     uow.select(
-                        Tenancy, t.occupier_id == issue.reporter_occupier_id, t.unit_id == unit.id
+                        Tenancy,
+                        t.occupier_id == issue.reporter_occupier_id,
+                        t.unit_id == issue.unit_id,
                     ).order_by(t.start_date.desc())
                 )
-                for tenancy in tenancies:
-                    tenancy_ref = tenancy_ref or self._ref(uow, "tenancy", tenancy.id)
+            refs = self._refs(
+                uow,
+                [
+                    ("unit", issue.unit_id),
+                    ("contractor", issue.contractor_id),
+                    ("occupier", issue.reporter_occupier_id),
+                    *(("issue", issue.id), ("charge", issue.id), ("issue_pdf", issue.id)),
+                    *(("tenancy", tenancy.id) for tenancy in tenancies),
+                    *(("document", doc.id) for doc in documents),
+                ],
+            )
             return {
                 "issue": issue,
                 "unit": unit,
-                "property_ref": self._ref(uow, "unit", unit.id if unit else None),
-                "supplier_ref": self._ref(uow, "contractor", issue.contractor_id),
-                "tenant_ref": self._ref(uow, "occupier", issue.reporter_occupier_id),
-                "tenancy_ref": tenancy_ref,
-                "work_order_ref": self._ref(uow, "issue", issue.id),
-                "charge_ref": self._ref(uow, "charge", issue.id),
-                "pdf_ref": self._ref(uow, "issue_pdf", issue.id),
-                "sent_documents": {
-                    doc.id for doc in documents if self._ref(uow, "document", doc.id) is not None
-                },
+                "property_ref": refs.get(("unit", issue.unit_id)),
+                "supplier_ref": refs.get(("contractor", issue.contractor_id)),
+                "tenant_ref": refs.get(("occupier", issue.reporter_occupier_id)),
+                "tenancy_ref": next(
+                    (refs[("tenancy", x.id)] for x in tenancies if ("tenancy", x.id) in refs), None
+                ),
+                "work_order_ref": refs.get(("issue", issue.id)),
+                "charge_ref": refs.get(("charge", issue.id)),
+                "pdf_ref": refs.get(("issue_pdf", issue.id)),
+                "sent_documents": {doc.id for doc in documents if ("document", doc.id) in refs},
                 "documents": documents,
                 "quote": awarded.gross if awarded else None,
             }
@@ -196,10 +216,10 @@ class IssueOut:
 
     # -- the steps ------------------------------------------------------------------------
 
-    def _create(self, facts: dict[str, Any], status: str, notes: list[str]) -> str:
+    def _create(self, facts: dict[str, Any], status: str, notes: list[str], again: bool) -> str:
         issue: Issue = facts["issue"]
         marker = f"[{issue.reference}]"
-        found = self.writer.find_work_order(facts["property_ref"], marker)
+        found = self.writer.find_work_order(facts["property_ref"], marker) if again else None
         if found is None:
             draft = WorkOrderDraft(
                 property_ref=facts["property_ref"],

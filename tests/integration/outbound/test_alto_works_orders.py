@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
+
+import sqlalchemy as sa
 
 from repairlink.domain.issues import Party, PayingForWork
 from repairlink.domain.values import Money
 from repairlink.jobs.channels import Channels
+from repairlink.store.outbound_tables import deliveries
+from repairlink.sync.deliveries import utcnow
 from repairlink.sync.delivery_views import issue_sync_status
 from tests.integration.outbound.conftest import Synced, send_due, states
 from tests.integration.outbound.issues_in_alto import (
@@ -152,3 +157,35 @@ def test_al_13_no_charge_without_an_invoice_or_at_zero(synced: Synced, channels:
     assert "there is no invoice document (AL-13)" in _status(synced, no_invoice.id)["reason"]
     assert "the amount is zero (AL-13)" in _status(synced, zero.id)["reason"]
     assert all(state == "delivered" for _, state, _ in states(synced.app, synced.agency_id))
+
+
+def test_s_01_a_works_order_an_unrecorded_attempt_created_is_found_not_doubled(
+    synced: Synced, channels: Channels
+) -> None:
+    """A worker that dies after Alto created the works order, before recording it: the next
+    attempt finds it by the issue's reference instead of creating a second one."""
+    issue = reported(synced)
+    unit_id, _ = tenant_at_unit(synced)
+    property_ref = {v: k for k, v in synced.refs("unit").items()}[unit_id]
+    with synced.sim.client() as api:
+        earlier = api.post(
+            "/work-orders",
+            json={
+                "propertyId": property_ref,
+                "summary": f"[{issue.reference}] sent before the crash",
+                "priority": "Urgent",
+                "reportedDate": "2026-11-20T09:00:00Z",
+            },
+        ).json()
+    instruct(synced, issue)
+    d = deliveries.c
+    with synced.app.engine.begin() as conn:  # as the dead worker left it: leased, lease run out
+        conn.execute(
+            sa.update(deliveries)
+            .where(d.agency_id == synced.agency_id)
+            .values(leased_by="dead-worker", leased_until=utcnow() - timedelta(seconds=1))
+        )
+    send_due(synced.app, channels)
+    (order,) = _orders(synced)
+    assert str(order["id"]) == str(earlier["id"])
+    assert synced.refs("issue") == {str(earlier["id"]): issue.id}

@@ -1,0 +1,233 @@
+"""Benchmark: issue status changes reaching Alto, from our commit to the simulator's receipt.
+
+    uv run python bench/outbound.py [--rate 100] [--seconds 60]
+
+Drives `rate` status changes a second (reported -> job instructed, each one a new works order
+in Alto, AL-10) for `seconds`, first with the embedded runner (SQLite, the runner thread in this
+process, as `repairlink serve` runs it), then with two `repairlink worker` processes
+(Procrastinate on PostgreSQL). The simulator runs in its own process and logs when each write
+arrived; every write carries our event id, so each change is matched with its receipt.
+Prints one `name: value` per line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import httpx
+import sqlalchemy as sa
+
+from repairlink.bootstrap import App, build
+from repairlink.domain.actors import Actor, ActorKind
+from repairlink.domain.agency import Role
+from repairlink.domain.issues import Party, PayingForWork
+from repairlink.jobs.embedded import EmbeddedRunner
+from repairlink.jobs.sync_run import connect, run_sync
+from repairlink.jobs.worker import ensure_schema, jobs_app, waker
+from repairlink.services import agencies, issues
+from repairlink.services.auth import Principal
+from repairlink.settings import Settings
+from repairlink.simulators.alto.process import alto_process
+from repairlink.simulators.alto.state import (
+    DEFAULT_AGENCY_REF,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+)
+from repairlink.store.migrate import upgrade
+from repairlink.store.tables import contractors, external_refs, outbox
+
+PG_SERVER = os.environ.get("REPAIRLINK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
+
+
+def _prepared(app: App, base: str, count: int) -> tuple[Principal, list[int], int]:
+    """An agency synced from Alto, `count` reported issues at its units, and a contractor."""
+    agency = agencies.create_agency(
+        app.uow(Actor.system("bench")), name="Bench", slug=f"bench-{uuid.uuid4().hex[:8]}"
+    )
+    connect(
+        app,
+        agency.id,
+        "alto",
+        {
+            "base_url": base,
+            "client_id": DEFAULT_CLIENT_ID,
+            "client_secret": DEFAULT_CLIENT_SECRET,
+            "agency_ref": DEFAULT_AGENCY_REF,
+        },
+    )
+    run_sync(app, agency.id, "alto", full=True)
+    who = Principal(agency.id, Role.ADMIN, None, Actor(ActorKind.USER, 1, "bench@example.com"))
+    r, c = external_refs.c, contractors.c
+    with app.engine.connect() as conn:
+        units = list(
+            conn.execute(
+                sa.select(r.entity_id).where(r.agency_id == agency.id, r.entity_kind == "unit")
+            ).scalars()
+        )
+        contractor = conn.execute(
+            sa.select(r.entity_id)
+            .join(contractors, c.id == r.entity_id)
+            .where(r.agency_id == agency.id, r.entity_kind == "contractor", c.archived_at.is_(None))
+        ).scalar()
+    if not units or contractor is None:
+        raise SystemExit("the simulator's portfolio synced no units or contractors")
+    reported = [
+        issues.report(
+            app.uow(who.actor, agency.id), who, title=f"Bench {n}", unit_id=units[n % len(units)]
+        ).id
+        for n in range(count)
+    ]
+    return who, reported, contractor
+
+
+def _drive(
+    app: App, who: Principal, issue_ids: list[int], contractor: int, rate: float
+) -> dict[str, float]:
+    """Instruct each issue on a fixed beat; answers event key -> commit time (epoch s)."""
+    committed: dict[str, float] = {}
+    start = time.monotonic()
+    for n, issue_id in enumerate(issue_ids):
+        wait = start + n / rate - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)  # the benchmark's own pacing, not a wait for a result
+        issues.instruct(
+            app.uow(who.actor, who.agency_id),
+            who,
+            issue_id,
+            party=Party.CONTRACTOR,
+            party_id=contractor,
+            paying=PayingForWork.LANDLORD,
+        )
+        at = time.time()
+        with app.engine.connect() as conn:
+            event_id = conn.execute(
+                sa.select(sa.func.max(outbox.c.id)).where(outbox.c.aggregate_id == issue_id)
+            ).scalar_one()
+        committed[f"{event_id}:create"] = at
+    return committed
+
+
+def _last_seq(base: str) -> int:
+    body = httpx.get(f"{base}/_admin/writes", params={"since": 0}, timeout=60).json()
+    return int(body.get("last_seq") or 0)
+
+
+def _receipts(base: str, since: int) -> dict[str, float]:
+    """Writes the simulator received after `since` (each phase numbers its events from 1)."""
+    body = httpx.get(f"{base}/_admin/writes", params={"since": since}, timeout=60).json()
+    first: dict[str, float] = {}
+    for item in body["items"]:
+        key = item.get("idempotency_key")
+        if key and key not in first:
+            first[key] = item["received_at"]
+    return first
+
+
+def _measure(
+    base: str, since: int, committed: dict[str, float], drain_s: float
+) -> tuple[list[float], int]:
+    deadline = time.monotonic() + drain_s
+    while True:
+        received = _receipts(base, since)
+        missing = [k for k in committed if k not in received]
+        if not missing or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    latencies = [(received[k] - t) * 1000 for k, t in committed.items() if k in received]
+    return latencies, len(missing)
+
+
+def _pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
+
+
+def embedded(base: str, rate: float, seconds: int, workdir: Path) -> tuple[list[float], int]:
+    url = f"sqlite:///{workdir}/embedded.db"
+    upgrade(url)
+    app = build(Settings(database_url=url, files_dir=workdir / "files"))
+    who, reported, contractor = _prepared(app, base, int(rate * seconds))
+    runner = EmbeddedRunner(app).start()
+    try:
+        since = _last_seq(base)
+        committed = _drive(app, who, reported, contractor, rate)
+        return _measure(base, since, committed, drain_s=30)
+    finally:
+        runner.stop()
+        app.close()
+
+
+@contextmanager
+def _pg_database() -> Iterator[str]:
+    name = f"repairlink_bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(f"{PG_SERVER}/test", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{PG_SERVER}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def distributed(base: str, rate: float, seconds: int, workdir: Path) -> tuple[list[float], int]:
+    with ExitStack() as stack:
+        url = stack.enter_context(_pg_database())
+        upgrade(url)
+        settings = Settings(
+            database_url=url, files_dir=workdir / "files-pg", runner="procrastinate"
+        )
+        ensure_schema(settings)
+        app = build(settings)
+        stack.callback(app.close)
+        who, reported, contractor = _prepared(app, base, int(rate * seconds) + 1)
+        env = {**os.environ, "REPAIRLINK_DATABASE_URL": url, "REPAIRLINK_FILES_DIR": str(workdir)}
+        command = [str(Path(sys.executable).parent / "repairlink"), "worker"]
+        for n in (1, 2):
+            log = (workdir / f"worker-{n}.log").open("wb")
+            proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+            stack.callback(proc.wait)
+            stack.callback(proc.terminate)
+        app.event_listeners.append(waker(jobs_app(app)))
+        since = _last_seq(base)
+        warm = _drive(app, who, reported[:1], contractor, rate)  # both workers up and listening
+        _measure(base, since, warm, drain_s=60)
+        since = _last_seq(base)
+        committed = _drive(app, who, reported[1:], contractor, rate)
+        return _measure(base, since, committed, drain_s=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=100.0, help="status changes a second")
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--units", type=int, default=500, help="the simulator's portfolio")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="repairlink-bench-outbound-"))
+    with alto_process(seed=1, units=args.units) as base:
+        latencies, lost = embedded(base, args.rate, args.seconds, workdir)
+        print(f"changes: {int(args.rate * args.seconds)}")
+        print(f"embedded_p50_ms: {_pct(latencies, 50):.1f}")
+        print(f"embedded_p99_ms: {_pct(latencies, 99):.1f}")
+        print(f"embedded_lost: {lost}")
+        d_latencies, d_lost = distributed(base, args.rate, args.seconds, workdir)
+        print(f"distributed_p50_ms: {_pct(d_latencies, 50):.1f}")
+        print(f"distributed_p99_ms: {_pct(d_latencies, 99):.1f}")
+        print(f"distributed_lost: {d_lost}")
+        print(f"lost: {lost + d_lost}")
+
+
+if __name__ == "__main__":
+    main()

@@ -28,7 +28,7 @@ LABELS = {
     "appointment_at": "Appointment",
 }
 VERBS = {"created": "created the record", "updated": "changed", "deleted": "deleted the record"}
-HIDDEN = frozenset({"id", "agency_id", "updated_at", "content_hash"})
+HIDDEN = frozenset({"id", "agency_id", "updated_at", "content_hash", "address_key"})
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,8 @@ def test_login_refuses_a_wrong_password_and_roles_keep_to_their_side(
     login(page, email)
     assert page.url.endswith("/my/issues")
     response = page.goto("/occupiers")
-    assert response is not None and response.status == 403
+    assert response is not None
+    assert response.status == 403
     expect(page.locator("main")).to_contain_text("This page is for admin, agent")
 
 

@@ -10,6 +10,7 @@ from playwright.sync_api import Page
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "console"
 _axe = Axe()
+MAX_SHOT_HEIGHT = 2400  # px: a long report is shown by its top
 
 # Everything that takes focus, visible, outside closed dialogs; radio groups take one Tab stop.
 _FOCUSABLE = """() => {
@@ -65,7 +66,9 @@ def check_page(page: Page, name: str) -> None:
     assert_keyboard_reachable(page)
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    height = min(page.evaluate("() => document.documentElement.scrollHeight"), MAX_SHOT_HEIGHT)
+    clip = {"x": 0, "y": 0, "width": page.viewport_size["width"], "height": height}  # type: ignore[index]
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True, clip=clip)
 
 
 def press(page: Page, name: str, role: str = "button") -> None:

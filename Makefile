@@ -6,14 +6,15 @@ export UV_PROJECT_ENVIRONMENT := .venv
 export PLAYWRIGHT_CHROMIUM := /usr/bin/chromium
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint types imports pytest pg db demo clean
+.PHONY: install run test lint types imports pytest pg chromium db demo clean
 
 install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen --quiet
 
-# Starts the service on http://127.0.0.1:8000 with an embedded SQLite file under ./var/, the
-# Alto simulator on :8101, and the demo agency connected to it and synced.
+# Starts the service on http://127.0.0.1:8000 (the console at /, the API at /api/v1) with an
+# embedded SQLite file under ./var/, the Alto simulator on :8101, and the demo agency connected
+# to it and synced; it prints the demo login.
 run: install
 	$(RUN) repairlink db upgrade
 	$(RUN) repairlink serve --demo
@@ -33,7 +34,12 @@ pg:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start" >&2; exit 1
 
-pytest: install pg
+# The browser tests (tests/e2e) drive Debian's Chromium; `playwright install` cannot download
+# browsers here, so install the distribution's package when it is missing.
+chromium:
+	@test -x $(PLAYWRIGHT_CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+pytest: install pg chromium
 	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test: lint types imports pytest

@@ -68,7 +68,7 @@ def serve(
     ] = False,
     simulator_port: Annotated[int, typer.Option(help="Port of the Alto simulator")] = 8101,
 ) -> None:
-    """Run the web service (API at /api/v1, its documentation at /docs)."""
+    """Run the web service: the console at /, the API at /api/v1, its documentation at /docs."""
     import contextlib
 
     import uvicorn
@@ -81,13 +81,23 @@ def serve(
     if demo:
         _start_demo(app, stack, simulator_port)
 
-    from repairlink.api.app import create_app
+    from repairlink.server import create_server
 
     host, port = host or settings.host, port or settings.port
     _start_runner(app, stack)
-    out.print(f"Repairlink on [bold]http://{host}:{port}[/]  (API docs: http://{host}:{port}/docs)")
+    out.print(
+        f"Repairlink console on [bold]http://{host}:{port}/[/]  "
+        f"(API docs: http://{host}:{port}/docs)"
+    )
+    if demo:
+        from repairlink.demo import DEMO_EMAIL, DEMO_PASSWORD
+
+        out.print(
+            f"Open [bold]http://{host}:{port}/login[/] and log in as the demo agency's admin: "
+            f"[bold]{DEMO_EMAIL}[/] / [bold]{DEMO_PASSWORD}[/]"
+        )
     with stack:
-        uvicorn.run(create_app(app), host=host, port=port, log_level="info")
+        uvicorn.run(create_server(app), host=host, port=port, log_level="info")
 
 
 def _start_runner(app: Any, stack: Any) -> None:
@@ -105,7 +115,7 @@ def _start_runner(app: Any, stack: Any) -> None:
 
 
 def _start_demo(app: Any, stack: Any, simulator_port: int) -> None:
-    from repairlink.demo import DEMO_EMAIL, DEMO_PASSWORD, connect_demo_to_alto, seed_demo
+    from repairlink.demo import connect_demo_to_alto, seed_demo
     from repairlink.simulators.alto import running_alto
 
     seed_demo(app)
@@ -113,10 +123,7 @@ def _start_demo(app: Any, stack: Any, simulator_port: int) -> None:
     out.print(f"Alto simulator on [bold]{sim.base_url}[/] (500 units, seed 1)")
     state = connect_demo_to_alto(app, sim.base_url)
     made = sum(c.get("created", 0) + c.get("updated", 0) for c in state.counts.values())
-    out.print(
-        f"Demo agency synced from Alto: {made} records (run {state.run_id}). Log in with "
-        f"[bold]{DEMO_EMAIL}[/] / [bold]{DEMO_PASSWORD}[/]"
-    )
+    out.print(f"Demo agency synced from Alto: {made} records (run {state.run_id})")
 
 
 @agency_cli.command("create")
@@ -236,7 +243,7 @@ def demo() -> None:
     created = seed_demo(app)
     verb = "Seeded" if created else "Found"
     out.print(
-        f"{verb} the demo agency. Log in at /api/v1/auth/login or /docs with "
+        f"{verb} the demo agency. Log in on the console (/login) or the API with "
         f"[bold]{DEMO_EMAIL}[/] / [bold]{DEMO_PASSWORD}[/]"
     )
 

@@ -95,7 +95,7 @@ def served(tmp_path: Path) -> Iterator[str]:
         proc.wait(timeout=30)
 
 
-def test_make_run_path_answers_on_docs_and_demo_login_works(served: str) -> None:
+def test_make_run_path_answers_on_docs_console_and_demo_login_works(served: str) -> None:
     assert httpx.get(f"{served}/docs", timeout=10).status_code == 200
     login = httpx.post(
         f"{served}/api/v1/auth/login",
@@ -114,6 +114,17 @@ def test_make_run_path_answers_on_docs_and_demo_login_works(served: str) -> None
     ).json()["items"]
     assert runs[0]["status"] == "succeeded"
     assert runs[0]["counts"]["unit"]["created"] > 0  # the simulated Alto's units arrived
+    # `make run` opens on the console: the login page, then the demo agency's dashboard.
+    with httpx.Client(base_url=served, timeout=10) as browser:
+        assert browser.get("/").headers["location"] == "/login"
+        assert "<h1>Log in</h1>" in browser.get("/login").text
+        logged_in = browser.post("/login", data={"email": DEMO_EMAIL, "password": DEMO_PASSWORD})
+        assert logged_in.status_code == 303
+        assert logged_in.headers["location"] == "/dashboard"
+        dashboard = browser.get("/dashboard").text
+        assert "Alto" in dashboard
+        assert "succeeded" in dashboard
+        assert "Boiler not heating water" in browser.get("/issues").text
 
 
 def test_db_upgrade_makes_the_database_folder_of_a_fresh_checkout(tmp_path: Path) -> None:

@@ -22,7 +22,9 @@ class AltoConfig(BaseModel):
         description="Sync residential properties, commercial ones, or both",
     )
     property_statuses: list[str] = Field(
-        default=list(ALL_STATUSES), title="Property statuses that sync (AL-02)"
+        default=list(ALL_STATUSES),
+        title="Property statuses that sync (AL-02)",
+        json_schema_extra={"options": list(ALL_STATUSES)},  # the settings form's choices
     )
     page_size: int = Field(default=100, ge=1, le=250, title="Records per page")
     timeout_s: float = Field(default=30.0, gt=0, title="Seconds to wait for one page")

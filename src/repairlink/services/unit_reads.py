@@ -1,0 +1,77 @@
+"""Reads about units for the record page and the reports page: what sits at a unit, duplicate
+suggestions (H-06), units that reconciliation deactivated (PW-09)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from repairlink.domain.actors import ActorKind
+from repairlink.domain.issues import Issue
+from repairlink.domain.people import Occupier, Tenancy
+from repairlink.domain.places import Unit
+from repairlink.store.tables import cols
+from repairlink.store.uow import UnitOfWork
+
+
+def issues_at(uow: UnitOfWork, unit_id: int) -> list[Issue]:
+    with uow:
+        uow.get(Unit, unit_id)
+        return uow.all(uow.select(Issue, cols(Issue).unit_id == unit_id).order_by(cols(Issue).id))
+
+
+def occupiers_at(uow: UnitOfWork, unit_id: int) -> list[tuple[Occupier, Tenancy]]:
+    """Everyone with a tenancy at the unit, past or present, with that tenancy."""
+    with uow:
+        uow.get(Unit, unit_id)
+        tenancies = uow.all(uow.select(Tenancy, cols(Tenancy).unit_id == unit_id))
+        ids = {t.occupier_id for t in tenancies}
+        found = {o.id: o for o in uow.all(uow.select(Occupier, cols(Occupier).id.in_(ids)))}
+        return [(found[t.occupier_id], t) for t in tenancies if t.occupier_id in found]
+
+
+def duplicate_groups(uow: UnitOfWork, *, unit_id: int | None = None) -> list[list[Unit]]:
+    """H-06 suggestions: units not yet merged whose normalised addresses are the same (the
+    AL-09 matching key), oldest first in each group; only those of `unit_id` when given."""
+    unit = cols(Unit)
+    shared = (
+        sa.select(unit.address_key)
+        .where(unit.agency_id == uow.agency, unit.merged_into_id.is_(None))
+        .group_by(unit.address_key)
+        .having(sa.func.count() > 1)
+    )
+    with uow:
+        if unit_id is not None:
+            key = uow.get(Unit, unit_id).address_key
+            shared = shared.where(unit.address_key == key)
+        rows = uow.all(
+            uow.select(Unit, unit.merged_into_id.is_(None), unit.address_key.in_(shared)).order_by(
+                unit.id
+            )
+        )
+    groups: dict[str, list[Unit]] = defaultdict(list)
+    for row in rows:
+        groups[row.address_key].append(row)
+    return list(groups.values())
+
+
+def deactivated_by_reconciliation(uow: UnitOfWork, *, since: datetime) -> list[Unit]:
+    """PW-09: units a reconciliation deactivated since `since`, newest first."""
+    unit = cols(Unit)
+    with uow:
+        return uow.all(
+            uow.select(
+                Unit,
+                unit.active.is_(False),
+                unit.deactivated_by == ActorKind.RECONCILIATION.value,
+                unit.deactivated_at >= since,
+            ).order_by(unit.deactivated_at.desc(), unit.id)
+        )
+
+
+def snapshot_units(uow: UnitOfWork) -> list[Unit]:
+    """PW-09: the units of the most recent reconciliation snapshot. Reconciliation does not run
+    yet, so there is no snapshot: the export is its header alone until it does."""
+    return []

@@ -1,0 +1,40 @@
+"""The console as an ASGI app, mounted at / beside the JSON API (see repairlink.server)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from repairlink.bootstrap import App
+from repairlink.web import errors
+from repairlink.web.routes import (
+    dashboard,
+    integrations,
+    issue_actions,
+    issues,
+    login,
+    occupiers,
+    portal,
+    properties,
+    reports,
+)
+
+
+def create_console(app: App) -> FastAPI:
+    console = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    console.state.app = app
+    console.mount("/static", StaticFiles(packages=[("repairlink.web", "static")]), name="static")
+    for module in (
+        login,
+        dashboard,
+        properties,
+        occupiers,
+        issues,
+        issue_actions,
+        integrations,
+        reports,
+        portal,
+    ):
+        console.include_router(module.router)
+    errors.install(console)
+    return console

@@ -1,0 +1,87 @@
+"""The one error model on pages (principle 8): a refused form comes back to the page it was
+sent from with a notice naming the field and the rule; a page that cannot be shown says why."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from repairlink.errors import RepairlinkError
+from repairlink.web.render import page, redirect
+from repairlink.web.session import LoginRequired, current
+
+log = logging.getLogger(__name__)
+
+
+def _back(request: Request) -> str:
+    """Where the form was: the Referer's path when it is this site's, else the home page."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc and referer.netloc != request.url.netloc:
+        return "/"
+    path = referer.path or "/"
+    return path + (f"?{referer.query}" if referer.query else "")
+
+
+def _viewer_or_none(request: Request):  # type: ignore[no-untyped-def]
+    try:
+        return current(request)
+    except (LoginRequired, RepairlinkError):
+        return None
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    return page(
+        request,
+        "error.html",
+        _viewer_or_none(request),
+        status_code=status,
+        title=HTTPStatus(status).phrase,
+        message=message,
+    )
+
+
+def _refused(request: Request, status: int, message: str) -> Response:
+    if request.method == "POST":
+        return redirect(_back(request), error=message)
+    return _error_page(request, status, message)
+
+
+def install(console: FastAPI) -> None:
+    @console.exception_handler(LoginRequired)
+    def login_required(request: Request, _exc: LoginRequired) -> Response:
+        if request.method == "GET":
+            return redirect(f"/login?next={request.url.path}")
+        return redirect("/login", error="Your session has ended: log in again")
+
+    @console.exception_handler(RepairlinkError)
+    def domain_error(request: Request, exc: RepairlinkError) -> Response:
+        return _refused(request, exc.status, str(exc))
+
+    @console.exception_handler(RequestValidationError)
+    def invalid_form(request: Request, exc: RequestValidationError) -> Response:
+        parts = []
+        for error in exc.errors():
+            where = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
+            parts.append(f"{error.get('msg', 'invalid')} [{'.'.join(where) or 'form'}]")
+        return _refused(request, 422, "; ".join(parts) or "The form is not valid")
+
+    @console.exception_handler(HTTPException)
+    def http_error(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):  # the JSON API's own shape, not a page
+            phrase = HTTPStatus(exc.status_code).phrase
+            code = "http." + phrase.lower().replace(" ", "_")
+            body = {"status": exc.status_code, "title": phrase, "code": code, "detail": phrase}
+            return JSONResponse(body, exc.status_code, media_type="application/problem+json")
+        detail = exc.detail if isinstance(exc.detail, str) else ""
+        return _error_page(request, exc.status_code, detail or "There is no such page")
+
+    @console.exception_handler(Exception)
+    def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+        return _error_page(request, 500, "Something went wrong on our side")

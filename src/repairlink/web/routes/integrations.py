@@ -1,0 +1,139 @@
+"""Integrations: each connector's settings form (drawn from its typed config), run history
+with each run's report (S-06), a dry-run preview (S-07) before "Sync now" or "Sync all data"."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from repairlink.connectors import REGISTRY
+from repairlink.errors import NotFoundError
+from repairlink.jobs import sync_run
+from repairlink.sync import runs
+from repairlink.sync.profile import Schedule
+from repairlink.web import config_form, timeline
+from repairlink.web.render import page, redirect
+from repairlink.web.session import AdminPost, Staff, StaffPost, Viewer
+
+router = APIRouter(prefix="/integrations")
+Full = Annotated[str, Form(max_length=10)]
+
+
+def _connection(viewer: Viewer, system: str) -> dict[str, Any] | None:
+    sync_run.connector_kind(system)  # an unknown PMS is refused, naming the known ones
+    try:
+        return runs.get_connection(viewer.uow(), system)
+    except NotFoundError:
+        return None
+
+
+@router.get("", response_class=HTMLResponse)
+def overview(request: Request, viewer: Staff) -> HTMLResponse:
+    connected = {c["system"] for c in runs.list_connections(viewer.uow())}
+    return page(
+        request,
+        "integrations/list.html",
+        viewer,
+        title="Integrations",
+        kinds=list(REGISTRY.values()),
+        connected=connected,
+        recent=runs.list_runs(viewer.uow(), limit=20).items,
+    )
+
+
+@router.get("/runs/{run_id}", response_class=HTMLResponse)
+def run_report(request: Request, viewer: Staff, run_id: int) -> HTMLResponse:
+    run = runs.get_run(viewer.uow(), run_id)
+    changes = runs.planned_changes(viewer.uow(), run_id, limit=200) if run["dry_run"] else None
+    return page(
+        request,
+        "integrations/run.html",
+        viewer,
+        title=f"Run {run_id}",
+        run=run,
+        skipped=runs.skipped(viewer.uow(), run_id, limit=100),
+        quarantined=runs.quarantined(viewer.uow(), run_id, limit=100),
+        changes=changes,
+        label=timeline.label,
+        shown=timeline.shown,
+    )
+
+
+@router.get("/{system}", response_class=HTMLResponse)
+def connector(request: Request, viewer: Staff, system: str) -> HTMLResponse:
+    connection = _connection(viewer, system)
+    history = [r for r in runs.list_runs(viewer.uow(), limit=100).items if r["system"] == system]
+    return page(
+        request,
+        "integrations/connector.html",
+        viewer,
+        title=REGISTRY[system].title,
+        kind=REGISTRY[system],
+        connection=connection,
+        runs=history[:30],
+    )
+
+
+def _settings_page(
+    request: Request,
+    viewer: Viewer,
+    system: str,
+    values: dict[str, Any] | None,
+    errors: dict[str, str],
+    status: int = 200,
+) -> HTMLResponse:
+    kind = REGISTRY[system]
+    return page(
+        request,
+        "integrations/settings.html",
+        viewer,
+        status_code=status,
+        title=f"{kind.title} settings",
+        kind=kind,
+        fields=config_form.fields_of(kind.config_model, values, errors),
+        schedules=kind.profile.of(Schedule),
+        error=f"Check the settings: {len(errors)} field(s) need attention" if errors else None,
+    )
+
+
+@router.get("/{system}/settings", response_class=HTMLResponse)
+def settings_form(request: Request, viewer: Staff, system: str) -> HTMLResponse:
+    connection = _connection(viewer, system)
+    return _settings_page(request, viewer, system, connection["config"] if connection else None, {})
+
+
+@router.post("/{system}/settings", response_model=None)
+async def save_settings(
+    request: Request, viewer: AdminPost, system: str
+) -> HTMLResponse | RedirectResponse:
+    connection = _connection(viewer, system)
+    current = connection["config"] if connection else None
+    model = REGISTRY[system].config_model
+    values = config_form.read(model, await request.form(), current)
+    try:
+        sync_run.connect(viewer.app, viewer.who.agency_id, system, values)
+    except ValidationError as exc:  # the typed config names each field and its rule
+        return _settings_page(request, viewer, system, values, config_form.errors_of(exc), 422)
+    return redirect(f"/integrations/{system}", notice="Settings saved")
+
+
+def _start(viewer: Viewer, system: str, *, full: bool, dry_run: bool) -> Response:
+    run_id = sync_run.start_sync(
+        viewer.app, viewer.who.agency_id, system, full=full, dry_run=dry_run
+    )
+    what = ("a full" if full else "an incremental") + (" dry run" if dry_run else " sync")
+    return redirect(f"/integrations/runs/{run_id}", notice=f"Started {what} (run {run_id})")
+
+
+@router.post("/{system}/preview")
+def preview(viewer: StaffPost, system: str, full: Full = "") -> Response:
+    """S-07: what "Sync now" (or with full, "Sync all data") would change, writing nothing."""
+    return _start(viewer, system, full=full == "yes", dry_run=True)
+
+
+@router.post("/{system}/sync")
+def sync_now(viewer: StaffPost, system: str, full: Full = "") -> Response:
+    return _start(viewer, system, full=full == "yes", dry_run=False)

@@ -20,6 +20,7 @@ import procrastinate
 import sqlalchemy as sa
 
 from repairlink.bootstrap import App
+from repairlink.errors import InvalidError
 from repairlink.jobs import schedules
 from repairlink.jobs.channels import Channels
 from repairlink.jobs.dispatch import deliver_all_due
@@ -38,7 +39,12 @@ def conninfo(database_url: str) -> str:
     """libpq's form of our SQLAlchemy URL (Procrastinate talks to psycopg directly)."""
     url = sa.make_url(database_url)
     if url.get_backend_name() != "postgresql":
-        raise ValueError("The distributed runner needs PostgreSQL (REPAIRLINK_DATABASE_URL)")
+        raise InvalidError(
+            "worker.needs_postgresql",
+            "`repairlink worker` needs PostgreSQL; with SQLite, `repairlink serve` sends "
+            "deliveries and runs schedules itself",
+            field="REPAIRLINK_DATABASE_URL",
+        )
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
@@ -116,6 +122,7 @@ def waker(jobs: procrastinate.App) -> Any:
 
 def ensure_schema(settings: Settings) -> bool:
     """Create Procrastinate's tables when they are missing; answers whether it did."""
+    conninfo(settings.database_url)  # refuses anything but PostgreSQL, in words
     engine = sa.create_engine(settings.database_url)
     try:
         with engine.connect() as conn:

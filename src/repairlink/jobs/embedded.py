@@ -1,5 +1,5 @@
-"""The embedded runner (principle 6): one thread inside `repairlink serve` that sends outbox
-deliveries the moment a commit writes events, retries them when due, and starts connector
+"""The embedded runner (principle 6): threads inside `repairlink serve` that send outbox
+deliveries the moment a commit writes events, retry them when due, and start connector
 schedules. On one machine with SQLite it is all the hub needs; `repairlink worker` replaces it
 when an operator scales out."""
 
@@ -23,7 +23,9 @@ class EmbeddedRunner:
     """`senders` threads deliver side by side: while one waits on a PMS's answer another sends
     the next issue's event (each issue's events still go one at a time, in order)."""
 
-    def __init__(self, app: App, *, senders: int = 4, poll_s: float = 1.0) -> None:
+    def __init__(
+        self, app: App, *, senders: int = 4, poll_s: float = 1.0, schedules: bool = True
+    ) -> None:
         self.app = app
         self.poll_s = poll_s  # retries fall due without a commit to announce them
         self.name = new_worker_name("embedded")
@@ -34,7 +36,10 @@ class EmbeddedRunner:
             threading.Thread(target=self._loop, args=(n,), name=f"{self.name}-{n}", daemon=True)
             for n in range(senders)
         ]
-        self._next_schedule_check = utcnow()
+        if schedules:
+            self._threads.append(
+                threading.Thread(target=self._schedules, name=f"{self.name}-cron", daemon=True)
+            )
 
     def start(self) -> EmbeddedRunner:
         self.app.event_listeners.append(self.wake)
@@ -61,18 +66,17 @@ class EmbeddedRunner:
             wake.clear()
             try:
                 deliver_all_due(self.app, self.channels, worker=f"{self.name}-{n}", limit=5)
-                if n == 0:
-                    self._schedules()
             except Exception:  # keep the runner alive: the next wake tries again
                 log.exception("embedded runner: a round failed")
             wake.wait(self.poll_s)
 
     def _schedules(self) -> None:
-        now = utcnow()
-        if now < self._next_schedule_check:
-            return
-        self._next_schedule_check = now + schedules.POLL
-        schedules.fire_due(self.app, self._start_run, now)
+        while not self._stop.is_set():
+            try:
+                schedules.fire_due(self.app, self._start_run, utcnow())
+            except Exception:
+                log.exception("embedded runner: checking schedules failed")
+            self._stop.wait(schedules.POLL.total_seconds())
 
     def _start_run(self, due: schedules.Due) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,24 @@ def make_engine(url: str, *, echo: bool = False) -> sa.Engine:
             json_deserializer=orjson.loads,
         )
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-        sa.event.listen(engine, "begin", _sqlite_begin_immediate)
+        writer = threading.RLock()  # re-entrant: a nested transaction is no worse than before
+
+        def begin(conn: sa.Connection) -> None:
+            # Take SQLite's write lock at BEGIN, so two writers queue instead of failing
+            # mid-transaction; and queue them in this process on a lock handed over at once,
+            # as SQLite's own busy handler sleeps and polls (measured: seconds of delay with
+            # four senders and a busy API, bench/outbound.py). Other processes still queue on
+            # SQLite's lock (busy_timeout).
+            conn.info["writer"] = writer.acquire(timeout=30)  # then SQLite's busy_timeout
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        def end(conn: sa.Connection) -> None:
+            if conn.info.pop("writer", False):
+                writer.release()
+
+        sa.event.listen(engine, "begin", begin)
+        sa.event.listen(engine, "commit", end)
+        sa.event.listen(engine, "rollback", end)
         return engine
     return sa.create_engine(
         url, echo=echo, pool_pre_ping=True, json_serializer=_json, json_deserializer=orjson.loads
@@ -52,11 +70,6 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-
-
-def _sqlite_begin_immediate(conn: sa.Connection) -> None:
-    # Take the write lock at BEGIN: two writers then queue instead of failing mid-transaction.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: sa.Engine) -> sessionmaker[Session]:

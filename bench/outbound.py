@@ -134,13 +134,19 @@ def _receipts(base: str, since: int) -> dict[str, float]:
 
 
 def _measure(
-    base: str, since: int, committed: dict[str, float], drain_s: float
+    base: str, since: int, committed: dict[str, float], quiet_s: float = 20.0
 ) -> tuple[list[float], int]:
-    deadline = time.monotonic() + drain_s
+    """Latency of each change from commit to receipt; `lost`: changes never received, once
+    nothing new has arrived for `quiet_s` seconds (late is slow, not lost)."""
+    received: dict[str, float] = {}
+    last_progress = time.monotonic()
     while True:
-        received = _receipts(base, since)
+        now_received = _receipts(base, since)
+        if len(now_received) > len(received):
+            last_progress = time.monotonic()
+        received = now_received
         missing = [k for k in committed if k not in received]
-        if not missing or time.monotonic() > deadline:
+        if not missing or time.monotonic() - last_progress > quiet_s:
             break
         time.sleep(0.5)
     latencies = [(received[k] - t) * 1000 for k, t in committed.items() if k in received]
@@ -162,7 +168,7 @@ def embedded(base: str, rate: float, seconds: int, workdir: Path) -> tuple[list[
     try:
         since = _last_seq(base)
         committed = _drive(app, who, reported, contractor, rate)
-        return _measure(base, since, committed, drain_s=30)
+        return _measure(base, since, committed)
     finally:
         runner.stop()
         app.close()
@@ -203,10 +209,10 @@ def distributed(base: str, rate: float, seconds: int, workdir: Path) -> tuple[li
         app.event_listeners.append(waker(jobs_app(app)))
         since = _last_seq(base)
         warm = _drive(app, who, reported[:1], contractor, rate)  # both workers up and listening
-        _measure(base, since, warm, drain_s=60)
+        _measure(base, since, warm, quiet_s=60)
         since = _last_seq(base)
         committed = _drive(app, who, reported[1:], contractor, rate)
-        return _measure(base, since, committed, drain_s=30)
+        return _measure(base, since, committed)
 
 
 def main() -> None:

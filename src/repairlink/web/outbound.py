@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from repairlink.connectors import REGISTRY
 from repairlink.store.uow import UnitOfWork
 from repairlink.sync import delivery_views
+from repairlink.sync.profile import SendIssues
 
 LABELS = {
     "synced": "Synced",
@@ -49,14 +51,28 @@ def issue_sync_status(uow: UnitOfWork, issue_id: int) -> SyncStatus | None:
     if not found:
         return None
     first = found[0]
+    reason = first.get("reason") or ""
+    if first["status"] == "not_sent" and not reason:
+        reason = _why_not_sent(first["connector"])
     return SyncStatus(
         state=first["status"],
-        reason=first.get("reason") or "",
+        reason=reason,
         system=first["connector"],
         attempts=int(first.get("attempts") or 0),
         next_attempt_at=first.get("next_attempt_at"),
         dead=bool(first.get("dead")),
     )
+
+
+def _why_not_sent(system: str) -> str:
+    """No delivery at all: the connector's profile says when issues start to go (AL-10)."""
+    kind = REGISTRY.get(system)
+    sends = kind.profile.of(SendIssues) if kind else []
+    if sends and sends[0].once == "instructed":
+        return (
+            f"Issues reach {kind.title if kind else system} only once instructed ({sends[0].rule})"
+        )
+    return "Nothing sent yet"
 
 
 def delivery_health(uow: UnitOfWork, system: str) -> DeliveryHealth | None:

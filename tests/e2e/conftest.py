@@ -1,7 +1,8 @@
 """The console in a real browser: Debian's Chromium driven by Playwright against a real uvicorn
-server on 127.0.0.1, backed by a real SQLite file. One server and one browser per test module
-(xdist runs modules on different workers: each has its own port and database file); one
-agency per test, so tests never see each other's records."""
+server on 127.0.0.1, backed by a real SQLite file, with the embedded runner delivering outbox
+events (to the PMS and to webhooks) as `repairlink serve` does. One server and one browser
+per test module (xdist runs modules on different workers: each has its own port and database
+file); one agency per test, so tests never see each other's records."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from repairlink.bootstrap import App, build
 from repairlink.domain.actors import Actor, ActorKind
 from repairlink.domain.agency import Role
+from repairlink.jobs.embedded import EmbeddedRunner
 from repairlink.server import create_server
 from repairlink.services import agencies, auth
 from repairlink.services.auth import Principal
@@ -50,7 +52,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("site")
     url = f"sqlite:///{folder}/repairlink.db"
     upgrade(url)
-    app = build(Settings(database_url=url, files_dir=folder / "files"))
+    # Webhooks may go to 127.0.0.1: the tests' receivers listen there.
+    settings = Settings(database_url=url, files_dir=folder / "files", webhooks_allow_private=True)
+    app = build(settings)
+    runner = EmbeddedRunner(app).start()  # delivers outbox events as `repairlink serve` does
     # Bound and listening before the server thread starts: the browser's first request waits
     # in the backlog instead of the test polling for readiness.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -70,6 +75,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     server.should_exit = True
     thread.join(10)
     sock.close()
+    runner.stop()
     app.close()
 
 

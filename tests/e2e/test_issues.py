@@ -103,7 +103,7 @@ def test_c_03_an_issue_goes_from_reported_to_closed_through_agent_and_contractor
     expect(page.get_by_role("status")).to_contain_text("Issue closed")
     assert _status(page) == Status.CLOSED.label
     expect(page.locator("ol.timeline > li").first).to_contain_text("Status: completed → closed")
-    # PW-10's badge waits for the outbound side (issue 4): hidden while there is no status.
+    # PW-10: an agency with no PMS connection has no sync badge (test_sync_badge.py has one).
     expect(page.locator("[data-sync-state]")).to_have_count(0)
     with agency.uow() as uow:
         kept = uow.all(uow.select(Document, cols(Document).issue_id == issue_id))

@@ -138,6 +138,52 @@ def list_deliveries(
     return Page(rows, encode_cursor(int(rows[-1]["id"])) if more else None)
 
 
+def connection_counts(uow: UnitOfWork, system: str) -> dict[str, int] | None:
+    """Deliveries to the agency's connection to `system`, counted by state, plus "failing"
+    (pending after a failed attempt); None when the agency is not connected to it."""
+    c = connections.c
+    with uow:
+        conn = uow.session.connection()
+        connection_id = conn.execute(
+            sa.select(c.id).where(c.agency_id == uow.agency, c.system == system)
+        ).scalar()
+        if connection_id is None:
+            return None
+        mine = sa.and_(
+            d.agency_id == uow.agency, d.channel == "connection", d.target_id == connection_id
+        )
+        counts = {
+            str(s): int(n)
+            for s, n in conn.execute(
+                sa.select(d.state, sa.func.count()).where(mine).group_by(d.state)
+            ).all()
+        }
+        counts["failing"] = int(
+            conn.execute(
+                sa.select(sa.func.count()).where(mine, d.state == "pending", d.attempts > 0)
+            ).scalar_one()
+        )
+    return counts
+
+
+def attempts_of(uow: UnitOfWork, delivery_ids: list[int]) -> dict[int, list[Row]]:
+    """Every attempt at each of these deliveries, oldest first (a log page's status codes)."""
+    a = delivery_attempts.c
+    found: dict[int, list[Row]] = {i: [] for i in delivery_ids}
+    if not delivery_ids:
+        return found
+    with uow:
+        rows = uow.session.connection().execute(
+            sa.select(a.delivery_id, a.at, a.ok, a.status_code, a.duration_ms, a.error)
+            .join(deliveries, d.id == a.delivery_id)
+            .where(a.delivery_id.in_(delivery_ids), d.agency_id == uow.agency)
+            .order_by(a.id)
+        )
+        for r in rows.mappings():
+            found[int(r["delivery_id"])].append(dict(r))
+    return found
+
+
 def _delivery(uow: UnitOfWork, delivery_id: int) -> Row:
     found = (
         uow.session.connection()

@@ -17,6 +17,7 @@ from repairlink.web.routes import (
     portal,
     properties,
     reports,
+    webhooks,
 )
 
 
@@ -34,6 +35,7 @@ def create_console(app: App) -> FastAPI:
         integrations,
         reports,
         portal,
+        webhooks,
     ):
         console.include_router(module.router)
     errors.install(console)

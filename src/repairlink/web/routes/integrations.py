@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from repairlink.connectors import REGISTRY
 from repairlink.errors import NotFoundError
 from repairlink.jobs import sync_run
-from repairlink.sync import runs
+from repairlink.sync import delivery_views, runs
 from repairlink.sync.profile import Schedule
 from repairlink.web import config_form, timeline
 from repairlink.web.render import page, redirect
@@ -62,6 +62,16 @@ def run_report(request: Request, viewer: Staff, run_id: int) -> HTMLResponse:
     )
 
 
+def _troubled(viewer: Viewer, connection_id: int) -> list[dict[str, Any]]:
+    """Deliveries to the PMS that failed (dead, or waiting after a failed attempt) or wait."""
+    found = []
+    for state in ("dead", "pending"):
+        found += delivery_views.list_deliveries(
+            viewer.uow(), state=state, channel="connection", target_id=connection_id, limit=100
+        ).items
+    return sorted(found, key=lambda r: (r["state"] != "dead", -int(r["attempts"]), -r["id"]))
+
+
 @router.get("/{system}", response_class=HTMLResponse)
 def connector(request: Request, viewer: Staff, system: str) -> HTMLResponse:
     connection = _connection(viewer, system)
@@ -74,6 +84,17 @@ def connector(request: Request, viewer: Staff, system: str) -> HTMLResponse:
         kind=REGISTRY[system],
         connection=connection,
         runs=history[:30],
+        deliveries=_troubled(viewer, int(connection["id"])) if connection else [],
+    )
+
+
+@router.post("/{system}/sync-all")
+def sync_all(viewer: StaffPost, system: str) -> Response:
+    """Send every waiting or failed delivery to this PMS now (dead ones start a new round)."""
+    sync_run.connector_kind(system)
+    count = delivery_views.sync_all(viewer.uow(), system)
+    return redirect(
+        f"/integrations/{system}#h-deliveries", notice=f"Sync all: {count} delivery(ies) retried"
     )
 
 

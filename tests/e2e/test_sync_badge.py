@@ -17,6 +17,7 @@ from repairlink.jobs.sync_run import connect
 from repairlink.services import issues
 from repairlink.simulators.alto import running_alto
 from repairlink.simulators.alto.server import RunningAlto
+from repairlink.sync.outbound import work_order_marker
 from tests.e2e.a11y import check_page, press
 from tests.e2e.conftest import Agency, login
 from tests.e2e.waits import reload_until
@@ -46,7 +47,7 @@ def _report(agency: Agency, s: Synced, title: str) -> tuple[int, str]:
     issue = issues.report(
         agency.uow(), agency.who, title=title, unit_id=unit_id, reporter_occupier_id=occupier_id
     )
-    return issue.id, f"[{issue.reference}] {title}"  # a works order's summary (AL-10)
+    return issue.id, f"{work_order_marker(issue)} {title}"  # a works order's summary (AL-10)
 
 
 def _badge(page: Page):  # type: ignore[no-untyped-def]

@@ -77,6 +77,12 @@ class ChargeDraft:
     invoice: bytes
 
 
+def work_order_marker(issue: Issue) -> str:
+    """Starts the works order's summary: finds it again after a crash. Issue numbers restart
+    per agency, and agencies of one group may share a PMS account, so it names the agency."""
+    return f"[RL{issue.agency_id}-{issue.reference}]"
+
+
 class WorkOrderWriter(Protocol):
     """What a connector that takes works orders offers. Errors: Transient/TerminalFetchError.
 
@@ -118,7 +124,9 @@ class IssueOut:
         facts = self._facts(issue_id, closing=status == "closed")
         issue: Issue = facts["issue"]
         if sends.once == "instructed" and issue.instructed_party is None:
-            return Outcome.skip(f"Issues reach {self.system} only once instructed ({sends.rule})")
+            return Outcome.skip(
+                f"Issues reach {self.system.capitalize()} only once instructed ({sends.rule})"
+            )
         if facts["property_ref"] is None:
             return Outcome.failed(
                 f"The issue's unit is not linked to a {self.system} property ({sends.rule})",
@@ -218,7 +226,7 @@ class IssueOut:
 
     def _create(self, facts: dict[str, Any], status: str, notes: list[str], again: bool) -> str:
         issue: Issue = facts["issue"]
-        marker = f"[{issue.reference}]"
+        marker = work_order_marker(issue)
         found = self.writer.find_work_order(facts["property_ref"], marker) if again else None
         if found is None:
             draft = WorkOrderDraft(

@@ -13,6 +13,7 @@ from repairlink.jobs.channels import Channels
 from repairlink.store.outbound_tables import deliveries
 from repairlink.sync.deliveries import utcnow
 from repairlink.sync.delivery_views import issue_sync_status
+from repairlink.sync.outbound import work_order_marker
 from tests.integration.outbound.conftest import Synced, send_due, states
 from tests.integration.outbound.issues_in_alto import (
     CERTIFICATE,
@@ -53,7 +54,7 @@ def test_al_10_issue_reaches_alto_only_once_instructed(synced: Synced, channels:
     assert str(order["propertyId"]) == property_ref
     assert order["supplierContactId"] is not None
     assert order["status"] == "Supplier instructed"
-    assert order["summary"].startswith(f"[{issue.reference}] Boiler not firing")
+    assert order["summary"].startswith(f"{work_order_marker(issue)} Boiler not firing")
     assert order["description"] == "No hot water since Monday"
     assert order["priority"] == "Urgent"
     assert order["reportedDate"]
@@ -172,7 +173,7 @@ def test_s_01_a_works_order_an_unrecorded_attempt_created_is_found_not_doubled(
             "/work-orders",
             json={
                 "propertyId": property_ref,
-                "summary": f"[{issue.reference}] sent before the crash",
+                "summary": f"{work_order_marker(issue)} sent before the crash",
                 "priority": "Urgent",
                 "reportedDate": "2026-11-20T09:00:00Z",
             },

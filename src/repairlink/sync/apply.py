@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from repairlink.store.audit import jsonable
+from repairlink.store.bulk import insert_returning_ids
 from repairlink.store.sync_tables import sync_changes
 from repairlink.store.tables import audit_log, external_refs
 from repairlink.sync.kinds import spec
@@ -45,11 +46,7 @@ def apply(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decis
     creates = [d for d in decisions if d.action is Action.CREATE]
     if creates:
         rows = [{"agency_id": ctx.agency_id, **d.values} for d in creates]
-        ids = (
-            conn.execute(sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-            .scalars()
-            .all()
-        )
+        ids = insert_returning_ids(conn, table, rows)
         for decision, new_id in zip(creates, ids, strict=True):
             decision.values["id"] = new_id
         written += len(rows)

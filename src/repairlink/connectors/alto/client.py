@@ -49,8 +49,8 @@ class AltoClient:
         token: str = response.json()["access_token"]
         return token
 
-    def get(self, path: str, params: dict[str, Any]) -> Json:
-        """GET one page; a stale token is renewed once."""
+    def get(self, path: str, params: dict[str, Any]) -> bytes:
+        """GET one page, its body as sent; a stale token is renewed once."""
         for attempt in (1, 2):
             if self._token is None:
                 self._token = self._authenticate()
@@ -68,11 +68,7 @@ class AltoClient:
                 self._token = None
                 continue
             self._raise_for(response, path)
-            try:
-                body: Json = response.json()
-            except ValueError as exc:
-                raise TransientFetchError(f"Alto sent a page that is not JSON on {path}") from exc
-            return body
+            return response.content
         raise AssertionError("unreachable")
 
     @staticmethod

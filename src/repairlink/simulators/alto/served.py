@@ -61,6 +61,11 @@ SHAPES: dict[str, tuple[Callable[[AltoData], Table], Callable[[AltoData, int], J
 }
 
 
+def _rendered(data: AltoData, shape: str, slot: int) -> bytes:
+    # a copy of exactly its size: orjson's own buffer holds a few kilobytes to spare
+    return bytes(memoryview(orjson.dumps(SHAPES[shape][1](data, slot))))
+
+
 def _store(data: AltoData) -> dict[tuple[str, int], bytes]:
     version = data.version()
     if data.rendered_version != version:
@@ -81,7 +86,7 @@ def item(state: SimState, shape: str, slot: int) -> bytes:
     key = (shape, slot)
     body = store.get(key)
     if body is None:
-        body = store[key] = orjson.dumps(build(data, slot))
+        body = store[key] = _rendered(data, shape, slot)
     return body
 
 
@@ -110,8 +115,7 @@ def prerender(data: AltoData, shapes: tuple[str, ...] = FULL_SYNC_SHAPES) -> int
     store = _store(data)
     count = 0
     for shape in shapes:
-        build = SHAPES[shape][1]
         for slot in _slots(data, shape):
-            store[(shape, slot)] = orjson.dumps(build(data, slot))
+            store[(shape, slot)] = _rendered(data, shape, slot)
             count += 1
     return count

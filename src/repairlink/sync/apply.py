@@ -10,7 +10,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from repairlink.store.audit import jsonable
 from repairlink.store.bulk import insert_returning_ids
 from repairlink.store.sync_tables import sync_changes
 from repairlink.store.tables import audit_log, external_refs
@@ -32,10 +31,6 @@ class RunContext:
     system: str
     now: datetime
     label: str  # "alto sync #12", shown in the audit trail
-
-
-def _jsonable_changes(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
-    return {k: [jsonable(b), jsonable(a)] for k, (b, a) in changes.items()}
 
 
 def apply(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decision]) -> int:
@@ -128,7 +123,7 @@ def _write_audit(conn: sa.Connection, ctx: RunContext, kind: str, decisions: lis
             "actor_kind": "sync_run",
             "actor_id": ctx.run_id,
             "actor_label": ctx.label,
-            "changes": _jsonable_changes(d.changes),
+            "changes": d.changes,  # dates and enums: the JSON columns' serializer (orjson)
             "at": ctx.now,
         }
         for d in decisions
@@ -150,7 +145,7 @@ def record_dry_run(
             "external_id": d.record.external_id,
             "action": d.action.value,
             "entity_id": entity_id(d),
-            "changes": _jsonable_changes(d.changes),
+            "changes": d.changes,
         }
         for d in decisions
         if d.action in AUDIT_ACTION

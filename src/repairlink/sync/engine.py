@@ -221,6 +221,7 @@ class SyncEngine:
                 resolved=res,
                 unresolved=miss,
                 digest=digests[r.external_id],
+                filters_met=r.external_id in passing,
             )
             for (r, res, miss) in plans
         ]

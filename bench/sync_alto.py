@@ -40,10 +40,11 @@ def _records(state: RunState) -> int:
     return sum(sum(counts.values()) for counts in state.counts.values())
 
 
-def _cpu_s(pid: int | None = None) -> float:
-    """User + system CPU seconds of this process, or of another one by its id (Linux)."""
+def _cpu_s(pid: int | None = None, *, who: int = resource.RUSAGE_SELF) -> float:
+    """User + system CPU seconds of this process (or of its children that have ended: the
+    page-preparing process of a finished run), or of another one by its id (Linux)."""
     if pid is None:
-        usage = resource.getrusage(resource.RUSAGE_SELF)
+        usage = resource.getrusage(who)
         return usage.ru_utime + usage.ru_stime
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -86,10 +87,12 @@ def main() -> None:
 
         (simulator,) = _children()
         cpu, simulator_cpu = _cpu_s(), _cpu_s(simulator)
+        preparer_cpu = _cpu_s(who=resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         full = run_sync(app, agency.id, "alto", full=True)
         full_wall = time.perf_counter() - started
         cpu, simulator_cpu = _cpu_s() - cpu, _cpu_s(simulator) - simulator_cpu
+        preparer_cpu = _cpu_s(who=resource.RUSAGE_CHILDREN) - preparer_cpu
 
         httpx.post(f"{base}/_admin/churn", json={"fraction": 0.01, "seed": 2}, timeout=120)
         started = time.perf_counter()
@@ -106,6 +109,7 @@ def main() -> None:
         print(f"full_records_per_s: {_records(full) / full_wall:.0f}")
         print(f"full_wall_s: {full_wall:.2f}")
         print(f"full_sync_cpu_s: {cpu:.2f}")
+        print(f"full_preparer_cpu_s: {preparer_cpu:.2f}")
         print(f"full_simulator_cpu_s: {simulator_cpu:.2f}")
         print(f"incremental_records: {_records(incremental)}")
         print(f"incremental_wall_s: {incremental_wall:.2f}")

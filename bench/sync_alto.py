@@ -4,12 +4,16 @@ incremental sync, on SQLite (or any REPAIRLINK_DATABASE_URL-style --database).
     uv run python bench/sync_alto.py [--units 100000] [--database sqlite:///var/bench.db]
 
 The simulator runs in its own process (as a real PMS would), at Alto's published page sizes
-unless --page-size raises them. Prints one `name: value` per line.
+unless --page-size raises them, with every record a full sync reads rendered before the clock
+starts (Alto's servers do not share our CPU; the simulator should not either). Prints one
+`name: value` per line, CPU seconds of both processes included: on a shared machine they say
+more than wall time.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import tempfile
 import time
@@ -36,6 +40,21 @@ def _records(state: RunState) -> int:
     return sum(sum(counts.values()) for counts in state.counts.values())
 
 
+def _cpu_s(pid: int | None = None, *, who: int = resource.RUSAGE_SELF) -> float:
+    """User + system CPU seconds of this process (or of its children that have ended: the
+    page-preparing process of a finished run), or of another one by its id (Linux)."""
+    if pid is None:
+        usage = resource.getrusage(who)
+        return usage.ru_utime + usage.ru_stime
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children() -> list[int]:
+    tasks = Path(f"/proc/{os.getpid()}/task")
+    return [int(pid) for task in tasks.iterdir() for pid in (task / "children").read_text().split()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=100_000)
@@ -51,7 +70,7 @@ def main() -> None:
     url = args.database or f"sqlite:///{workdir}/bench.db"
     upgrade(url)
     app = build(Settings(database_url=url, files_dir=workdir / "files"))
-    extra = ("--max-page-size", str(args.page_size)) if args.page_size else ()
+    extra = ("--prerender", *(("--max-page-size", str(args.page_size)) if args.page_size else ()))
     with alto_process(seed=1, units=args.units, args=extra) as base:
         agency = agencies.create_agency(
             app.uow(Actor.system("bench")), name="Bench", slug=f"bench-{int(time.time())}"
@@ -66,9 +85,14 @@ def main() -> None:
             settings["page_size"] = min(args.page_size, 250)
         connect(app, agency.id, "alto", settings)
 
+        (simulator,) = _children()
+        cpu, simulator_cpu = _cpu_s(), _cpu_s(simulator)
+        preparer_cpu = _cpu_s(who=resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         full = run_sync(app, agency.id, "alto", full=True)
         full_wall = time.perf_counter() - started
+        cpu, simulator_cpu = _cpu_s() - cpu, _cpu_s(simulator) - simulator_cpu
+        preparer_cpu = _cpu_s(who=resource.RUSAGE_CHILDREN) - preparer_cpu
 
         httpx.post(f"{base}/_admin/churn", json={"fraction": 0.01, "seed": 2}, timeout=120)
         started = time.perf_counter()
@@ -84,6 +108,9 @@ def main() -> None:
         print(f"full_records: {_records(full)}")
         print(f"full_records_per_s: {_records(full) / full_wall:.0f}")
         print(f"full_wall_s: {full_wall:.2f}")
+        print(f"full_sync_cpu_s: {cpu:.2f}")
+        print(f"full_preparer_cpu_s: {preparer_cpu:.2f}")
+        print(f"full_simulator_cpu_s: {simulator_cpu:.2f}")
         print(f"incremental_records: {_records(incremental)}")
         print(f"incremental_wall_s: {incremental_wall:.2f}")
         print(f"incremental_rows_written: {incremental.rows_written}")

@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from repairlink.store.audit import jsonable
+from repairlink.store.bulk import insert_returning_ids
 from repairlink.store.sync_tables import sync_changes
 from repairlink.store.tables import audit_log, external_refs
 from repairlink.sync.kinds import spec
@@ -33,10 +33,6 @@ class RunContext:
     label: str  # "alto sync #12", shown in the audit trail
 
 
-def _jsonable_changes(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
-    return {k: [jsonable(b), jsonable(a)] for k, (b, a) in changes.items()}
-
-
 def apply(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decision]) -> int:
     """Write the decisions of one kind. Returns the number of rows written."""
     kind_spec = spec(kind)
@@ -45,11 +41,7 @@ def apply(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decis
     creates = [d for d in decisions if d.action is Action.CREATE]
     if creates:
         rows = [{"agency_id": ctx.agency_id, **d.values} for d in creates]
-        ids = (
-            conn.execute(sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-            .scalars()
-            .all()
-        )
+        ids = insert_returning_ids(conn, table, rows)
         for decision, new_id in zip(creates, ids, strict=True):
             decision.values["id"] = new_id
         written += len(rows)
@@ -131,7 +123,7 @@ def _write_audit(conn: sa.Connection, ctx: RunContext, kind: str, decisions: lis
             "actor_kind": "sync_run",
             "actor_id": ctx.run_id,
             "actor_label": ctx.label,
-            "changes": _jsonable_changes(d.changes),
+            "changes": d.changes,  # dates and enums: the JSON columns' serializer (orjson)
             "at": ctx.now,
         }
         for d in decisions
@@ -153,7 +145,7 @@ def record_dry_run(
             "external_id": d.record.external_id,
             "action": d.action.value,
             "entity_id": entity_id(d),
-            "changes": _jsonable_changes(d.changes),
+            "changes": d.changes,
         }
         for d in decisions
         if d.action in AUDIT_ACTION

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -17,8 +18,18 @@ class FetchedPage:
     next_cursor: str | None  # None: the stream is finished
 
 
+# One page as the PMS sent it -> our records and the next cursor. Pure and module-level:
+# the engine may run it in a process of its own (see `pages`).
+PageParser = Callable[[str, bytes], FetchedPage]
+
+
 class Connector(Protocol):
     profile: Profile
+
+    @staticmethod
+    def parse(stream: str, body: bytes) -> FetchedPage:
+        """A page as `fetch` returned it -> our records and the next cursor (a `PageParser`)."""
+        ...
 
     @property
     def streams(self) -> tuple[str, ...]:
@@ -27,8 +38,9 @@ class Connector(Protocol):
 
     def fetch(
         self, stream: str, *, since: datetime | None, until: datetime, cursor: str | None
-    ) -> FetchedPage:
-        """One page of `stream` changed in [since, until) (since=None: everything)."""
+    ) -> bytes:
+        """One page of `stream` changed in [since, until) (since=None: everything), as the
+        PMS sent it; `parse` reads it."""
         ...
 
     def close(self) -> None: ...

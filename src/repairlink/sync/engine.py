@@ -1,5 +1,6 @@
-"""The sync engine: page by page, fetch -> prepare -> resolve links -> match -> decide -> apply,
-with the page's checkpoint and report committed in the same transaction as its data (S-03).
+"""The sync engine: page by page, fetch -> make ready (parse, map, normalise: in a process of
+its own, see `preparing`) -> resolve links -> match -> decide -> apply, with the page's
+checkpoint and report committed in the same transaction as its data (S-03).
 
 A run killed at any point resumes from its last committed page: pages are idempotent (matched
 by external reference, unchanged content costs nothing), so nothing is lost or doubled.
@@ -19,9 +20,10 @@ from repairlink.errors import RepairlinkError
 from repairlink.store.sync_tables import sync_quarantine, sync_skips
 from repairlink.sync import lookup, run_rows
 from repairlink.sync.apply import RunContext, apply, record_dry_run
-from repairlink.sync.connector import Connector, FetchedPage, FetchError
-from repairlink.sync.plan import Action, Decision, Held, content_hash, decide, first_failure
-from repairlink.sync.prepare import prepare
+from repairlink.sync.connector import Connector, FetchError
+from repairlink.sync.pages import ReadyPage
+from repairlink.sync.plan import Action, Decision, Held, content_hash, decide
+from repairlink.sync.preparing import PagePreparer
 from repairlink.sync.profile import (
     Config,
     KeepWhile,
@@ -30,7 +32,7 @@ from repairlink.sync.profile import (
     RequiresSynced,
     Schedule,
 )
-from repairlink.sync.records import Incoming, Malformed
+from repairlink.sync.records import Incoming
 from repairlink.sync.retry import RetryPolicy
 from repairlink.sync.run_rows import RunState
 
@@ -86,8 +88,9 @@ class SyncEngine:
             f"{self.profile.system} sync #{state.run_id}",
         )
         try:
-            for stream in self.connector.streams:
-                self._run_stream(stream, state, ctx, dry_run=dry_run)
+            with PagePreparer(self.connector.parse, self.profile, self.config) as preparer:
+                for stream in self.connector.streams:
+                    self._run_stream(stream, state, ctx, preparer, dry_run=dry_run)
         except (FetchError, RepairlinkError) as exc:
             self._finish(state, "failed", str(exc), dry_run=dry_run)
             raise SyncFailed("sync.failed", f"Sync run {state.run_id} failed: {exc}") from exc
@@ -97,16 +100,24 @@ class SyncEngine:
         self._finish(state, "succeeded", None, dry_run=dry_run)
         return state
 
-    def _run_stream(self, stream: str, state: RunState, ctx: RunContext, *, dry_run: bool) -> None:
+    def _run_stream(
+        self,
+        stream: str,
+        state: RunState,
+        ctx: RunContext,
+        preparer: PagePreparer,
+        *,
+        dry_run: bool,
+    ) -> None:
         mark = state.checkpoint.get(stream, {"cursor": None, "done": False})
         if mark["done"]:
             return
-        # The next page downloads while this one is written: the PMS and the database overlap.
+        # The next page downloads and is made ready while this one is written.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch") as pool:
-            page = self._fetch(stream, state, mark["cursor"])
+            page = self._fetch(stream, state, preparer, mark["cursor"])
             while True:
                 ahead = (
-                    pool.submit(self._fetch, stream, state, page.next_cursor)
+                    pool.submit(self._fetch, stream, state, preparer, page.next_cursor)
                     if page.next_cursor
                     else None
                 )
@@ -118,16 +129,19 @@ class SyncEngine:
                     }
                     self._save(conn, state)
                 if self.progress:
-                    self.progress(stream, len(page.records), state.counts)
+                    self.progress(stream, page.size, state.counts)
                 if ahead is None:
                     return
                 page = ahead.result()
 
-    def _fetch(self, stream: str, state: RunState, cursor: str | None) -> FetchedPage:
-        def once() -> FetchedPage:
-            return self.connector.fetch(
+    def _fetch(
+        self, stream: str, state: RunState, preparer: PagePreparer, cursor: str | None
+    ) -> ReadyPage:
+        def once() -> ReadyPage:
+            body = self.connector.fetch(
                 stream, since=state.window_from, until=state.window_to, cursor=cursor
             )
+            return preparer.ready(stream, body)  # a page that is not JSON is retried too
 
         return self.retry.call(once)
 
@@ -135,26 +149,20 @@ class SyncEngine:
     def _process(
         self,
         conn: sa.Connection,
-        page: FetchedPage,
+        page: ReadyPage,
         state: RunState,
         ctx: RunContext,
         *,
         dry_run: bool,
     ) -> None:
-        by_kind: dict[str, dict[str, Incoming]] = defaultdict(dict)
-        for record in page.records:
-            if isinstance(record, Malformed):
-                self._quarantine(
-                    conn, state, record.kind, record.external_id, record.reason, record.payload
-                )
-            else:
-                seen = by_kind[record.kind].get(record.external_id)
-                if seen is None or not self._passes(seen) or self._passes(record):
-                    by_kind[record.kind][record.external_id] = record
+        for bad in page.bad:
+            self._quarantine(conn, state, bad.kind, bad.external_id, bad.reason, bad.payload)
         held_back: dict[str, list[Decision]] = {}
         for kind in self.profile.kinds:
-            if by_kind.get(kind):
-                decisions = self._decide(conn, kind, list(by_kind[kind].values()), state)
+            if page.by_kind.get(kind):
+                decisions = self._decide(
+                    conn, kind, page.by_kind[kind], page.passing.get(kind, set()), state
+                )
                 decisions, held_back[kind] = self._hold_back_archives(kind, decisions)
                 self._write(conn, kind, decisions, state, ctx, dry_run=dry_run)
         for kind, waiting in held_back.items():  # now that this page's children are written
@@ -163,33 +171,15 @@ class SyncEngine:
                     conn, kind, self._settle(conn, kind, waiting), state, ctx, dry_run=dry_run
                 )
 
-    def _passes(self, record: Incoming) -> bool:
-        """A record seen twice in one page (a tenant in an old and a new tenancy) is taken in
-        its best light: a copy that meets the filters beats one that does not, else the last."""
-        failure = first_failure(self.profile, record, self.config, set())
-        return not record.archived and failure is None
-
     def _decide(
-        self, conn: sa.Connection, kind: str, records: list[Incoming], state: RunState
+        self,
+        conn: sa.Connection,
+        kind: str,
+        ready: list[Incoming],
+        passing: set[str],
+        state: RunState,
     ) -> list[Decision]:
-        ready: list[Incoming] = []
-        passing: set[str] = set()
-        for record in records:
-            if not self._passes(record):  # to be skipped or archived: its values are not written
-                ready.append(record)
-                continue
-            try:
-                ready.append(prepare(record))
-                passing.add(record.external_id)
-            except RepairlinkError as exc:
-                self._quarantine(
-                    conn,
-                    state,
-                    kind,
-                    record.external_id,
-                    f"{exc.field or 'record'}: {exc.message}",
-                    record.fields,
-                )
+        """`ready`: a page's records of one kind, `passing` those that meet the filters."""
         links = self._resolve_links(conn, ready, state)
         required = {r.link for r in self.profile.of(RequiresSynced, kind)}
         held = self._match(conn, kind, ready, state, passing)
@@ -231,6 +221,7 @@ class SyncEngine:
                 resolved=res,
                 unresolved=miss,
                 digest=digests[r.external_id],
+                filters_met=r.external_id in passing,
             )
             for (r, res, miss) in plans
         ]

@@ -41,16 +41,28 @@ def refs(
 def by_column(
     conn: sa.Connection, agency_id: int, kind: str, column: str, values: Collection[Any]
 ) -> dict[Any, int]:
-    """AL-09: value of `column` (email, address key) -> the platform record that has it."""
+    """AL-09: value of `column` (email, address key) -> the platform record that has it.
+
+    A column with an index of its own (email) is looked up by that index and the agency
+    checked here: given both conditions, SQLite walks the agency's index instead, every
+    record of the agency for every page. One indexed with the agency (a unit's address key)
+    is looked up by both."""
     table = spec(kind).table
     found: dict[Any, int] = {}
-    query = sa.select(table.c[column], table.c.id).where(table.c.agency_id == agency_id)
+    query = sa.select(table.c[column], table.c.id, table.c.agency_id)
+    if not _indexed_alone(table, column):
+        query = query.where(table.c.agency_id == agency_id)
     if "merged_into_id" in table.c:
         query = query.where(table.c.merged_into_id.is_(None))
     for chunk in _chunks({v for v in values if v}):
-        for value, entity_id in conn.execute(query.where(table.c[column].in_(chunk))):
-            found.setdefault(value, entity_id)  # the oldest record wins
+        for value, entity_id, owner in conn.execute(query.where(table.c[column].in_(chunk))):
+            if owner == agency_id:  # C-01
+                found.setdefault(value, entity_id)  # the oldest wins (an index: id order)
     return found
+
+
+def _indexed_alone(table: sa.Table, column: str) -> bool:
+    return any([c.name for c in index.columns] == [column] for index in table.indexes)
 
 
 def rows(conn: sa.Connection, kind: str, ids: Collection[int]) -> dict[int, dict[str, Any]]:

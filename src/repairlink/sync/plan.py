@@ -70,10 +70,16 @@ def content_hash(record: Incoming, resolved: dict[str, int]) -> str:
 
 
 def first_failure(
-    profile: Profile, record: Incoming, config: Config, unresolved: set[str]
+    profile: Profile,
+    record: Incoming,
+    config: Config,
+    unresolved: set[str],
+    *,
+    filters_met: bool = False,
 ) -> tuple[str, str] | None:
-    """The first filter or required link the record fails: (rule, reason)."""
-    for flt in profile.of(Filter, record.kind):
+    """The first filter or required link the record fails: (rule, reason). `filters_met`:
+    the filters were checked already (when the page was made ready); links remain."""
+    for flt in () if filters_met else profile.of(Filter, record.kind):
         if not flt.keep(record, config):
             return flt.rule, flt.reason
     for req in profile.of(RequiresSynced, record.kind):
@@ -91,9 +97,11 @@ def decide(
     resolved: dict[str, int],
     unresolved: set[str],
     digest: str | None = None,
+    filters_met: bool = False,
 ) -> Decision:
     """Needs `held.row` loaded whenever `held` is set and its hash differs from the record's.
-    `digest`: the record's content hash, if the caller has it already."""
+    `digest`: the record's content hash, if the caller has it already; `filters_met`: the
+    record is known to meet the profile's filters."""
     digest = digest or content_hash(record, resolved)
     kind = record.kind
     if held is None and record.update_only:
@@ -115,7 +123,7 @@ def decide(
             "Archived in the PMS",
             can_archive=rule is not None,
         )
-    failure = first_failure(profile, record, config, unresolved)
+    failure = first_failure(profile, record, config, unresolved, filters_met=filters_met)
     if failure is not None:
         rule, reason = failure
         archives = _archival_rule(profile, kind, ArchiveWhen.FILTERED_OUT) is not None

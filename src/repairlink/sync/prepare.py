@@ -3,8 +3,6 @@ synced email, phone or address matches (AL-09) and a bad one is quarantined (S-0
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from repairlink.domain.places import ADDRESS_FIELDS
 from repairlink.domain.values import Address
 from repairlink.services.records import clean
@@ -12,9 +10,11 @@ from repairlink.sync.records import Incoming
 
 
 def prepare(record: Incoming) -> Incoming:
+    """The record itself, its fields replaced by their normalised forms."""
     fields = clean(record.fields)
     if record.kind == "unit":
         address = Address.create(**{n: fields.get(n) or "" for n in ADDRESS_FIELDS})
         fields.update({n: getattr(address, n) for n in ADDRESS_FIELDS})
         fields["address_key"] = address.key
-    return replace(record, fields=fields)
+    record.fields = fields
+    return record

@@ -49,13 +49,26 @@ class AltoClient:
         token: str = response.json()["access_token"]
         return token
 
-    def get(self, path: str, params: dict[str, Any]) -> Json:
-        """GET one page."""
-        return self.call("GET", path, params=params)
+    def get(self, path: str, params: dict[str, Any]) -> bytes:
+        """GET one page, its body as sent (the page-preparing process parses it)."""
+        return self._send("GET", path, params=params).content
 
     def call(self, method: str, path: str, *, key: str | None = None, **kwargs: Any) -> Json:
-        """One request, answered as JSON; a stale token is renewed once. `key` goes out as the
-        Idempotency-Key header: Alto publishes none, but it names the event in its logs."""
+        """One request, answered as JSON. `key` goes out as the Idempotency-Key header: Alto
+        publishes none, but it names the event in its logs."""
+        response = self._send(method, path, key=key, **kwargs)
+        if response.status_code == 204 or not response.content:  # Alto's PATCH: no body
+            return {}
+        try:
+            body: Json = response.json()
+        except ValueError as exc:
+            raise TransientFetchError(f"Alto sent a body that is not JSON on {path}") from exc
+        return body
+
+    def _send(
+        self, method: str, path: str, *, key: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """One request; a stale token is renewed once; failures sorted for the caller."""
         for attempt in (1, 2):
             if self._token is None:
                 self._token = self._authenticate()
@@ -78,13 +91,7 @@ class AltoClient:
                 self._token = None
                 continue
             self._raise_for(response, path)
-            if response.status_code == 204 or not response.content:  # Alto's PATCH: no body
-                return {}
-            try:
-                body: Json = response.json()
-            except ValueError as exc:
-                raise TransientFetchError(f"Alto sent a body that is not JSON on {path}") from exc
-            return body
+            return response
         raise AssertionError("unreachable")
 
     @staticmethod

@@ -6,11 +6,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from repairlink.connectors.alto import mapping
 from repairlink.connectors.alto.client import AltoClient
 from repairlink.connectors.alto.config import AltoConfig
 from repairlink.connectors.alto.profile import PROFILE
-from repairlink.sync.connector import FetchedPage
+from repairlink.sync.connector import FetchedPage, TransientFetchError
 from repairlink.sync.records import Incoming, Malformed
 
 Mapper = Callable[[dict[str, Any]], list[Incoming | Malformed]]
@@ -52,6 +54,7 @@ STREAMS: dict[str, tuple[str, str, str, bool, dict[str, str], Mapper]] = {
     ),
 }
 FULL_RUN_SKIPS = {"tenants"}  # a full run reads every tenant with their tenancy already
+NOTHING = b'{"items": []}'
 
 
 def _alto_time(moment: datetime) -> str:
@@ -60,9 +63,26 @@ def _alto_time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def parse_page(stream: str, body: bytes) -> FetchedPage:
+    """One page of `stream` as Alto sent it -> our records and the next cursor."""
+    try:
+        page = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise TransientFetchError(f"Alto sent a page that is not JSON on {stream}") from exc
+    mapper = STREAMS[stream][5]
+    records: list[Incoming | Malformed] = []
+    for item in page.get("items") or []:
+        records.extend(mapper(item))
+    return FetchedPage(records, (page.get("meta") or {}).get("nextToken"))
+
+
 class AltoConnector:
     profile = PROFILE
     streams = tuple(STREAMS)
+
+    @staticmethod
+    def parse(stream: str, body: bytes) -> FetchedPage:
+        return parse_page(stream, body)
 
     def __init__(self, config: AltoConfig, client: AltoClient | None = None) -> None:
         self.config = config
@@ -70,10 +90,10 @@ class AltoConnector:
 
     def fetch(
         self, stream: str, *, since: datetime | None, until: datetime, cursor: str | None
-    ) -> FetchedPage:
-        path, cursor_param, size_param, dated, fixed, mapper = STREAMS[stream]
+    ) -> bytes:
+        path, cursor_param, size_param, dated, fixed, _mapper = STREAMS[stream]
         if since is None and stream in FULL_RUN_SKIPS:
-            return FetchedPage([], None)
+            return NOTHING
         wide = stream in ("properties", "tenants")  # Alto allows 250 a page on these two
         size = self.config.page_size if wide else min(self.config.page_size, 100)
         params: dict[str, Any] = {**fixed, size_param: size}
@@ -83,11 +103,7 @@ class AltoConnector:
             params["modified-to"] = _alto_time(until)
             if since is not None:
                 params["modified-from"] = _alto_time(since)
-        body = self.client.get(path, params)
-        records: list[Incoming | Malformed] = []
-        for item in body.get("items") or []:
-            records.extend(mapper(item))
-        return FetchedPage(records, (body.get("meta") or {}).get("nextToken"))
+        return self.client.get(path, params)
 
     def close(self) -> None:
         self.client.close()

@@ -36,7 +36,7 @@ class AltoWorksOrders:
         self.client.close()
 
     def find_work_order(self, property_ref: str, marker: str) -> str | None:
-        listed = self.client.get(f"/inventory/{property_ref}/work-orders", {})
+        listed = self.client.call("GET", f"/inventory/{property_ref}/work-orders")
         for order in listed.get("items", []):
             if str(order.get("summary", "")).startswith(marker):
                 return str(order["id"])

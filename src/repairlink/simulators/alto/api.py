@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import records, render, vocab
+from . import records, render, served, vocab
 from .dataset import AltoData
 from .guard import choice, emit, flag, guarded
 from .listing import CAMEL_100, KEBAB_100, KEBAB_250, BadRequest, Keep, Page, page, read_window
@@ -21,11 +21,12 @@ from .mutations import NotFound
 from .state import SimState
 
 
-def _envelope(result: Page, items: list[dict[str, Any]], *, totals: bool = True) -> JSONResponse:
+def _envelope(state: SimState, result: Page, shape: str, *, totals: bool = True) -> Response:
     meta: dict[str, Any] = {"nextToken": result.next_token}
     if totals:
         meta["totalItems"] = result.total
-    return JSONResponse({"meta": meta, "items": items})
+    items = [served.item(state, shape, slot) for slot in result.slots]
+    return served.page_response(meta, items)
 
 
 def _code_is(data: AltoData, field: str, code: int | None) -> Keep | None:
@@ -78,11 +79,7 @@ def inventory_filter(state: SimState, request: Request) -> Response:
         )
     )
     result = page(data.inventory, window, keep, state.totals, ("filter", filters))
-    items = []
-    for slot in result.slots:
-        flat = records.property_flat(data, slot)
-        items.append(emit(state, render.inventory_item(flat), flat["id"], flat["modifiedDate"]))
-    return _envelope(result, items, totals=False)
+    return _envelope(state, result, "inventory_item", totals=False)
 
 
 def inventory_list(state: SimState, request: Request) -> Response:
@@ -129,13 +126,7 @@ def inventory_detail(state: SimState, request: Request) -> Response:
 
 
 def _tenants_of(data: AltoData, flat: records.Flat) -> list[records.Flat]:
-    contacts = data.contacts
-    found = []
-    for tenant_id in flat["tenantIds"]:
-        slot = contacts.slot_of(tenant_id)
-        if slot is not None:
-            found.append(records.contact_flat(data, slot))
-    return found
+    return records.tenants_of(data, flat)
 
 
 def tenancies(state: SimState, request: Request) -> Response:
@@ -143,12 +134,7 @@ def tenancies(state: SimState, request: Request) -> Response:
     window = read_window(params, KEBAB_100, state.config.max_page_size)
     with_tenants = flag(params, "include-tenants") or False
     result = page(data.tenancies, window, None, state.totals, "all")
-    items = []
-    for slot in result.slots:
-        flat = records.tenancy_flat(data, slot)
-        item = render.tenancy(flat, _tenants_of(data, flat) if with_tenants else None)
-        items.append(emit(state, item, flat["id"], flat["modifiedDate"]))
-    return _envelope(result, items)
+    return _envelope(state, result, "tenancy_with_tenants" if with_tenants else "tenancy")
 
 
 def _tenancy_flat(data: AltoData, request: Request) -> records.Flat:
@@ -205,12 +191,7 @@ def landlords(state: SimState, request: Request) -> Response:
     result = page(
         data.contacts, window, _roles(data, roles, archived), state.totals, ("landlords", status)
     )
-    items = []
-    for slot in result.slots:
-        flat = records.contact_flat(data, slot)
-        places = [records.property_flat(data, p) for p in data.owned_property_slots(slot)]
-        items.append(emit(state, render.landlord(flat, places), flat["id"], flat["modifiedDate"]))
-    return _envelope(result, items)
+    return _envelope(state, result, "landlord")
 
 
 def suppliers(state: SimState, request: Request) -> Response:
@@ -218,11 +199,7 @@ def suppliers(state: SimState, request: Request) -> Response:
     window = read_window(request.query_params, CAMEL_100, state.config.max_page_size, dated=False)
     keep = _roles(data, {vocab.ROLE_SUPPLIER}, None)
     result = page(data.contacts, window, keep, state.totals, "suppliers")
-    items = []
-    for slot in result.slots:
-        flat = records.contact_flat(data, slot)
-        items.append(emit(state, render.supplier(flat), flat["id"], flat["modifiedDate"]))
-    return _envelope(result, items)
+    return _envelope(state, result, "supplier")
 
 
 def _contact_flat(data: AltoData, request: Request, key: str, roles: set[int]) -> records.Flat:
@@ -266,11 +243,7 @@ def contacts(state: SimState, request: Request) -> Response:
     result = page(
         data.contacts, window, keep, state.totals, ("contacts", tuple(sorted(roles)), active)
     )
-    items = []
-    for slot in result.slots:
-        flat = records.contact_flat(data, slot)
-        items.append(emit(state, render.contact(flat), flat["id"], flat["modifiedDate"]))
-    return _envelope(result, items)
+    return _envelope(state, result, "contact")
 
 
 def contact_detail(state: SimState, request: Request) -> Response:

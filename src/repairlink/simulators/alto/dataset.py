@@ -48,6 +48,13 @@ class AltoData:
     landlord_first: int = 0
     landlord_owning: int = 1
     churns: int = 0
+    # List items as served, JSON bytes by (shape, slot) (see `served`); emptied on any change.
+    rendered: dict[tuple[str, int], bytes] = field(default_factory=dict)
+    rendered_version: int = -1
+
+    def version(self) -> int:
+        """Moves on with every change to any record: each table counts its own changes."""
+        return self.inventory.version + self.tenancies.version + self.contacts.version
 
     def owner_slot(self, property_slot: int) -> int:
         return self.landlord_first + property_slot % self.landlord_owning

@@ -104,6 +104,22 @@ def property_address(data: AltoData, slot: int) -> Flat:
     return address
 
 
+def property_place(data: AltoData, slot: int) -> Flat:
+    """A property as a landlord's list names it: its id and address."""
+    return {"id": data.inventory.id_of(slot), **property_address(data, slot)}
+
+
+def tenants_of(data: AltoData, tenancy: Flat) -> list[Flat]:
+    """The tenants of a tenancy that still exist."""
+    contacts = data.contacts
+    found = []
+    for tenant_id in tenancy["tenantIds"]:
+        slot = contacts.slot_of(tenant_id)
+        if slot is not None:
+            found.append(contact_flat(data, slot))
+    return found
+
+
 def tenancy_flat(data: AltoData, slot: int) -> Flat:
     table = data.tenancies
     rng = _rng(data, "tenancies", slot)

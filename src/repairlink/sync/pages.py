@@ -1,0 +1,64 @@
+"""A page made ready for deciding, with no database in sight: parsed and mapped by the
+connector, a record seen twice kept once, and every record that meets the filters
+normalised as the platform's own forms do (or set aside with the reason, S-04).
+
+Pure, so that it can run in a process of its own while the engine writes (see `preparing`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from repairlink.errors import RepairlinkError
+from repairlink.sync.connector import FetchedPage
+from repairlink.sync.plan import first_failure
+from repairlink.sync.prepare import prepare
+from repairlink.sync.profile import Config, Profile
+from repairlink.sync.records import Incoming, Malformed
+
+
+@dataclass
+class ReadyPage:
+    by_kind: dict[str, list[Incoming]]  # in page order; normalised if they meet the filters
+    passing: dict[str, set[str]]  # per kind, the external ids that meet the filters
+    bad: list[Malformed]  # not mapped, or not normalised: to quarantine (S-04)
+    next_cursor: str | None
+    size: int  # records the connector sent
+
+
+def passes(profile: Profile, config: Config, record: Incoming) -> bool:
+    """Live upstream and meets the profile's filters (links are checked later, with ours)."""
+    return not record.archived and first_failure(profile, record, config, set()) is None
+
+
+def make_ready(profile: Profile, config: Config, page: FetchedPage) -> ReadyPage:
+    seen: dict[str, dict[str, Incoming]] = defaultdict(dict)
+    good: dict[str, dict[str, bool]] = defaultdict(dict)
+    bad: list[Malformed] = []
+    for record in page.records:
+        if isinstance(record, Malformed):
+            bad.append(record)
+            continue
+        # a record seen twice in one page (a tenant in an old and a new tenancy) is taken in
+        # its best light: a copy that meets the filters beats one that does not, else the last
+        ok = passes(profile, config, record)
+        kind, ext = record.kind, record.external_id
+        if ext not in seen[kind] or ok or not good[kind][ext]:
+            seen[kind][ext], good[kind][ext] = record, ok
+    by_kind: dict[str, list[Incoming]] = {}
+    passing: dict[str, set[str]] = {}
+    for kind, records in seen.items():
+        kept, ok_ids = [], set()
+        for ext, record in records.items():
+            if not good[kind][ext]:  # to be skipped or archived: its values are not written
+                kept.append(record)
+                continue
+            try:
+                kept.append(prepare(record))
+                ok_ids.add(ext)
+            except RepairlinkError as exc:
+                reason = f"{exc.field or 'record'}: {exc.message}"
+                bad.append(Malformed(kind, ext, reason, record.fields))
+        by_kind[kind], passing[kind] = kept, ok_ids
+    return ReadyPage(by_kind, passing, bad, page.next_cursor, len(page.records))

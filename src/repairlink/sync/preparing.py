@@ -1,0 +1,86 @@
+"""Making pages ready (`pages`) in a process of its own, so that a sync uses two cores: one
+parses, maps and normalises the next page while the other decides and writes this one.
+
+The process is forked at the start of a run, so it holds the connector's parser, the profile
+(whose filters are functions) and the settings without pickling them: page bytes go in,
+ready pages come back, one at a time (the engine asks for the next page only when it starts
+writing one, so memory stays flat). It dies with the process that started it, SIGKILL
+included (Linux), so a killed sync leaves nothing behind (S-03). Where fork does not exist,
+pages are made ready in the calling thread.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import multiprocessing
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from types import TracebackType
+
+from repairlink.sync.connector import PageParser, TransientFetchError
+from repairlink.sync.pages import ReadyPage, make_ready
+from repairlink.sync.profile import Config, Profile
+
+PR_SET_PDEATHSIG = 1
+# What each preparer's process works with, by token: set before the fork, read after it.
+_WORK: dict[int, tuple[PageParser, Profile, Config]] = {}
+_tokens = itertools.count()
+
+
+def _die_with_parent(parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except AttributeError:  # no prctl (not Linux): the pool's own shutdown must do
+        pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(0)
+
+
+def _make_ready(token: int, stream: str, body: bytes) -> ReadyPage | str:
+    parse, profile, config = _WORK[token]
+    try:
+        page = parse(stream, body)
+    except TransientFetchError as exc:
+        return exc.message  # as text: the fetching side raises it again and retries (S-05)
+    return make_ready(profile, config, page)
+
+
+class PagePreparer:
+    def __init__(self, parse: PageParser, profile: Profile, config: Config) -> None:
+        self._token = next(_tokens)
+        _WORK[self._token] = (parse, profile, config)
+        self._pool: ProcessPoolExecutor | None = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            self._pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_die_with_parent,
+                initargs=(os.getpid(),),
+            )
+            # fork now, from this thread: the child's death signal follows the forking thread
+            self._pool.submit(int).result()
+
+    def ready(self, stream: str, body: bytes) -> ReadyPage:
+        if self._pool is None:
+            result = _make_ready(self._token, stream, body)
+        else:
+            result = self._pool.submit(_make_ready, self._token, stream, body).result()
+        if isinstance(result, str):
+            raise TransientFetchError(result)
+        return result
+
+    def close(self) -> None:
+        _WORK.pop(self._token, None)
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def __enter__(self) -> PagePreparer:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     delivery_lease_s: float = Field(
         default=60.0, gt=0, description="How long a worker holds a delivery before another may"
     )
+    sync_commit_every_s: float = Field(
+        default=0.25,
+        ge=0,
+        description="How long one sync transaction takes pages for before it commits them with "
+        "their checkpoint: longer is faster, shorter lets other writers in sooner (0: each page)",
+    )
     webhook_timeout_s: float = Field(default=15.0, gt=0, description="Wait for a webhook answer")
     webhooks_allow_private: bool = Field(
         default=False,

@@ -57,6 +57,7 @@ def _engine(
         config=rules_view,
         retry=retry,
         progress=progress,
+        commit_every_s=app.settings.sync_commit_every_s,
     )
 
 

@@ -33,6 +33,13 @@ log = logging.getLogger(__name__)
 DELIVER = "repairlink.deliver"
 RUN_SYNC = "repairlink.run_sync"
 STALLED_AFTER_S = 30.0
+# How often an idle worker looks for jobs besides being told (LISTEN/NOTIFY). Procrastinate
+# clears its "new job" flag after each fetch, so a notice that lands during a fetch is lost;
+# with `deliver`'s queueing lock no second notice follows, and the job would wait for this poll.
+POLL_S = 0.1
+# Deliveries one job leases at a time: small, so that while one job waits on a PMS the jobs
+# of other slots and workers take the next issues' events instead of queueing behind it.
+BATCH = 5
 
 
 def conninfo(database_url: str) -> str:
@@ -64,13 +71,13 @@ def jobs_app(app: App) -> procrastinate.App:
 
     @jobs.task(name=DELIVER, queue="deliveries")
     def deliver() -> int:
-        return deliver_all_due(app, my_channels(), worker=name)
+        return deliver_all_due(app, my_channels(), worker=name, limit=BATCH)
 
     @jobs.periodic(cron="* * * * * */3", periodic_id="sweep")
     @jobs.task(name="repairlink.sweep", queue="deliveries", queueing_lock="sweep")
     def sweep(timestamp: int) -> int:
         """Retries that fell due since: no commit announces them."""
-        return deliver_all_due(app, my_channels(), worker=name)
+        return deliver_all_due(app, my_channels(), worker=name, limit=BATCH)
 
     @jobs.task(name=RUN_SYNC, queue="syncs")
     def sync(agency_id: int, system: str, full: bool) -> int:
@@ -141,4 +148,6 @@ def ensure_schema(settings: Settings) -> bool:
 def run_worker(app: App, *, concurrency: int = 4) -> None:
     """Run until stopped (SIGINT or SIGTERM); deliveries go on while a long sync runs."""
     jobs = jobs_app(app)
-    jobs.run_worker(concurrency=concurrency, install_signal_handlers=True)
+    jobs.run_worker(
+        concurrency=concurrency, install_signal_handlers=True, fetch_job_polling_interval=POLL_S
+    )

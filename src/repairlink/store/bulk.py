@@ -1,17 +1,71 @@
-"""Inserting many rows and learning their new ids, in one statement on every database.
+"""Inserting many rows at once, and learning their new ids, on every database.
 
 PostgreSQL answers a multi-row INSERT ... RETURNING in order. SQLite may not promise the
 order, so SQLAlchemy falls back to one INSERT per row there; instead, the ids are chosen
 here: a write transaction on SQLite holds the database's only write lock (BEGIN IMMEDIATE,
 see `db`), so the next ids are free to take, and taking them past both the highest id and
 the AUTOINCREMENT sequence never hands a deleted record's id to a new one.
+
+On SQLite the rows go straight to the driver's `executemany`, each value converted by its
+column's type once: SQLAlchemy's own per-row bookkeeping costs about as much as SQLite's
+work on rows as small as a sync's (measured: 0.49 s against 0.24 s for 100k skip rows).
+PostgreSQL keeps SQLAlchemy's multi-row VALUES batches, which are faster than one by one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+
+Convert = Callable[[Any], Any]
+_PLANS: dict[tuple[str, str, tuple[str, ...]], tuple[str, list[Convert]]] = {}
+
+
+def insert_many(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Insert `rows`, which all name the same columns (the others take their defaults)."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(sa.insert(table), rows)
+        return
+    sql, converts = _plan(conn.dialect, table, tuple(rows[0]))
+    conn.exec_driver_sql(sql, [tuple(convert(row) for convert in converts) for row in rows])
+
+
+def _plan(dialect: sa.Dialect, table: sa.Table, keys: tuple[str, ...]) -> tuple[str, list[Convert]]:
+    """The statement's text and, in its parameter order, how to take each value from a row:
+    read and converted by the column's type, or the column's default when rows leave it out."""
+    key = (table.name, dialect.name, keys)
+    if key not in _PLANS:
+        compiled = sa.insert(table).compile(dialect=dialect, column_keys=list(keys))
+        converts = [
+            _convert(table.c[name], dialect, given=name in keys)
+            for name in compiled.positiontup or ()
+        ]
+        _PLANS[key] = (compiled.string, converts)
+    return _PLANS[key]
+
+
+def _convert(column: sa.Column[Any], dialect: sa.Dialect, *, given: bool) -> Convert:
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    name = column.key
+    if given:
+        if process is None:
+            return lambda row: row[name]
+        return lambda row: process(row[name])
+    default = column.default
+    if not isinstance(default, sa.ColumnDefault) or not (default.is_scalar or default.is_callable):
+        raise ValueError(f"{column.table.name}.{name}: no value and no plain default")
+    arg: Any = default.arg  # a value, or (SQLAlchemy's wrapping) a function of the context
+
+    def make() -> Any:
+        return arg(None) if default.is_callable else arg
+
+    if process is None:
+        return lambda row: make()
+    return lambda row: process(make())
 
 
 def insert_returning_ids(
@@ -25,7 +79,7 @@ def insert_returning_ids(
         return list(conn.execute(statement, rows).scalars().all())
     first = _next_sqlite_id(conn, table)
     ids = list(range(first, first + len(rows)))
-    conn.execute(sa.insert(table), [{**row, "id": new} for row, new in zip(rows, ids, strict=True)])
+    insert_many(conn, table, [{**row, "id": new} for row, new in zip(rows, ids, strict=True)])
     return ids
 
 

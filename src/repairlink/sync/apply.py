@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from repairlink.store.bulk import insert_returning_ids
+from repairlink.store.bulk import insert_many, insert_returning_ids
 from repairlink.store.sync_tables import sync_changes
 from repairlink.store.tables import audit_log, external_refs
 from repairlink.sync.kinds import spec
@@ -97,7 +97,7 @@ def _write_refs(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list
         elif d.held.content_hash != d.content_hash:
             new_hashes.append({"_ext": d.record.external_id, "_hash": d.content_hash})
     if new_refs:
-        conn.execute(sa.insert(external_refs), new_refs)
+        insert_many(conn, external_refs, new_refs)
     if new_hashes:
         conn.execute(
             sa.update(external_refs)
@@ -130,7 +130,7 @@ def _write_audit(conn: sa.Connection, ctx: RunContext, kind: str, decisions: lis
         if d.action in AUDIT_ACTION
     ]
     if rows:
-        conn.execute(sa.insert(audit_log), rows)
+        insert_many(conn, audit_log, rows)
     return len(rows)
 
 
@@ -151,4 +151,4 @@ def record_dry_run(
         if d.action in AUDIT_ACTION
     ]
     if rows:
-        conn.execute(sa.insert(sync_changes), rows)
+        insert_many(conn, sync_changes, rows)

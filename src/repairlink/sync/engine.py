@@ -8,15 +8,18 @@ by external reference, unchanged content costs nothing), so nothing is lost or d
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from copy import deepcopy
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from repairlink.errors import RepairlinkError
+from repairlink.store.bulk import insert_many
 from repairlink.store.sync_tables import sync_quarantine, sync_skips
 from repairlink.sync import lookup, run_rows
 from repairlink.sync.apply import RunContext, apply, record_dry_run
@@ -46,6 +49,10 @@ COUNTED = {
     Action.SKIP: "skipped",
 }
 MATCH_COLUMN = {MatchBy.EMAIL: "email", MatchBy.ADDRESS: "address_key"}
+# How long one transaction takes pages for (the setting REPAIRLINK_SYNC_COMMIT_EVERY_S):
+# long enough that commits cost little, short enough that other writers (the API,
+# deliveries) on SQLite's single write lock barely wait.
+COMMIT_EVERY_S = 0.25
 
 
 class SyncFailed(RepairlinkError):
@@ -64,12 +71,14 @@ class SyncEngine:
         retry: RetryPolicy | None = None,
         progress: Progress | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        commit_every_s: float = COMMIT_EVERY_S,
     ) -> None:
         self.db, self.connector, self.profile = db, connector, connector.profile
         self.agency_id, self.connection_id, self.config = agency_id, connection_id, config
         self.retry = retry or RetryPolicy()
         self.progress = progress
         self.now = now
+        self.commit_every_s = commit_every_s
 
     # -- the run ----------------------------------------------------------------------------
     def run(self, *, full: bool = False, dry_run: bool = False) -> RunState:
@@ -114,25 +123,53 @@ class SyncEngine:
             return
         # The next page downloads and is made ready while this one is written.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch") as pool:
-            page = self._fetch(stream, state, preparer, mark["cursor"])
-            while True:
-                ahead = (
-                    pool.submit(self._fetch, stream, state, preparer, page.next_cursor)
-                    if page.next_cursor
-                    else None
-                )
-                with self.db.begin() as conn:
+            page: ReadyPage | None = self._fetch(stream, state, preparer, mark["cursor"])
+            while page is not None:
+                page = self._write_pages(stream, page, pool, state, ctx, preparer, dry_run)
+
+    def _write_pages(
+        self,
+        stream: str,
+        page: ReadyPage,
+        pool: ThreadPoolExecutor,
+        state: RunState,
+        ctx: RunContext,
+        preparer: PagePreparer,
+        dry_run: bool,
+    ) -> ReadyPage | None:
+        """Pages in one transaction for up to `commit_every_s`, the checkpoint of the last one
+        with them (S-03): a commit per page would rewrite the same index pages thousands of
+        times. Answers the page to start the next transaction with (None: the stream is done).
+        If anything fails, what this transaction wrote is rolled back and the run's state is
+        as at the last commit; a page that fails to download ends the run after a commit."""
+        committed = deepcopy((state.checkpoint, state.counts, state.skip_reasons))
+        written = state.rows_written
+        ahead: Future[ReadyPage] | None = None
+        try:
+            with self.db.begin() as conn:
+                started = time.monotonic()
+                while True:
+                    cursor = page.next_cursor
+                    ahead = (
+                        pool.submit(self._fetch, stream, state, preparer, cursor)
+                        if cursor
+                        else None
+                    )
                     self._process(conn, page, state, ctx, dry_run=dry_run)
-                    state.checkpoint[stream] = {
-                        "cursor": page.next_cursor,
-                        "done": page.next_cursor is None,
-                    }
-                    self._save(conn, state)
-                if self.progress:
-                    self.progress(stream, page.size, state.counts)
-                if ahead is None:
-                    return
-                page = ahead.result()
+                    state.checkpoint[stream] = {"cursor": cursor, "done": cursor is None}
+                    if self.progress:
+                        self.progress(stream, page.size, state.counts)
+                    if ahead is None or time.monotonic() - started >= self.commit_every_s:
+                        break
+                    if ahead.exception() is not None:
+                        break  # commit what is written; the failure is raised below
+                    page = ahead.result()
+                self._save(conn, state)
+        except BaseException:
+            state.checkpoint, state.counts, state.skip_reasons = committed
+            state.rows_written = written
+            raise
+        return None if ahead is None else ahead.result()
 
     def _fetch(
         self, stream: str, state: RunState, preparer: PagePreparer, cursor: str | None
@@ -337,8 +374,9 @@ class SyncEngine:
         for d in skips:
             reasons[d.rule or "?"] = reasons.get(d.rule or "?", 0) + 1
         if skips:
-            conn.execute(
-                sa.insert(sync_skips),
+            insert_many(
+                conn,
+                sync_skips,
                 [
                     {
                         "run_id": state.run_id,

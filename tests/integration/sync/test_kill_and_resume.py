@@ -46,7 +46,12 @@ def _settings(base_url: str) -> dict[str, object]:
 
 
 def _sync_command(app: App, slug: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "REPAIRLINK_DATABASE_URL": app.settings.database_url}
+    env = {
+        **os.environ,
+        "REPAIRLINK_DATABASE_URL": app.settings.database_url,
+        # several pages to a transaction, as by default, but short ones: time to strike
+        "REPAIRLINK_SYNC_COMMIT_EVERY_S": "0.02",
+    }
     return subprocess.Popen(
         [
             sys.executable,
@@ -66,8 +71,8 @@ def _sync_command(app: App, slug: str) -> subprocess.Popen[bytes]:
     )
 
 
-def _records_done(app: App, agency_id: int) -> int:
-    with app.engine.connect() as conn:
+def _records_done(reader: sa.Engine, agency_id: int) -> int:
+    with reader.connect() as conn:
         counts = conn.execute(
             sa.select(sync_runs.c.counts).where(sync_runs.c.agency_id == agency_id)
         ).scalar()
@@ -86,14 +91,17 @@ def test_s_03_killed_with_sigkill_and_restarted_equals_an_uninterrupted_run(
     for agency in (killed, twin):
         connect(app, agency.id, "alto", _settings(alto_process))
 
+    # a plain reader: the app's engine would queue for SQLite's write lock behind the sync
+    reader = sa.create_engine(app.settings.database_url)
     proc = _sync_command(app, killed.slug)
     deadline = time.monotonic() + 120
-    while _records_done(app, killed.id) < 50:  # wait for committed pages, then strike
+    while _records_done(reader, killed.id) < 50:  # wait for committed pages, then strike
         assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
         assert time.monotonic() < deadline, "the sync made no progress"
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
+    reader.dispose()
     interrupted = runs.list_runs(app.uow(Actor.system(), killed.id)).items[0]
     assert interrupted["status"] == "running"  # it never got to say anything
 

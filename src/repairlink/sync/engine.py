@@ -198,7 +198,12 @@ class SyncEngine:
         for kind in self.profile.kinds:
             if page.by_kind.get(kind):
                 decisions = self._decide(
-                    conn, kind, page.by_kind[kind], page.passing.get(kind, set()), state
+                    conn,
+                    kind,
+                    page.by_kind[kind],
+                    page.passing.get(kind, set()),
+                    page.failures.get(kind, {}),
+                    state,
                 )
                 decisions, held_back[kind] = self._hold_back_archives(kind, decisions)
                 self._write(conn, kind, decisions, state, ctx, dry_run=dry_run)
@@ -214,9 +219,11 @@ class SyncEngine:
         kind: str,
         ready: list[Incoming],
         passing: set[str],
+        failures: dict[str, tuple[str, str]],
         state: RunState,
     ) -> list[Decision]:
-        """`ready`: a page's records of one kind, `passing` those that meet the filters."""
+        """`ready`: a page's records of one kind, `passing` those that meet the filters,
+        `failures` the filter each live one that does not fails."""
         links = self._resolve_links(conn, ready, state)
         required = {r.link for r in self.profile.of(RequiresSynced, kind)}
         held = self._match(conn, kind, ready, state, passing)
@@ -236,7 +243,14 @@ class SyncEngine:
                 )
                 continue
             plans.append((record, resolved, missing))
-        digests = {r.external_id: content_hash(r, res) for (r, res, _) in plans}
+        # a record we do not hold that fails the filters or is archived upstream is skipped:
+        # no write needs its hash
+        digests = {
+            r.external_id: content_hash(r, res)
+            if r.external_id in passing or r.external_id in held
+            else ""
+            for (r, res, _) in plans
+        }
         # rows are loaded where a decision reads them: changed content, or a record that may be
         # archived (archived upstream, failing a filter, or missing a required link); an
         # archive of one already archived must cost nothing
@@ -259,6 +273,7 @@ class SyncEngine:
                 unresolved=miss,
                 digest=digests[r.external_id],
                 filters_met=r.external_id in passing,
+                filter_failed=failures.get(r.external_id),
             )
             for (r, res, miss) in plans
         ]

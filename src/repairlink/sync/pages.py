@@ -22,19 +22,22 @@ from repairlink.sync.records import Incoming, Malformed
 class ReadyPage:
     by_kind: dict[str, list[Incoming]]  # in page order; normalised if they meet the filters
     passing: dict[str, set[str]]  # per kind, the external ids that meet the filters
+    # per kind, the live records that fail a filter: external id -> (rule, reason)
+    failures: dict[str, dict[str, tuple[str, str]]]
     bad: list[Malformed]  # not mapped, or not normalised: to quarantine (S-04)
     next_cursor: str | None
     size: int  # records the connector sent
 
 
-def passes(profile: Profile, config: Config, record: Incoming) -> bool:
-    """Live upstream and meets the profile's filters (links are checked later, with ours)."""
-    return not record.archived and first_failure(profile, record, config, set()) is None
+def filter_failure(profile: Profile, config: Config, record: Incoming) -> tuple[str, str] | None:
+    """The first filter a live record fails (links are checked later, with ours)."""
+    return None if record.archived else first_failure(profile, record, config, set())
 
 
 def make_ready(profile: Profile, config: Config, page: FetchedPage) -> ReadyPage:
     seen: dict[str, dict[str, Incoming]] = defaultdict(dict)
     good: dict[str, dict[str, bool]] = defaultdict(dict)
+    failed: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     bad: list[Malformed] = []
     for record in page.records:
         if isinstance(record, Malformed):
@@ -42,10 +45,15 @@ def make_ready(profile: Profile, config: Config, page: FetchedPage) -> ReadyPage
             continue
         # a record seen twice in one page (a tenant in an old and a new tenancy) is taken in
         # its best light: a copy that meets the filters beats one that does not, else the last
-        ok = passes(profile, config, record)
+        failure = filter_failure(profile, config, record)
+        ok = not record.archived and failure is None
         kind, ext = record.kind, record.external_id
         if ext not in seen[kind] or ok or not good[kind][ext]:
             seen[kind][ext], good[kind][ext] = record, ok
+            if failure is None:
+                failed[kind].pop(ext, None)
+            else:
+                failed[kind][ext] = failure
     by_kind: dict[str, list[Incoming]] = {}
     passing: dict[str, set[str]] = {}
     for kind, records in seen.items():
@@ -61,4 +69,5 @@ def make_ready(profile: Profile, config: Config, page: FetchedPage) -> ReadyPage
                 reason = f"{exc.field or 'record'}: {exc.message}"
                 bad.append(Malformed(kind, ext, reason, record.fields))
         by_kind[kind], passing[kind] = kept, ok_ids
-    return ReadyPage(by_kind, passing, bad, page.next_cursor, len(page.records))
+    failures = {kind: dict(failed[kind]) for kind in by_kind}
+    return ReadyPage(by_kind, passing, failures, bad, page.next_cursor, len(page.records))

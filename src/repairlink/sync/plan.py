@@ -98,11 +98,13 @@ def decide(
     unresolved: set[str],
     digest: str | None = None,
     filters_met: bool = False,
+    filter_failed: tuple[str, str] | None = None,
 ) -> Decision:
     """Needs `held.row` loaded whenever `held` is set and its hash differs from the record's.
-    `digest`: the record's content hash, if the caller has it already; `filters_met`: the
-    record is known to meet the profile's filters."""
-    digest = digest or content_hash(record, resolved)
+    `digest`: the record's content hash, if the caller has it already ("" where no write can
+    need it: a record that will be skipped); `filters_met`: the record is known to meet the
+    profile's filters; `filter_failed`: the filter it is known to fail, (rule, reason)."""
+    digest = content_hash(record, resolved) if digest is None else digest
     kind = record.kind
     if held is None and record.update_only:
         return Decision(
@@ -123,7 +125,9 @@ def decide(
             "Archived in the PMS",
             can_archive=rule is not None,
         )
-    failure = first_failure(profile, record, config, unresolved, filters_met=filters_met)
+    failure = filter_failed or first_failure(
+        profile, record, config, unresolved, filters_met=filters_met
+    )
     if failure is not None:
         rule, reason = failure
         archives = _archival_rule(profile, kind, ArchiveWhen.FILTERED_OUT) is not None

@@ -68,6 +68,16 @@ def test_a_tenant_seen_twice_is_taken_in_their_best_light(preparer: PagePreparer
         (occupier,) = page.by_kind["occupier"]
         assert occupier.attrs["tenancy_live"] is True
         assert page.passing["occupier"] == {"30"}
+        assert page.failures["occupier"] == {}
+
+
+def test_al_04_the_filter_a_record_fails_comes_back_with_it(preparer: PagePreparer) -> None:
+    """S-06: the engine says which rule skipped a record without running the filters again."""
+    page = preparer.ready("tenancies", _page(_tenancy(1, "Inactive", _tenant())))
+    assert page.passing["occupier"] == set()
+    rule, reason = page.failures["occupier"]["30"]
+    assert rule == "AL-04"
+    assert reason
 
 
 def test_s_05_a_page_that_is_not_json_is_worth_another_try(preparer: PagePreparer) -> None:

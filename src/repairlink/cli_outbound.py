@@ -21,7 +21,9 @@ AgencyOpt = Annotated[str, typer.Option("--agency", "-a", help="The agency's slu
 
 
 def worker(
-    concurrency: Annotated[int, typer.Option(help="Jobs run at once by this process")] = 4,
+    concurrency: Annotated[
+        int, typer.Option(help="Jobs run at once by this process; run more processes to scale")
+    ] = 2,  # jobs.worker.CONCURRENCY, not imported here: `repairlink --help` stays quick
 ) -> None:
     """Run a Procrastinate worker on PostgreSQL: deliveries, schedules, syncs (one per agency
     and PMS at a time). Start as many as you like, on as many machines."""

@@ -14,6 +14,7 @@ the work.
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 import procrastinate
@@ -37,6 +38,10 @@ STALLED_AFTER_S = 30.0
 # clears its "new job" flag after each fetch, so a notice that lands during a fetch is lost;
 # with `deliver`'s queueing lock no second notice follows, and the job would wait for this poll.
 POLL_S = 0.1
+# Sending threads wait on the database and the PMS a dozen times per delivery, and each time
+# the answer is in they wait again for the interpreter's lock; Python hands it over every 5 ms
+# by default, which a dozen times over is most of a delivery's latency. 1 ms hands it sooner.
+SWITCH_S = 0.001
 # Deliveries one job leases at a time: small, so that while one job waits on a PMS the jobs
 # of other slots and workers take the next issues' events instead of queueing behind it.
 BATCH = 5
@@ -145,9 +150,16 @@ def ensure_schema(settings: Settings) -> bool:
         engine.dispose()
 
 
-def run_worker(app: App, *, concurrency: int = 4) -> None:
+# Jobs one worker runs at once. Its threads share one interpreter lock, so past the cores'
+# count more threads make each send slower (measured, bench/outbound.py: 2 beats 4 at 100
+# changes a second on 2 cores); to go faster, run more worker processes.
+CONCURRENCY = 2
+
+
+def run_worker(app: App, *, concurrency: int = CONCURRENCY) -> None:
     """Run until stopped (SIGINT or SIGTERM); deliveries go on while a long sync runs."""
     jobs = jobs_app(app)
+    sys.setswitchinterval(SWITCH_S)
     jobs.run_worker(
         concurrency=concurrency, install_signal_handlers=True, fetch_job_polling_interval=POLL_S
     )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from repairlink.store.tables import external_refs
 from repairlink.sync.kinds import spec
@@ -19,23 +21,48 @@ def _chunks(values: Collection[Any]) -> list[list[Any]]:
     return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
 
 
+def any_of(column: sa.ColumnElement[Any], dialect: sa.Dialect) -> sa.ColumnElement[bool]:
+    """`column` is one of the values bound to "values" (a list): one parameter, so one
+    statement that SQLite and PostgreSQL prepare once, whatever the list's length (an IN list
+    is a new statement for every length, and SQLAlchemy expands it in Python each time)."""
+    if dialect.name == "sqlite":  # bound as a JSON array: see `values`
+        return column.in_(sa.select(sa.column("value")).select_from(sa.func.json_each(_VALUES)))
+    return column == sa.func.any(sa.bindparam("values", type_=ARRAY(sa.String)))
+
+
+_VALUES = sa.bindparam("values", type_=sa.String)
+
+
+def values(dialect: sa.Dialect, items: Collection[Any]) -> str | list[Any]:
+    return orjson.dumps(list(items)).decode() if dialect.name == "sqlite" else list(items)
+
+
+_REFS: dict[str, sa.Select[Any]] = {}
+
+
 def refs(
     conn: sa.Connection, agency_id: int, system: str, kind: str, external_ids: Collection[str]
 ) -> dict[str, tuple[int, str | None]]:
     """PMS id -> (our id, content hash) for records that already carry this PMS's reference."""
-    ref = external_refs.c
-    found: dict[str, tuple[int, str | None]] = {}
-    for chunk in _chunks(external_ids):
-        rows = conn.execute(
-            sa.select(ref.external_id, ref.entity_id, ref.content_hash).where(
-                ref.agency_id == agency_id,
-                ref.system == system,
-                ref.entity_kind == kind,
-                ref.external_id.in_(chunk),
-            )
+    dialect = conn.dialect
+    if dialect.name not in _REFS:
+        ref = external_refs.c
+        _REFS[dialect.name] = sa.select(ref.external_id, ref.entity_id, ref.content_hash).where(
+            ref.agency_id == sa.bindparam("agency_id"),
+            ref.system == sa.bindparam("system"),
+            ref.entity_kind == sa.bindparam("kind"),
+            any_of(ref.external_id, dialect),
         )
-        found.update({r.external_id: (r.entity_id, r.content_hash) for r in rows})
-    return found
+    rows = conn.execute(
+        _REFS[dialect.name],
+        {
+            "agency_id": agency_id,
+            "system": system,
+            "kind": kind,
+            "values": values(dialect, external_ids),
+        },
+    )
+    return {external_id: (entity_id, digest) for external_id, entity_id, digest in rows}
 
 
 def by_column(

@@ -29,8 +29,10 @@ def _id() -> sa.Column[int]:
     return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
 
 
-def _agency() -> sa.Column[int]:
-    return sa.Column("agency_id", sa.ForeignKey("agencies.id"), nullable=False, index=True)
+def _agency(*, indexed: bool = True) -> sa.Column[int]:
+    """`indexed=False` where a composite index starts with the agency already: one b-tree
+    fewer to write for every row (the sync writes these tables by the hundred thousand)."""
+    return sa.Column("agency_id", sa.ForeignKey("agencies.id"), nullable=False, index=indexed)
 
 
 def _text(name: str, *, nullable: bool = False) -> sa.Column[Any]:
@@ -193,7 +195,7 @@ external_refs = sa.Table(
     "external_refs",
     metadata,
     _id(),
-    _agency(),
+    _agency(indexed=False),
     sa.Column("entity_kind", sa.String(32), nullable=False),
     sa.Column("entity_id", sa.Integer, nullable=False),
     sa.Column("system", sa.String(32), nullable=False),
@@ -285,7 +287,7 @@ audit_log = sa.Table(
     "audit_log",
     metadata,
     _id(),
-    _agency(),
+    _agency(indexed=False),
     sa.Column("entity_kind", sa.String(32), nullable=False),
     sa.Column("entity_id", sa.Integer, nullable=False),
     sa.Column("action", sa.String(32), nullable=False),

@@ -23,6 +23,7 @@ from repairlink.store.bulk import insert_many
 from repairlink.store.sync_tables import sync_quarantine, sync_skips
 from repairlink.sync import lookup, run_rows
 from repairlink.sync.apply import RunContext, apply, record_dry_run
+from repairlink.sync.collector import fewer_collections
 from repairlink.sync.connector import Connector, FetchError
 from repairlink.sync.pages import ReadyPage
 from repairlink.sync.plan import Action, Decision, Held, content_hash, decide
@@ -97,7 +98,11 @@ class SyncEngine:
             f"{self.profile.system} sync #{state.run_id}",
         )
         try:
-            with PagePreparer(self.connector.parse, self.profile, self.config) as preparer:
+            # the page-preparing process is forked inside: it collects less too
+            with (
+                fewer_collections(),
+                PagePreparer(self.connector.parse, self.profile, self.config) as preparer,
+            ):
                 for stream in self.connector.streams:
                     self._run_stream(stream, state, ctx, preparer, dry_run=dry_run)
         except (FetchError, RepairlinkError) as exc:

@@ -3,11 +3,13 @@ and never hand a deleted record's id to a new one (ids are never reused)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 
 from repairlink.bootstrap import App
-from repairlink.store.bulk import insert_returning_ids
-from repairlink.store.tables import cost_codes
+from repairlink.store.bulk import insert_many, insert_returning_ids
+from repairlink.store.tables import contractors, cost_codes
 
 
 def _rows(agency_id: int, names: list[str]) -> list[dict[str, object]]:
@@ -31,3 +33,27 @@ def test_the_id_of_a_deleted_last_row_is_not_given_again(app: App, agency_id: in
     with app.engine.begin() as conn:
         (new,) = insert_returning_ids(conn, cost_codes, _rows(agency_id, ["new"]))
     assert new > last
+
+
+def test_bulk_rows_take_column_defaults_and_convert_dates_and_json(
+    app: App, agency_id: int
+) -> None:
+    """What `insert_many` hands SQLite's driver itself is stored as SQLAlchemy would store it:
+    left-out columns take their defaults (a callable one too), dates and JSON converted."""
+    archived = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    rows = [
+        {"agency_id": agency_id, "first_name": "Ann", "archived_at": archived, "trades": ["gas"]},
+        {"agency_id": agency_id, "first_name": "Bob", "archived_at": None, "trades": []},
+    ]
+    c = contractors.c
+    with app.engine.begin() as conn:
+        insert_many(conn, contractors, rows)
+        stored = conn.execute(
+            sa.select(c.first_name, c.surname, c.address, c.archived_at, c.trades)
+            .where(c.agency_id == agency_id)
+            .order_by(c.first_name)
+        ).all()
+    assert [tuple(row) for row in stored] == [
+        ("Ann", "", "", archived, ["gas"]),
+        ("Bob", "", "", None, []),
+    ]

@@ -201,16 +201,13 @@ class SyncEngine:
             self._quarantine(conn, state, bad.kind, bad.external_id, bad.reason, bad.payload)
         held_back: dict[str, list[Decision]] = {}
         for kind in self.profile.kinds:
-            if page.by_kind.get(kind):
+            passing = page.passing.get(kind, set())
+            for batch in self._one_per_match(kind, page.by_kind.get(kind, []), passing):
                 decisions = self._decide(
-                    conn,
-                    kind,
-                    page.by_kind[kind],
-                    page.passing.get(kind, set()),
-                    page.failures.get(kind, {}),
-                    state,
+                    conn, kind, batch, passing, page.failures.get(kind, {}), state
                 )
-                decisions, held_back[kind] = self._hold_back_archives(kind, decisions)
+                decisions, waiting = self._hold_back_archives(kind, decisions)
+                held_back.setdefault(kind, []).extend(waiting)
                 self._write(conn, kind, decisions, state, ctx, dry_run=dry_run)
         for kind, waiting in held_back.items():  # now that this page's children are written
             if waiting:
@@ -282,6 +279,31 @@ class SyncEngine:
             )
             for (r, res, miss) in plans
         ]
+
+    def _one_per_match(
+        self, kind: str, records: list[Incoming], passing: set[str]
+    ) -> list[list[Incoming]]:
+        """AL-09 within a page: of records that would match the same person by email (or the
+        same unit by address), the first is decided and written before the others, which
+        then find it as they would find one synced earlier (merged, not duplicated)."""
+        columns = [
+            MATCH_COLUMN[by]
+            for match in self.profile.of(Match, kind)
+            for by in match.by
+            if by in MATCH_COLUMN
+        ]
+        first: list[Incoming] = []
+        later: list[Incoming] = []
+        seen: set[tuple[str, Any]] = set()
+        for record in records:
+            keys = {
+                (column, value)
+                for column in columns
+                if record.external_id in passing and (value := record.fields.get(column))
+            }
+            (later if keys & seen else first).append(record)
+            seen |= keys
+        return [batch for batch in (first, later) if batch]
 
     def _hold_back_archives(
         self, kind: str, decisions: list[Decision]

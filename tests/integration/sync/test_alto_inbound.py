@@ -221,6 +221,34 @@ def test_al_09_a_platform_person_with_the_same_email_and_unit_with_the_same_addr
     assert same_email == 1
 
 
+def test_al_09_two_new_alto_landlords_with_one_email_in_one_page_are_one_person(
+    app: App, connected: int, alto: RunningAlto
+) -> None:
+    """The second finds the first, written a moment before it, as it would a person synced
+    earlier: merged, not duplicated."""
+    first, second = [
+        x
+        for x in pull(alto, "/landlords", **{"active-status": "All"})
+        if x["userType"] == "Client - Landlord"
+        and x["active"]
+        and x["people"]
+        and x["people"][0]["emailAddresses"]
+    ][:2]
+    shared = "Shared.Owner@Example.co.uk"
+    for landlord in (first, second):
+        alto.admin("PATCH", f"landlords/{landlord['id']}", {"email": shared})
+    sync(app, connected, full=True)
+    synced = held(app, connected, "landlord")
+    assert synced[str(first["id"])] == synced[str(second["id"])]
+    with app.engine.connect() as conn:
+        count = conn.execute(
+            sa.select(sa.func.count()).where(
+                landlords.c.agency_id == connected, landlords.c.email == shared.lower()
+            )
+        ).scalar_one()
+    assert count == 1
+
+
 def test_al_01_daily_and_alto_overwrites_a_platform_edit(
     app: App, connected: int, alto: RunningAlto
 ) -> None:

@@ -13,6 +13,7 @@ from repairlink.errors import ConflictError
 from repairlink.jobs import schedules
 from repairlink.jobs.channels import Channels
 from repairlink.jobs.dispatch import deliver_all_due
+from repairlink.jobs.interpreter import hand_over_sooner
 from repairlink.jobs.sync_run import start_sync
 from repairlink.sync.deliveries import new_worker_name, utcnow
 
@@ -42,6 +43,7 @@ class EmbeddedRunner:
             )
 
     def start(self) -> EmbeddedRunner:
+        hand_over_sooner()  # the senders share the interpreter with the API's requests
         self.app.event_listeners.append(self.wake)
         for thread in self._threads:
             thread.start()

@@ -14,7 +14,6 @@ the work.
 from __future__ import annotations
 
 import logging
-import sys
 from typing import Any
 
 import procrastinate
@@ -25,6 +24,7 @@ from repairlink.errors import InvalidError
 from repairlink.jobs import schedules
 from repairlink.jobs.channels import Channels
 from repairlink.jobs.dispatch import deliver_all_due
+from repairlink.jobs.interpreter import hand_over_sooner
 from repairlink.jobs.sync_run import run_sync
 from repairlink.settings import Settings
 from repairlink.sync.deliveries import new_worker_name, utcnow
@@ -38,10 +38,6 @@ STALLED_AFTER_S = 30.0
 # clears its "new job" flag after each fetch, so a notice that lands during a fetch is lost;
 # with `deliver`'s queueing lock no second notice follows, and the job would wait for this poll.
 POLL_S = 0.1
-# Sending threads wait on the database and the PMS a dozen times per delivery, and each time
-# the answer is in they wait again for the interpreter's lock; Python hands it over every 5 ms
-# by default, which a dozen times over is most of a delivery's latency. 1 ms hands it sooner.
-SWITCH_S = 0.001
 # Deliveries one job leases at a time: small, so that while one job waits on a PMS the jobs
 # of other slots and workers take the next issues' events instead of queueing behind it.
 BATCH = 5
@@ -159,7 +155,7 @@ CONCURRENCY = 2
 def run_worker(app: App, *, concurrency: int = CONCURRENCY) -> None:
     """Run until stopped (SIGINT or SIGTERM); deliveries go on while a long sync runs."""
     jobs = jobs_app(app)
-    sys.setswitchinterval(SWITCH_S)
+    hand_over_sooner()
     jobs.run_worker(
         concurrency=concurrency, install_signal_handlers=True, fetch_job_polling_interval=POLL_S
     )

@@ -43,13 +43,21 @@ def make_engine(url: str, *, echo: bool = False) -> sa.Engine:
             conn.info["writer"] = writer.acquire(timeout=30)  # then SQLite's busy_timeout
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
-        def end(conn: sa.Connection) -> None:
-            if conn.info.pop("writer", False):
+        def end(conn: sa.Connection, finish: str) -> None:
+            # SQLAlchemy tells of a commit (or rollback) before it makes it: finish it here,
+            # then hand the lock on. Handed on first, the next writer would meet SQLite still
+            # committing (and checkpointing its log) and sleep in SQLite's busy handler.
+            if not conn.info.get("writer"):
+                return
+            try:
+                getattr(conn.connection.dbapi_connection, finish)()  # SQLAlchemy's own: a no-op
+            finally:
+                conn.info.pop("writer")
                 writer.release()
 
         sa.event.listen(engine, "begin", begin)
-        sa.event.listen(engine, "commit", end)
-        sa.event.listen(engine, "rollback", end)
+        sa.event.listen(engine, "commit", lambda conn: end(conn, "commit"))
+        sa.event.listen(engine, "rollback", lambda conn: end(conn, "rollback"))
         return engine
     return sa.create_engine(
         url, echo=echo, pool_pre_ping=True, json_serializer=_json, json_deserializer=orjson.loads
@@ -70,10 +78,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     # A sync's transactions touch thousands of pages of a few large indexes: a 32 MB page
-    # cache (an upper bound, grown as used) keeps them between statements, and checkpoints
-    # every 40 MB of log (not 4) copy each often-rewritten page back into the file less often.
+    # cache (an upper bound, grown as used) keeps them between statements.
     cursor.execute("PRAGMA cache_size=-32768")
-    cursor.execute("PRAGMA wal_autocheckpoint=10000")
     cursor.close()
 
 

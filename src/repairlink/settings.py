@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     delivery_lease_s: float = Field(
         default=60.0, gt=0, description="How long a worker holds a delivery before another may"
     )
+    # long enough that commits cost little, short enough that other writers (the API,
+    # deliveries) on SQLite's single write lock barely wait
     sync_commit_every_s: float = Field(
         default=0.25,
         ge=0,

@@ -59,10 +59,7 @@ def _convert(column: sa.Column[Any], dialect: sa.Dialect, *, given: bool) -> Con
     if not isinstance(default, sa.ColumnDefault) or not (default.is_scalar or default.is_callable):
         raise ValueError(f"{column.table.name}.{name}: no value and no plain default")
     arg: Any = default.arg  # a value, or (SQLAlchemy's wrapping) a function of the context
-
-    def make() -> Any:
-        return arg(None) if default.is_callable else arg
-
+    make: Callable[[], Any] = (lambda: arg(None)) if default.is_callable else (lambda: arg)
     if process is None:
         return lambda row: make()
     return lambda row: process(make())

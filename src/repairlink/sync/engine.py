@@ -50,10 +50,6 @@ COUNTED = {
     Action.SKIP: "skipped",
 }
 MATCH_COLUMN = {MatchBy.EMAIL: "email", MatchBy.ADDRESS: "address_key"}
-# How long one transaction takes pages for (the setting REPAIRLINK_SYNC_COMMIT_EVERY_S):
-# long enough that commits cost little, short enough that other writers (the API,
-# deliveries) on SQLite's single write lock barely wait.
-COMMIT_EVERY_S = 0.25
 
 
 class SyncFailed(RepairlinkError):
@@ -72,7 +68,7 @@ class SyncEngine:
         retry: RetryPolicy | None = None,
         progress: Progress | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
-        commit_every_s: float = COMMIT_EVERY_S,
+        commit_every_s: float,  # REPAIRLINK_SYNC_COMMIT_EVERY_S
     ) -> None:
         self.db, self.connector, self.profile = db, connector, connector.profile
         self.agency_id, self.connection_id, self.config = agency_id, connection_id, config

@@ -69,5 +69,5 @@ def make_ready(profile: Profile, config: Config, page: FetchedPage) -> ReadyPage
                 reason = f"{exc.field or 'record'}: {exc.message}"
                 bad.append(Malformed(kind, ext, reason, record.fields))
         by_kind[kind], passing[kind] = kept, ok_ids
-    failures = {kind: dict(failed[kind]) for kind in by_kind}
+    failures = {kind: failed.get(kind, {}) for kind in by_kind}
     return ReadyPage(by_kind, passing, failures, bad, page.next_cursor, len(page.records))

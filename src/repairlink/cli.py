@@ -1,4 +1,4 @@
-"""`repairlink`: serve, migrate, create agencies and API keys, seed the demo."""
+"""`repairlink`: serve, migrate, create agencies and API keys, sync and reconcile, seed the demo."""
 
 from __future__ import annotations
 
@@ -231,6 +231,38 @@ def sync_run(
             app, found.id, connector, full=full, dry_run=dry_run, progress=progress.update
         )
     progress.summary(out, state, dry_run=dry_run)
+
+
+@cli.command()
+def reconcile(
+    agency: AgencyOpt,
+    connector: ConnectorOpt,
+    kind: Annotated[str, typer.Option(help="The record kind the profile reconciles")] = "unit",
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be deactivated; write nothing")
+    ] = False,
+) -> None:
+    """Reconcile now (PW-09): deactivate active units the PMS no longer lists."""
+    from repairlink.bootstrap import build
+    from repairlink.jobs.reconcile_run import run_reconciliation
+    from repairlink.services import agencies
+
+    app = build(_settings())
+    found = agencies.find_by_slug(app.uow(Actor.system("cli")), agency)
+    with err.status(f"Reading {connector}'s complete lists…"):
+        report = run_reconciliation(app, found.id, connector, kind=kind, dry_run=dry_run)
+    name = "Dry run" if dry_run else f"Reconciliation {report.run_id}"
+    verb = "would deactivate" if dry_run else "deactivated"
+    ids = ", ".join(str(i) for i in report.deactivated[:50])
+    more = " …" if len(report.deactivated) > 50 else ""
+    out.print(
+        f"{name} ({report.rule}, {report.status}): {connector} listed {report.listed} "
+        f"{kind}s; {report.held} active here carried its reference; {verb} "
+        f"{len(report.deactivated)}" + (f" (ids {ids}{more})" if ids else "")
+    )
+    if report.status != "succeeded":
+        err.print(f"[red]error:[/] {escape(report.error or report.status)}")
+        raise typer.Exit(1)
 
 
 @cli.command()

@@ -25,6 +25,7 @@ from repairlink.jobs import schedules
 from repairlink.jobs.channels import Channels
 from repairlink.jobs.dispatch import deliver_all_due
 from repairlink.jobs.interpreter import hand_over_sooner
+from repairlink.jobs.reconcile_run import run_reconciliation
 from repairlink.jobs.sync_run import run_sync
 from repairlink.settings import Settings
 from repairlink.sync.deliveries import new_worker_name, utcnow
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 DELIVER = "repairlink.deliver"
 RUN_SYNC = "repairlink.run_sync"
+RECONCILE = "repairlink.reconcile"
 STALLED_AFTER_S = 30.0
 # How often an idle worker looks for jobs besides being told (LISTEN/NOTIFY). Procrastinate
 # clears its "new job" flag after each fetch, so a notice that lands during a fetch is lost;
@@ -93,10 +95,24 @@ def jobs_app(app: App) -> procrastinate.App:
         except procrastinate.exceptions.AlreadyEnqueued:
             log.info("scheduled %s sync already queued for agency %s", due.system, due.agency_id)
 
+    @jobs.task(name=RECONCILE, queue="syncs")
+    def reconcile(agency_id: int, system: str, kind: str) -> int | None:
+        return run_reconciliation(app, agency_id, system, kind=kind).run_id
+
+    def start_reconciliation(due: schedules.DueReconciliation) -> None:
+        where = f"{due.agency_id}:{due.system}"
+        task = jobs.configure_task(  # the sync's lock: never beside a sync of the same PMS
+            RECONCILE, lock=f"sync:{where}", queueing_lock=f"reconcile:{where}"
+        )
+        try:
+            task.defer(agency_id=due.agency_id, system=due.system, kind=due.reconciliation.kind)
+        except procrastinate.exceptions.AlreadyEnqueued:
+            log.info("%s reconciliation already queued for agency %s", due.system, due.agency_id)
+
     @jobs.periodic(cron="* * * * *", periodic_id="schedules")
     @jobs.task(name="repairlink.schedules", queueing_lock="schedules")
     def fire_schedules(timestamp: int) -> int:
-        return schedules.fire_due(app, start, utcnow())
+        return schedules.fire_due(app, start, utcnow(), reconcile=start_reconciliation)
 
     @jobs.periodic(cron="* * * * *", periodic_id="stalled")
     @jobs.task(name="repairlink.retry_stalled", queueing_lock="stalled", pass_context=True)

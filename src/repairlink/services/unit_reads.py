@@ -1,5 +1,5 @@
 """Reads about units for the record page and the reports page: what sits at a unit, duplicate
-suggestions (H-06), units that reconciliation deactivated (PW-09)."""
+suggestions (H-06), units that reconciliation deactivated and its latest snapshot (PW-09)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from repairlink.domain.actors import ActorKind
 from repairlink.domain.issues import Issue
 from repairlink.domain.people import Occupier, Tenancy
 from repairlink.domain.places import Unit
+from repairlink.store.sync_tables import reconciliation_runs, reconciliation_snapshot
 from repairlink.store.tables import cols
 from repairlink.store.uow import UnitOfWork
 
@@ -72,6 +73,17 @@ def deactivated_by_reconciliation(uow: UnitOfWork, *, since: datetime) -> list[U
 
 
 def snapshot_units(uow: UnitOfWork) -> list[Unit]:
-    """PW-09: the units of the most recent reconciliation snapshot. Reconciliation does not run
-    yet, so there is no snapshot: the export is its header alone until it does."""
-    return []
+    """PW-09: the units of the agency's most recent reconciliation snapshot (its latest
+    succeeded reconciliation: one that failed or refused took none): each unit of ours that the
+    PMS listed, active or not, in id order. Empty until a reconciliation has succeeded."""
+    run, taken, unit = reconciliation_runs.c, reconciliation_snapshot.c, cols(Unit)
+    latest = (
+        sa.select(run.id)
+        .where(run.agency_id == uow.agency, run.kind == "unit", run.status == "succeeded")
+        .order_by(run.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    listed = sa.select(taken.entity_id).where(taken.run_id == latest)
+    with uow:
+        return uow.all(uow.select(Unit, unit.id.in_(listed)).order_by(unit.id))

@@ -1,5 +1,6 @@
 """Tables of the sync hub: connections to a PMS, runs with their checkpoint and report, the
-records a run skipped or quarantined, and a dry run's planned changes."""
+records a run skipped or quarantined, a dry run's planned changes, and reconciliations (PW-09)
+with the snapshot each one took."""
 
 from __future__ import annotations
 
@@ -81,6 +82,45 @@ sync_changes = sa.Table(
     sa.Column("changes", sa.JSON, nullable=False),  # field -> [before, after]
 )
 
+# A reconciliation (PW-09): the PMS's complete list of a kind compared with what we hold.
+reconciliation_runs = sa.Table(
+    "reconciliation_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("agency_id", sa.ForeignKey("agencies.id"), nullable=False, index=True),
+    sa.Column("connection_id", sa.ForeignKey("connections.id"), nullable=False, index=True),
+    sa.Column("rule", sa.String(16), nullable=False),  # the profile's rule id, e.g. PW-09
+    sa.Column("kind", sa.String(32), nullable=False),  # unit
+    sa.Column("status", sa.String(16), nullable=False),  # running | succeeded | refused | failed
+    sa.Column("started_at", UtcDateTime, nullable=False),
+    sa.Column("finished_at", UtcDateTime),
+    sa.Column("listed", sa.Integer, nullable=False, default=0),  # records the PMS listed
+    sa.Column("held", sa.Integer, nullable=False, default=0),  # ours, active, with its reference
+    sa.Column("deactivated", sa.Integer, nullable=False, default=0),
+    sa.Column("error", sa.Text),  # why it failed, or why it refused to deactivate anything
+)
+# The snapshot of a succeeded reconciliation: each of our records that the PMS listed.
+reconciliation_snapshot = sa.Table(
+    "reconciliation_snapshot",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "run_id",
+        sa.ForeignKey("reconciliation_runs.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("entity_id", sa.Integer, nullable=False),
+)
+
 # As every table: SQLite never reuses a deleted row's id (a new run must not inherit a report).
-for _table in (connections, sync_runs, sync_skips, sync_quarantine, sync_changes):
+for _table in (
+    connections,
+    sync_runs,
+    sync_skips,
+    sync_quarantine,
+    sync_changes,
+    reconciliation_runs,
+    reconciliation_snapshot,
+):
     _table.dialect_options["sqlite"]["autoincrement"] = True

@@ -1,4 +1,5 @@
-"""Connections and run reports as the agency sees them (S-06): every query agency-scoped."""
+"""Connections, run reports (S-06) and reconciliations (PW-09) as the agency sees them: every
+query agency-scoped."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from repairlink.errors import NotFoundError
 from repairlink.services.pagination import Page, decode_cursor, encode_cursor
 from repairlink.store.sync_tables import (
     connections,
+    reconciliation_runs,
     sync_changes,
     sync_quarantine,
     sync_runs,
@@ -154,3 +156,41 @@ quarantined = _detail_list(
     sync_quarantine, "S-04: each record the run could not take, with the reason and payload."
 )
 planned_changes = _detail_list(sync_changes, "S-07: a dry run's changes, per record and per field.")
+
+
+def _reconciliations(uow: UnitOfWork) -> sa.Select[Any]:
+    r = reconciliation_runs.c
+    return (
+        sa.select(reconciliation_runs, connections.c.system)
+        .join(connections, connections.c.id == r.connection_id)
+        .where(r.agency_id == uow.agency)
+    )
+
+
+def get_reconciliation(uow: UnitOfWork, reconciliation_id: int) -> Row:
+    query = _reconciliations(uow).where(reconciliation_runs.c.id == reconciliation_id)
+    with uow:
+        row = uow.session.connection().execute(query).mappings().first()
+    if row is None:
+        raise NotFoundError(
+            "reconciliation.not_found",
+            f"No reconciliation {reconciliation_id}",
+            field="reconciliation_id",
+            rule="C-01",
+        )
+    return dict(row)
+
+
+def list_reconciliations(
+    uow: UnitOfWork, *, cursor: str | None = None, limit: int = 50
+) -> Page[Row]:
+    """Newest first (PW-09)."""
+    r = reconciliation_runs.c
+    query = _reconciliations(uow).order_by(r.id.desc()).limit(limit + 1)
+    if cursor:
+        query = query.where(r.id < decode_cursor(cursor))
+    with uow:
+        rows = [dict(x) for x in uow.session.connection().execute(query).mappings()]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, encode_cursor(rows[-1]["id"]) if more else None)

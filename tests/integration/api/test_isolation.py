@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
@@ -18,6 +19,7 @@ from repairlink.domain.actors import Actor
 from repairlink.simulators.alto import running_alto
 from repairlink.webhooks import subscriptions
 from tests.integration.api.conftest import Client, client_for, login_client, new_agency
+from tests.integration.sync.conftest import reconciling  # noqa: F401 (a fixture: PW-09 on Alto)
 
 SENTINEL = "ZZ-AGENCY-A-ONLY"
 SEGMENT_KIND = {
@@ -123,8 +125,9 @@ def build_agency_a(a: Client) -> dict[str, int]:
     return ids
 
 
-def synced_once(a: Client) -> int:
-    """Connect A to a simulated Alto and sync it once through the API; the run's id."""
+def synced_once(a: Client) -> tuple[int, int]:
+    """Connect A to a simulated Alto, sync it once and reconcile it once (PW-09, declared by
+    the `reconciling` fixture) through the API: the run's id and the reconciliation's."""
     with running_alto(seed=3, units=20) as sim:
         a.ok(
             "PUT",
@@ -141,7 +144,12 @@ def synced_once(a: Client) -> int:
         while a.ok("GET", f"/sync-runs/{run_id}")["status"] == "running":
             assert time.monotonic() < deadline, "the sync did not finish"
             time.sleep(0.05)
-    return run_id
+        started = a.ok("POST", "/connections/alto/reconciliations", 202, json={})
+        reconciliation_id: int = started["reconciliation_id"]
+        while a.ok("GET", f"/reconciliations/{reconciliation_id}")["status"] == "running":
+            assert time.monotonic() < deadline, "the reconciliation did not finish"
+            time.sleep(0.05)
+    return run_id, reconciliation_id
 
 
 def with_webhook(app: App, agency_id: int, a: Client, issue_id: int) -> tuple[int, int]:
@@ -229,6 +237,7 @@ def samples(a: dict[str, int]) -> dict[tuple[str, str], Sample]:
         ("PUT", "/api/v1/connections/{system}"): Sample(json={"base_url": "nope"}, expect=422),
         ("POST", "/api/v1/connections/{system}/runs"): Sample(json={}, expect=404),
         ("POST", "/api/v1/connections/{system}/sync-all"): Sample(expect=404),
+        ("POST", "/api/v1/connections/{system}/reconciliations"): Sample(json={}, expect=404),
         # B's own dead letters (none) and B's own webhook, refused for its private address
         ("POST", "/api/v1/deliveries/replay-dead"): Sample(expect=200),
         ("POST", "/api/v1/webhooks"): Sample(
@@ -256,6 +265,7 @@ def _concrete(path: str, a: dict[str, int]) -> str:
         "record_id": a["unit"],
         "system": "alto",
         "run_id": a["sync_run"],
+        "reconciliation_id": a["reconciliation"],
         "issue_id": a["issue"],
         "delivery_id": a["delivery"],
         "webhook_id": a["webhook"],
@@ -271,6 +281,7 @@ def _routes(api: FastAPI) -> list[tuple[str, str]]:
     return found
 
 
+@pytest.mark.usefixtures("reconciling")
 def test_c_01_every_route_answers_404_for_another_agencys_ids(
     app: App, http: TestClient, api: FastAPI
 ) -> None:
@@ -279,7 +290,7 @@ def test_c_01_every_route_answers_404_for_another_agencys_ids(
     agency_a, agency_b = new_agency(app), new_agency(app)
     a = login_client(app, http, agency_a)
     ids = build_agency_a(a)
-    ids["sync_run"] = synced_once(a)
+    ids["sync_run"], ids["reconciliation"] = synced_once(a)
     ids["webhook"], ids["delivery"] = with_webhook(app, agency_a, a, ids["issue"])
     b = client_for(app, http, agency_b)
     table = samples(ids)

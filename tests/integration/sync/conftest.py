@@ -1,18 +1,24 @@
-"""An Alto simulator per test (tests change upstream data) and an agency connected to it."""
+"""An Alto simulator per test (tests change upstream data) and an agency connected to it; and
+Alto with PW-09's reconciliation declared, to prove that mechanism on the one connector that has
+a client and a simulator."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from repairlink.bootstrap import App
+from repairlink.connectors import REGISTRY
+from repairlink.connectors.alto.connector import AltoConnector
 from repairlink.jobs.sync_run import connect, run_sync
 from repairlink.simulators.alto import running_alto
 from repairlink.simulators.alto.server import RunningAlto
 from repairlink.store.tables import external_refs
+from repairlink.sync.profile import Profile, Reconciliation
 from repairlink.sync.retry import RetryPolicy
 from repairlink.sync.run_rows import RunState
 
@@ -31,6 +37,26 @@ def settings_for(sim: RunningAlto, **extra: Any) -> dict[str, Any]:
         "agency_ref": sim.agency_ref,
         **extra,
     }
+
+
+# Propertyware's PW-09, word for word; Propertyware has no client yet, so Alto carries it here.
+PW_09 = Reconciliation("PW-09", "unit", cron="0 3 27 * *", tz="America/Los_Angeles")
+
+
+class ReconciledAlto(AltoConnector):
+    """Alto as it is, its profile's rules plus the PW-09 declaration: the engine reads the
+    declaration from the profile and nothing else, whatever the PMS."""
+
+    profile = Profile("alto", (*AltoConnector.profile.rules, PW_09))
+
+
+@pytest.fixture
+def reconciling(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The connector registry's Alto declares PW-09 for this test (schedules, CLI, API)."""
+    kind = REGISTRY["alto"]
+    monkeypatch.setitem(
+        REGISTRY, "alto", replace(kind, build=ReconciledAlto, profile=ReconciledAlto.profile)
+    )
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Connections to PMSs and their syncs: connect, "Sync now", follow a run, read its report."""
+"""Connections to PMSs and their syncs: connect, "Sync now", follow a run, read its report;
+"Reconcile now" and the reconciliations' reports (PW-09)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from repairlink.api.schemas.sync import (
     ConnectionRead,
     PlannedChangeRead,
     QuarantineRead,
+    ReconciliationRead,
+    ReconciliationStart,
+    ReconciliationStarted,
     RunRead,
     RunStart,
     RunStarted,
@@ -20,7 +24,7 @@ from repairlink.api.schemas.sync import (
     masked,
 )
 from repairlink.errors import InvalidError
-from repairlink.jobs import sync_run
+from repairlink.jobs import reconcile_run, sync_run
 from repairlink.sync import runs
 
 router = APIRouter(tags=["sync"])
@@ -97,4 +101,37 @@ def planned_changes(
         runs.planned_changes(
             caller.uow(), run_id, kind=kind, cursor=paging.cursor, limit=paging.limit
         )
+    )
+
+
+@router.post(
+    "/connections/{system}/reconciliations",
+    status_code=202,
+    summary="Reconcile now (PW-09): deactivate active units the PMS no longer lists",
+)
+def start_reconciliation(
+    caller: AdminCaller, system: System, body: ReconciliationStart
+) -> ReconciliationStarted:
+    reconciliation_id = reconcile_run.start_reconciliation(
+        caller.app, caller.who.agency_id, system, kind=body.kind
+    )
+    return ReconciliationStarted(
+        reconciliation_id=reconciliation_id, href=f"/api/v1/reconciliations/{reconciliation_id}"
+    )
+
+
+@router.get("/reconciliations", summary="Reconciliations, newest first (PW-09)")
+def list_reconciliations(caller: StaffCaller, paging: Paging) -> PageOf[ReconciliationRead]:
+    return PageOf[ReconciliationRead].model_validate(
+        runs.list_reconciliations(caller.uow(), cursor=paging.cursor, limit=paging.limit)
+    )
+
+
+@router.get(
+    "/reconciliations/{reconciliation_id}",
+    summary="A reconciliation's report: status, listed, held, deactivated, why it refused",
+)
+def get_reconciliation(caller: StaffCaller, reconciliation_id: RecordId) -> ReconciliationRead:
+    return ReconciliationRead.model_validate(
+        runs.get_reconciliation(caller.uow(), reconciliation_id)
     )

@@ -1,11 +1,12 @@
-"""Shapes of connections, sync runs and their reports (S-06, S-07, S-04)."""
+"""Shapes of connections, sync runs and their reports (S-06, S-07, S-04), reconciliations
+(PW-09)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from repairlink.api.schemas.common import ReadModel
 
@@ -78,3 +79,26 @@ class PlannedChangeRead(ReadModel):
     action: str
     entity_id: int | None
     changes: dict[str, list[Any]]
+
+
+class ReconciliationStart(BaseModel):
+    kind: str = Field("unit", max_length=32, description="The record kind the profile reconciles")
+
+
+class ReconciliationStarted(BaseModel):
+    reconciliation_id: int
+    href: str
+
+
+class ReconciliationRead(ReadModel):
+    id: int
+    system: str
+    rule: str
+    kind: str
+    status: str  # running | succeeded | refused | failed
+    started_at: datetime
+    finished_at: datetime | None
+    listed: int
+    held: int
+    deactivated: int
+    error: str | None

@@ -1,0 +1,100 @@
+"""Run one agency's reconciliation with one PMS (PW-09): load the connection, build its
+connector, reconcile as its profile declares. The CLI, the API and both runners call this."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+
+from repairlink.bootstrap import App
+from repairlink.domain.actors import Actor
+from repairlink.errors import ConflictError, InvalidError
+from repairlink.jobs.sync_run import connector_kind
+from repairlink.sync import runs
+from repairlink.sync.profile import Reconciliation
+from repairlink.sync.reconcile import Reconciler, ReconciliationReport
+from repairlink.sync.retry import RetryPolicy
+
+log = logging.getLogger(__name__)
+
+
+def declared(system: str, kind: str = "unit") -> Reconciliation:
+    """The connector's reconciliation of `kind`, as its profile declares it."""
+    declarations: list[Reconciliation] = connector_kind(system).profile.of(Reconciliation)
+    found = [r for r in declarations if r.kind == kind]
+    if not found:
+        raise InvalidError(
+            "reconciliation.not_declared",
+            f"The {system} connector declares no reconciliation of {kind}s",
+            field="connector",
+        )
+    return found[0]
+
+
+def _reconciler(
+    app: App, agency_id: int, system: str, kind: str, retry: RetryPolicy | None
+) -> Reconciler:
+    connector = connector_kind(system)  # an unknown PMS, then no connection, then no rule
+    connection = runs.get_connection(app.uow(Actor.system("reconcile"), agency_id), system)
+    declaration = declared(system, kind)
+    config = connector.config_model.model_validate(connection["config"])
+    return Reconciler(
+        lambda actor: app.uow(actor, agency_id),
+        connector.build(config),
+        declaration,
+        connection_id=connection["id"],
+        retry=retry,
+    )
+
+
+def run_reconciliation(
+    app: App,
+    agency_id: int,
+    system: str,
+    *,
+    kind: str = "unit",
+    dry_run: bool = False,
+    retry: RetryPolicy | None = None,
+) -> ReconciliationReport:
+    """Run to the end in this thread (the CLI, tests, Procrastinate workers)."""
+    reconciler = _reconciler(app, agency_id, system, kind, retry)
+    try:
+        return reconciler.run(dry_run=dry_run)
+    finally:
+        reconciler.connector.close()
+
+
+_running: dict[tuple[int, str, str], threading.Lock] = defaultdict(threading.Lock)
+
+
+def start_reconciliation(app: App, agency_id: int, system: str, *, kind: str = "unit") -> int:
+    """Start one in a background thread and answer its id at once (the API, the embedded
+    runner's schedules). One per agency, PMS and kind at a time in this process."""
+    lock = _running[(agency_id, system, kind)]
+    if not lock.acquire(blocking=False):
+        raise ConflictError(
+            "reconciliation.already_running",
+            f"A {system} reconciliation is already running",
+            field="connector",
+        )
+    try:
+        reconciler = _reconciler(app, agency_id, system, kind, None)
+        run_id = reconciler.begin()
+    except BaseException:
+        lock.release()
+        raise
+
+    def work() -> None:
+        try:
+            report = reconciler.execute(run_id)
+            if report.status != "succeeded":
+                log.warning("reconciliation %s %s: %s", run_id, report.status, report.error)
+        except Exception:  # the run's row carries the failure and its reason
+            log.exception("reconciliation %s failed", run_id)
+        finally:
+            reconciler.connector.close()
+            lock.release()
+
+    threading.Thread(target=work, name=f"reconcile-{system}-{run_id}", daemon=True).start()
+    return run_id

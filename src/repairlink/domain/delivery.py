@@ -7,6 +7,18 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Learned:
+    """A destination's id for one of our records, learned while sending (a works order's, an
+    attached document's...). It is kept as an external reference in the transaction that
+    records the attempt: one commit, not one per id."""
+
+    system: str
+    kind: str  # our record's kind: issue, document, charge, issue_pdf
+    entity_id: int
+    external_id: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What one attempt at a delivery came to."""
 
@@ -17,6 +29,7 @@ class Outcome:
     status_code: int | None = None
     retry_after: float | None = None  # the destination asked us to wait this long
     terminal: bool = False  # retrying cannot help: dead-letter now
+    learned: tuple[Learned, ...] = ()  # kept even when a later step failed
 
     @classmethod
     def sent(cls, note: str = "", status_code: int | None = None) -> Outcome:

@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
-
-import sqlalchemy as sa
 
 from repairlink.bootstrap import App
 from repairlink.connectors import REGISTRY, ConnectorKind
 from repairlink.domain.actors import Actor
-from repairlink.domain.delivery import Outcome
+from repairlink.domain.delivery import Learned, Outcome
 from repairlink.errors import RepairlinkError
-from repairlink.store.sync_tables import connections
 from repairlink.store.uow import UnitOfWork
 from repairlink.sync.connector import TerminalFetchError, TransientFetchError
 from repairlink.sync.outbound import IssueOut, WorkOrderWriter
@@ -43,28 +41,27 @@ class Channels:
         self._writers.clear()
 
     def send(self, delivery: Row, event: Row, now: datetime, *, again: bool = False) -> Outcome:
+        """`delivery` as `deliveries.claim` answers it. The ids learned on the way come back
+        on the outcome, even when a later step failed."""
+        learned: list[Learned] = []
         try:
             if delivery["channel"] == "webhook":
                 return self.webhooks.send(delivery, event, now)
-            return self._to_pms(delivery, event, again)
+            outcome = self._to_pms(delivery, event, again, learned)
         except TransientFetchError as exc:
-            return Outcome.failed(
+            outcome = Outcome.failed(
                 exc.message, status_code=exc.pms_status, retry_after=exc.retry_after
             )
         except TerminalFetchError as exc:
-            return Outcome.failed(exc.message, status_code=exc.pms_status, terminal=True)
+            outcome = Outcome.failed(exc.message, status_code=exc.pms_status, terminal=True)
         except RepairlinkError as exc:  # e.g. the issue was deleted since: nothing to retry
-            return Outcome.failed(exc.message, terminal=True)
+            outcome = Outcome.failed(exc.message, terminal=True)
+        return replace(outcome, learned=tuple(learned)) if learned else outcome
 
-    def _to_pms(self, delivery: Row, event: Row, again: bool) -> Outcome:
-        c = connections.c
-        with self.app.engine.connect() as conn:
-            found = conn.execute(
-                sa.select(c.system, c.config, c.enabled).where(c.id == delivery["target_id"])
-            ).first()
-        if found is None or not found.enabled:
+    def _to_pms(self, delivery: Row, event: Row, again: bool, learned: list[Learned]) -> Outcome:
+        if not delivery["pms_enabled"]:
             return Outcome.skip("The PMS connection is switched off or gone")
-        kind = REGISTRY[found.system]
+        kind = REGISTRY[delivery["pms_system"]]
         if kind.works_orders is None:
             return Outcome.skip(f"{kind.title} takes no works orders")
         agency_id = int(delivery["agency_id"])
@@ -74,9 +71,10 @@ class Channels:
 
         sender = IssueOut(
             kind.profile,
-            self._writer(delivery["target_id"], kind, found.config),
+            self._writer(delivery["target_id"], kind, delivery["pms_config"]),
             uow_for,
             self.app.files,
+            learned=learned,
         )
         return sender.send(event, again=again)
 

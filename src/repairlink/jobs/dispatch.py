@@ -13,6 +13,7 @@ from repairlink.bootstrap import App
 from repairlink.domain.delivery import Outcome
 from repairlink.jobs.channels import Channels
 from repairlink.sync import deliveries
+from repairlink.sync.outbound import keep_learned
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -41,6 +42,7 @@ def deliver_due(
             outcome = Outcome.failed(f"Unexpected error: {exc}")
         duration_ms = int((time.perf_counter() - started) * 1000)
         with app.engine.begin() as conn:
+            keep_learned(conn, int(item.delivery["agency_id"]), outcome.learned, clock())
             deliveries.record(
                 conn,
                 item.delivery,

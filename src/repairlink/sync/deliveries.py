@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from repairlink.domain.delivery import Outcome
 from repairlink.store.outbound_tables import deliveries, delivery_attempts
+from repairlink.store.sync_tables import connections
 from repairlink.store.tables import outbox
 
 Row = Mapping[str, Any]
@@ -81,7 +82,8 @@ class Claimed:
 def claim(
     conn: sa.Connection, *, worker: str, now: datetime, lease: timedelta, limit: int
 ) -> list[Claimed]:
-    """Lease up to `limit` due deliveries that head their aggregate's queue."""
+    """Lease up to `limit` due deliveries that head their aggregate's queue. A PMS delivery's
+    row carries its connection's `pms_system`, `pms_config` and `pms_enabled` (None: gone)."""
     d = deliveries.c
     earlier = deliveries.alias("earlier")
     e = earlier.c
@@ -115,11 +117,19 @@ def claim(
         .where(d.id.in_(ids))
         .values(leased_until=now + lease, leased_by=worker)
     )
+    pms = connections.c  # a PMS destination's settings come with it: one query less a send
     rows = conn.execute(
         sa.select(
-            deliveries, outbox.c.event_type, outbox.c.payload, outbox.c.created_at.label("event_at")
+            deliveries,
+            outbox.c.event_type,
+            outbox.c.payload,
+            outbox.c.created_at.label("event_at"),
+            pms.system.label("pms_system"),
+            pms.config.label("pms_config"),
+            pms.enabled.label("pms_enabled"),
         )
         .join(outbox, outbox.c.id == d.event_id)
+        .outerjoin(connections, sa.and_(d.channel == "connection", pms.id == d.target_id))
         .where(d.id.in_(ids))
         .order_by(d.event_id)
     ).mappings()

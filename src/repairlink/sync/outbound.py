@@ -1,28 +1,31 @@
 """Issues out to a PMS as works orders, by the connector's profile (AL-10..AL-13, PW-08): the
 engine reads the rules, the connector's writer speaks the PMS's API.
 
-Every step is safe to repeat, because a delivery may be attempted again after a crash: the works
-order's id is kept as an external reference as soon as the PMS answers (and a works order we
-created but did not record is found again by the issue's reference in its summary); attached
-documents and the charge are kept as references too, so a retry never sends them twice.
+Every step is safe to repeat, because a delivery may be attempted again after a crash: the ids
+the PMS answers with (the works order's, each attached document's, the charge's) come back on
+the attempt's outcome, even a failed one, and are kept as external references in the
+transaction that records the attempt, so a retry never sends them twice. A works order created
+by an attempt whose worker died before that commit is found again by the issue's reference in
+its summary.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
-from repairlink.domain.actors import Actor
-from repairlink.domain.delivery import Outcome
+from repairlink.domain.actors import Actor, ActorKind
+from repairlink.domain.delivery import Learned, Outcome
 from repairlink.domain.issues import Document, Issue, Quote, QuoteStatus
 from repairlink.domain.people import ExternalRef, Tenancy
 from repairlink.domain.places import Unit
 from repairlink.services.files import FileStore
-from repairlink.store.tables import cols
+from repairlink.store.tables import audit_log, cols, external_refs
 from repairlink.store.uow import UnitOfWork
 from repairlink.sync.issue_pdf import issue_pdf
 from repairlink.sync.profile import AttachOnClose, ChargeOnClose, Profile, SendIssues, StatusMap
@@ -110,6 +113,7 @@ class IssueOut:
     uow_for: UowFor  # a unit of work in the event's agency
     files: FileStore
     key: str = ""  # the event being sent: each write's idempotency key starts with it
+    learned: list[Learned] = field(default_factory=list)  # the PMS's ids this send received
 
     @property
     def system(self) -> str:
@@ -163,13 +167,20 @@ class IssueOut:
     def _facts(self, issue_id: int, *, closing: bool) -> dict[str, Any]:
         """What the PMS needs of the issue; documents, tenancies and the unit's address only
         when it closes (they go with the PDF and the charge)."""
+        i, q, d, t = cols(Issue), cols(Quote), cols(Document), cols(Tenancy)
+        awarded = (
+            sa.select(q.gross)
+            .where(q.issue_id == i.id, q.status == QuoteStatus.AWARDED)
+            .limit(1)
+            .scalar_subquery()
+        )
         with self.uow_for(Actor.system("outbound")) as uow:
-            issue = uow.get(Issue, issue_id)
+            found = uow.session.execute(
+                uow.select(Issue, i.id == issue_id).add_columns(awarded)
+            ).first()
+            # none: `get` answers the agency's NotFound, in its words
+            issue, quote = found if found is not None else (uow.get(Issue, issue_id), None)
             unit = uow.get(Unit, issue.unit_id) if closing and issue.unit_id else None
-            q, d, t = cols(Quote), cols(Document), cols(Tenancy)
-            awarded = uow.first(
-                uow.select(Quote, q.issue_id == issue.id, q.status == QuoteStatus.AWARDED)
-            )
             documents, tenancies = [], []
             if closing:
                 documents = uow.all(uow.select(Document, d.issue_id == issue.id).order_by(d.id))
@@ -206,21 +217,13 @@ class IssueOut:
                 "pdf_ref": refs.get(("issue_pdf", issue.id)),
                 "sent_documents": {doc.id for doc in documents if ("document", doc.id) in refs},
                 "documents": documents,
-                "quote": awarded.gross if awarded else None,
+                "quote": quote,
             }
 
-    def _remember(self, kind: str, entity_id: int, external_id: str, agency_id: int) -> None:
-        with self.uow_for(Actor.system(f"outbound to {self.system}")) as uow:
-            uow.add(
-                ExternalRef(
-                    agency_id=agency_id,
-                    entity_kind=kind,
-                    entity_id=entity_id,
-                    system=self.system,
-                    external_id=external_id,
-                )
-            )
-            uow.commit()
+    def _remember(self, kind: str, entity_id: int, external_id: str) -> None:
+        """Kept with the attempt's record (see `keep_learned`): a crash before that commit is
+        covered by the retry looking for the works order first (`again`)."""
+        self.learned.append(Learned(self.system, kind, entity_id, external_id))
 
     # -- the steps ------------------------------------------------------------------------
 
@@ -249,7 +252,7 @@ class IssueOut:
             )
             found = self.writer.create_work_order(draft, key=f"{self.key}:create")
             notes.append(f"Works order {found} created")
-        self._remember("issue", issue.id, found, issue.agency_id)
+        self._remember("issue", issue.id, found)
         return found
 
     def _mapped(self, status: str) -> str | None:
@@ -276,7 +279,7 @@ class IssueOut:
                 doc_id = self.writer.attach(
                     order, name, "application/pdf", pdf, key=f"{self.key}:pdf"
                 )
-                self._remember("issue_pdf", issue.id, doc_id, issue.agency_id)
+                self._remember("issue_pdf", issue.id, doc_id)
                 sent += 1
             for doc in facts["documents"]:
                 if doc.kind in rule.document_kinds and doc.id not in facts["sent_documents"]:
@@ -288,7 +291,7 @@ class IssueOut:
                         content,
                         key=f"{self.key}:doc{doc.id}",
                     )
-                    self._remember("document", doc.id, doc_id, issue.agency_id)
+                    self._remember("document", doc.id, doc_id)
                     sent += 1
             if sent:
                 notes.append(f"{sent} document(s) attached ({rule.rule})")
@@ -323,7 +326,7 @@ class IssueOut:
                 invoice=self.files.read(invoice.storage_key),
             )
             charge_id = self.writer.charge(draft, key=f"{self.key}:charge")
-            self._remember("charge", issue.id, charge_id, issue.agency_id)
+            self._remember("charge", issue.id, charge_id)
             notes.append(f"Charge {charge_id} sent ({rule.rule})")
 
 
@@ -349,3 +352,37 @@ def _why_no_charge(
 def sync_requested(uow: UnitOfWork, issue: Issue) -> None:
     """Ask for the issue to be sent again in full (PW-10 "Sync now" when nothing is queued)."""
     uow.emit("issue.sync_requested", issue, number=issue.number, status=issue.status.value)
+
+
+def keep_learned(
+    conn: sa.Connection, agency_id: int, learned: Sequence[Learned], now: datetime
+) -> None:
+    """The ids an attempt learned, as external references with their audit entries (C-02,
+    C-13), in the transaction that records the attempt. An id kept already (by an attempt that
+    overlapped it after a lease ran out) stays as it is."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    for item in learned:
+        values = {
+            "agency_id": agency_id,
+            "entity_kind": item.kind,
+            "entity_id": item.entity_id,
+            "system": item.system,
+            "external_id": item.external_id,
+        }
+        new = dialect.insert(external_refs).values(values).on_conflict_do_nothing()
+        ref_id = conn.execute(new.returning(external_refs.c.id)).scalar()
+        if ref_id is None:
+            continue
+        conn.execute(
+            sa.insert(audit_log).values(
+                agency_id=agency_id,
+                entity_kind="external_ref",
+                entity_id=ref_id,
+                action="created",
+                actor_kind=ActorKind.SYSTEM.value,
+                actor_id=None,
+                actor_label=f"outbound to {item.system}",
+                changes={name: [None, value] for name, value in values.items()},
+                at=now,
+            )
+        )

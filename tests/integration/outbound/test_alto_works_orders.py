@@ -14,7 +14,7 @@ from repairlink.store.outbound_tables import deliveries
 from repairlink.sync.deliveries import utcnow
 from repairlink.sync.delivery_views import issue_sync_status
 from repairlink.sync.outbound import work_order_marker
-from tests.integration.outbound.conftest import Synced, send_due, states
+from tests.integration.outbound.conftest import Clock, Synced, send_due, states
 from tests.integration.outbound.issues_in_alto import (
     CERTIFICATE,
     INVOICE,
@@ -190,3 +190,25 @@ def test_s_01_a_works_order_an_unrecorded_attempt_created_is_found_not_doubled(
     (order,) = _orders(synced)
     assert str(order["id"]) == str(earlier["id"])
     assert synced.refs("issue") == {str(earlier["id"]): issue.id}
+
+
+def test_s_01_what_a_close_sent_before_its_charge_failed_is_not_sent_again(
+    synced: Synced, channels: Channels
+) -> None:
+    """The documents reached Alto, then the charge met a 503: the attempt keeps the documents'
+    ids although it failed, so the retry sends the charge alone."""
+    issue = through_to_closed(synced, costs=Money.of(net=12_000, vat=2_400))
+    synced.sim.admin("POST", "faults/fail-next", {"count": 1, "kind": "503", "path": "/charges"})
+    clock = Clock()
+    send_due(synced.app, channels, clock)
+    assert _status(synced, issue.id)["status"] == "failed"
+    assert synced.admin("charges") == []
+    (order,) = _orders(synced)
+    assert len(order["documents"]) == 2  # the PDF and the certificate
+
+    clock.now += timedelta(minutes=1)
+    send_due(synced.app, channels, clock)
+    (order,) = _orders(synced)
+    assert len(order["documents"]) == 2
+    assert len(synced.admin("charges")) == 1
+    assert _status(synced, issue.id)["status"] == "synced"

@@ -114,7 +114,7 @@ def fail_next(state: SimState, request: Request, body: dict[str, Any]) -> Any:
     kind = str(body.get("kind", "503"))
     if kind not in REQUEST_FAULTS:
         raise ValueError(f"kind must be one of {', '.join(REQUEST_FAULTS)}")
-    state.faults.arm(int(body.get("count", 1)), kind)
+    state.faults.arm(int(body.get("count", 1)), kind, str(body.get("path", "")))
     return state.faults.snapshot()
 
 

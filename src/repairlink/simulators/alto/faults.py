@@ -65,24 +65,27 @@ class Faults:
         self.configure(settings or FaultSettings())
         self.fail_next = 0
         self.fail_kind = "503"
+        self.fail_path = ""  # only requests whose path contains this ("": every one)
         self.injected: dict[str, int] = {}
 
     def configure(self, settings: FaultSettings) -> None:
         self.settings = settings
         self._rng = random.Random(settings.seed)
 
-    def arm(self, count: int, kind: str) -> None:
-        """Fail exactly the next `count` data requests with `kind`, before any rates apply."""
+    def arm(self, count: int, kind: str, path: str = "") -> None:
+        """Fail exactly the next `count` data requests with `kind` (of those whose path
+        contains `path`, e.g. "/charges"), before any rates apply."""
         if kind not in REQUEST_FAULTS:
             raise ValueError(f"kind must be one of {REQUEST_FAULTS}")
         if count < 0:
             raise ValueError("count must not be negative")
         self.fail_next = count
         self.fail_kind = kind
+        self.fail_path = path
 
-    def draw(self) -> Fault | None:
-        """The fault (if any) this data request meets."""
-        if self.fail_next > 0:
+    def draw(self, path: str = "") -> Fault | None:
+        """The fault (if any) this data request, to `path`, meets."""
+        if self.fail_next > 0 and self.fail_path in path:
             self.fail_next -= 1
             return self._count(Fault(self.fail_kind))
         settings = self.settings
@@ -122,6 +125,7 @@ class Faults:
             **asdict(self.settings),
             "fail_next": self.fail_next,
             "fail_kind": self.fail_kind,
+            "fail_path": self.fail_path,
             "injected": dict(self.injected),
         }
 

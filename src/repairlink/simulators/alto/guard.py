@@ -60,7 +60,7 @@ async def _serve(state: SimState, handler: Handler, request: Request) -> Respons
     except AuthError as error:
         challenge = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
         return problem(error.status, error.title, challenge)
-    fault = state.faults.draw()
+    fault = state.faults.draw(request.url.path)
     if fault is not None:
         return await _fault_response(state, fault)
     try:

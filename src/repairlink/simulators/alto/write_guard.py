@@ -62,7 +62,7 @@ async def _serve(state: SimState, handler: AsyncHandler, request: Request) -> Re
     except AuthError as error:
         challenge = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
         return problem(error.status, error.title, challenge)
-    fault = state.faults.draw()
+    fault = state.faults.draw(request.url.path)
     if fault is not None:
         return await fault_response(state, fault)
     try:

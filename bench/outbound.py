@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -47,7 +48,8 @@ from repairlink.simulators.alto.state import (
     DEFAULT_CLIENT_SECRET,
 )
 from repairlink.store.migrate import upgrade
-from repairlink.store.tables import contractors, external_refs, outbox
+from repairlink.store.outbound_tables import deliveries
+from repairlink.store.tables import contractors, external_refs
 
 # Changes sent at the full rate before the clock starts: a runner makes its database
 # connections, PMS clients and tokens on first use, once in its life, not once per change.
@@ -56,12 +58,20 @@ DRIVERS = 4  # threads making the changes
 PG_SERVER = os.environ.get("REPAIRLINK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 
 
-def _prepared(app: App, base: str, count: int) -> tuple[Principal, list[int], int]:
+@dataclass(frozen=True)
+class Portfolio:
+    who: Principal  # the agency's admin
+    reported: list[int]  # issues waiting to be instructed
+    contractor: int
+    connection_id: int  # the agency's Alto connection
+
+
+def _prepared(app: App, base: str, count: int) -> Portfolio:
     """An agency synced from Alto, `count` reported issues at its units, and a contractor."""
     agency = agencies.create_agency(
         app.uow(Actor.system("bench")), name="Bench", slug=f"bench-{uuid.uuid4().hex[:8]}"
     )
-    connect(
+    connection_id = connect(
         app,
         agency.id,
         "alto",
@@ -94,16 +104,15 @@ def _prepared(app: App, base: str, count: int) -> tuple[Principal, list[int], in
         ).id
         for n in range(count)
     ]
-    return who, reported, contractor
+    return Portfolio(who, reported, contractor, connection_id)
 
 
-def _drive(
-    app: App, who: Principal, issue_ids: list[int], contractor: int, rate: float
-) -> dict[str, float]:
+def _drive(app: App, p: Portfolio, issue_ids: list[int], rate: float) -> dict[str, float]:
     """Instruct each issue on a fixed beat, from DRIVERS threads (as the API's request
     threads would: one change waiting on the database does not hold up the next); answers
     event key -> commit time (epoch s)."""
     committed: dict[str, float] = {}
+    d = deliveries.c
     start = time.monotonic()
 
     def drive(first: int) -> None:
@@ -113,17 +122,22 @@ def _drive(
                 time.sleep(wait)  # the benchmark's own pacing, not a wait for a result
             issue_id = issue_ids[n]
             issues.instruct(
-                app.uow(who.actor, who.agency_id),
-                who,
+                app.uow(p.who.actor, p.who.agency_id),
+                p.who,
                 issue_id,
                 party=Party.CONTRACTOR,
-                party_id=contractor,
+                party_id=p.contractor,
                 paying=PayingForWork.LANDLORD,
             )
             at = time.time()
-            with app.engine.connect() as conn:
+            with app.engine.connect() as conn:  # by the deliveries' index: no scan of the outbox
                 event_id = conn.execute(
-                    sa.select(sa.func.max(outbox.c.id)).where(outbox.c.aggregate_id == issue_id)
+                    sa.select(sa.func.max(d.event_id)).where(
+                        d.channel == "connection",
+                        d.target_id == p.connection_id,
+                        d.aggregate_kind == "issue",
+                        d.aggregate_id == issue_id,
+                    )
                 ).scalar_one()
             committed[f"{event_id}:create"] = at
 
@@ -177,14 +191,12 @@ def _pct(values: list[float], p: float) -> float:
 Result = tuple[list[float], int, float]  # latencies (ms), lost, changes a second achieved
 
 
-def _warm_then_measure(
-    app: App, base: str, who: Principal, reported: list[int], contractor: int, rate: float
-) -> Result:
+def _warm_then_measure(app: App, base: str, p: Portfolio, rate: float) -> Result:
     warm = int(rate * WARM_UP_S)
     since = _last_seq(base)
-    _measure(base, since, _drive(app, who, reported[:warm], contractor, rate), quiet_s=60)
+    _measure(base, since, _drive(app, p, p.reported[:warm], rate), quiet_s=60)
     since = _last_seq(base)
-    committed = _drive(app, who, reported[warm:], contractor, rate)
+    committed = _drive(app, p, p.reported[warm:], rate)
     latencies, lost = _measure(base, since, committed)
     span = max(committed.values()) - min(committed.values())
     return latencies, lost, (len(committed) - 1) / span if span else float("nan")
@@ -194,10 +206,10 @@ def embedded(base: str, rate: float, seconds: int, workdir: Path) -> Result:
     url = f"sqlite:///{workdir}/embedded.db"
     upgrade(url)
     app = build(Settings(database_url=url, files_dir=workdir / "files"))
-    who, reported, contractor = _prepared(app, base, int(rate * (seconds + WARM_UP_S)))
+    portfolio = _prepared(app, base, int(rate * (seconds + WARM_UP_S)))
     runner = EmbeddedRunner(app).start()
     try:
-        return _warm_then_measure(app, base, who, reported, contractor, rate)
+        return _warm_then_measure(app, base, portfolio, rate)
     finally:
         runner.stop()
         app.close()
@@ -227,7 +239,7 @@ def distributed(base: str, rate: float, seconds: int, workdir: Path) -> Result:
         ensure_schema(settings)
         app = build(settings)
         stack.callback(app.close)
-        who, reported, contractor = _prepared(app, base, int(rate * (seconds + WARM_UP_S)))
+        portfolio = _prepared(app, base, int(rate * (seconds + WARM_UP_S)))
         env = {**os.environ, "REPAIRLINK_DATABASE_URL": url, "REPAIRLINK_FILES_DIR": str(workdir)}
         command = [str(Path(sys.executable).parent / "repairlink"), "worker"]
         for n in (1, 2):
@@ -236,7 +248,7 @@ def distributed(base: str, rate: float, seconds: int, workdir: Path) -> Result:
             stack.callback(proc.wait)
             stack.callback(proc.terminate)
         app.event_listeners.append(waker(jobs_app(app)))
-        return _warm_then_measure(app, base, who, reported, contractor, rate)
+        return _warm_then_measure(app, base, portfolio, rate)
 
 
 def main() -> None:

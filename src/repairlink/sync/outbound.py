@@ -155,14 +155,22 @@ class IssueOut:
         if not pairs:
             return {}
         r = cols(ExternalRef)
-        found = uow.all(
-            uow.select(
-                ExternalRef,
+        # Looked up by the (kind, id) index, one pair after another. The agency is checked
+        # here, not in the query: with it there, SQLite reads every reference of the agency
+        # (its unique index starts with the agency), one more with each works order sent.
+        found = uow.session.scalars(
+            sa.select(ExternalRef)
+            .where(
                 r.system == self.system,
-                sa.tuple_(r.entity_kind, r.entity_id).in_(pairs),
-            ).order_by(r.id.desc())  # the oldest reference wins: it is written last
+                sa.or_(*(sa.and_(r.entity_kind == k, r.entity_id == i) for k, i in pairs)),
+            )
+            .order_by(r.id.desc())  # the oldest reference wins: it is written last
         )
-        return {(ref.entity_kind, ref.entity_id): ref.external_id for ref in found}
+        return {
+            (ref.entity_kind, ref.entity_id): ref.external_id
+            for ref in found
+            if ref.agency_id == uow.agency
+        }
 
     def _facts(self, issue_id: int, *, closing: bool) -> dict[str, Any]:
         """What the PMS needs of the issue; documents, tenancies and the unit's address only

@@ -107,11 +107,21 @@ def list_runs(uow: UnitOfWork, *, cursor: str | None = None, limit: int = 50) ->
         sa.select(sync_runs, connections.c.system)
         .join(connections, connections.c.id == r.connection_id)
         .where(r.agency_id == uow.agency)
-        .order_by(r.id.desc())
-        .limit(limit + 1)
     )
+    return newest_first(uow, query, r.id, cursor, limit)
+
+
+def newest_first(
+    uow: UnitOfWork,
+    query: sa.Select[Any],
+    id_column: sa.Column[int],
+    cursor: str | None,
+    limit: int,
+) -> Page[Row]:
+    """One page of `query`'s rows, newest (highest id) first."""
+    query = query.order_by(id_column.desc()).limit(limit + 1)
     if cursor:
-        query = query.where(r.id < decode_cursor(cursor))
+        query = query.where(id_column < decode_cursor(cursor))
     with uow:
         rows = [dict(x) for x in uow.session.connection().execute(query).mappings()]
     more = len(rows) > limit
@@ -185,12 +195,4 @@ def list_reconciliations(
     uow: UnitOfWork, *, cursor: str | None = None, limit: int = 50
 ) -> Page[Row]:
     """Newest first (PW-09)."""
-    r = reconciliation_runs.c
-    query = _reconciliations(uow).order_by(r.id.desc()).limit(limit + 1)
-    if cursor:
-        query = query.where(r.id < decode_cursor(cursor))
-    with uow:
-        rows = [dict(x) for x in uow.session.connection().execute(query).mappings()]
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(rows, encode_cursor(rows[-1]["id"]) if more else None)
+    return newest_first(uow, _reconciliations(uow), reconciliation_runs.c.id, cursor, limit)

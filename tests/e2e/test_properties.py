@@ -93,7 +93,7 @@ def test_h_06_merge_a_duplicate_suggested_on_the_reports_page(page: Page, agency
     group = page.locator("#h-duplicates ~ ul").first
     expect(group).to_contain_text(f"Unit {keep.id}")
     expect(group).to_contain_text(f"Unit {twin.id}")
-    check_page(page, "reports")
+    check_page(page, "reports-duplicates")
 
     page.get_by_role("link", name=f"Unit {keep.id}").focus()
     page.keyboard.press("Enter")

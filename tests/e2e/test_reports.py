@@ -1,0 +1,67 @@
+"""Reports in the browser (PW-09): a unit the PMS no longer lists, deactivated by a real
+reconciliation through the Alto simulator, is listed with a link to its property, whose trail
+names the reconciliation; the most recent snapshot's units download as CSV."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from repairlink.connectors import REGISTRY
+from repairlink.jobs.reconcile_run import run_reconciliation
+from repairlink.jobs.sync_run import connect, run_sync
+from repairlink.simulators.alto import running_alto
+from repairlink.simulators.alto.server import RunningAlto
+from tests.e2e.a11y import check_page, press
+from tests.e2e.conftest import Agency, login
+from tests.integration.sync.conftest import ReconciledAlto, held, settings_for
+
+
+@pytest.fixture(scope="module")
+def alto() -> Iterator[RunningAlto]:
+    with running_alto(seed=5, units=20) as sim:
+        yield sim
+
+
+@pytest.fixture
+def reconciling(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Alto declares PW-09 for this test: Propertyware, whose rule it is, has no client yet."""
+    kind = REGISTRY["alto"]
+    monkeypatch.setitem(
+        REGISTRY, "alto", replace(kind, build=ReconciledAlto, profile=ReconciledAlto.profile)
+    )
+
+
+def test_pw_09_reports_list_what_reconciliation_deactivated_and_export_the_snapshot(
+    page: Page, agency: Agency, alto: RunningAlto, reconciling: None
+) -> None:
+    connect(agency.app, agency.id, "alto", settings_for(alto))
+    run_sync(agency.app, agency.id, "alto", full=True)
+    ours = held(agency.app, agency.id, "unit")
+    gone_ext, gone = sorted(ours.items())[0]
+    alto.admin("DELETE", f"inventory/{gone_ext}")
+    assert run_reconciliation(agency.app, agency.id, "alto").deactivated == [gone]
+
+    login(page, agency.email)
+    page.goto("/reports")
+    listed = page.get_by_role("region", name="Units deactivated by reconciliation (PW-09)")
+    expect(listed.locator("tbody tr")).to_have_count(1)
+    check_page(page, "reports")
+
+    with page.expect_download() as download:
+        press(page, "Export the most recent snapshot’s units (CSV)", role="link")
+    with Path(download.value.path()).open(newline="") as exported:
+        ids = {int(line["id"]) for line in csv.DictReader(exported)}
+    assert gone not in ids  # the snapshot is what the PMS still lists
+    assert ids == set(ours.values()) - {gone}
+
+    listed.locator("tbody a").focus()
+    page.keyboard.press("Enter")
+    newest = page.locator("ol.timeline > li").first
+    expect(newest).to_contain_text("Reconciliation")
+    expect(newest).to_contain_text("Active: yes → no")

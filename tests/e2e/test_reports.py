@@ -6,20 +6,22 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from repairlink.connectors import REGISTRY
 from repairlink.jobs.reconcile_run import run_reconciliation
 from repairlink.jobs.sync_run import connect, run_sync
 from repairlink.simulators.alto import running_alto
 from repairlink.simulators.alto.server import RunningAlto
 from tests.e2e.a11y import check_page, press
 from tests.e2e.conftest import Agency, login
-from tests.integration.sync.conftest import ReconciledAlto, held, settings_for
+from tests.integration.sync.conftest import (
+    held,
+    reconciling,  # noqa: F401 (a fixture: PW-09 on Alto)
+    settings_for,
+)
 
 
 @pytest.fixture(scope="module")
@@ -28,17 +30,9 @@ def alto() -> Iterator[RunningAlto]:
         yield sim
 
 
-@pytest.fixture
-def reconciling(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Alto declares PW-09 for this test: Propertyware, whose rule it is, has no client yet."""
-    kind = REGISTRY["alto"]
-    monkeypatch.setitem(
-        REGISTRY, "alto", replace(kind, build=ReconciledAlto, profile=ReconciledAlto.profile)
-    )
-
-
+@pytest.mark.usefixtures("reconciling")
 def test_pw_09_reports_list_what_reconciliation_deactivated_and_export_the_snapshot(
-    page: Page, agency: Agency, alto: RunningAlto, reconciling: None
+    page: Page, agency: Agency, alto: RunningAlto
 ) -> None:
     connect(agency.app, agency.id, "alto", settings_for(alto))
     run_sync(agency.app, agency.id, "alto", full=True)

@@ -38,3 +38,11 @@ def test_pw_09_reconciliation_fires_under_a_name_of_its_own() -> None:
     assert name_of(pw_09) == "PW-09:reconcile:0 3 27 * *"
     assert name_of(pw_09) not in names
     assert len(name_of(pw_09)) <= 64  # schedule_fires.schedule
+
+
+def test_pw_09_a_check_at_the_very_instant_finds_that_run() -> None:
+    """At 03:00:00.000 Pacific on the 27th the due run is this month's, not last month's
+    (which a runner recorded already and would skip, leaving this one to the next check)."""
+    (pw_09,) = PROPERTYWARE.of(Reconciliation)
+    at = datetime(2026, 11, 27, 11, 0, tzinfo=UTC)
+    assert last_fire_time(pw_09, at) == at

@@ -23,6 +23,7 @@ from repairlink.store.sync_tables import connections
 from repairlink.sync.profile import Reconciliation, Schedule
 
 log = logging.getLogger(__name__)
+JUST_AFTER = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,9 @@ def last_fire_time(schedule: Schedule | Reconciliation, now: datetime) -> dateti
     """The latest time at or before `now` when the schedule says to run."""
     if schedule.cron is not None:
         local = now.astimezone(ZoneInfo(schedule.tz))
-        previous: datetime = croniter(schedule.cron, local).get_prev(datetime)
+        # croniter's previous time is strictly before its start: start a hair later, so that
+        # a check at the very instant a run is due finds that run, not last month's
+        previous: datetime = croniter(schedule.cron, local + JUST_AFTER).get_prev(datetime)
         return previous.astimezone(now.tzinfo)
     assert isinstance(schedule, Schedule)
     assert schedule.every is not None

@@ -4,12 +4,11 @@ connector, reconcile as its profile declares. The CLI, the API and both runners 
 from __future__ import annotations
 
 import logging
-import threading
-from collections import defaultdict
 
 from repairlink.bootstrap import App
 from repairlink.domain.actors import Actor
 from repairlink.errors import ConflictError, InvalidError
+from repairlink.jobs.background import Work, start_once
 from repairlink.jobs.sync_run import connector_kind
 from repairlink.sync import runs
 from repairlink.sync.profile import Reconciliation
@@ -65,36 +64,28 @@ def run_reconciliation(
         reconciler.connector.close()
 
 
-_running: dict[tuple[int, str, str], threading.Lock] = defaultdict(threading.Lock)
-
-
 def start_reconciliation(app: App, agency_id: int, system: str, *, kind: str = "unit") -> int:
     """Start one in a background thread and answer its id at once (the API, the embedded
     runner's schedules). One per agency, PMS and kind at a time in this process."""
-    lock = _running[(agency_id, system, kind)]
-    if not lock.acquire(blocking=False):
-        raise ConflictError(
-            "reconciliation.already_running",
-            f"A {system} reconciliation is already running",
-            field="connector",
-        )
-    try:
+    busy = ConflictError(
+        "reconciliation.already_running",
+        f"A {system} reconciliation is already running",
+        field="connector",
+    )
+
+    def begin() -> tuple[int, Work]:
         reconciler = _reconciler(app, agency_id, system, kind, None)
         run_id = reconciler.begin()
-    except BaseException:
-        lock.release()
-        raise
 
-    def work() -> None:
-        try:
-            report = reconciler.execute(run_id)
+        def work() -> None:
+            try:
+                report = reconciler.execute(run_id)
+            finally:
+                reconciler.connector.close()
             if report.status != "succeeded":
                 log.warning("reconciliation %s %s: %s", run_id, report.status, report.error)
-        except Exception:  # the run's row carries the failure and its reason
-            log.exception("reconciliation %s failed", run_id)
-        finally:
-            reconciler.connector.close()
-            lock.release()
 
-    threading.Thread(target=work, name=f"reconcile-{system}-{run_id}", daemon=True).start()
-    return run_id
+        return run_id, work
+
+    key = ("reconcile", agency_id, system, kind)
+    return start_once(key, busy, begin, f"reconcile-{system}")

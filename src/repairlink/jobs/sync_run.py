@@ -3,21 +3,17 @@ engine. The CLI, the API and the schedulers all call this."""
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections import defaultdict
 from typing import Any
 
 from repairlink.bootstrap import App
 from repairlink.connectors import REGISTRY
 from repairlink.domain.actors import Actor
 from repairlink.errors import ConflictError, InvalidError
+from repairlink.jobs.background import Work, start_once
 from repairlink.sync import runs
 from repairlink.sync.engine import Progress, SyncEngine
 from repairlink.sync.retry import RetryPolicy
 from repairlink.sync.run_rows import RunState
-
-log = logging.getLogger(__name__)
 
 
 def connector_kind(system: str) -> Any:
@@ -79,37 +75,28 @@ def run_sync(
         engine.connector.close()
 
 
-_running: dict[tuple[int, str], threading.Lock] = defaultdict(threading.Lock)
-
-
 def start_sync(
     app: App, agency_id: int, system: str, *, full: bool = False, dry_run: bool = False
 ) -> int:
     """Start a run in a background thread and answer its id at once ("Sync now" in the API).
     One run per agency and PMS at a time in this process."""
-    lock = _running[(agency_id, system)]
-    if not lock.acquire(blocking=False):
-        raise ConflictError(
-            "sync.already_running",
-            f"A {system} sync is already running",
-            field="connector",
-            rule="S-03",
-        )
-    try:
+    busy = ConflictError(
+        "sync.already_running",
+        f"A {system} sync is already running",
+        field="connector",
+        rule="S-03",
+    )
+
+    def begin() -> tuple[int, Work]:
         engine = _engine(app, agency_id, system, None, None)
         state = engine.begin(full=full, dry_run=dry_run)
-    except BaseException:
-        lock.release()
-        raise
 
-    def work() -> None:
-        try:
-            engine.execute(state, dry_run=dry_run)
-        except Exception:  # the run's row carries the failure and its reason for the agent
-            log.exception("sync run %s failed", state.run_id)
-        finally:
-            engine.connector.close()
-            lock.release()
+        def work() -> None:
+            try:
+                engine.execute(state, dry_run=dry_run)
+            finally:
+                engine.connector.close()
 
-    threading.Thread(target=work, name=f"sync-{system}-{state.run_id}", daemon=True).start()
-    return state.run_id
+        return state.run_id, work
+
+    return start_once(("sync", agency_id, system), busy, begin, f"sync-{system}")

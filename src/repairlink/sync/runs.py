@@ -80,38 +80,36 @@ def list_connections(uow: UnitOfWork) -> list[Row]:
         return [dict(r) for r in rows]
 
 
-def get_run(uow: UnitOfWork, run_id: int) -> Row:
-    r = sync_runs.c
+def _with_system(uow: UnitOfWork, table: sa.Table) -> sa.Select[Any]:
+    """The agency's rows of a table of runs, each with its connection's PMS."""
+    return (
+        sa.select(table, connections.c.system)
+        .join(connections, connections.c.id == table.c.connection_id)
+        .where(table.c.agency_id == uow.agency)
+    )
+
+
+def _one(uow: UnitOfWork, query: sa.Select[Any], missing: NotFoundError) -> Row:
     with uow:
-        row = (
-            uow.session.connection()
-            .execute(
-                sa.select(sync_runs, connections.c.system)
-                .join(connections, connections.c.id == r.connection_id)
-                .where(r.id == run_id, r.agency_id == uow.agency)
-            )
-            .mappings()
-            .first()
-        )
+        row = uow.session.connection().execute(query).mappings().first()
     if row is None:
-        raise NotFoundError(
-            "sync_run.not_found", f"No sync run {run_id}", field="run_id", rule="C-01"
-        )
+        raise missing
     return dict(row)
+
+
+def get_run(uow: UnitOfWork, run_id: int) -> Row:
+    missing = NotFoundError(
+        "sync_run.not_found", f"No sync run {run_id}", field="run_id", rule="C-01"
+    )
+    return _one(uow, _with_system(uow, sync_runs).where(sync_runs.c.id == run_id), missing)
 
 
 def list_runs(uow: UnitOfWork, *, cursor: str | None = None, limit: int = 50) -> Page[Row]:
     """Newest first."""
-    r = sync_runs.c
-    query = (
-        sa.select(sync_runs, connections.c.system)
-        .join(connections, connections.c.id == r.connection_id)
-        .where(r.agency_id == uow.agency)
-    )
-    return newest_first(uow, query, r.id, cursor, limit)
+    return _newest_first(uow, _with_system(uow, sync_runs), sync_runs.c.id, cursor, limit)
 
 
-def newest_first(
+def _newest_first(
     uow: UnitOfWork,
     query: sa.Select[Any],
     id_column: sa.Column[int],
@@ -168,31 +166,20 @@ quarantined = _detail_list(
 planned_changes = _detail_list(sync_changes, "S-07: a dry run's changes, per record and per field.")
 
 
-def _reconciliations(uow: UnitOfWork) -> sa.Select[Any]:
-    r = reconciliation_runs.c
-    return (
-        sa.select(reconciliation_runs, connections.c.system)
-        .join(connections, connections.c.id == r.connection_id)
-        .where(r.agency_id == uow.agency)
-    )
-
-
 def get_reconciliation(uow: UnitOfWork, reconciliation_id: int) -> Row:
-    query = _reconciliations(uow).where(reconciliation_runs.c.id == reconciliation_id)
-    with uow:
-        row = uow.session.connection().execute(query).mappings().first()
-    if row is None:
-        raise NotFoundError(
-            "reconciliation.not_found",
-            f"No reconciliation {reconciliation_id}",
-            field="reconciliation_id",
-            rule="C-01",
-        )
-    return dict(row)
+    missing = NotFoundError(
+        "reconciliation.not_found",
+        f"No reconciliation {reconciliation_id}",
+        field="reconciliation_id",
+        rule="C-01",
+    )
+    query = _with_system(uow, reconciliation_runs)
+    return _one(uow, query.where(reconciliation_runs.c.id == reconciliation_id), missing)
 
 
 def list_reconciliations(
     uow: UnitOfWork, *, cursor: str | None = None, limit: int = 50
 ) -> Page[Row]:
     """Newest first (PW-09)."""
-    return newest_first(uow, _reconciliations(uow), reconciliation_runs.c.id, cursor, limit)
+    query = _with_system(uow, reconciliation_runs)
+    return _newest_first(uow, query, reconciliation_runs.c.id, cursor, limit)

@@ -12,13 +12,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from repairlink.jobs.reconcile_run import run_reconciliation
-from repairlink.jobs.sync_run import connect, run_sync
+from repairlink.jobs.sync_run import connect
 from repairlink.simulators.alto import running_alto
 from repairlink.simulators.alto.server import RunningAlto
 from tests.e2e.a11y import check_page, press
 from tests.e2e.conftest import Agency, login
 from tests.integration.sync.conftest import (
-    held,
+    dropped_one,
     reconciling,  # noqa: F401 (a fixture: PW-09 on Alto)
     settings_for,
 )
@@ -35,10 +35,8 @@ def test_pw_09_reports_list_what_reconciliation_deactivated_and_export_the_snaps
     page: Page, agency: Agency, alto: RunningAlto
 ) -> None:
     connect(agency.app, agency.id, "alto", settings_for(alto))
-    run_sync(agency.app, agency.id, "alto", full=True)
-    ours = held(agency.app, agency.id, "unit")
-    gone_ext, gone = sorted(ours.items())[0]
-    alto.admin("DELETE", f"inventory/{gone_ext}")
+    ours, gone_ext = dropped_one(agency.app, agency.id, alto)
+    gone = ours[gone_ext]
     assert run_reconciliation(agency.app, agency.id, "alto").deactivated == [gone]
 
     login(page, agency.email)

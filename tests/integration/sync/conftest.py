@@ -90,6 +90,16 @@ def held(app: App, agency_id: int, kind: str) -> dict[str, int]:
         return {r.external_id: r.entity_id for r in rows}
 
 
+def dropped_one(app: App, agency_id: int, sim: RunningAlto) -> tuple[dict[str, int], str]:
+    """A full sync, then the PMS drops the property with the lowest Alto id: answers what we
+    held (Alto id -> our id) and the dropped property's Alto id."""
+    sync(app, agency_id, full=True)
+    ours = held(app, agency_id, "unit")
+    gone_ext = min(ours)
+    sim.admin("DELETE", f"inventory/{gone_ext}")
+    return ours, gone_ext
+
+
 def pull(sim: RunningAlto, path: str, **params: Any) -> list[dict[str, Any]]:
     """Every item of an Alto list, straight from the simulator."""
     token_param = "nextToken" if path in ("/suppliers", "/inventory") else "next-token"

@@ -40,6 +40,7 @@ from tests.integration.api.conftest import login_client
 from tests.integration.sync.conftest import (
     PW_09,
     ReconciledAlto,
+    dropped_one,
     held,
     pull,
     row,
@@ -69,10 +70,8 @@ def run_row(app: App, run_id: int) -> dict[str, Any]:
 def test_pw_09_a_unit_the_pms_no_longer_lists_is_deactivated_and_logged_on_it(
     app: App, connected: int, alto: RunningAlto, reconciling: None
 ) -> None:
-    sync(app, connected, full=True)
-    ours = held(app, connected, "unit")
-    gone_ext, gone = sorted(ours.items())[0]
-    alto.admin("DELETE", f"inventory/{gone_ext}")
+    ours, gone_ext = dropped_one(app, connected, alto)
+    gone = ours[gone_ext]
 
     report = reconcile(app, connected)
 
@@ -188,9 +187,7 @@ def test_pw_09_a_list_that_cannot_be_read_whole_deactivates_nothing(
     app: App, connected: int, alto: RunningAlto, reconciling: None
 ) -> None:
     connect(app, connected, "alto", settings_for(alto, page_size=10))
-    sync(app, connected, full=True)
-    ours = held(app, connected, "unit")
-    alto.admin("DELETE", f"inventory/{min(ours)}")
+    ours, _ = dropped_one(app, connected, alto)
     alto.admin("PUT", "faults", {"rate_5xx": 0.3, "seed": 2})  # strikes after a few pages
 
     report = run_reconciliation(
@@ -252,10 +249,7 @@ def test_pw_09_a_unit_changed_in_the_pms_while_the_list_is_read_is_still_listed(
 def test_pw_09_a_dry_run_says_what_it_would_deactivate_and_writes_nothing(
     app: App, connected: int, alto: RunningAlto, reconciling: None
 ) -> None:
-    sync(app, connected, full=True)
-    ours = held(app, connected, "unit")
-    gone_ext = min(ours)
-    alto.admin("DELETE", f"inventory/{gone_ext}")
+    ours, gone_ext = dropped_one(app, connected, alto)
 
     report = reconcile(app, connected, dry_run=True)
 
@@ -296,10 +290,7 @@ def test_pw_09_repairlink_reconcile_on_the_command_line(
         slug = conn.execute(
             sa.select(agencies.c.slug).where(agencies.c.id == connected)
         ).scalar_one()
-    sync(app, connected, full=True)
-    ours = held(app, connected, "unit")
-    gone_ext = min(ours)
-    alto.admin("DELETE", f"inventory/{gone_ext}")
+    ours, gone_ext = dropped_one(app, connected, alto)
     command = ["reconcile", "--agency", slug, "--connector", "alto"]
     runner = CliRunner()
 
@@ -346,10 +337,7 @@ def _finished(app: App, agency_id: int) -> dict[str, Any]:
 def test_pw_09_the_reconciliation_fires_once_at_its_time_and_the_runner_starts_it(
     app: App, connected: int, alto: RunningAlto, reconciling: None
 ) -> None:
-    sync(app, connected, full=True)
-    ours = held(app, connected, "unit")
-    gone_ext = min(ours)
-    alto.admin("DELETE", f"inventory/{gone_ext}")
+    ours, gone_ext = dropped_one(app, connected, alto)
     c = connections.c
     with app.engine.begin() as conn:
         conn.execute(
@@ -409,10 +397,7 @@ def test_pw_09_the_reports_page_lists_the_deactivated_and_exports_the_snapshot_a
         before = console.get("/reports/snapshot.csv")
         assert before.headers["content-type"].startswith("text/csv")
         assert before.text.splitlines() == [",".join(CSV_COLUMNS)]  # no snapshot yet
-        sync(app, connected, full=True)
-        ours = held(app, connected, "unit")
-        gone_ext = min(ours)
-        alto.admin("DELETE", f"inventory/{gone_ext}")
+        ours, gone_ext = dropped_one(app, connected, alto)
         report = reconcile(app, connected)
 
         exported = list(csv.DictReader(io.StringIO(console.get("/reports/snapshot.csv").text)))
@@ -431,9 +416,7 @@ def test_pw_09_the_reports_page_lists_the_deactivated_and_exports_the_snapshot_a
 def test_pw_09_reconcile_now_through_the_api(
     app: App, connected: int, alto: RunningAlto, reconciling: None
 ) -> None:
-    sync(app, connected, full=True)
-    ours = held(app, connected, "unit")
-    alto.admin("DELETE", f"inventory/{min(ours)}")
+    ours, _ = dropped_one(app, connected, alto)
     with TestClient(create_app(app)) as http:
         agent = login_client(app, http, connected, Role.AGENT)
         assert agent.post("/connections/alto/reconciliations", json={}).status_code == 403
@@ -465,9 +448,7 @@ def test_pw_09_procrastinate_workers_have_a_reconcile_task_that_runs_it(
         app.uow(Actor.system()), name="Workers", slug=f"workers-{time.monotonic_ns()}"
     ).id
     connect(app, agency_id, "alto", settings_for(alto))
-    sync(app, agency_id, full=True)
-    ours = held(app, agency_id, "unit")
-    alto.admin("DELETE", f"inventory/{min(ours)}")
+    ours, _ = dropped_one(app, agency_id, alto)
     task = jobs_app(app).tasks[RECONCILE]
     assert task.queue == "syncs"
 

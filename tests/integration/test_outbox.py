@@ -51,9 +51,9 @@ def test_s_01_a_lifecycle_change_and_its_event_commit_together(
         inside = (
             conn.scalar(sa.select(issues_table.c.status).where(issues_table.c.id == issue.id)),
             conn.scalars(
-                sa.select(outbox.c.event_type).where(
-                    outbox.c.aggregate_kind == "issue", outbox.c.aggregate_id == issue.id
-                )
+                sa.select(outbox.c.event_type)
+                .where(outbox.c.aggregate_kind == "issue", outbox.c.aggregate_id == issue.id)
+                .order_by(outbox.c.id)  # as `seen_by`: without it PostgreSQL may answer any order
             ).all(),
         )
         seen_at_commit.append((inside, seen_by(reader, issue.id)))

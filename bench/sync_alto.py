@@ -23,6 +23,7 @@ import httpx
 
 from repairlink.bootstrap import build
 from repairlink.domain.actors import Actor
+from repairlink.inbound.run_state import RunState
 from repairlink.jobs.sync_run import connect, run_sync
 from repairlink.services import agencies
 from repairlink.settings import Settings
@@ -33,7 +34,6 @@ from repairlink.simulators.alto.state import (
     DEFAULT_CLIENT_SECRET,
 )
 from repairlink.store.migrate import upgrade
-from repairlink.sync.run_rows import RunState
 
 
 def _records(state: RunState) -> int:

@@ -13,7 +13,7 @@ from repairlink.domain.agency import Role
 from repairlink.domain.issues import Issue, Party, PayingForWork
 from repairlink.domain.people import Contractor, Landlord, Occupier, Tenancy
 from repairlink.domain.places import Unit
-from repairlink.services import agencies, auth, issues, records
+from repairlink.services import agencies, auth, issues, people_and_places
 from repairlink.services.auth import Principal
 from repairlink.store.uow import UnitOfWork
 
@@ -23,7 +23,7 @@ _n = itertools.count(1)
 def make_unit(app: App, who: Principal, **fields: Any) -> Unit:
     n = next(_n)
     values = {"line1": f"{n} Test Street", "town": "London", "postcode": "SW1A 1AA", **fields}
-    return records.create(app.uow(who.actor, who.agency_id), Unit, values)
+    return people_and_places.create(app.uow(who.actor, who.agency_id), Unit, values)
 
 
 def make_occupier(app: App, who: Principal, **fields: Any) -> Occupier:
@@ -35,7 +35,7 @@ def make_occupier(app: App, who: Principal, **fields: Any) -> Occupier:
         "phone": "07700 900123",
         **fields,
     }
-    return records.create(app.uow(who.actor, who.agency_id), Occupier, values)
+    return people_and_places.create(app.uow(who.actor, who.agency_id), Occupier, values)
 
 
 def make_tenancy(
@@ -47,7 +47,7 @@ def make_tenancy(
         "start_date": date.today() - timedelta(days=30),
         **fields,
     }
-    return records.create(app.uow(who.actor, who.agency_id), Tenancy, values)
+    return people_and_places.create(app.uow(who.actor, who.agency_id), Tenancy, values)
 
 
 def make_contractor(app: App, who: Principal, **fields: Any) -> Contractor:
@@ -58,7 +58,7 @@ def make_contractor(app: App, who: Principal, **fields: Any) -> Contractor:
         "trades": ["plumbing"],
         **fields,
     }
-    return records.create(app.uow(who.actor, who.agency_id), Contractor, values)
+    return people_and_places.create(app.uow(who.actor, who.agency_id), Contractor, values)
 
 
 def make_landlord(app: App, who: Principal, **fields: Any) -> Landlord:
@@ -69,7 +69,7 @@ def make_landlord(app: App, who: Principal, **fields: Any) -> Landlord:
         "email": f"lena{n}@example.com",
         **fields,
     }
-    return records.create(app.uow(who.actor, who.agency_id), Landlord, values)
+    return people_and_places.create(app.uow(who.actor, who.agency_id), Landlord, values)
 
 
 def make_issue(app: App, who: Principal, unit: Unit | None = None, **fields: Any) -> Issue:

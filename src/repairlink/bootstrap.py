@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from repairlink.connectors import REGISTRY
 from repairlink.domain.actors import Actor
+from repairlink.outbound.fanout import fan_out
+from repairlink.outbound.issue_out import wants
 from repairlink.services.files import FileStore
 from repairlink.settings import Settings
 from repairlink.store.db import make_engine, make_session_factory
 from repairlink.store.migrate import require_migrated
 from repairlink.store.uow import UnitOfWork
-from repairlink.sync.fanout import fan_out
-from repairlink.sync.outbound import wants
 
 # Every event goes to the connections whose PMS takes it, and to matching webhooks (S-01, S-02)
 FAN_OUT = fan_out({system: wants(kind.profile) for system, kind in REGISTRY.items()})

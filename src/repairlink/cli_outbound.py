@@ -56,7 +56,7 @@ def list_deliveries(
     limit: Annotated[int, typer.Option(help="How many, newest first")] = 50,
 ) -> None:
     """The delivery log, newest first."""
-    from repairlink.sync.delivery_views import list_deliveries as listed
+    from repairlink.outbound.views import list_deliveries as listed
 
     page = listed(_agency_uow(agency), state=state, limit=limit)
     table = Table("id", "event", "to", "about", "state", "tries", "last error / note")
@@ -78,7 +78,7 @@ def replay(
     agency: AgencyOpt, delivery_id: Annotated[int, typer.Argument(help="The delivery")]
 ) -> None:
     """Send one delivery again now (a dead letter starts a new round of retries)."""
-    from repairlink.sync.delivery_views import replay as replay_one
+    from repairlink.outbound.views import replay as replay_one
 
     row = replay_one(_agency_uow(agency), delivery_id)
     out.print(f"Delivery {row['id']} is {row['state']}, due now")
@@ -87,7 +87,7 @@ def replay(
 @outbox_cli.command("replay-dead")
 def replay_dead(agency: AgencyOpt) -> None:
     """Replay every dead letter of the agency."""
-    from repairlink.sync.delivery_views import replay_dead as replay_all
+    from repairlink.outbound.views import replay_dead as replay_all
 
     out.print(f"{replay_all(_agency_uow(agency))} dead letter(s) due again now")
 
@@ -97,7 +97,7 @@ def sync_issue(
     agency: AgencyOpt, issue_id: Annotated[int, typer.Argument(help="The issue's id")]
 ) -> None:
     """PW-10 "Sync now": send an issue to its PMS again at once."""
-    from repairlink.sync.delivery_views import sync_issue_now
+    from repairlink.outbound.views import sync_issue_now
 
     count = sync_issue_now(_agency_uow(agency), issue_id)
     out.print(f"Issue {issue_id}: {count or 'a new'} delivery(ies) due now")
@@ -109,6 +109,6 @@ def sync_all(
     connector: Annotated[str, typer.Option("--connector", "-c", help="The PMS, e.g. alto")],
 ) -> None:
     """Retry now every delivery to a PMS that waits or failed."""
-    from repairlink.sync.delivery_views import sync_all as rearm_all
+    from repairlink.outbound.views import sync_all as rearm_all
 
     out.print(f"{rearm_all(_agency_uow(agency), connector)} delivery(ies) to {connector} due now")

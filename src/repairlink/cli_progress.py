@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from repairlink.sync.run_rows import RunState
+from repairlink.inbound.run_state import RunState
 
 COLUMNS = ("created", "updated", "unchanged", "archived", "restored", "skipped", "quarantined")
 

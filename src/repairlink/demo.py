@@ -11,10 +11,10 @@ from repairlink.domain.issues import Party, PayingForWork
 from repairlink.domain.people import Contractor, Landlord, Occupier, Tenancy, UnitLandlord
 from repairlink.domain.places import Unit
 from repairlink.errors import NotFoundError
-from repairlink.services import agencies, auth, issues, records
+from repairlink.inbound.run_state import RunState
+from repairlink.services import agencies, auth, issues, people_and_places
 from repairlink.services.auth import Principal
 from repairlink.store.uow import UnitOfWork
-from repairlink.sync.run_rows import RunState
 
 DEMO_SLUG = "demo"
 DEMO_EMAIL = "admin@demo-lettings.co.uk"
@@ -87,7 +87,7 @@ def seed_demo(app: App) -> bool:
     def uow() -> UnitOfWork:
         return app.uow(who.actor, agency.id)
 
-    landlord = records.create(
+    landlord = people_and_places.create(
         uow(),
         Landlord,
         {
@@ -98,7 +98,7 @@ def seed_demo(app: App) -> bool:
         },
     )
     contractors = [
-        records.create(
+        people_and_places.create(
             uow(),
             Contractor,
             {
@@ -112,7 +112,7 @@ def seed_demo(app: App) -> bool:
     ]
     units = []
     for i, (flat, line1, town, postcode) in enumerate(STREETS):
-        unit = records.create(
+        unit = people_and_places.create(
             uow(),
             Unit,
             {
@@ -123,11 +123,11 @@ def seed_demo(app: App) -> bool:
                 "ref": f"DEMO-{i + 1:03d}",
             },
         )
-        records.create(
+        people_and_places.create(
             uow(), UnitLandlord, {"unit_id": unit.id, "landlord_id": landlord.id, "primary": True}
         )
         first, last = PEOPLE[i]
-        occupier = records.create(
+        occupier = people_and_places.create(
             uow(),
             Occupier,
             {
@@ -137,7 +137,7 @@ def seed_demo(app: App) -> bool:
                 "phone": f"07700 9001{i:02d}",
             },
         )
-        records.create(
+        people_and_places.create(
             uow(),
             Tenancy,
             {

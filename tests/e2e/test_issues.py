@@ -13,23 +13,23 @@ from repairlink.domain.agency import Role
 from repairlink.domain.issues import Document, Status
 from repairlink.domain.people import Contractor, Occupier, Tenancy
 from repairlink.domain.places import Unit
-from repairlink.services import issues, records
+from repairlink.services import issues, people_and_places
 from repairlink.store.tables import cols
 from tests.e2e.a11y import check_page, press
 from tests.e2e.conftest import Agency, Site, login, new_page
 
 
 def _world(agency: Agency) -> tuple[int, Contractor]:
-    unit = records.create(
+    unit = people_and_places.create(
         agency.uow(), Unit, {"line1": "3 Elm Grove", "town": "York", "postcode": "YO1 7HH"}
     )
     for first, archived in (("Rosa", False), ("Ian", True)):
-        person = records.create(
+        person = people_and_places.create(
             agency.uow(),
             Occupier,
             {"first_name": first, "surname": "Park", "email": f"{first.lower()}@example.com"},
         )
-        records.create(
+        people_and_places.create(
             agency.uow(),
             Tenancy,
             {"occupier_id": person.id, "unit_id": unit.id, "start_date": date(2025, 1, 1)},
@@ -38,7 +38,7 @@ def _world(agency: Agency) -> tuple[int, Contractor]:
             from repairlink.services import occupiers
 
             occupiers.lock(agency.uow(), person.id)
-    contractor = records.create(
+    contractor = people_and_places.create(
         agency.uow(),
         Contractor,
         {"company": "Dripless Plumbing", "email": "jobs@dripless.example.com"},

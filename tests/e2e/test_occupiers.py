@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from repairlink.domain.agency import Role
 from repairlink.domain.people import Occupier
 from repairlink.errors import NotFoundError
-from repairlink.services import records
+from repairlink.services import people_and_places
 from tests.e2e.a11y import SHOTS, check_page, press
 from tests.e2e.conftest import Agency, login
 
@@ -21,7 +21,7 @@ def _occupier(agency: Agency, first: str, surname: str, phone: str) -> Occupier:
         "email": f"{first.lower()}.{surname.lower()}@example.com",
         "phone": phone,
     }
-    return records.create(agency.uow(), Occupier, fields)
+    return people_and_places.create(agency.uow(), Occupier, fields)
 
 
 def _show(page: Page, status: str) -> None:

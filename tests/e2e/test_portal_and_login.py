@@ -9,21 +9,21 @@ from playwright.sync_api import Page, expect
 from repairlink.domain.agency import Role
 from repairlink.domain.people import Occupier, Tenancy
 from repairlink.domain.places import Unit
-from repairlink.services import agencies, records, units
+from repairlink.services import agencies, people_and_places, units
 from tests.e2e.a11y import check_page, press
 from tests.e2e.conftest import Agency, login
 
 
 def _occupier_with_two_homes(agency: Agency) -> tuple[str, Unit, Unit]:
-    person = records.create(
+    person = people_and_places.create(
         agency.uow(), Occupier, {"first_name": "Nia", "surname": "Jones", "email": "nia@x.org"}
     )
     homes = []
     for line1 in ("10 High St", "12 High St"):
-        unit = records.create(
+        unit = people_and_places.create(
             agency.uow(), Unit, {"line1": line1, "town": "Bath", "postcode": "BA1 1AA"}
         )
-        records.create(
+        people_and_places.create(
             agency.uow(),
             Tenancy,
             {"occupier_id": person.id, "unit_id": unit.id, "start_date": date(2025, 1, 1)},
@@ -85,7 +85,9 @@ def test_login_refuses_a_wrong_password_and_roles_keep_to_their_side(
 
 
 def test_a_form_post_without_the_csrf_token_is_refused(page: Page, agency: Agency) -> None:
-    unit = records.create(agency.uow(), Unit, {"line1": "1 Fore St", "postcode": "EX4 3AN"})
+    unit = people_and_places.create(
+        agency.uow(), Unit, {"line1": "1 Fore St", "postcode": "EX4 3AN"}
+    )
     login(page, agency.email)
     forged = page.request.post(f"/properties/{unit.id}/deactivate", form={}, max_redirects=0)
     assert forged.status == 303

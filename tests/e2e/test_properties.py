@@ -9,14 +9,14 @@ from playwright.sync_api import Page, expect
 
 from repairlink.domain.issues import Issue
 from repairlink.domain.places import Unit
-from repairlink.services import records, references
+from repairlink.services import people_and_places, references
 from tests.e2e.a11y import check_page, press
 from tests.e2e.conftest import Agency, login
 
 
 def _unit(agency: Agency, line1: str, ref: str, flat: str = "") -> Unit:
     fields = {"flat": flat, "line1": line1, "town": "Leeds", "postcode": "LS1 4AP", "ref": ref}
-    return records.create(agency.uow(), Unit, fields)
+    return people_and_places.create(agency.uow(), Unit, fields)
 
 
 def test_h_05_deactivate_and_reactivate_a_unit_by_keyboard(page: Page, agency: Agency) -> None:
@@ -46,7 +46,7 @@ def test_h_05_deactivate_and_reactivate_a_unit_by_keyboard(page: Page, agency: A
 
 def test_h_05_search_finds_by_postcode_and_reference(page: Page, agency: Agency) -> None:
     _unit(agency, "1 Park Row", "P-001")
-    records.create(
+    people_and_places.create(
         agency.uow(), Unit, {"line1": "9 Quay St", "town": "Hull", "postcode": "HU1 1AA"}
     )
     login(page, agency.email)

@@ -14,10 +14,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from repairlink.jobs.sync_run import connect
+from repairlink.outbound.issue_out import work_order_marker
 from repairlink.services import issues
 from repairlink.simulators.alto import running_alto
 from repairlink.simulators.alto.server import RunningAlto
-from repairlink.sync.outbound import work_order_marker
 from tests.e2e.a11y import check_page, press
 from tests.e2e.conftest import Agency, login
 from tests.e2e.waits import reload_until

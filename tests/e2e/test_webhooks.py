@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
+from repairlink.outbound.ledger import utcnow
 from repairlink.services import issues
 from repairlink.store.outbound_tables import deliveries
-from repairlink.sync.deliveries import utcnow
 from tests.e2e.a11y import check_page, press
 from tests.e2e.conftest import Agency, login
 from tests.e2e.waits import reload_until

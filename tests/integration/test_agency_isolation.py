@@ -11,7 +11,7 @@ from repairlink.domain.issues import Issue, Party, PayingForWork, Status
 from repairlink.domain.people import Contractor, Landlord, Occupier, Tenancy
 from repairlink.domain.places import Unit
 from repairlink.errors import NotFoundError
-from repairlink.services import history, issues, occupiers, records, references, units
+from repairlink.services import history, issues, occupiers, people_and_places, references, units
 from repairlink.services.auth import Principal
 from tests.factories import (
     as_contractor,
@@ -81,7 +81,7 @@ def test_c_01_lists_exclude_another_agencys_records(
     issue_ids = ids(issues.list_issues(u(), admin, limit=500))
     assert mine_issue.id in issue_ids
     assert their_issue.id not in issue_ids
-    con_ids = ids(records.list_page(u(), Contractor, limit=500))
+    con_ids = ids(people_and_places.list_page(u(), Contractor, limit=500))
     assert mine_con.id in con_ids
     assert their_con.id not in con_ids
     # the same agency-scoped lists for the other agency see only theirs
@@ -102,7 +102,7 @@ def test_c_01_services_refuse_to_read_another_agencys_records(
     with pytest.raises(NotFoundError):
         issues.occupier_contacts(u(), admin, their_issue.id)
     with pytest.raises(NotFoundError):
-        records.get(u(), Unit, their_unit.id)
+        people_and_places.get(u(), Unit, their_unit.id)
     with pytest.raises(NotFoundError):
         history.history(u(), "unit", their_unit.id)
     with pytest.raises(NotFoundError):
@@ -133,10 +133,12 @@ def test_c_01_services_refuse_to_write_another_agencys_records(
         lambda: issues.report(
             u(), admin, title="x", free_address="1 Road", reporter_occupier_id=their_occ.id
         ),
-        lambda: records.update(u(), Unit, their_unit.id, {"line1": "Hijacked"}),
-        lambda: records.update(u(), Unit, mine_unit.id, {"building_id": 10**9}),
-        lambda: records.update(u(), Unit, mine_unit.id, {"merged_into_id": their_unit.id}),
-        lambda: records.create(
+        lambda: people_and_places.update(u(), Unit, their_unit.id, {"line1": "Hijacked"}),
+        lambda: people_and_places.update(u(), Unit, mine_unit.id, {"building_id": 10**9}),
+        lambda: people_and_places.update(
+            u(), Unit, mine_unit.id, {"merged_into_id": their_unit.id}
+        ),
+        lambda: people_and_places.create(
             u(),
             Tenancy,
             {"occupier_id": their_occ.id, "unit_id": mine_unit.id, "start_date": date.today()},

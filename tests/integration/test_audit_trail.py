@@ -11,7 +11,7 @@ from repairlink.domain.actors import Actor, ActorKind
 from repairlink.domain.agency import Role
 from repairlink.domain.issues import Quote
 from repairlink.domain.people import Occupier
-from repairlink.services import auth, history, issues, records, units
+from repairlink.services import auth, history, issues, people_and_places, units
 from repairlink.services.auth import Principal
 from tests.factories import as_contractor, instructed_issue, make_contractor, make_unit, uow_of
 
@@ -25,7 +25,7 @@ def trail(app: App, who: Principal, kind: str, record_id: int) -> list[history.C
 
 def test_c_13_create_records_the_actor_and_every_field_set(app: App, admin: Principal) -> None:
     started = datetime.now(UTC)
-    occupier = records.create(
+    occupier = people_and_places.create(
         uow_of(app, admin),
         Occupier,
         {
@@ -49,10 +49,10 @@ def test_c_13_create_records_the_actor_and_every_field_set(app: App, admin: Prin
 def test_c_13_an_update_by_a_sync_run_names_the_run_and_only_the_changed_fields(
     app: App, admin: Principal
 ) -> None:
-    occupier = records.create(
+    occupier = people_and_places.create(
         uow_of(app, admin), Occupier, {"first_name": "Ada", "email": "ada.old@example.com"}
     )
-    records.update(
+    people_and_places.update(
         app.uow(SYNC, admin.agency_id),
         Occupier,
         occupier.id,
@@ -72,7 +72,9 @@ def test_c_13_an_update_by_a_sync_run_names_the_run_and_only_the_changed_fields(
 
 def test_c_13_an_update_that_changes_nothing_writes_no_entry(app: App, admin: Principal) -> None:
     unit = make_unit(app, admin, line1="5 Quiet Close")
-    records.update(app.uow(SYNC, admin.agency_id), type(unit), unit.id, {"line1": "5 Quiet Close"})
+    people_and_places.update(
+        app.uow(SYNC, admin.agency_id), type(unit), unit.id, {"line1": "5 Quiet Close"}
+    )
     assert [e.action for e in trail(app, admin, "unit", unit.id)] == ["created"]
 
 

@@ -10,7 +10,7 @@ from repairlink.bootstrap import App
 from repairlink.domain.issues import Party, PayingForWork, QuoteStatus, Status
 from repairlink.domain.people import Contractor, Landlord
 from repairlink.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
-from repairlink.services import issues, records
+from repairlink.services import issues, people_and_places
 from repairlink.services.auth import Principal
 from tests.factories import (
     as_contractor,
@@ -66,7 +66,7 @@ def test_c_04_instruct_a_landlord(app: App, admin: Principal) -> None:
 def test_c_04_an_archived_party_is_refused(app: App, admin: Principal, party: Party) -> None:
     cls = Contractor if party is Party.CONTRACTOR else Landlord
     target = (make_contractor if party is Party.CONTRACTOR else make_landlord)(app, admin)
-    records.update(uow_of(app, admin), cls, target.id, {"archived_at": datetime.now(UTC)})
+    people_and_places.update(uow_of(app, admin), cls, target.id, {"archived_at": datetime.now(UTC)})
     issue = make_issue(app, admin)
     before = snapshot(app, issue.id)
     with pytest.raises(InvalidError) as err:
@@ -199,7 +199,9 @@ def test_c_05_quotes_are_not_requested_from_archived_contractors(
     app: App, admin: Principal
 ) -> None:
     archived = make_contractor(app, admin)
-    records.update(uow_of(app, admin), Contractor, archived.id, {"archived_at": datetime.now(UTC)})
+    people_and_places.update(
+        uow_of(app, admin), Contractor, archived.id, {"archived_at": datetime.now(UTC)}
+    )
     issue = make_issue(app, admin)
     before = snapshot(app, issue.id)
     with pytest.raises(InvalidError) as err:
@@ -223,7 +225,7 @@ def test_c_04_a_quote_of_a_contractor_archived_since_cannot_be_awarded(
     quote = issues.submit_quote(
         uow_of(app, admin), admin, issue.id, contractor_id=contractor.id, net=100, vat=20
     )
-    records.update(
+    people_and_places.update(
         uow_of(app, admin), Contractor, contractor.id, {"archived_at": datetime.now(UTC)}
     )
     before = snapshot(app, issue.id)

@@ -14,7 +14,7 @@ from repairlink.domain.actors import Actor, ActorKind
 from repairlink.domain.people import Occupier
 from repairlink.domain.places import Unit
 from repairlink.errors import ForbiddenError, InvalidError, NotFoundError
-from repairlink.services import invitations, occupiers, records
+from repairlink.services import invitations, occupiers, people_and_places
 from repairlink.services.auth import Principal
 from repairlink.store.tables import outbox
 from tests.factories import make_agency, make_occupier, make_tenancy, make_unit, uow_of
@@ -37,17 +37,17 @@ def test_c_12_a_sync_creating_and_updating_occupiers_sends_no_welcome(
     app: App, admin: Principal
 ) -> None:
     sync = lambda: app.uow(SYNC, admin.agency_id)  # noqa: E731
-    unit = records.create(sync(), Unit, {"line1": "1 Synced Road", "postcode": "LS1 1AA"})
+    unit = people_and_places.create(sync(), Unit, {"line1": "1 Synced Road", "postcode": "LS1 1AA"})
     created = []
     for n in range(3):
-        occupier = records.create(
+        occupier = people_and_places.create(
             sync(),
             Occupier,
             {"first_name": f"Synced{n}", "surname": "Tenant", "email": f"synced{n}@example.com"},
         )
         make_tenancy(app, admin, occupier, unit)
         created.append(occupier)
-    records.update(sync(), Occupier, created[0].id, {"phone": "07700 900999"})
+    people_and_places.update(sync(), Occupier, created[0].id, {"phone": "07700 900999"})
     assert agency_events(app, admin.agency_id, invitations.INVITED) == []
 
 

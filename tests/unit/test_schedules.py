@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from repairlink.connectors.propertyware.profile import PROFILE as PROPERTYWARE
 from repairlink.jobs.schedules import last_fire_time, name_of
-from repairlink.sync.profile import Reconciliation, Schedule
+from repairlink.pms.profile import Reconciliation, Schedule
 
 
 def test_pw_09_reconciliation_falls_due_at_03_00_on_the_27th_los_angeles_time() -> None:

@@ -15,9 +15,9 @@ from repairlink.connectors.alto.client import AltoClient
 from repairlink.connectors.alto.config import AltoConfig
 from repairlink.connectors.alto.connector import AltoConnector
 from repairlink.connectors.alto.works_orders import AltoWorksOrders
-from repairlink.sync.connector import Connector
-from repairlink.sync.outbound import WorkOrderWriter
-from repairlink.sync.profile import Profile
+from repairlink.outbound.issue_out import WorkOrderWriter
+from repairlink.pms.connector import Connector
+from repairlink.pms.profile import Profile
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from repairlink.connectors import REGISTRY, ConnectorKind
 from repairlink.domain.actors import Actor
 from repairlink.domain.delivery import Learned, Outcome
 from repairlink.errors import RepairlinkError
+from repairlink.outbound.issue_out import IssueOut, WorkOrderWriter
+from repairlink.pms.connector import TerminalFetchError, TransientFetchError
 from repairlink.store.uow import UnitOfWork
-from repairlink.sync.connector import TerminalFetchError, TransientFetchError
-from repairlink.sync.outbound import IssueOut, WorkOrderWriter
 from repairlink.webhooks.sender import WebhookSender
 
 Row = Mapping[str, Any]

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from repairlink.bootstrap import App
 from repairlink.domain.delivery import Outcome
 from repairlink.jobs.channels import Channels
-from repairlink.sync import deliveries
-from repairlink.sync.outbound import keep_learned
+from repairlink.outbound import ledger
+from repairlink.outbound.issue_out import keep_learned
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -25,14 +25,14 @@ def deliver_due(
     *,
     worker: str,
     limit: int = 50,
-    clock: Clock = deliveries.utcnow,
+    clock: Clock = ledger.utcnow,
     rng: random.Random | None = None,
 ) -> int:
     """Send one batch of due deliveries; answers how many were attempted."""
     rng = rng or random.Random()
     lease = timedelta(seconds=app.settings.delivery_lease_s)
     with app.engine.begin() as conn:
-        batch = deliveries.claim(conn, worker=worker, now=clock(), lease=lease, limit=limit)
+        batch = ledger.claim(conn, worker=worker, now=clock(), lease=lease, limit=limit)
     for item in batch:
         started = time.perf_counter()
         try:
@@ -43,7 +43,7 @@ def deliver_due(
         duration_ms = int((time.perf_counter() - started) * 1000)
         with app.engine.begin() as conn:
             keep_learned(conn, int(item.delivery["agency_id"]), outcome.learned, clock())
-            deliveries.record(
+            ledger.record(
                 conn,
                 item.delivery,
                 outcome,
@@ -61,7 +61,7 @@ def deliver_all_due(
     *,
     worker: str,
     limit: int = 50,
-    clock: Clock = deliveries.utcnow,
+    clock: Clock = ledger.utcnow,
 ) -> int:
     """Send batches until nothing is due (a delivery that heads its queue next becomes due as
     soon as the one before it is delivered)."""

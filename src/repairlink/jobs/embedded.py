@@ -15,7 +15,7 @@ from repairlink.jobs.channels import Channels
 from repairlink.jobs.dispatch import deliver_all_due
 from repairlink.jobs.interpreter import hand_over_sooner
 from repairlink.jobs.sync_run import start_sync
-from repairlink.sync.deliveries import new_worker_name, utcnow
+from repairlink.outbound.ledger import new_worker_name, utcnow
 
 log = logging.getLogger(__name__)
 

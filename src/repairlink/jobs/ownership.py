@@ -4,7 +4,7 @@ platform edit to them, saying where to change the value instead."""
 from __future__ import annotations
 
 from repairlink.connectors import REGISTRY
-from repairlink.sync.profile import Policy
+from repairlink.pms.profile import Policy
 
 
 def pms_owned_rule(system: str, kind: str, field: str) -> str | None:

@@ -8,12 +8,12 @@ import logging
 from repairlink.bootstrap import App
 from repairlink.domain.actors import Actor
 from repairlink.errors import ConflictError, InvalidError
+from repairlink.inbound.reconcile import Reconciler, ReconciliationReport
 from repairlink.jobs.background import Work, start_once
 from repairlink.jobs.sync_run import connector_kind
-from repairlink.sync import runs
-from repairlink.sync.profile import Reconciliation
-from repairlink.sync.reconcile import Reconciler, ReconciliationReport
-from repairlink.sync.retry import RetryPolicy
+from repairlink.pms.profile import Reconciliation
+from repairlink.pms.retry import RetryPolicy
+from repairlink.services import connections
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def _reconciler(
     app: App, agency_id: int, system: str, kind: str, retry: RetryPolicy | None
 ) -> Reconciler:
     connector = connector_kind(system)  # an unknown PMS, then no connection, then no rule
-    connection = runs.get_connection(app.uow(Actor.system("reconcile"), agency_id), system)
+    connection = connections.get_connection(app.uow(Actor.system("reconcile"), agency_id), system)
     declaration = declared(system, kind)
     config = connector.config_model.model_validate(connection["config"])
     return Reconciler(

@@ -18,9 +18,9 @@ from repairlink.bootstrap import App
 from repairlink.connectors import REGISTRY
 from repairlink.errors import ConflictError
 from repairlink.jobs.reconcile_run import start_reconciliation
+from repairlink.pms.profile import Reconciliation, Schedule
 from repairlink.store.outbound_tables import schedule_fires
 from repairlink.store.sync_tables import connections
-from repairlink.sync.profile import Reconciliation, Schedule
 
 log = logging.getLogger(__name__)
 JUST_AFTER = timedelta(microseconds=1)

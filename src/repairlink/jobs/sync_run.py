@@ -9,11 +9,11 @@ from repairlink.bootstrap import App
 from repairlink.connectors import REGISTRY
 from repairlink.domain.actors import Actor
 from repairlink.errors import ConflictError, InvalidError
+from repairlink.inbound.engine import Progress, SyncEngine
+from repairlink.inbound.run_state import RunState
 from repairlink.jobs.background import Work, start_once
-from repairlink.sync import runs
-from repairlink.sync.engine import Progress, SyncEngine
-from repairlink.sync.retry import RetryPolicy
-from repairlink.sync.run_rows import RunState
+from repairlink.pms.retry import RetryPolicy
+from repairlink.services import connections
 
 
 def connector_kind(system: str) -> Any:
@@ -35,14 +35,14 @@ def connect(app: App, agency_id: int, system: str, settings: dict[str, Any]) -> 
     for name, value in config:  # keep secrets usable: SecretStr dumps as '**********'
         if hasattr(value, "get_secret_value"):
             stored[name] = value.get_secret_value()
-    return runs.save_connection(app.uow(Actor.system("connect"), agency_id), system, stored)
+    return connections.save_connection(app.uow(Actor.system("connect"), agency_id), system, stored)
 
 
 def _engine(
     app: App, agency_id: int, system: str, progress: Progress | None, retry: RetryPolicy | None
 ) -> SyncEngine:
     kind = connector_kind(system)
-    connection = runs.get_connection(app.uow(Actor.system("sync"), agency_id), system)
+    connection = connections.get_connection(app.uow(Actor.system("sync"), agency_id), system)
     config = kind.config_model.model_validate(connection["config"])
     rules_view = config.rules_view() if hasattr(config, "rules_view") else connection["config"]
     return SyncEngine(

@@ -27,8 +27,8 @@ from repairlink.jobs.dispatch import deliver_all_due
 from repairlink.jobs.interpreter import hand_over_sooner
 from repairlink.jobs.reconcile_run import run_reconciliation
 from repairlink.jobs.sync_run import run_sync
+from repairlink.outbound.ledger import new_worker_name, utcnow
 from repairlink.settings import Settings
-from repairlink.sync.deliveries import new_worker_name, utcnow
 
 log = logging.getLogger(__name__)
 

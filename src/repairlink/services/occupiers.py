@@ -12,7 +12,7 @@ from repairlink.domain.issues import Comment, Issue
 from repairlink.domain.people import ExternalRef, Occupier, Tenancy
 from repairlink.errors import InvalidError
 from repairlink.services.pagination import Page, paginate
-from repairlink.services.records import search_clause
+from repairlink.services.people_and_places import search_clause
 from repairlink.store.tables import audit_log, cols
 from repairlink.store.uow import UnitOfWork
 

@@ -9,8 +9,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from repairlink.connectors import REGISTRY
-from repairlink.sync import runs
-from repairlink.sync.profile import Schedule
+from repairlink.inbound import reports
+from repairlink.pms.profile import Schedule
+from repairlink.services import connections
 from repairlink.web.outbound import DeliveryHealth, delivery_health
 from repairlink.web.session import Viewer
 
@@ -59,8 +60,8 @@ def _describe(schedules: list[Schedule], last_start: datetime | None, now: datet
 
 def integration_health(viewer: Viewer, now: datetime | None = None) -> list[Health]:
     now = now or datetime.now(UTC)
-    connected = {c["system"]: c for c in runs.list_connections(viewer.uow())}
-    recent = [r for r in runs.list_runs(viewer.uow(), limit=200).items if not r["dry_run"]]
+    connected = {c["system"]: c for c in connections.list_connections(viewer.uow())}
+    recent = [r for r in reports.list_runs(viewer.uow(), limit=200).items if not r["dry_run"]]
     found = []
     for system, kind in REGISTRY.items():
         mine = [r for r in recent if r["system"] == system]

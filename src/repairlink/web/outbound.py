@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from repairlink.connectors import REGISTRY
+from repairlink.outbound import views
+from repairlink.pms.profile import SendIssues
 from repairlink.store.uow import UnitOfWork
-from repairlink.sync import delivery_views
-from repairlink.sync.profile import SendIssues
 
 LABELS = {
     "synced": "Synced",
@@ -47,7 +47,7 @@ class DeliveryHealth:
 def issue_sync_status(uow: UnitOfWork, issue_id: int) -> SyncStatus | None:
     """Feeds `issues/_sync_badge.html`: the first PMS connection's status; None (no badge, no
     "Sync now") when the agency has no PMS connection."""
-    found = delivery_views.issue_sync_status(uow, issue_id)
+    found = views.issue_sync_status(uow, issue_id)
     if not found:
         return None
     first = found[0]
@@ -77,7 +77,7 @@ def _why_not_sent(system: str) -> str:
 
 def delivery_health(uow: UnitOfWork, system: str) -> DeliveryHealth | None:
     """Feeds the dashboard's deliveries line; None when the agency is not connected."""
-    counts = delivery_views.connection_counts(uow, system)
+    counts = views.connection_counts(uow, system)
     if counts is None:
         return None
     return DeliveryHealth(

@@ -15,10 +15,10 @@ from repairlink.bootstrap import App
 from repairlink.jobs.channels import Channels
 from repairlink.jobs.dispatch import deliver_all_due
 from repairlink.jobs.sync_run import connect
+from repairlink.outbound.ledger import utcnow
 from repairlink.simulators.alto import running_alto
 from repairlink.simulators.alto.server import RunningAlto
 from repairlink.store.outbound_tables import deliveries
-from repairlink.sync.deliveries import utcnow
 from tests.integration.sync.conftest import held, settings_for, sync
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from repairlink.jobs.channels import Channels
-from repairlink.sync.delivery_views import issue_sync_status
+from repairlink.outbound.views import issue_sync_status
 from tests.integration.outbound.conftest import Clock, Synced, send_due
 from tests.integration.outbound.issues_in_alto import (
     appoint,

@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from repairlink.bootstrap import App
 from repairlink.errors import RepairlinkError
 from repairlink.jobs.channels import Channels
+from repairlink.outbound.ledger import BACKOFF_S
+from repairlink.outbound.views import list_deliveries, replay_dead
 from repairlink.services import issues
 from repairlink.services.auth import Principal
 from repairlink.store.outbound_tables import deliveries
 from repairlink.store.tables import outbox
-from repairlink.sync.deliveries import BACKOFF_S
-from repairlink.sync.delivery_views import list_deliveries, replay_dead
 from repairlink.webhooks import subscriptions
 from tests.factories import make_issue, uow_of
 from tests.integration.outbound.conftest import Clock, send_due

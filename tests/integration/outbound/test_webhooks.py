@@ -11,9 +11,9 @@ from standardwebhooks.webhooks import Webhook
 from repairlink.bootstrap import App
 from repairlink.errors import InvalidError
 from repairlink.jobs.channels import Channels
+from repairlink.outbound.views import get_delivery, list_deliveries, replay
 from repairlink.services import issues, units
 from repairlink.services.auth import Principal
-from repairlink.sync.delivery_views import get_delivery, list_deliveries, replay
 from repairlink.webhooks import subscriptions
 from tests.factories import make_issue, make_unit, uow_of
 from tests.integration.outbound.conftest import send_due, states

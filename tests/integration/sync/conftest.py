@@ -14,13 +14,13 @@ import sqlalchemy as sa
 from repairlink.bootstrap import App
 from repairlink.connectors import REGISTRY
 from repairlink.connectors.alto.connector import AltoConnector
+from repairlink.inbound.run_state import RunState
 from repairlink.jobs.sync_run import connect, run_sync
+from repairlink.pms.profile import Profile, Reconciliation
+from repairlink.pms.retry import RetryPolicy
 from repairlink.simulators.alto import running_alto
 from repairlink.simulators.alto.server import RunningAlto
 from repairlink.store.tables import external_refs
-from repairlink.sync.profile import Profile, Reconciliation
-from repairlink.sync.retry import RetryPolicy
-from repairlink.sync.run_rows import RunState
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from repairlink.domain.actors import Actor
 from repairlink.domain.people import Contractor, Occupier
 from repairlink.domain.places import Unit
 from repairlink.jobs.sync_run import connect
-from repairlink.services import records
+from repairlink.pms.profile import Schedule
+from repairlink.services import people_and_places
 from repairlink.simulators.alto.server import RunningAlto
 from repairlink.store.tables import contractors, landlords, occupiers, units
-from repairlink.sync.profile import Schedule
 from tests.integration.sync.conftest import held, pull, row, settings_for, sync
 
 GOOD = {"recordType": "Rent", "maintenanceType": "MaintainedByUs"}
@@ -189,14 +189,14 @@ def test_al_09_a_platform_person_with_the_same_email_and_unit_with_the_same_addr
     )
     tenant = tenancy["tenants"][0]
     uow = app.uow(Actor.system("test"), connected)
-    mine = records.create(
+    mine = people_and_places.create(
         uow,
         Occupier,
         {"first_name": "Already", "surname": "Here", "email": tenant["email"].upper()},
     )
     place = next(i for i in pull(alto, "/inventory/filter", **{"max-results": 250}) if _syncs(i))
     address = place["address"]
-    existing_unit = records.create(
+    existing_unit = people_and_places.create(
         app.uow(Actor.system("test"), connected),
         Unit,
         {
@@ -255,7 +255,7 @@ def test_al_01_daily_and_alto_overwrites_a_platform_edit(
     assert any(s.cron == "0 2 * * *" for s in PROFILE.of(Schedule))
     sync(app, connected, full=True)
     contractor_id, ours = next(iter(held(app, connected, "contractor").items()))
-    records.update(
+    people_and_places.update(
         app.uow(Actor.system("test"), connected), Contractor, ours, {"company": "Edited here"}
     )
     alto.admin("PATCH", f"suppliers/{contractor_id}", {"companyName": "Edited in Alto"})

@@ -7,13 +7,13 @@ import sqlalchemy as sa
 
 from repairlink.bootstrap import App
 from repairlink.domain.actors import Actor
+from repairlink.inbound import reports
+from repairlink.inbound.engine import SyncFailed
 from repairlink.jobs.sync_run import connect
+from repairlink.pms.retry import RetryPolicy
 from repairlink.services import agencies
 from repairlink.simulators.alto.server import RunningAlto
 from repairlink.store.tables import audit_log, units
-from repairlink.sync import runs
-from repairlink.sync.engine import SyncFailed
-from repairlink.sync.retry import RetryPolicy
 from tests.integration.sync.conftest import held, row, settings_for, snapshot, sync
 
 
@@ -31,14 +31,14 @@ def test_s_04_malformed_records_are_quarantined_with_a_reason_and_the_run_goes_o
 ) -> None:
     alto.admin("PUT", "faults", {"rate_malformed": 0.2, "seed": 3})
     state = sync(app, connected, full=True)
-    quarantined = runs.quarantined(app.uow(Actor.system(), connected), state.run_id, limit=500)
+    quarantined = reports.quarantined(app.uow(Actor.system(), connected), state.run_id, limit=500)
     assert quarantined.items
     assert all(q["reason"] for q in quarantined.items)
     assert all(q["payload"] for q in quarantined.items)
     total = sum(c.get("quarantined", 0) for c in state.counts.values())
     assert total == len(quarantined.items)
     assert held(app, connected, "unit")  # the good records still arrived
-    report = runs.get_run(app.uow(Actor.system(), connected), state.run_id)
+    report = reports.get_run(app.uow(Actor.system(), connected), state.run_id)
     assert report["status"] == "succeeded"
 
 
@@ -50,7 +50,9 @@ def test_s_05_429_is_retried_honouring_retry_after(
     policy = RetryPolicy(sleep=lambda _s: None)
     state = sync(app, connected, full=True, policy=policy)
     assert policy.waits[:2] == [2.0, 2.0]
-    assert runs.get_run(app.uow(Actor.system(), connected), state.run_id)["status"] == "succeeded"
+    assert (
+        reports.get_run(app.uow(Actor.system(), connected), state.run_id)["status"] == "succeeded"
+    )
 
 
 def test_s_05_a_run_that_cannot_finish_fails_with_the_reason_and_resumes_from_its_checkpoint(
@@ -61,32 +63,36 @@ def test_s_05_a_run_that_cannot_finish_fails_with_the_reason_and_resumes_from_it
     with pytest.raises(SyncFailed) as failed:
         sync(app, connected, full=True, policy=RetryPolicy(attempts=1, sleep=lambda _s: None))
     assert "Alto answered 5" in str(failed.value)
-    stopped = runs.list_runs(app.uow(Actor.system(), connected)).items[0]
+    stopped = reports.list_runs(app.uow(Actor.system(), connected)).items[0]
     assert stopped["status"] == "failed"
     assert "Alto answered 5" in stopped["error"]
     assert stopped["checkpoint"], "the fault should strike after some pages were written"
     alto.admin("PUT", "faults", {"rate_5xx": 0.0})
     resumed = sync(app, connected, full=True)
     assert resumed.run_id == stopped["id"]  # the same run, picked up where it stopped
-    report = runs.get_run(app.uow(Actor.system(), connected), resumed.run_id)
+    report = reports.get_run(app.uow(Actor.system(), connected), resumed.run_id)
     assert (report["status"], report["attempts"]) == ("succeeded", 2)
     # the same result as a run that was never interrupted, in another agency
     other = agencies.create_agency(app.uow(Actor.system()), name="Twin", slug=f"twin-{connected}")
     connect(app, other.id, "alto", settings_for(alto))
     sync(app, other.id, full=True)
     assert snapshot(app, connected) == snapshot(app, other.id)
-    assert report["counts"] == runs.list_runs(app.uow(Actor.system(), other.id)).items[0]["counts"]
+    assert (
+        report["counts"] == reports.list_runs(app.uow(Actor.system(), other.id)).items[0]["counts"]
+    )
 
 
 def test_s_06_every_run_records_times_counts_per_kind_and_skip_reasons(
     app: App, connected: int
 ) -> None:
     state = sync(app, connected, full=True)
-    report = runs.get_run(app.uow(Actor.system(), connected), state.run_id)
+    report = reports.get_run(app.uow(Actor.system(), connected), state.run_id)
     assert report["started_at"] <= report["finished_at"]
     assert report["counts"]["unit"]["created"] == len(held(app, connected, "unit"))
     assert report["skip_reasons"]["unit"]["AL-02"] == report["counts"]["unit"]["skipped"]
-    skips = runs.skipped(app.uow(Actor.system(), connected), state.run_id, kind="unit", limit=500)
+    skips = reports.skipped(
+        app.uow(Actor.system(), connected), state.run_id, kind="unit", limit=500
+    )
     assert len(skips.items) == report["counts"]["unit"]["skipped"]
     assert {s["rule"] for s in skips.items} == {"AL-02"}
     assert all(s["reason"] for s in skips.items)
@@ -98,7 +104,7 @@ def test_s_07_a_dry_run_shows_each_change_per_field_and_writes_nothing(
     dry = sync(app, connected, full=True, dry_run=True)
     assert _count(app, units, connected) == 0
     assert _count(app, audit_log, connected) == 1  # only the agency's own creation
-    planned = runs.planned_changes(
+    planned = reports.planned_changes(
         app.uow(Actor.system(), connected), dry.run_id, kind="unit", limit=500
     )
     assert planned.items
@@ -110,7 +116,7 @@ def test_s_07_a_dry_run_shows_each_change_per_field_and_writes_nothing(
     before = row(app, units, unit_id)
     alto.admin("PATCH", f"inventory/{external_id}", {"town": "Dryrunbury"})
     dry = sync(app, connected, dry_run=True)
-    changes = runs.planned_changes(app.uow(Actor.system(), connected), dry.run_id).items
+    changes = reports.planned_changes(app.uow(Actor.system(), connected), dry.run_id).items
     assert [(c["external_id"], c["action"]) for c in changes] == [(external_id, "update")]
     assert changes[0]["changes"] == {"town": [before["town"], "Dryrunbury"]}
     assert row(app, units, unit_id)["town"] == before["town"]
@@ -136,5 +142,7 @@ def test_s_05_a_pms_that_stalls_past_the_timeout_is_retried(
     policy = RetryPolicy(sleep=lambda _s: None)
     state = sync(app, connected, full=True, policy=policy)
     assert len(policy.waits) == 1  # one timeout, one retry
-    assert runs.get_run(app.uow(Actor.system(), connected), state.run_id)["status"] == "succeeded"
+    assert (
+        reports.get_run(app.uow(Actor.system(), connected), state.run_id)["status"] == "succeeded"
+    )
     assert held(app, connected, "unit")

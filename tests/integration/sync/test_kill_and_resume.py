@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from repairlink.bootstrap import App
 from repairlink.domain.actors import Actor
+from repairlink.inbound import reports
 from repairlink.jobs.sync_run import connect
 from repairlink.services import agencies
 from repairlink.simulators.alto.process import alto_process as spawn_alto
@@ -24,7 +25,6 @@ from repairlink.simulators.alto.state import (
     DEFAULT_CLIENT_SECRET,
 )
 from repairlink.store.sync_tables import sync_runs
-from repairlink.sync import runs
 from tests.integration.sync.conftest import snapshot
 
 
@@ -102,7 +102,7 @@ def test_s_03_killed_with_sigkill_and_restarted_equals_an_uninterrupted_run(
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     reader.dispose()
-    interrupted = runs.list_runs(app.uow(Actor.system(), killed.id)).items[0]
+    interrupted = reports.list_runs(app.uow(Actor.system(), killed.id)).items[0]
     assert interrupted["status"] == "running"  # it never got to say anything
 
     for agency in (killed, twin):
@@ -110,9 +110,9 @@ def test_s_03_killed_with_sigkill_and_restarted_equals_an_uninterrupted_run(
         _, stderr = finished.communicate(timeout=300)
         assert finished.returncode == 0, stderr.decode()
 
-    resumed = runs.list_runs(app.uow(Actor.system(), killed.id)).items[0]
+    resumed = reports.list_runs(app.uow(Actor.system(), killed.id)).items[0]
     assert resumed["id"] == interrupted["id"]
     assert (resumed["status"], resumed["attempts"]) == ("succeeded", 2)
     assert snapshot(app, killed.id) == snapshot(app, twin.id)
-    twin_run = runs.list_runs(app.uow(Actor.system(), twin.id)).items[0]
+    twin_run = reports.list_runs(app.uow(Actor.system(), twin.id)).items[0]
     assert resumed["counts"] == twin_run["counts"]

@@ -22,10 +22,12 @@ from repairlink.connectors.alto.config import AltoConfig
 from repairlink.domain.actors import Actor
 from repairlink.domain.agency import Role
 from repairlink.errors import InvalidError
+from repairlink.inbound.reconcile import Reconciler
 from repairlink.jobs import schedules
 from repairlink.jobs.reconcile_run import run_reconciliation
 from repairlink.jobs.sync_run import connect
 from repairlink.jobs.worker import RECONCILE, jobs_app
+from repairlink.pms.retry import RetryPolicy
 from repairlink.server import create_server
 from repairlink.services import agencies as agencies_service
 from repairlink.services import auth, history, unit_reads, units
@@ -33,8 +35,6 @@ from repairlink.simulators.alto.server import RunningAlto
 from repairlink.store.sync_tables import connections, reconciliation_runs
 from repairlink.store.tables import agencies, audit_log, outbox
 from repairlink.store.tables import units as units_table
-from repairlink.sync.reconcile import Reconciler
-from repairlink.sync.retry import RetryPolicy
 from repairlink.web.routes.reports import CSV_COLUMNS
 from tests.integration.api.conftest import login_client
 from tests.integration.sync.conftest import (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from repairlink.sync.plan import ACTIVE, BY_SYNC, Decision, Held, decide
-from repairlink.sync.profile import Profile
-from repairlink.sync.records import Incoming
+from repairlink.inbound.plan import ACTIVE, BY_SYNC, Decision, Held, decide
+from repairlink.pms.incoming import Incoming
+from repairlink.pms.profile import Profile
 
 
 def record(kind: str, fields: dict[str, Any] | None = None, **attrs: Any) -> Incoming:

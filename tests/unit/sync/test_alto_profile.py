@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from repairlink.connectors.alto.profile import ALL_STATUSES, PROFILE
-from repairlink.sync.plan import Action
-from repairlink.sync.profile import Match, MatchBy, Policy
+from repairlink.inbound.plan import Action
+from repairlink.pms.profile import Match, MatchBy, Policy
 from tests.unit.sync.helpers import held, record, run
 
 GOOD_UNIT = {

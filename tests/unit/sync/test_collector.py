@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 
-from repairlink.sync.collector import YOUNG_THRESHOLD, fewer_collections
+from repairlink.inbound.gc_pause import YOUNG_THRESHOLD, fewer_collections
 
 
 def test_collections_are_rarer_during_runs_and_as_before_after_the_last() -> None:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from repairlink.connectors.platform.profile import PROFILE as PLATFORM
 from repairlink.connectors.propertyware.profile import PROFILE as PROPERTYWARE
 from repairlink.connectors.propman.profile import PROFILE as PROPMAN
-from repairlink.sync.plan import Action
-from repairlink.sync.profile import ConfigRule, Policy, Reconciliation, Schedule, Unsupported
+from repairlink.inbound.plan import Action
+from repairlink.pms.profile import ConfigRule, Policy, Reconciliation, Schedule, Unsupported
 from tests.unit.sync.helpers import held, record, run
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from repairlink.connectors.alto.connector import AltoConnector
 from repairlink.connectors.alto.profile import PROFILE
-from repairlink.sync.connector import TransientFetchError
-from repairlink.sync.preparing import PagePreparer
+from repairlink.inbound.page_worker import PagePreparer
+from repairlink.pms.connector import TransientFetchError
 
 CONFIG: dict[str, Any] = {}
 

@@ -17,7 +17,7 @@ from repairlink.api.schemas.agency import (
 )
 from repairlink.api.schemas.common import PageOf
 from repairlink.domain.agency import ApiKey, User
-from repairlink.services import agencies, auth, records
+from repairlink.services import agencies, auth, people_and_places
 
 router = APIRouter(tags=["agency"])
 
@@ -43,13 +43,15 @@ def create_api_key(caller: AdminCaller, body: ApiKeyCreate) -> ApiKeyCreated:
 
 @router.get("/api-keys", summary="List API keys (never their secrets)")
 def list_api_keys(caller: AdminCaller, paging: Paging) -> PageOf[ApiKeyRead]:
-    page = records.list_page(caller.uow(), ApiKey, cursor=paging.cursor, limit=paging.limit)
+    page = people_and_places.list_page(
+        caller.uow(), ApiKey, cursor=paging.cursor, limit=paging.limit
+    )
     return PageOf[ApiKeyRead].model_validate(page)
 
 
 @router.get("/api-keys/{id}", summary="Get an API key (never its secret)")
 def get_api_key(caller: AdminCaller, id: RecordId) -> ApiKeyRead:
-    return ApiKeyRead.model_validate(records.get(caller.uow(), ApiKey, id))
+    return ApiKeyRead.model_validate(people_and_places.get(caller.uow(), ApiKey, id))
 
 
 @router.post("/api-keys/{id}/revoke", summary="Revoke an API key")
@@ -78,10 +80,10 @@ def create_user(caller: AdminCaller, body: UserCreate) -> UserRead:
 
 @router.get("/users", summary="List logins")
 def list_users(caller: AdminCaller, paging: Paging) -> PageOf[UserRead]:
-    page = records.list_page(caller.uow(), User, cursor=paging.cursor, limit=paging.limit)
+    page = people_and_places.list_page(caller.uow(), User, cursor=paging.cursor, limit=paging.limit)
     return PageOf[UserRead].model_validate(page)
 
 
 @router.get("/users/{id}", summary="Get a login")
 def get_user(caller: AdminCaller, id: RecordId) -> UserRead:
-    return UserRead.model_validate(records.get(caller.uow(), User, id))
+    return UserRead.model_validate(people_and_places.get(caller.uow(), User, id))

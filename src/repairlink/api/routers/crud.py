@@ -1,5 +1,6 @@
 """One small factory for the plain record kinds: list, create, get and patch through
-services/records.py, staff only. Resources with more to them add their own routes beside these.
+services/people_and_places.py, staff only. Resources with more to them add their own routes
+beside these.
 
 (No `from __future__ import annotations` here: FastAPI reads these annotations at run time and
 they name the models passed in.)
@@ -14,7 +15,7 @@ from pydantic import BaseModel
 from repairlink.api.deps import Paging, RecordId, StaffCaller
 from repairlink.api.schemas.common import PageOf
 from repairlink.jobs.ownership import pms_owned_rule
-from repairlink.services import records
+from repairlink.services import people_and_places
 
 
 def _typed(fn: Callable[..., Any], **annotations: Any) -> Callable[..., Any]:
@@ -39,7 +40,9 @@ def add_record_routes(
     page_model: Any = cast(Any, PageOf)[read]
 
     def list_plain(caller: StaffCaller, paging: Paging) -> Any:
-        page: Any = records.list_page(caller.uow(), cls, cursor=paging.cursor, limit=paging.limit)
+        page: Any = people_and_places.list_page(
+            caller.uow(), cls, cursor=paging.cursor, limit=paging.limit
+        )
         return page_model.model_validate(page)
 
     def list_people(
@@ -47,8 +50,8 @@ def add_record_routes(
         paging: Paging,
         q: Annotated[str, Query(max_length=200, description="Search name, email, phone")] = "",
     ) -> Any:
-        where = [records.search_clause(cls, q)] if q.strip() else []
-        page: Any = records.list_page(
+        where = [people_and_places.search_clause(cls, q)] if q.strip() else []
+        page: Any = people_and_places.list_page(
             caller.uow(), cls, *where, cursor=paging.cursor, limit=paging.limit
         )
         return page_model.model_validate(page)
@@ -64,15 +67,15 @@ def add_record_routes(
         )
 
     def create_record(caller: StaffCaller, body: BaseModel) -> Any:
-        obj: Any = records.create(caller.uow(), cls, body.model_dump())
+        obj: Any = people_and_places.create(caller.uow(), cls, body.model_dump())
         return read.model_validate(obj)
 
     def get_record(caller: StaffCaller, id: RecordId) -> Any:
-        return read.model_validate(records.get(caller.uow(), cls, id))
+        return read.model_validate(people_and_places.get(caller.uow(), cls, id))
 
     def update_record(caller: StaffCaller, id: RecordId, body: BaseModel) -> Any:
         changes = body.model_dump(exclude_unset=True)
-        obj: Any = records.update(caller.uow(), cls, id, changes, owned=pms_owned_rule)
+        obj: Any = people_and_places.update(caller.uow(), cls, id, changes, owned=pms_owned_rule)
         return read.model_validate(obj)
 
     router.add_api_route(

@@ -21,7 +21,7 @@ from repairlink.api.schemas.outbound import (
     WebhookUpdate,
 )
 from repairlink.domain.events import EVENT_TYPES
-from repairlink.sync import delivery_views as views
+from repairlink.outbound import views
 from repairlink.webhooks import subscriptions
 
 router = APIRouter(tags=["outbound"])

@@ -24,8 +24,9 @@ from repairlink.api.schemas.sync import (
     masked,
 )
 from repairlink.errors import InvalidError
+from repairlink.inbound import reports
 from repairlink.jobs import reconcile_run, sync_run
-from repairlink.sync import runs
+from repairlink.services import connections
 
 router = APIRouter(tags=["sync"])
 System = Annotated[str, Path(max_length=32, description="The PMS: alto, ...")]
@@ -34,7 +35,7 @@ KindFilter = Annotated[str | None, Query(max_length=32, description="Only this r
 
 @router.get("/connections", summary="The agency's PMS connections")
 def list_connections(caller: StaffCaller) -> list[ConnectionRead]:
-    return [masked(row) for row in runs.list_connections(caller.uow())]
+    return [masked(row) for row in connections.list_connections(caller.uow())]
 
 
 @router.put("/connections/{system}", summary="Connect to a PMS, or change its settings")
@@ -45,7 +46,7 @@ def save_connection(caller: AdminCaller, system: System, body: dict[str, Any]) -
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or None
         raise InvalidError("connection.invalid_settings", first["msg"], field=where) from exc
-    return masked(runs.get_connection(caller.uow(), system))
+    return masked(connections.get_connection(caller.uow(), system))
 
 
 @router.post(
@@ -63,13 +64,13 @@ def start_run(caller: StaffCaller, system: System, body: RunStart) -> RunStarted
 @router.get("/sync-runs", summary="Runs, newest first (S-06)")
 def list_runs(caller: StaffCaller, paging: Paging) -> PageOf[RunRead]:
     return PageOf[RunRead].model_validate(
-        runs.list_runs(caller.uow(), cursor=paging.cursor, limit=paging.limit)
+        reports.list_runs(caller.uow(), cursor=paging.cursor, limit=paging.limit)
     )
 
 
 @router.get("/sync-runs/{run_id}", summary="A run's report: status, counts, skip reasons")
 def get_run(caller: StaffCaller, run_id: RecordId) -> RunRead:
-    return RunRead.model_validate(runs.get_run(caller.uow(), run_id))
+    return RunRead.model_validate(reports.get_run(caller.uow(), run_id))
 
 
 @router.get("/sync-runs/{run_id}/skipped", summary="Each skipped record and its rule (S-06)")
@@ -77,7 +78,7 @@ def skipped(
     caller: StaffCaller, run_id: RecordId, paging: Paging, kind: KindFilter = None
 ) -> PageOf[SkipRead]:
     return PageOf[SkipRead].model_validate(
-        runs.skipped(caller.uow(), run_id, kind=kind, cursor=paging.cursor, limit=paging.limit)
+        reports.skipped(caller.uow(), run_id, kind=kind, cursor=paging.cursor, limit=paging.limit)
     )
 
 
@@ -86,7 +87,9 @@ def quarantined(
     caller: StaffCaller, run_id: RecordId, paging: Paging, kind: KindFilter = None
 ) -> PageOf[QuarantineRead]:
     return PageOf[QuarantineRead].model_validate(
-        runs.quarantined(caller.uow(), run_id, kind=kind, cursor=paging.cursor, limit=paging.limit)
+        reports.quarantined(
+            caller.uow(), run_id, kind=kind, cursor=paging.cursor, limit=paging.limit
+        )
     )
 
 
@@ -98,7 +101,7 @@ def planned_changes(
     caller: StaffCaller, run_id: RecordId, paging: Paging, kind: KindFilter = None
 ) -> PageOf[PlannedChangeRead]:
     return PageOf[PlannedChangeRead].model_validate(
-        runs.planned_changes(
+        reports.planned_changes(
             caller.uow(), run_id, kind=kind, cursor=paging.cursor, limit=paging.limit
         )
     )
@@ -123,7 +126,7 @@ def start_reconciliation(
 @router.get("/reconciliations", summary="Reconciliations, newest first (PW-09)")
 def list_reconciliations(caller: StaffCaller, paging: Paging) -> PageOf[ReconciliationRead]:
     return PageOf[ReconciliationRead].model_validate(
-        runs.list_reconciliations(caller.uow(), cursor=paging.cursor, limit=paging.limit)
+        reports.list_reconciliations(caller.uow(), cursor=paging.cursor, limit=paging.limit)
     )
 
 
@@ -133,5 +136,5 @@ def list_reconciliations(caller: StaffCaller, paging: Paging) -> PageOf[Reconcil
 )
 def get_reconciliation(caller: StaffCaller, reconciliation_id: RecordId) -> ReconciliationRead:
     return ReconciliationRead.model_validate(
-        runs.get_reconciliation(caller.uow(), reconciliation_id)
+        reports.get_reconciliation(caller.uow(), reconciliation_id)
     )

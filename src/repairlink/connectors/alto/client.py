@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from repairlink.connectors.alto.config import AltoConfig
-from repairlink.sync.connector import TerminalFetchError, TransientFetchError
+from repairlink.pms.connector import TerminalFetchError, TransientFetchError
 
 Json = dict[str, Any]
 

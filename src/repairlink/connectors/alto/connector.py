@@ -12,8 +12,8 @@ from repairlink.connectors.alto import mapping
 from repairlink.connectors.alto.client import AltoClient
 from repairlink.connectors.alto.config import AltoConfig
 from repairlink.connectors.alto.profile import PROFILE
-from repairlink.sync.connector import FetchedPage, TransientFetchError
-from repairlink.sync.records import Incoming, Malformed
+from repairlink.pms.connector import FetchedPage, TransientFetchError
+from repairlink.pms.incoming import Incoming, Malformed
 
 Mapper = Callable[[dict[str, Any]], list[Incoming | Malformed]]
 

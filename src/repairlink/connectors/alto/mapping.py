@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from repairlink.sync.records import Incoming, Malformed
+from repairlink.pms.incoming import Incoming, Malformed
 
 Json = dict[str, Any]
 LIVE_TENANCY = {"active", "periodic"}

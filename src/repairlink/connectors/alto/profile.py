@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from repairlink.sync.profile import (
+from repairlink.pms.incoming import Incoming
+from repairlink.pms.profile import (
     Archival,
     ArchiveWhen,
     AttachOnClose,
@@ -24,7 +25,6 @@ from repairlink.sync.profile import (
     SendIssues,
     StatusMap,
 )
-from repairlink.sync.records import Incoming
 
 ALL_STATUSES = (
     "Unspecified",

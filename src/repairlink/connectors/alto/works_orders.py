@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from repairlink.connectors.alto.client import AltoClient
-from repairlink.sync.outbound import ChargeDraft, WorkOrderDraft
+from repairlink.outbound.issue_out import ChargeDraft, WorkOrderDraft
 
 
 def _pounds(pence: int) -> str:

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from repairlink.sync.profile import (
+from repairlink.pms.incoming import Incoming
+from repairlink.pms.profile import (
     Config,
     Entity,
     FieldPolicy,
@@ -17,7 +18,6 @@ from repairlink.sync.profile import (
     Unsupported,
     UpdateGuard,
 )
-from repairlink.sync.records import Incoming
 
 
 def _unit_still_active(row: Mapping[str, Any], _record: Incoming) -> bool:

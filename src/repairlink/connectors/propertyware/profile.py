@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from repairlink.sync.profile import (
+from repairlink.pms.incoming import Incoming
+from repairlink.pms.profile import (
     Config,
     ConfigRule,
     Entity,
@@ -17,7 +18,6 @@ from repairlink.sync.profile import (
     Schedule,
     Unsupported,
 )
-from repairlink.sync.records import Incoming
 
 
 def _one_location(config: Config) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from repairlink.sync.profile import Entity, FieldPolicy, Policy, Profile, Schedule, StatusMap
+from repairlink.pms.profile import Entity, FieldPolicy, Policy, Profile, Schedule, StatusMap
 
 KINDS = (
     "estate",

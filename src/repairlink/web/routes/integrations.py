@@ -11,9 +11,11 @@ from pydantic import ValidationError
 
 from repairlink.connectors import REGISTRY
 from repairlink.errors import NotFoundError
+from repairlink.inbound import reports
 from repairlink.jobs import sync_run
-from repairlink.sync import delivery_views, runs
-from repairlink.sync.profile import Schedule
+from repairlink.outbound import views
+from repairlink.pms.profile import Schedule
+from repairlink.services import connections
 from repairlink.web import config_form, timeline
 from repairlink.web.render import page, redirect
 from repairlink.web.session import AdminPost, Staff, StaffPost, Viewer
@@ -25,14 +27,14 @@ Full = Annotated[str, Form(max_length=10)]
 def _connection(viewer: Viewer, system: str) -> dict[str, Any] | None:
     sync_run.connector_kind(system)  # an unknown PMS is refused, naming the known ones
     try:
-        return runs.get_connection(viewer.uow(), system)
+        return connections.get_connection(viewer.uow(), system)
     except NotFoundError:
         return None
 
 
 @router.get("", response_class=HTMLResponse)
 def overview(request: Request, viewer: Staff) -> HTMLResponse:
-    connected = {c["system"] for c in runs.list_connections(viewer.uow())}
+    connected = {c["system"] for c in connections.list_connections(viewer.uow())}
     return page(
         request,
         "integrations/list.html",
@@ -40,22 +42,22 @@ def overview(request: Request, viewer: Staff) -> HTMLResponse:
         title="Integrations",
         kinds=list(REGISTRY.values()),
         connected=connected,
-        recent=runs.list_runs(viewer.uow(), limit=20).items,
+        recent=reports.list_runs(viewer.uow(), limit=20).items,
     )
 
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
 def run_report(request: Request, viewer: Staff, run_id: int) -> HTMLResponse:
-    run = runs.get_run(viewer.uow(), run_id)
-    changes = runs.planned_changes(viewer.uow(), run_id, limit=200) if run["dry_run"] else None
+    run = reports.get_run(viewer.uow(), run_id)
+    changes = reports.planned_changes(viewer.uow(), run_id, limit=200) if run["dry_run"] else None
     return page(
         request,
         "integrations/run.html",
         viewer,
         title=f"Run {run_id}",
         run=run,
-        skipped=runs.skipped(viewer.uow(), run_id, limit=100),
-        quarantined=runs.quarantined(viewer.uow(), run_id, limit=100),
+        skipped=reports.skipped(viewer.uow(), run_id, limit=100),
+        quarantined=reports.quarantined(viewer.uow(), run_id, limit=100),
         changes=changes,
         label=timeline.label,
         shown=timeline.shown,
@@ -66,7 +68,7 @@ def _troubled(viewer: Viewer, connection_id: int) -> list[dict[str, Any]]:
     """Deliveries to the PMS that failed (dead, or waiting after a failed attempt) or wait."""
     found = []
     for state in ("dead", "pending"):
-        found += delivery_views.list_deliveries(
+        found += views.list_deliveries(
             viewer.uow(), state=state, channel="connection", target_id=connection_id, limit=100
         ).items
     return sorted(found, key=lambda r: (r["state"] != "dead", -int(r["attempts"]), -r["id"]))
@@ -75,7 +77,7 @@ def _troubled(viewer: Viewer, connection_id: int) -> list[dict[str, Any]]:
 @router.get("/{system}", response_class=HTMLResponse)
 def connector(request: Request, viewer: Staff, system: str) -> HTMLResponse:
     connection = _connection(viewer, system)
-    history = [r for r in runs.list_runs(viewer.uow(), limit=100).items if r["system"] == system]
+    history = [r for r in reports.list_runs(viewer.uow(), limit=100).items if r["system"] == system]
     return page(
         request,
         "integrations/connector.html",
@@ -92,7 +94,7 @@ def connector(request: Request, viewer: Staff, system: str) -> HTMLResponse:
 def sync_all(viewer: StaffPost, system: str) -> Response:
     """Send every waiting or failed delivery to this PMS now (dead ones start a new round)."""
     sync_run.connector_kind(system)
-    count = delivery_views.sync_all(viewer.uow(), system)
+    count = views.sync_all(viewer.uow(), system)
     return redirect(
         f"/integrations/{system}#h-deliveries", notice=f"Sync all: {count} delivery(ies) retried"
     )

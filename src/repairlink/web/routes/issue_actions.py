@@ -11,9 +11,9 @@ from fastapi.responses import RedirectResponse
 from repairlink.domain.agency import Role
 from repairlink.domain.issues import Party, PayingForWork
 from repairlink.domain.values import Money
+from repairlink.outbound import views
 from repairlink.services import issues
 from repairlink.services.issues import Upload
-from repairlink.sync import delivery_views
 from repairlink.web.forms import local_datetime, pence
 from repairlink.web.render import redirect
 from repairlink.web.session import StaffOrContractorPost, StaffPost, Viewer
@@ -124,6 +124,6 @@ def forward(viewer: StaffPost, issue_id: int, reason: Reason = "") -> RedirectRe
 @router.post("/sync")
 def sync_now(viewer: StaffPost, issue_id: int) -> RedirectResponse:
     """PW-10 "Sync now": retry the issue's waiting or failed deliveries now, or send it again."""
-    rearmed = delivery_views.sync_issue_now(viewer.uow(), issue_id)
+    rearmed = views.sync_issue_now(viewer.uow(), issue_id)
     what = f"{rearmed} waiting or failed update(s) retried" if rearmed else "the issue sent again"
     return _done(viewer, issue_id, f"Sync requested: {what}")

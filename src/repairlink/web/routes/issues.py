@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from repairlink.domain.issues import ALLOWED_FROM, Issue, PayingForWork, QuoteStatus, Status
 from repairlink.domain.people import Contractor, Landlord
 from repairlink.domain.places import Unit
-from repairlink.services import history, issues, records
+from repairlink.services import history, issues, people_and_places
 from repairlink.store.tables import cols
 from repairlink.web import outbound, timeline
 from repairlink.web.render import page, redirect
@@ -51,13 +51,15 @@ def allowed(issue: Issue) -> set[str]:
 
 
 def _active(viewer: Viewer, cls: type) -> list[object]:
-    return records.list_page(viewer.uow(), cls, cols(cls).archived_at.is_(None), limit=200).items
+    return people_and_places.list_page(
+        viewer.uow(), cls, cols(cls).archived_at.is_(None), limit=200
+    ).items
 
 
 def issue_context(viewer: Viewer, issue_id: int) -> dict[str, Any]:
     """What the agent's and the contractor's issue pages both show."""
     issue = issues.get(viewer.uow(), viewer.who, issue_id)
-    unit = records.get(viewer.uow(), Unit, issue.unit_id) if issue.unit_id else None
+    unit = people_and_places.get(viewer.uow(), Unit, issue.unit_id) if issue.unit_id else None
     return {
         "title": f"{issue.reference}: {issue.title}",
         "issue": issue,

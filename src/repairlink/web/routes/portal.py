@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from repairlink.domain.places import Unit
-from repairlink.services import agencies, issues, links, records
+from repairlink.services import agencies, issues, links, people_and_places
 from repairlink.web.render import page, redirect
 from repairlink.web.routes.issues import issue_context
 from repairlink.web.session import Contractor, Occupier, OccupierPost, Viewer
@@ -21,7 +21,7 @@ def _units_for(viewer: Viewer, only_uploaded: bool) -> list[Unit]:
     """The units of the occupier's tenancies; only active ones when the agency allows no
     free-typed address (C-11)."""
     tenancies = links.list_tenancies(viewer.uow(), occupier_id=viewer.who.subject_id, limit=100)
-    found = [records.get(viewer.uow(), Unit, t.unit_id) for t in tenancies.items]
+    found = [people_and_places.get(viewer.uow(), Unit, t.unit_id) for t in tenancies.items]
     return [u for u in found if u.active or not only_uploaded]
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from repairlink.domain.places import Unit
-from repairlink.services import history, records, references, unit_reads, units
+from repairlink.services import history, people_and_places, references, unit_reads, units
 from repairlink.services.units import UnitFilter
 from repairlink.web import timeline
 from repairlink.web.render import page, redirect
@@ -46,7 +46,7 @@ def list_properties(
 
 @router.get("/{unit_id}", response_class=HTMLResponse)
 def show(request: Request, viewer: Staff, unit_id: int) -> HTMLResponse:
-    unit = records.get(viewer.uow(), Unit, unit_id)
+    unit = people_and_places.get(viewer.uow(), Unit, unit_id)
     groups = unit_reads.duplicate_groups(viewer.uow(), unit_id=unit_id)
     return page(
         request,

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from repairlink.domain.agency import Role
 from repairlink.domain.events import EVENT_TYPES
 from repairlink.errors import InvalidError
-from repairlink.sync import delivery_views
+from repairlink.outbound import views
 from repairlink.web.render import page, redirect
 from repairlink.web.session import AdminPost, Staff, StaffPost, Viewer
 from repairlink.webhooks import subscriptions
@@ -98,10 +98,10 @@ def deliveries(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
     hook = subscriptions.get(viewer.uow(), webhook_id)
-    found = delivery_views.list_deliveries(
+    found = views.list_deliveries(
         viewer.uow(), channel="webhook", target_id=webhook_id, limit=50, cursor=cursor or None
     )
-    attempts = delivery_views.attempts_of(viewer.uow(), [int(r["id"]) for r in found.items])
+    attempts = views.attempts_of(viewer.uow(), [int(r["id"]) for r in found.items])
     return page(
         request,
         "webhooks/deliveries.html",
@@ -118,18 +118,18 @@ def deliveries(
 @router.post("/{webhook_id}/deliveries/{delivery_id}/replay")
 def replay(viewer: StaffPost, webhook_id: int, delivery_id: int) -> RedirectResponse:
     subscriptions.get(viewer.uow(), webhook_id)  # another agency's webhook is not found
-    delivery = delivery_views.get_delivery(viewer.uow(), delivery_id)
+    delivery = views.get_delivery(viewer.uow(), delivery_id)
     if delivery["channel"] != "webhook" or int(delivery["target_id"]) != webhook_id:
         return redirect(
             f"/webhooks/{webhook_id}",
             error=f"Delivery {delivery_id} is not one of this webhook's [delivery_id] (S-02)",
         )
-    delivery_views.replay(viewer.uow(), delivery_id)
+    views.replay(viewer.uow(), delivery_id)
     return redirect(f"/webhooks/{webhook_id}", notice=f"Delivery {delivery_id} sent again")
 
 
 @router.post("/{webhook_id}/replay-dead")
 def replay_dead(viewer: StaffPost, webhook_id: int) -> RedirectResponse:
     subscriptions.get(viewer.uow(), webhook_id)
-    count = delivery_views.replay_dead(viewer.uow(), channel="webhook", target_id=webhook_id)
+    count = views.replay_dead(viewer.uow(), channel="webhook", target_id=webhook_id)
     return redirect(f"/webhooks/{webhook_id}", notice=f"{count} dead delivery(ies) sent again")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from repairlink.domain.places import ADDRESS_FIELDS
 from repairlink.domain.values import Address
-from repairlink.services.records import clean
-from repairlink.sync.records import Incoming
+from repairlink.pms.incoming import Incoming
+from repairlink.services.people_and_places import clean
 
 
 def prepare(record: Incoming) -> Incoming:

@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Protocol
 
 from repairlink.errors import RepairlinkError, Terminal, Transient
-from repairlink.sync.profile import Profile
-from repairlink.sync.records import Incoming, Malformed
+from repairlink.pms.incoming import Incoming, Malformed
+from repairlink.pms.profile import Profile
 
 
 @dataclass

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from repairlink.sync.connector import TransientFetchError
+from repairlink.pms.connector import TransientFetchError
 
 T = TypeVar("T")
 

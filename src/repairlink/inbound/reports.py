@@ -1,5 +1,5 @@
-"""Connections, run reports (S-06) and reconciliations (PW-09) as the agency sees them: every
-query agency-scoped."""
+"""Run reports (S-06) and reconciliations (PW-09) as the agency sees them: every query
+agency-scoped."""
 
 from __future__ import annotations
 
@@ -21,63 +21,6 @@ from repairlink.store.sync_tables import (
 from repairlink.store.uow import UnitOfWork
 
 Row = dict[str, Any]
-
-
-def save_connection(uow: UnitOfWork, system: str, config: Row) -> int:
-    """Connect the agency to a PMS, or change the connection's settings (already validated)."""
-    c = connections.c
-    with uow:
-        conn = uow.session.connection()
-        found = conn.execute(
-            sa.select(c.id).where(c.agency_id == uow.agency, c.system == system)
-        ).scalar()
-        if found is None:
-            found = conn.execute(
-                sa.insert(connections)
-                .values(
-                    agency_id=uow.agency,
-                    system=system,
-                    config=config,
-                    enabled=True,
-                    bookmarks={},
-                    created_at=uow.now(),
-                )
-                .returning(c.id)
-            ).scalar_one()
-        else:
-            conn.execute(sa.update(connections).where(c.id == found).values(config=config))
-        uow.commit()
-    return int(found)
-
-
-def get_connection(uow: UnitOfWork, system: str) -> Row:
-    c = connections.c
-    with uow:
-        row = (
-            uow.session.connection()
-            .execute(sa.select(connections).where(c.agency_id == uow.agency, c.system == system))
-            .mappings()
-            .first()
-        )
-    if row is None:
-        raise NotFoundError(
-            "connection.not_found", f"This agency is not connected to {system}", field="connector"
-        )
-    return dict(row)
-
-
-def list_connections(uow: UnitOfWork) -> list[Row]:
-    with uow:
-        rows = (
-            uow.session.connection()
-            .execute(
-                sa.select(connections)
-                .where(connections.c.agency_id == uow.agency)
-                .order_by(connections.c.id)
-            )
-            .mappings()
-        )
-        return [dict(r) for r in rows]
 
 
 def _with_system(uow: UnitOfWork, table: sa.Table) -> sa.Select[Any]:

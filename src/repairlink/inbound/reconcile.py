@@ -41,13 +41,13 @@ import sqlalchemy as sa
 from repairlink.domain.actors import Actor, ActorKind
 from repairlink.domain.places import Unit
 from repairlink.errors import InvalidError, RepairlinkError
+from repairlink.pms.connector import Connector, FetchedPage
+from repairlink.pms.profile import Reconciliation
+from repairlink.pms.retry import RetryPolicy
 from repairlink.store.bulk import insert_many
 from repairlink.store.sync_tables import reconciliation_runs, reconciliation_snapshot
 from repairlink.store.tables import cols, external_refs, units
 from repairlink.store.uow import UnitOfWork
-from repairlink.sync.connector import Connector, FetchedPage
-from repairlink.sync.profile import Reconciliation
-from repairlink.sync.retry import RetryPolicy
 
 RUNNING, SUCCEEDED, REFUSED, FAILED = "running", "succeeded", "refused", "failed"
 # The list's window ends this far after the read starts: records changed while it is read

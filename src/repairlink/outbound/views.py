@@ -10,13 +10,13 @@ import sqlalchemy as sa
 
 from repairlink.domain.issues import Issue
 from repairlink.errors import NotFoundError
+from repairlink.outbound.issue_out import sync_requested
+from repairlink.outbound.ledger import rearm
 from repairlink.services.pagination import Page, decode_cursor, encode_cursor
 from repairlink.store.outbound_tables import deliveries, delivery_attempts
 from repairlink.store.sync_tables import connections
 from repairlink.store.tables import outbox
 from repairlink.store.uow import UnitOfWork
-from repairlink.sync.deliveries import rearm
-from repairlink.sync.outbound import sync_requested
 
 Row = dict[str, Any]
 d = deliveries.c

@@ -24,11 +24,11 @@ from repairlink.domain.delivery import Learned, Outcome
 from repairlink.domain.issues import Document, Issue, Quote, QuoteStatus
 from repairlink.domain.people import ExternalRef, Tenancy
 from repairlink.domain.places import Unit
+from repairlink.outbound.issue_pdf import issue_pdf
+from repairlink.pms.profile import AttachOnClose, ChargeOnClose, Profile, SendIssues, StatusMap
 from repairlink.services.files import FileStore
 from repairlink.store.tables import audit_log, cols, external_refs
 from repairlink.store.uow import UnitOfWork
-from repairlink.sync.issue_pdf import issue_pdf
-from repairlink.sync.profile import AttachOnClose, ChargeOnClose, Profile, SendIssues, StatusMap
 
 # The events a PMS that takes works orders hears about an issue
 SENT_ONCE_INSTRUCTED = frozenset(

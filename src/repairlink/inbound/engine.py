@@ -19,16 +19,16 @@ from typing import Any
 import sqlalchemy as sa
 
 from repairlink.errors import RepairlinkError
-from repairlink.store.bulk import insert_many
-from repairlink.store.sync_tables import sync_quarantine, sync_skips
-from repairlink.sync import lookup, run_rows
-from repairlink.sync.apply import RunContext, apply, record_dry_run
-from repairlink.sync.collector import fewer_collections
-from repairlink.sync.connector import Connector, FetchError
-from repairlink.sync.pages import ReadyPage
-from repairlink.sync.plan import Action, Decision, Held, content_hash, decide
-from repairlink.sync.preparing import PagePreparer
-from repairlink.sync.profile import (
+from repairlink.inbound import lookup, run_state
+from repairlink.inbound.apply import RunContext, apply, record_dry_run
+from repairlink.inbound.gc_pause import fewer_collections
+from repairlink.inbound.page_worker import PagePreparer
+from repairlink.inbound.plan import Action, Decision, Held, content_hash, decide
+from repairlink.inbound.ready_page import ReadyPage
+from repairlink.inbound.run_state import RunState
+from repairlink.pms.connector import Connector, FetchError
+from repairlink.pms.incoming import Incoming
+from repairlink.pms.profile import (
     Config,
     KeepWhile,
     Match,
@@ -36,9 +36,9 @@ from repairlink.sync.profile import (
     RequiresSynced,
     Schedule,
 )
-from repairlink.sync.records import Incoming
-from repairlink.sync.retry import RetryPolicy
-from repairlink.sync.run_rows import RunState
+from repairlink.pms.retry import RetryPolicy
+from repairlink.store.bulk import insert_many
+from repairlink.store.sync_tables import sync_quarantine, sync_skips
 
 Progress = Callable[[str, int, dict[str, dict[str, int]]], None]
 COUNTED = {
@@ -450,10 +450,10 @@ class SyncEngine:
         counts = state.counts.setdefault(kind, {})
         counts["quarantined"] = counts.get("quarantined", 0) + 1
 
-    # -- run rows: see run_rows.py --------------------------------------------------------
+    # -- run rows: see run_state.py --------------------------------------------------------
     def _resume_or_start(self, *, full: bool, dry_run: bool) -> RunState:
         with self.db.begin() as conn:
-            return run_rows.resume_or_start(
+            return run_state.resume_or_start(
                 conn,
                 agency_id=self.agency_id,
                 connection_id=self.connection_id,
@@ -464,11 +464,11 @@ class SyncEngine:
             )
 
     def _save(self, conn: sa.Connection, state: RunState) -> None:
-        run_rows.save(conn, state)
+        run_state.save(conn, state)
 
     def _finish(self, state: RunState, status: str, error: str | None, *, dry_run: bool) -> None:
         with self.db.begin() as conn:
-            run_rows.finish(
+            run_state.finish(
                 conn,
                 state,
                 status,

@@ -12,7 +12,8 @@ from typing import Any
 
 import orjson
 
-from repairlink.sync.profile import (
+from repairlink.pms.incoming import Incoming
+from repairlink.pms.profile import (
     Archival,
     ArchiveWhen,
     Config,
@@ -23,7 +24,6 @@ from repairlink.sync.profile import (
     RequiresSynced,
     UpdateGuard,
 )
-from repairlink.sync.records import Incoming
 
 DERIVED = frozenset({"address_key"})  # written, but not a change a person made or reads
 ACTIVE = "_active"  # pseudo-field: a unit's `active`, a person's `archived_at is None`...

@@ -9,8 +9,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from repairlink.pms.profile import Schedule
 from repairlink.store.sync_tables import connections, sync_runs
-from repairlink.sync.profile import Schedule
 
 
 @dataclass

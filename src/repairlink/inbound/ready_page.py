@@ -11,11 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from repairlink.errors import RepairlinkError
-from repairlink.sync.connector import FetchedPage
-from repairlink.sync.plan import first_failure
-from repairlink.sync.prepare import prepare
-from repairlink.sync.profile import Config, Profile
-from repairlink.sync.records import Incoming, Malformed
+from repairlink.inbound.normalise import prepare
+from repairlink.inbound.plan import first_failure
+from repairlink.pms.connector import FetchedPage
+from repairlink.pms.incoming import Incoming, Malformed
+from repairlink.pms.profile import Config, Profile
 
 
 @dataclass

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from repairlink.domain.audit import OutboxEvent
+from repairlink.outbound.ledger import enqueue
 from repairlink.store.outbound_tables import webhook_subscriptions
 from repairlink.store.sync_tables import connections
 from repairlink.store.uow import FanOut
-from repairlink.sync.deliveries import enqueue
 
 # system -> does that PMS's connector send this (event type, aggregate kind)?
 Interest = Callable[[str, str], bool]

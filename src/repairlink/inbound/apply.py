@@ -10,11 +10,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from repairlink.inbound.kinds import spec
+from repairlink.inbound.plan import Action, Decision
 from repairlink.store.bulk import insert_many, insert_returning_ids
 from repairlink.store.sync_tables import sync_changes
 from repairlink.store.tables import audit_log, external_refs
-from repairlink.sync.kinds import spec
-from repairlink.sync.plan import Action, Decision
 
 AUDIT_ACTION = {
     Action.CREATE: "created",

@@ -12,7 +12,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
-from repairlink.sync.records import Incoming
+from repairlink.pms.incoming import Incoming
 
 Config = Mapping[str, Any]
 Predicate = Callable[[Incoming, Config], bool]

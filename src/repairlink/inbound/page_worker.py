@@ -19,9 +19,9 @@ import signal
 from concurrent.futures import ProcessPoolExecutor
 from types import TracebackType
 
-from repairlink.sync.connector import PageParser, TransientFetchError
-from repairlink.sync.pages import ReadyPage, make_ready
-from repairlink.sync.profile import Config, Profile
+from repairlink.inbound.ready_page import ReadyPage, make_ready
+from repairlink.pms.connector import PageParser, TransientFetchError
+from repairlink.pms.profile import Config, Profile
 
 PR_SET_PDEATHSIG = 1
 # What each preparer's process works with, by token: set before the fork, read after it.

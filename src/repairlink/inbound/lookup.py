@@ -9,9 +9,9 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from repairlink.inbound.kinds import spec
+from repairlink.inbound.plan import ACTIVE, BY_SYNC
 from repairlink.store.tables import external_refs
-from repairlink.sync.kinds import spec
-from repairlink.sync.plan import ACTIVE, BY_SYNC
 
 CHUNK = 900  # below SQLite's bound-parameter limit
 

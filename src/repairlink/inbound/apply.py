@@ -1,5 +1,6 @@
 """Writing a page's decisions in bulk: one statement per kind of write, audit rows included
-(principle 5: every write is explained). A dry run writes only the planned changes (S-07)."""
+(principle 5: every write is explained). A dry run writes the same, rolled back at its end, and
+its report lists the planned changes (S-07)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import sqlalchemy as sa
 from repairlink.inbound.kinds import spec
 from repairlink.inbound.plan import Action, Decision
 from repairlink.store.bulk import insert_many, insert_returning_ids
-from repairlink.store.sync_tables import sync_changes
 from repairlink.store.tables import audit_log, external_refs
 
 AUDIT_ACTION = {
@@ -80,9 +80,9 @@ def _write_refs(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list
     ref = external_refs.c
     new_refs, new_hashes = [], []
     for d in decisions:
-        if d.action is Action.SKIP:
+        if d.action in (Action.SKIP, Action.DEFER):
             continue
-        if d.held is None or d.held.content_hash is None:  # created, or merged by email/address
+        if d.held is None or not d.held.has_ref:  # created, or merged by email/address
             new_refs.append(
                 {
                     "agency_id": ctx.agency_id,
@@ -134,11 +134,9 @@ def _write_audit(conn: sa.Connection, ctx: RunContext, kind: str, decisions: lis
     return len(rows)
 
 
-def record_dry_run(
-    conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decision]
-) -> None:
-    """S-07: what a real run would do, per record and per field; the data stays untouched."""
-    rows = [
+def planned_rows(ctx: RunContext, kind: str, decisions: list[Decision]) -> list[dict[str, Any]]:
+    """S-07: a dry run's changes, per record and per field, as its report lists them."""
+    return [
         {
             "run_id": ctx.run_id,
             "kind": kind,
@@ -150,5 +148,3 @@ def record_dry_run(
         for d in decisions
         if d.action in AUDIT_ACTION
     ]
-    if rows:
-        insert_many(conn, sync_changes, rows)

@@ -37,6 +37,7 @@ class Action(StrEnum):
     RESTORE = "restore"
     UNCHANGED = "unchanged"
     SKIP = "skip"
+    DEFER = "defer"  # new, but this run creates nothing: left for one that does (PM-03)
 
 
 @dataclass
@@ -44,8 +45,11 @@ class Held:
     """What we hold for an incoming record."""
 
     entity_id: int
-    content_hash: str | None  # None: matched by email or address, no reference from this PMS
+    content_hash: str | None  # of what was last synced; None: never synced from this PMS
     row: dict[str, Any] | None = None  # current values (with ACTIVE/BY_SYNC); loaded if needed
+    # it bears this PMS's reference (synced, or attached by hand: adopted, AL-09); otherwise
+    # it was matched by email or address and the reference is added
+    has_ref: bool = False
 
 
 @dataclass

@@ -3,7 +3,7 @@ S-06), finished with the signpost moved on success (principle 3)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +22,6 @@ class RunState:
     counts: dict[str, dict[str, int]]
     skip_reasons: dict[str, dict[str, int]]
     rows_written: int = 0
-    pending: dict[tuple[str, str], int] = field(default_factory=dict)  # dry run's creations
 
 
 def resume_or_start(

@@ -1,0 +1,312 @@
+"""One ready page into our data: resolve links, match (AL-09), decide by the profile, write in
+bulk, settle what waits on this page's children (KeepWhile), count and explain (S-04, S-06).
+
+A dry run goes through exactly this code, its writes rolled back by the engine at the end, so
+it makes the real run's decisions (S-07); only the changes it lists are kept.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from repairlink.inbound import lookup
+from repairlink.inbound.apply import RunContext, apply, planned_rows
+from repairlink.inbound.dry_run import KeptRows
+from repairlink.inbound.plan import Action, Decision, Held, content_hash, decide
+from repairlink.inbound.ready_page import ReadyPage
+from repairlink.inbound.run_state import RunState
+from repairlink.pms.incoming import Incoming
+from repairlink.pms.profile import Config, KeepWhile, Match, MatchBy, Profile, RequiresSynced
+from repairlink.store.bulk import insert_many
+from repairlink.store.sync_tables import sync_changes, sync_quarantine, sync_skips
+
+COUNTED = {
+    Action.CREATE: "created",
+    Action.UPDATE: "updated",
+    Action.UNCHANGED: "unchanged",
+    Action.ARCHIVE: "archived",
+    Action.RESTORE: "restored",
+    Action.SKIP: "skipped",
+    Action.DEFER: "deferred",
+}
+MATCH_COLUMN = {MatchBy.EMAIL: "email", MatchBy.ADDRESS: "address_key"}
+
+
+@dataclass
+class PageWriter:
+    """Writes pages of one run. A dry run's report (its changes, skips and quarantined
+    records) is kept aside in `kept`, as its writes will be rolled back."""
+
+    profile: Profile
+    config: Config
+    agency_id: int
+    creates: bool = True  # False: a new record is left for a run that may create it (PM-03)
+    creates_rule: str = ""  # the schedule's rule, for the report of what was left
+    kept: KeptRows | None = None  # set: a dry run
+
+    def write(self, conn: sa.Connection, page: ReadyPage, state: RunState, ctx: RunContext) -> None:
+        for bad in page.bad:
+            self.quarantine(conn, state, bad.kind, bad.external_id, bad.reason, bad.payload)
+        held_back: dict[str, list[Decision]] = {}
+        for kind in self.profile.kinds:
+            passing = page.passing.get(kind, set())
+            for batch in self._one_per_match(kind, page.by_kind.get(kind, []), passing):
+                decisions = self._decide(
+                    conn, kind, batch, passing, page.failures.get(kind, {}), state
+                )
+                decisions, waiting = self._hold_back(kind, decisions)
+                held_back.setdefault(kind, []).extend(waiting)
+                self._write(conn, kind, decisions, state, ctx)
+        for kind, waiting in held_back.items():  # now that this page's children are written
+            if waiting:
+                self._write(conn, kind, self._settle(conn, kind, waiting), state, ctx)
+
+    def _decide(
+        self,
+        conn: sa.Connection,
+        kind: str,
+        ready: list[Incoming],
+        passing: set[str],
+        failures: dict[str, tuple[str, str]],
+        state: RunState,
+    ) -> list[Decision]:
+        """`ready`: a page's records of one kind, `passing` those that meet the filters,
+        `failures` the filter each live one that does not fails."""
+        links = self._resolve_links(conn, ready)
+        required = {r.link for r in self.profile.of(RequiresSynced, kind)}
+        held = self._match(conn, kind, ready, passing)
+        plans: list[tuple[Incoming, dict[str, int], set[str]]] = []
+        for record in ready:
+            resolved, missing = links[record.external_id]
+            unknown = missing - required
+            if unknown:
+                names = ", ".join(f"{n}={record.links[n][1]}" for n in sorted(unknown))
+                reason = f"unknown reference: {names}"
+                self.quarantine(conn, state, kind, record.external_id, reason, record.fields)
+                continue
+            plans.append((record, resolved, missing))
+        # a record we do not hold that fails the filters or is archived upstream is skipped:
+        # no write needs its hash
+        digests = {
+            r.external_id: content_hash(r, res)
+            if r.external_id in passing or r.external_id in held
+            else ""
+            for (r, res, _) in plans
+        }
+        # rows are loaded where a decision reads them: changed content, or a record that may be
+        # archived (archived upstream, failing a filter, or missing a required link); an
+        # archive of one already archived must cost nothing
+        stale = [
+            h.entity_id
+            for (r, _, miss) in plans
+            if (h := held.get(r.external_id))
+            and (h.content_hash != digests[r.external_id] or r.external_id not in passing or miss)
+        ]
+        rows = lookup.rows(conn, kind, stale) if stale else {}
+        for h in held.values():
+            h.row = rows.get(h.entity_id)
+        return [
+            self._one(r, held.get(r.external_id), res, miss, digests, passing, failures)
+            for (r, res, miss) in plans
+        ]
+
+    def _one(
+        self,
+        record: Incoming,
+        held: Held | None,
+        resolved: dict[str, int],
+        unresolved: set[str],
+        digests: dict[str, str],
+        passing: set[str],
+        failures: dict[str, tuple[str, str]],
+    ) -> Decision:
+        decision = decide(
+            self.profile,
+            record,
+            self.config,
+            held=held,
+            resolved=resolved,
+            unresolved=unresolved,
+            digest=digests[record.external_id],
+            filters_met=record.external_id in passing,
+            filter_failed=failures.get(record.external_id),
+        )
+        if decision.action is Action.CREATE and not self.creates:
+            decision.action, decision.rule = Action.DEFER, self.creates_rule
+            decision.reason = "new: left for the run that creates new records"
+        return decision
+
+    def _one_per_match(
+        self, kind: str, records: list[Incoming], passing: set[str]
+    ) -> list[list[Incoming]]:
+        """AL-09 within a page: of records that would match the same person by email (or the
+        same unit by address), the first is decided and written before the others, which
+        then find it as they would find one synced earlier (merged, not duplicated)."""
+        columns = [
+            MATCH_COLUMN[by]
+            for match in self.profile.of(Match, kind)
+            for by in match.by
+            if by in MATCH_COLUMN
+        ]
+        first: list[Incoming] = []
+        later: list[Incoming] = []
+        seen: set[tuple[str, Any]] = set()
+        for record in records:
+            keys = {
+                (column, value)
+                for column in columns
+                if record.external_id in passing and (value := record.fields.get(column))
+            }
+            (later if keys & seen else first).append(record)
+            seen |= keys
+        return [batch for batch in (first, later) if batch]
+
+    def _hold_back(
+        self, kind: str, decisions: list[Decision]
+    ) -> tuple[list[Decision], list[Decision]]:
+        """KeepWhile (AL-05): an archive for failing a filter, and a restore, wait until this
+        page's children (the tenancies that came with the occupiers) are written; then they
+        are settled by whether a child is live."""
+        if not self.profile.of(KeepWhile, kind):
+            return decisions, []
+        now: list[Decision] = []
+        waiting: list[Decision] = []
+        for d in decisions:
+            archive = d.action is Action.ARCHIVE and not d.record.archived
+            (waiting if archive or d.action is Action.RESTORE else now).append(d)
+        return now, waiting
+
+    def _settle(self, conn: sa.Connection, kind: str, waiting: list[Decision]) -> list[Decision]:
+        """A held-back archive goes ahead unless a child we hold is still live; a restore
+        goes ahead only if one is: a record is restored only when every rule that archives
+        it holds no more."""
+        for keep in self.profile.of(KeepWhile, kind):
+            parents = [d.held.entity_id for d in waiting if d.held is not None]
+            alive = lookup.with_live_children(conn, keep.child_kind, keep.link, keep.live, parents)
+            for d in waiting:
+                live = d.held is not None and d.held.entity_id in alive
+                if d.action is Action.ARCHIVE and live:
+                    d.action, d.changes = Action.UNCHANGED, {}
+                    d.reason = f"kept ({keep.rule}): another {keep.child_kind} is still live"
+                elif d.action is Action.RESTORE and not live:
+                    d.changes.pop("active", None)
+                    d.action = Action.UPDATE if d.values else Action.UNCHANGED
+                    d.rule = keep.rule
+                    d.reason = f"stays archived ({keep.rule}): no live {keep.child_kind}"
+        return waiting
+
+    def _resolve_links(
+        self, conn: sa.Connection, records: list[Incoming]
+    ) -> dict[str, tuple[dict[str, int], set[str]]]:
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for record in records:
+            for target_kind, ext in record.links.values():
+                wanted[target_kind].add(ext)
+        known: dict[tuple[str, str], int] = {}
+        for target_kind, exts in wanted.items():
+            found = lookup.refs(conn, self.agency_id, self.profile.system, target_kind, exts)
+            known.update({(target_kind, e): v[0] for e, v in found.items()})
+        result = {}
+        for record in records:
+            resolved, missing = {}, set()
+            for name, key in record.links.items():
+                if key in known:
+                    resolved[name] = known[key]
+                else:
+                    missing.add(name)
+            result[record.external_id] = (resolved, missing)
+        return result
+
+    def _match(
+        self, conn: sa.Connection, kind: str, records: list[Incoming], passing: set[str]
+    ) -> dict[str, Held]:
+        """AL-09: by this PMS's reference first (one synced, or attached by hand), then email
+        or address where the profile says; only a record that meets the filters is matched so
+        (one that does not must never archive a platform record it merely shares an email
+        with)."""
+        system = self.profile.system
+        found = lookup.refs(conn, self.agency_id, system, kind, [r.external_id for r in records])
+        held = {ext: Held(eid, digest, has_ref=True) for ext, (eid, digest) in found.items()}
+        for match in self.profile.of(Match, kind):
+            for by in match.by:
+                column = MATCH_COLUMN.get(by)
+                if column is None:
+                    continue
+                todo = [
+                    r
+                    for r in records
+                    if r.external_id not in held
+                    and r.external_id in passing
+                    and r.fields.get(column)
+                ]
+                hits = lookup.by_column(
+                    conn, self.agency_id, kind, column, [r.fields[column] for r in todo]
+                )
+                for record in todo:
+                    if record.fields[column] in hits:
+                        held[record.external_id] = Held(hits[record.fields[column]], None)
+        return held
+
+    def _write(
+        self,
+        conn: sa.Connection,
+        kind: str,
+        decisions: list[Decision],
+        state: RunState,
+        ctx: RunContext,
+    ) -> None:
+        state.rows_written += apply(conn, ctx, kind, decisions)
+        if self.kept is not None:
+            self.kept.add(sync_changes, planned_rows(ctx, kind, decisions))
+        counts = state.counts.setdefault(kind, {})
+        for name, n in Counter(COUNTED[d.action] for d in decisions).items():
+            counts[name] = counts.get(name, 0) + n
+        skips = [d for d in decisions if d.action in (Action.SKIP, Action.DEFER)]
+        reasons = state.skip_reasons.setdefault(kind, {})
+        for d in skips:
+            reasons[d.rule or "?"] = reasons.get(d.rule or "?", 0) + 1
+        self._report(
+            conn,
+            sync_skips,
+            [
+                {
+                    "run_id": state.run_id,
+                    "kind": kind,
+                    "external_id": d.record.external_id,
+                    "rule": d.rule or "?",
+                    "reason": d.reason,
+                }
+                for d in skips
+            ],
+        )
+
+    def quarantine(
+        self,
+        conn: sa.Connection,
+        state: RunState,
+        kind: str,
+        external_id: str,
+        reason: str,
+        payload: dict[str, Any],
+    ) -> None:
+        """S-04: the bad record waits with its reason; the run goes on."""
+        row = {
+            "run_id": state.run_id,
+            "kind": kind,
+            "external_id": external_id,
+            "reason": reason,
+            "payload": payload,
+        }
+        self._report(conn, sync_quarantine, [row])
+        counts = state.counts.setdefault(kind, {})
+        counts["quarantined"] = counts.get("quarantined", 0) + 1
+
+    def _report(self, conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+        if self.kept is not None:
+            self.kept.add(table, rows)
+        else:
+            insert_many(conn, table, rows)

@@ -33,6 +33,7 @@ from repairlink.inbound.run_state import RunState
 from repairlink.pms.connector import Connector, FetchError
 from repairlink.pms.profile import Config, Schedule
 from repairlink.pms.retry import RetryPolicy
+from repairlink.pms.streams import streams_for
 
 Progress = Callable[[str, int, dict[str, dict[str, int]]], None]
 
@@ -64,20 +65,25 @@ class SyncEngine:
         self._dry: sa.Connection | None = None  # a dry run's one connection
 
     # -- the run ----------------------------------------------------------------------------
-    def run(self, *, full: bool = False, dry_run: bool = False) -> RunState:
-        return self.execute(self.begin(full=full, dry_run=dry_run), dry_run=dry_run)
+    def run(
+        self, *, full: bool = False, dry_run: bool = False, schedule: Schedule | None = None
+    ) -> RunState:
+        state = self.begin(full=full, dry_run=dry_run, schedule=schedule)
+        return self.execute(state, dry_run=dry_run)
 
-    def begin(self, *, full: bool = False, dry_run: bool = False) -> RunState:
-        """Resume the connection's unfinished run, or start one (its row is committed)."""
+    def begin(
+        self, *, full: bool = False, dry_run: bool = False, schedule: Schedule | None = None
+    ) -> RunState:
+        """Resume the connection's unfinished run of this schedule (None: every kind, by hand),
+        or start one (its row is committed)."""
         with self.db.begin() as conn:
             return run_state.resume_or_start(
                 conn,
                 agency_id=self.agency_id,
                 connection_id=self.connection_id,
-                full=full,
+                plan=run_state.plan_for(self.profile, schedule, full=full),
                 dry_run=dry_run,
                 start=self.now(),
-                schedules=self.profile.of(Schedule),
             )
 
     def execute(self, state: RunState, *, dry_run: bool = False) -> RunState:
@@ -85,9 +91,17 @@ class SyncEngine:
         ctx = RunContext(
             state.run_id, self.agency_id, system, self.now(), f"{system} sync #{state.run_id}"
         )
-        writer = PageWriter(self.profile, self.config, self.agency_id)
-        if dry_run:
-            writer.kept = KeptRows()
+        plan = state.plan
+        writer = PageWriter(
+            self.profile,
+            self.config,
+            self.agency_id,
+            creates=plan.creates,
+            creates_rule=plan.rule,
+            creator=plan.creator,
+            kept=KeptRows() if dry_run else None,
+        )
+        streams = streams_for(self.connector.streams, plan.kinds, full=state.window_from is None)
         try:
             # the page-preparing process is forked inside: it collects less too
             with (
@@ -95,8 +109,8 @@ class SyncEngine:
                 PagePreparer(self.connector.parse, self.profile, self.config) as preparer,
                 self._rolled_back(dry_run),
             ):
-                for stream in self.connector.streams:
-                    self._run_stream(stream, state, ctx, preparer, writer)
+                for stream in streams:
+                    self._run_stream(stream.name, state, ctx, preparer, writer)
         except (FetchError, RepairlinkError) as exc:
             self._finish(state, "failed", str(exc), writer)
             raise SyncFailed("sync.failed", f"Sync run {state.run_id} failed: {exc}") from exc
@@ -196,10 +210,10 @@ class SyncEngine:
         self, stream: str, state: RunState, preparer: PagePreparer, cursor: str | None
     ) -> ReadyPage:
         def once() -> ReadyPage:
-            body = self.connector.fetch(
+            raw = self.connector.fetch(
                 stream, since=state.window_from, until=state.window_to, cursor=cursor
             )
-            return preparer.ready(stream, body)  # a page that is not JSON is retried too
+            return preparer.ready(stream, raw)  # a page that is not JSON is retried too
 
         return self.retry.call(once)
 
@@ -216,4 +230,5 @@ class SyncEngine:
                 finished=self.now(),
                 connection_id=self.connection_id,
                 move_bookmark=writer.kept is None,
+                every_kind=frozenset(self.profile.kinds),
             )

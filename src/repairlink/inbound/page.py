@@ -8,7 +8,7 @@ it makes the real run's decisions (S-07); only the changes it lists are kept.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -46,7 +46,10 @@ class PageWriter:
     agency_id: int
     creates: bool = True  # False: a new record is left for a run that may create it (PM-03)
     creates_rule: str = ""  # the schedule's rule, for the report of what was left
+    creator: str = ""  # the run that will create them, in words ("weekly")
     kept: KeptRows | None = None  # set: a dry run
+    # new records this run left for another (PM-03), so that their children wait with them
+    deferred: set[tuple[str, str]] = field(default_factory=set)
 
     def write(self, conn: sa.Connection, page: ReadyPage, state: RunState, ctx: RunContext) -> None:
         for bad in page.bad:
@@ -80,8 +83,12 @@ class PageWriter:
         required = {r.link for r in self.profile.of(RequiresSynced, kind)}
         held = self._match(conn, kind, ready, passing)
         plans: list[tuple[Incoming, dict[str, int], set[str]]] = []
+        waiting: list[Decision] = []
         for record in ready:
             resolved, missing = links[record.external_id]
+            if any(record.links[name] in self.deferred for name in missing):
+                waiting.append(self._defer(Decision(Action.DEFER, record, "")))
+                continue
             unknown = missing - required
             if unknown:
                 names = ", ".join(f"{n}={record.links[n][1]}" for n in sorted(unknown))
@@ -136,8 +143,16 @@ class PageWriter:
             filter_failed=failures.get(record.external_id),
         )
         if decision.action is Action.CREATE and not self.creates:
-            decision.action, decision.rule = Action.DEFER, self.creates_rule
-            decision.reason = "new: left for the run that creates new records"
+            return self._defer(decision)
+        return decision
+
+    def _defer(self, decision: Decision) -> Decision:
+        """PM-03: a run that creates nothing leaves a new record (and its children) for one
+        that does; the report counts them and says which."""
+        record = decision.record
+        self.deferred.add((record.kind, record.external_id))
+        decision.action, decision.rule = Action.DEFER, self.creates_rule
+        decision.reason = f"new: left for the {self.creator} run, which creates new records"
         return decision
 
     def _one_per_match(

@@ -2,7 +2,7 @@
 parses, maps and normalises the next page while the other decides and writes this one.
 
 The process is forked at the start of a run, so it holds the connector's parser, the profile
-(whose filters are functions) and the settings without pickling them: page bytes go in,
+(whose filters are functions) and the settings without pickling them: raw pages go in,
 ready pages come back, one at a time (the engine asks for the next page only when it starts
 writing one, so memory stays flat). It dies with the process that started it, SIGKILL
 included (Linux), so a killed sync leaves nothing behind (S-03). Where fork does not exist,
@@ -22,6 +22,7 @@ from types import TracebackType
 from repairlink.inbound.ready_page import ReadyPage, make_ready
 from repairlink.pms.connector import PageParser, TransientFetchError
 from repairlink.pms.profile import Config, Profile
+from repairlink.pms.streams import RawPage
 
 PR_SET_PDEATHSIG = 1
 # What each preparer's process works with, by token: set before the fork, read after it.
@@ -39,10 +40,10 @@ def _die_with_parent(parent: int) -> None:
         os._exit(0)
 
 
-def _make_ready(token: int, stream: str, body: bytes) -> ReadyPage | str:
+def _make_ready(token: int, stream: str, raw: RawPage) -> ReadyPage | str:
     parse, profile, config = _WORK[token]
     try:
-        page = parse(stream, body)
+        page = parse(stream, raw)
     except TransientFetchError as exc:
         return exc.message  # as text: the fetching side raises it again and retries (S-05)
     return make_ready(profile, config, page)
@@ -63,11 +64,11 @@ class PagePreparer:
             # fork now, from this thread: the child's death signal follows the forking thread
             self._pool.submit(int).result()
 
-    def ready(self, stream: str, body: bytes) -> ReadyPage:
+    def ready(self, stream: str, raw: RawPage) -> ReadyPage:
         if self._pool is None:
-            result = _make_ready(self._token, stream, body)
+            result = _make_ready(self._token, stream, raw)
         else:
-            result = self._pool.submit(_make_ready, self._token, stream, body).result()
+            result = self._pool.submit(_make_ready, self._token, stream, raw).result()
         if isinstance(result, str):
             raise TransientFetchError(result)
         return result

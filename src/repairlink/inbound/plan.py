@@ -135,6 +135,9 @@ def decide(
     if failure is not None:
         rule, reason = failure
         archives = _archival_rule(profile, kind, ArchiveWhen.FILTERED_OUT) is not None
+        kept = _kept_because(profile, kind, ArchiveWhen.FILTERED_OUT)
+        if held is not None and kept:
+            reason = f"{reason}; kept, not archived: {kept}"
         return _retire(record, digest, held, rule, reason, can_archive=archives)
     written = {k: v for k, v in resolved.items() if not k.startswith("_")}  # "_x": a check only
     if held is None:
@@ -149,10 +152,19 @@ def decide(
 
 
 def _archival_rule(profile: Profile, kind: str, when: ArchiveWhen) -> str | None:
-    if any(n.when is when for n in profile.of(NeverArchive, kind)):
+    if _kept_because(profile, kind, when) is not None:
         return None
     rules = [a.rule for a in profile.of(Archival, kind) if a.when is when]
     return rules[0] if rules else None
+
+
+def _kept_because(profile: Profile, kind: str, when: ArchiveWhen) -> str | None:
+    """Why a record of this kind is never archived for this reason (AL-06), if it is not."""
+    for never in profile.of(NeverArchive, kind):
+        if never.when is when:
+            why: str = never.why
+            return why
+    return None
 
 
 def _retire(

@@ -3,11 +3,10 @@ list of a kind and deactivate our active records of that kind that carry this PM
 but are no longer in it. Driven by the declaration, through the `Connector` interface only: it
 never asks which PMS it is talking to.
 
-- **What is compared.** Every list the connector has is read whole (`since=None`), and the
-  external id of each record of the kind counts as listed: records the profile's filters skip,
-  records archived upstream and records the connector could not map still exist in the PMS.
-  (A connector's lists are not labelled by the kinds they carry; reading one too many is only
-  slower, reading one too few would deactivate records wrongly.) The window is left open past
+- **What is compared.** Every list the connector declares as carrying the kind (its streams'
+  `kinds`) is read whole (`since=None`), and the external id of each record of the kind counts
+  as listed: records the profile's filters skip, records archived upstream and records the
+  connector could not map still exist in the PMS. The window is left open past
   the end of the read, so that a record the PMS changes while the list is being read is not
   left out. On our side: our *active* records of the kind with a reference from this PMS, read
   before the list, so that a record a concurrent sync creates is never taken for a missing
@@ -44,6 +43,7 @@ from repairlink.errors import InvalidError, RepairlinkError
 from repairlink.pms.connector import Connector, FetchedPage
 from repairlink.pms.profile import Reconciliation
 from repairlink.pms.retry import RetryPolicy
+from repairlink.pms.streams import streams_for
 from repairlink.store.bulk import insert_many
 from repairlink.store.sync_tables import reconciliation_runs, reconciliation_snapshot
 from repairlink.store.tables import cols, external_refs, units
@@ -190,10 +190,11 @@ class Reconciler:
         """The external ids of every record of the kind in the connector's lists, read whole."""
         until = self.now() + LIST_AHEAD
         found: set[str] = set()
-        for stream in self.connector.streams:
+        wanted = {self.declaration.kind}
+        for stream in streams_for(self.connector.streams, wanted, full=True):
             cursor: str | None = None
             while True:
-                page = self.retry.call(partial(self._page, stream, until, cursor))
+                page = self.retry.call(partial(self._page, stream.name, until, cursor))
                 found.update(r.external_id for r in page.records if r.kind == self.declaration.kind)
                 cursor = page.next_cursor
                 if cursor is None:
@@ -201,8 +202,8 @@ class Reconciler:
         return found
 
     def _page(self, stream: str, until: datetime, cursor: str | None) -> FetchedPage:
-        body = self.connector.fetch(stream, since=None, until=until, cursor=cursor)
-        return self.connector.parse(stream, body)  # a page that is not JSON is retried too
+        raw = self.connector.fetch(stream, since=None, until=until, cursor=cursor)
+        return self.connector.parse(stream, raw)  # a page that is not JSON is retried too
 
     # -- writing ------------------------------------------------------------------------------
     def _write(

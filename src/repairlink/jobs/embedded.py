@@ -82,6 +82,8 @@ class EmbeddedRunner:
 
     def _start_run(self, due: schedules.Due) -> None:
         try:
-            start_sync(self.app, due.agency_id, due.system, full=due.schedule.full)
+            start_sync(
+                self.app, due.agency_id, due.system, full=due.schedule.full, schedule=due.schedule
+            )
         except ConflictError:
             log.info("scheduled %s sync skipped: one is already running", due.system)

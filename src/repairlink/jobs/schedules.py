@@ -47,7 +47,7 @@ class DueReconciliation:
 def name_of(schedule: Schedule | Reconciliation) -> str:
     if isinstance(schedule, Reconciliation):
         return f"{schedule.rule}:reconcile:{schedule.cron}"
-    return f"{schedule.rule}:{schedule.cron or schedule.every}"
+    return schedule.name
 
 
 def last_fire_time(schedule: Schedule | Reconciliation, now: datetime) -> datetime:

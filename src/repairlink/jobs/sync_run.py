@@ -3,6 +3,7 @@ engine. The CLI, the API and the schedulers all call this."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from repairlink.bootstrap import App
@@ -12,6 +13,7 @@ from repairlink.errors import ConflictError, InvalidError
 from repairlink.inbound.engine import Progress, SyncEngine
 from repairlink.inbound.run_state import RunState
 from repairlink.jobs.background import Work, start_once
+from repairlink.pms.profile import ConfigRule, Profile, Schedule, Unsupported
 from repairlink.pms.retry import RetryPolicy
 from repairlink.services import connections
 
@@ -28,14 +30,50 @@ def connector_kind(system: str) -> Any:
 
 
 def connect(app: App, agency_id: int, system: str, settings: dict[str, Any]) -> int:
-    """Validate the settings against the connector's typed config, then save them."""
+    """Validate the settings against the connector's typed config and its profile's rules about
+    settings (ConfigRule), then save them."""
     kind = connector_kind(system)
     config = kind.config_model.model_validate(settings)
     stored = config.model_dump(mode="json")
+    check_settings(kind.profile, stored)
     for name, value in config:  # keep secrets usable: SecretStr dumps as '**********'
         if hasattr(value, "get_secret_value"):
             stored[name] = value.get_secret_value()
     return connections.save_connection(app.uow(Actor.system("connect"), agency_id), system, stored)
+
+
+def check_settings(profile: Profile, settings: dict[str, Any]) -> None:
+    """A connection's settings against each of the profile's rules about them (PW-01)."""
+    declared: list[ConfigRule] = profile.of(ConfigRule)
+    for rule in declared:
+        problem = rule.check(settings)
+        if problem:
+            raise InvalidError(
+                "connection.settings_refused", problem, field=rule.field, rule=rule.rule
+            )
+
+
+@dataclass(frozen=True)
+class ConnectorInfo:
+    """What a connector does, as the console and the API tell it to people."""
+
+    system: str
+    title: str
+    schedules: list[str]  # when it syncs, in words
+    unsupported: list[tuple[str, str]]  # (what, the message for people): never an error (PX-08)
+
+
+def connector_info(system: str) -> ConnectorInfo:
+    kind = connector_kind(system)
+    profile: Profile = kind.profile
+    schedules: list[Schedule] = profile.of(Schedule)
+    missing: list[Unsupported] = profile.of(Unsupported)
+    return ConnectorInfo(
+        system,
+        kind.title,
+        [f"{', '.join(s.kinds)}: {s.describe()}" for s in schedules],
+        [(u.what, u.message) for u in missing],
+    )
 
 
 def _engine(
@@ -66,17 +104,25 @@ def run_sync(
     dry_run: bool = False,
     progress: Progress | None = None,
     retry: RetryPolicy | None = None,
+    schedule: Schedule | None = None,
 ) -> RunState:
-    """Run to the end in this thread (the CLI, tests, schedulers)."""
+    """Run to the end in this thread (the CLI, tests, schedulers); for `schedule`'s kinds, or
+    for every kind (None)."""
     engine = _engine(app, agency_id, system, progress, retry)
     try:
-        return engine.run(full=full, dry_run=dry_run)
+        return engine.run(full=full, dry_run=dry_run, schedule=schedule)
     finally:
         engine.connector.close()
 
 
 def start_sync(
-    app: App, agency_id: int, system: str, *, full: bool = False, dry_run: bool = False
+    app: App,
+    agency_id: int,
+    system: str,
+    *,
+    full: bool = False,
+    dry_run: bool = False,
+    schedule: Schedule | None = None,
 ) -> int:
     """Start a run in a background thread and answer its id at once ("Sync now" in the API).
     One run per agency and PMS at a time in this process."""
@@ -89,7 +135,7 @@ def start_sync(
 
     def begin() -> tuple[int, Work]:
         engine = _engine(app, agency_id, system, None, None)
-        state = engine.begin(full=full, dry_run=dry_run)
+        state = engine.begin(full=full, dry_run=dry_run, schedule=schedule)
 
         def work() -> None:
             try:

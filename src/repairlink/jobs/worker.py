@@ -20,7 +20,9 @@ import procrastinate
 import sqlalchemy as sa
 
 from repairlink.bootstrap import App
+from repairlink.connectors import REGISTRY
 from repairlink.errors import InvalidError
+from repairlink.inbound.run_state import EVERY_KIND, named
 from repairlink.jobs import schedules
 from repairlink.jobs.channels import Channels
 from repairlink.jobs.dispatch import deliver_all_due
@@ -83,14 +85,21 @@ def jobs_app(app: App) -> procrastinate.App:
         return deliver_all_due(app, my_channels(), worker=name, limit=BATCH)
 
     @jobs.task(name=RUN_SYNC, queue="syncs")
-    def sync(agency_id: int, system: str, full: bool) -> int:
-        return run_sync(app, agency_id, system, full=full).run_id
+    def sync(agency_id: int, system: str, full: bool, schedule: str = EVERY_KIND) -> int:
+        planned = named(REGISTRY[system].profile, schedule)
+        return run_sync(app, agency_id, system, full=full, schedule=planned).run_id
 
     def start(due: schedules.Due) -> None:
+        # one sync of a PMS at a time; each schedule queued once (the hourly run must not
+        # swallow the weekly one that falls due with it)
         lock = f"sync:{due.agency_id}:{due.system}"
+        queued = f"{lock}:{due.schedule.name}"
         try:
-            jobs.configure_task(RUN_SYNC, lock=lock, queueing_lock=lock).defer(
-                agency_id=due.agency_id, system=due.system, full=due.schedule.full
+            jobs.configure_task(RUN_SYNC, lock=lock, queueing_lock=queued).defer(
+                agency_id=due.agency_id,
+                system=due.system,
+                full=due.schedule.full,
+                schedule=due.schedule.name,
             )
         except procrastinate.exceptions.AlreadyEnqueued:
             log.info("scheduled %s sync already queued for agency %s", due.system, due.agency_id)

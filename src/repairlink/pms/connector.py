@@ -10,6 +10,7 @@ from typing import Protocol
 from repairlink.errors import RepairlinkError, Terminal, Transient
 from repairlink.pms.incoming import Incoming, Malformed
 from repairlink.pms.profile import Profile
+from repairlink.pms.streams import RawPage, Stream
 
 
 @dataclass
@@ -19,28 +20,26 @@ class FetchedPage:
 
 
 # One page as the PMS sent it -> our records and the next cursor. Pure and module-level:
-# the engine may run it in a process of its own (see `pages`).
-PageParser = Callable[[str, bytes], FetchedPage]
+# the engine runs it in a process of its own (see `inbound.page_worker`).
+PageParser = Callable[[str, RawPage], FetchedPage]
 
 
 class Connector(Protocol):
     profile: Profile
 
-    @staticmethod
-    def parse(stream: str, body: bytes) -> FetchedPage:
-        """A page as `fetch` returned it -> our records and the next cursor (a `PageParser`)."""
-        ...
+    # The PMS's lists, in the order a run reads them (parents before children).
+    streams: tuple[Stream, ...]
 
-    @property
-    def streams(self) -> tuple[str, ...]:
-        """The PMS's lists, in the order a run reads them (parents before children)."""
+    @staticmethod
+    def parse(stream: str, page: RawPage) -> FetchedPage:
+        """A page as `fetch` returned it -> our records and the next cursor (a `PageParser`)."""
         ...
 
     def fetch(
         self, stream: str, *, since: datetime | None, until: datetime, cursor: str | None
-    ) -> bytes:
-        """One page of `stream` changed in [since, until) (since=None: everything), as the
-        PMS sent it; `parse` reads it."""
+    ) -> RawPage:
+        """One page of the stream named `stream` changed in [since, until) (since=None:
+        everything), as the PMS sent it; `parse` reads it."""
         ...
 
     def close(self) -> None: ...

@@ -133,8 +133,10 @@ class Match:
 
 @dataclass(frozen=True)
 class Schedule:
-    """When a sync runs: every `every`, or at `cron` in `tz`. Incremental runs read what changed
-    since the last good run, less `lookback`; `full` runs read everything."""
+    """When a sync runs, and for which kinds: every `every`, or at `cron` in `tz`. A run reads
+    only the streams that carry its kinds. Incremental runs read what changed since this
+    schedule's last good run, less `lookback`; `full` runs read everything. `creates=False`
+    (PM-03's hourly run): a new record is left for a run that creates, and the report says so."""
 
     rule: str
     kinds: tuple[str, ...]
@@ -145,6 +147,36 @@ class Schedule:
     lookback: timedelta = timedelta(minutes=10)
     initial_full: bool = True  # PX-01: some PMSs have no initial full sync
     creates: bool = True  # PM-03: the hourly run updates existing records, creates none
+
+    @property
+    def name(self) -> str:
+        """Names its bookmark and its fired times."""
+        return f"{self.rule}:{self.cron or self.every}"
+
+    def describe(self) -> str:
+        """When, in words: "hourly", "daily at 02:00 (Europe/London)"..."""
+        if self.every is not None:
+            return _every(self.every)
+        minute, hour, day, month, weekday = (str(self.cron).split() + ["*"] * 5)[:5]
+        at = f"{int(hour):02d}:{int(minute):02d}" if (hour + minute).isdigit() else None
+        if at is None or month != "*":
+            return f"on the schedule {self.cron} ({self.tz})"
+        if day == "*" and weekday == "*":
+            return f"daily at {at} ({self.tz})"
+        if day == "*":
+            return f"weekly at {at} ({self.tz})"
+        return f"monthly on day {day} at {at} ({self.tz})"
+
+
+def _every(step: timedelta) -> str:
+    named = {timedelta(hours=1): "hourly", timedelta(days=1): "daily", timedelta(weeks=1): "weekly"}
+    if step in named:
+        return named[step]
+    seconds = int(step.total_seconds())
+    for unit, size in (("day", 86_400), ("hour", 3_600), ("minute", 60)):
+        if seconds % size == 0:
+            return f"every {seconds // size} {unit}s"
+    return f"every {seconds} seconds"
 
 
 @dataclass(frozen=True)
@@ -160,15 +192,18 @@ class Reconciliation:
 
 @dataclass(frozen=True)
 class ConfigRule:
-    """A rule about a connection's settings, checked when they are saved (PW-01)."""
+    """A rule about a connection's settings, checked when they are saved (PW-01): a problem is
+    refused naming the setting (`field`) and the rule."""
 
     rule: str
-    check: Callable[[Config], str | None]  # returns the problem, or None
+    field: str
+    check: Callable[[Config], str | None]  # returns the problem, in words, or None
 
 
 @dataclass(frozen=True)
 class Unsupported:
-    """Something this PMS cannot do: said plainly, never an error (PX-08)."""
+    """Something this PMS cannot do: said plainly on the connector's page and in the API, never
+    an error (PX-08)."""
 
     rule: str
     what: str

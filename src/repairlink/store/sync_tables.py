@@ -19,7 +19,7 @@ connections = sa.Table(
     sa.Column("system", sa.String(32), nullable=False),
     sa.Column("config", sa.JSON, nullable=False),
     sa.Column("enabled", sa.Boolean, nullable=False, default=True),
-    # signpost per stream: where the next incremental run starts reading (principle 3)
+    # signpost per schedule ("*": a run of every kind): where its next run starts reading
     sa.Column("bookmarks", sa.JSON, nullable=False, default=dict),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.UniqueConstraint("agency_id", "system", name="uq_connections_agency_system"),
@@ -31,6 +31,8 @@ sync_runs = sa.Table(
     sa.Column("agency_id", sa.ForeignKey("agencies.id"), nullable=False, index=True),
     sa.Column("connection_id", sa.ForeignKey("connections.id"), nullable=False, index=True),
     sa.Column("mode", sa.String(16), nullable=False),  # full | incremental
+    # the schedule it ran for, whose bookmark it reads and moves ("*": every kind, by hand)
+    sa.Column("schedule", sa.String(64), nullable=False, server_default="*"),
     sa.Column("dry_run", sa.Boolean, nullable=False, default=False),
     sa.Column("status", sa.String(16), nullable=False),  # running | succeeded | failed
     sa.Column("started_at", UtcDateTime, nullable=False),

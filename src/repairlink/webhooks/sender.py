@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from repairlink.domain.delivery import Outcome
 from repairlink.errors import InvalidError
+from repairlink.pms.http import retry_after
 from repairlink.store.outbound_tables import webhook_subscriptions
 from repairlink.webhooks import signing
 from repairlink.webhooks.address_guard import check_url
@@ -39,13 +40,6 @@ def body_of(event: Mapping[str, Any]) -> bytes:
             },
         }
     )
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    try:
-        return float(response.headers["Retry-After"])
-    except (KeyError, ValueError):
-        return None
 
 
 class WebhookSender:
@@ -90,7 +84,9 @@ class WebhookSender:
         return Outcome.failed(
             f"The endpoint answered {code}",
             status_code=code,
-            retry_after=_retry_after(response) if code in THROTTLED else None,
+            retry_after=retry_after(response.headers.get("Retry-After"))
+            if code in THROTTLED
+            else None,
         )
 
     def _disable(self, subscription_id: int, reason: str) -> None:

@@ -13,6 +13,7 @@ from repairlink.connectors.alto.connector import AltoConnector
 from repairlink.connectors.alto.profile import PROFILE
 from repairlink.inbound.page_worker import PagePreparer
 from repairlink.pms.connector import TransientFetchError
+from repairlink.pms.streams import RawPage
 
 CONFIG: dict[str, Any] = {}
 
@@ -31,8 +32,8 @@ def _tenant(**changes: Any) -> dict[str, Any]:
     return {"id": "30", "forename": "Ann", "surname": "Lee", "email": "ann@example.com", **changes}
 
 
-def _page(*items: dict[str, Any]) -> bytes:
-    return orjson.dumps({"meta": {"nextToken": "next"}, "items": list(items)})
+def _page(*items: dict[str, Any]) -> RawPage:
+    return RawPage(orjson.dumps({"meta": {"nextToken": "next"}, "items": list(items)}))
 
 
 @pytest.fixture
@@ -82,4 +83,4 @@ def test_al_04_the_filter_a_record_fails_comes_back_with_it(preparer: PagePrepar
 
 def test_s_05_a_page_that_is_not_json_is_worth_another_try(preparer: PagePreparer) -> None:
     with pytest.raises(TransientFetchError, match="not JSON"):
-        preparer.ready("tenancies", b"<html>Bad gateway</html>")
+        preparer.ready("tenancies", RawPage(b"<html>Bad gateway</html>"))

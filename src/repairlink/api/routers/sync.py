@@ -12,6 +12,7 @@ from repairlink.api.deps import AdminCaller, Paging, RecordId, StaffCaller
 from repairlink.api.schemas.common import PageOf
 from repairlink.api.schemas.sync import (
     ConnectionRead,
+    ConnectorRead,
     PlannedChangeRead,
     QuarantineRead,
     ReconciliationRead,
@@ -21,8 +22,10 @@ from repairlink.api.schemas.sync import (
     RunStart,
     RunStarted,
     SkipRead,
+    UnsupportedRead,
     masked,
 )
+from repairlink.connectors import REGISTRY
 from repairlink.errors import InvalidError
 from repairlink.inbound import reports
 from repairlink.jobs import reconcile_run, sync_run
@@ -31,6 +34,26 @@ from repairlink.services import connections
 router = APIRouter(tags=["sync"])
 System = Annotated[str, Path(max_length=32, description="The PMS: alto, ...")]
 KindFilter = Annotated[str | None, Query(max_length=32, description="Only this record kind")]
+
+
+@router.get("/connectors", summary="The PMSs the hub can connect to, and what each cannot do")
+def list_connectors(caller: StaffCaller) -> list[ConnectorRead]:
+    return [_connector(system) for system in REGISTRY]
+
+
+@router.get("/connectors/{system}", summary="One connector: its schedules and what it cannot do")
+def get_connector(caller: StaffCaller, system: System) -> ConnectorRead:
+    return _connector(system)
+
+
+def _connector(system: str) -> ConnectorRead:
+    info = sync_run.connector_info(system)
+    return ConnectorRead(
+        system=info.system,
+        title=info.title,
+        schedules=info.schedules,
+        unsupported=[UnsupportedRead(what=w, message=m) for w, m in info.unsupported],
+    )
 
 
 @router.get("/connections", summary="The agency's PMS connections")

@@ -30,6 +30,21 @@ def masked(row: dict[str, Any]) -> ConnectionRead:
     return ConnectionRead.model_validate({**row, "config": config})
 
 
+class UnsupportedRead(BaseModel):
+    what: str
+    message: str
+
+
+class ConnectorRead(BaseModel):
+    """A connector the agency can use: when it syncs, and what it does not do (said plainly,
+    never an error)."""
+
+    system: str
+    title: str
+    schedules: list[str]
+    unsupported: list[UnsupportedRead]
+
+
 class RunStart(BaseModel):
     full: bool = False
     dry_run: bool = False

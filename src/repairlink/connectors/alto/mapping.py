@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from repairlink.pms.incoming import Incoming, Malformed
 
 Json = dict[str, Any]
+OneMapper = Callable[[Json], "Incoming | Malformed"]
 LIVE_TENANCY = {"active", "periodic"}
 
 

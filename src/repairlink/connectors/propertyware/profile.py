@@ -46,7 +46,7 @@ PROFILE = Profile(
     system="propertyware",
     rules=(
         # PW-01: one agency, one location
-        ConfigRule("PW-01", _one_location),
+        ConfigRule("PW-01", "locations", _one_location),
         # PW-02: properties and residents, a full first sync then every two hours; only residents
         # with an active lease
         Entity("PW-02", "unit"),

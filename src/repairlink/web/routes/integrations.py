@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from repairlink.connectors import REGISTRY
-from repairlink.errors import NotFoundError
+from repairlink.errors import InvalidError, NotFoundError
 from repairlink.inbound import reports
 from repairlink.jobs import sync_run
 from repairlink.outbound import views
@@ -84,6 +84,7 @@ def connector(request: Request, viewer: Staff, system: str) -> HTMLResponse:
         viewer,
         title=REGISTRY[system].title,
         kind=REGISTRY[system],
+        info=sync_run.connector_info(system),
         connection=connection,
         runs=history[:30],
         deliveries=_troubled(viewer, int(connection["id"])) if connection else [],
@@ -140,6 +141,9 @@ async def save_settings(
         sync_run.connect(viewer.app, viewer.who.agency_id, system, values)
     except ValidationError as exc:  # the typed config names each field and its rule
         return _settings_page(request, viewer, system, values, config_form.errors_of(exc), 422)
+    except InvalidError as exc:  # a rule of the profile about settings, naming the field
+        errors = {exc.field or "": exc.message}
+        return _settings_page(request, viewer, system, values, errors, 422)
     return redirect(f"/integrations/{system}", notice="Settings saved")
 
 

@@ -1,0 +1,73 @@
+"""Alto's lists, in the order a run reads them (properties before the tenancies at them), with
+the paging each spells its own way (research §3)."""
+
+from __future__ import annotations
+
+from repairlink.connectors.alto import mapping
+from repairlink.pms.incoming import Incoming, Malformed
+from repairlink.pms.streams import Item, Mapper, Stream
+
+
+def _one(fn: mapping.OneMapper) -> Mapper:
+    def many(item: Item) -> list[Incoming | Malformed]:
+        return [fn(item)]
+
+    return many
+
+
+KEBAB = ("next-token", "max-results")  # most lists spell their paging so
+CAMEL = ("nextToken", "maxResults")  # /suppliers (and /inventory) so
+
+STREAMS: tuple[Stream, ...] = (
+    Stream(
+        "properties",
+        "/inventory/filter",
+        ("unit",),
+        _one(mapping.unit),
+        max_size=250,
+        cursor_param=KEBAB[0],
+        size_param=KEBAB[1],
+    ),
+    Stream(
+        "landlords",
+        "/landlords",
+        ("landlord", "unit_landlord"),
+        mapping.landlord,
+        params={"active-status": "All"},
+        cursor_param=KEBAB[0],
+        size_param=KEBAB[1],
+    ),
+    # Alto publishes no modified filter for suppliers: always read whole (hashes make it cheap)
+    Stream(
+        "suppliers",
+        "/suppliers",
+        ("contractor",),
+        _one(mapping.contractor),
+        dated=False,
+        cursor_param=CAMEL[0],
+        size_param=CAMEL[1],
+    ),
+    Stream(
+        "tenancies",
+        "/tenancies",
+        ("occupier", "tenancy"),
+        mapping.tenancy,
+        params={"include-tenants": "true"},
+        cursor_param=KEBAB[0],
+        size_param=KEBAB[1],
+    ),
+    # a tenant's own edits (email, archived) do not move their tenancy's modified time; a full
+    # run reads every tenant with their tenancy already
+    Stream(
+        "tenants",
+        "/contacts/all",
+        ("occupier",),
+        _one(mapping.tenant_contact),
+        max_size=250,
+        params={"persona": "Tenant"},
+        on_full_runs=False,
+        cursor_param=KEBAB[0],
+        size_param=KEBAB[1],
+    ),
+)
+BY_NAME = {stream.name: stream for stream in STREAMS}

@@ -1,4 +1,8 @@
-"""The Propman, Propertyware and Platform profiles state their inbound rules as data."""
+"""The Propertyware and Platform profiles' inbound decisions, through the decision function
+(no I/O). What only a declaration said is proven by behaviour elsewhere: schedules
+(tests/integration/sync/test_schedules_run.py), rules about settings and unsupported features
+(tests/integration/api/test_connectors_api.py), look-back-only runs and update policies
+(tests/integration/sync/test_policies_run.py)."""
 
 from __future__ import annotations
 
@@ -6,55 +10,13 @@ from datetime import UTC, datetime, timedelta
 
 from repairlink.connectors.platform.profile import PROFILE as PLATFORM
 from repairlink.connectors.propertyware.profile import PROFILE as PROPERTYWARE
-from repairlink.connectors.propman.profile import PROFILE as PROPMAN
 from repairlink.inbound.plan import Action
-from repairlink.pms.profile import ConfigRule, Policy, Reconciliation, Schedule, Unsupported
 from tests.unit.sync.helpers import held, record, run
-
-
-def test_pm_01_every_propman_entity_kind_is_declared() -> None:
-    assert {"estate", "building", "unit", "agent", "contractor", "landlord", "rmc"} <= set(
-        PROPMAN.kinds
-    )
-
-
-def test_pm_02_propman_owns_all_entity_data() -> None:
-    for kind in PROPMAN.kinds:
-        policy = PROPMAN.policy_for(kind, "any_field")
-        assert policy is not None
-        assert policy.policy is Policy.PMS_OWNED
-
-
-def test_pm_03_owners_daily_changes_hourly_everything_weekly() -> None:
-    schedules = PROPMAN.of(Schedule)
-    daily = [s for s in schedules if s.every == timedelta(days=1)]
-    hourly = [s for s in schedules if s.every == timedelta(hours=1)]
-    weekly = [s for s in schedules if s.every == timedelta(weeks=1)]
-    assert daily
-    assert "landlord" in daily[0].kinds
-    assert hourly
-    assert not hourly[0].creates
-    assert weekly
-    assert weekly[0].full
-    assert weekly[0].creates
-
-
-def test_pw_01_a_second_location_is_refused() -> None:
-    (rule,) = PROPERTYWARE.of(ConfigRule)
-    assert rule.check({"locations": ["Portfolio A"]}) is None
-    assert "exactly one" in (rule.check({"locations": ["A", "B"]}) or "")
 
 
 def test_pw_02_only_residents_with_an_active_lease() -> None:
     assert run(PROPERTYWARE, record("occupier", {}, lease_active=False)).rule == "PW-02"
     assert run(PROPERTYWARE, record("occupier", {}, lease_active=True)).action is Action.CREATE
-
-
-def test_pw_03_hourly_with_a_72_hour_look_back() -> None:
-    assert any(
-        s.every == timedelta(hours=1) and s.lookback == timedelta(hours=72)
-        for s in PROPERTYWARE.of(Schedule)
-    )
 
 
 def test_pw_04_work_orders_need_the_integration_user_and_account_email() -> None:
@@ -72,8 +34,7 @@ def test_pw_04_work_orders_need_the_integration_user_and_account_email() -> None
     assert run(PROPERTYWARE, ours, config, unresolved={"unit_id"}).rule == "PW-04"
 
 
-def test_pw_05_leases_nightly_and_every_value_overwrites() -> None:
-    assert any(s.cron == "30 23 * * *" and s.tz == "UTC" for s in PROPERTYWARE.of(Schedule))
+def test_pw_05_every_value_of_an_existing_lease_overwrites() -> None:
     lease = record("tenancy", {"rent": 1200, "end_date": "2027-01-01"})
     decision = run(PROPERTYWARE, lease, have=held(rent=1000, end_date="2026-01-01"))
     assert set(decision.values) == {"rent", "end_date"}
@@ -96,21 +57,6 @@ def test_pw_06_existing_units_and_residents_change_only_in_the_allowed_fields() 
         have=held(title="Original"),
     )
     assert decision.action is Action.UNCHANGED
-
-
-def test_pw_07_owners_and_providers_are_unsupported_and_say_so() -> None:
-    assert any("CSV" in u.message for u in PROPERTYWARE.of(Unsupported))
-
-
-def test_pw_09_monthly_reconciliation_on_the_27th_pacific_time() -> None:
-    (rec,) = PROPERTYWARE.of(Reconciliation)
-    assert (rec.cron, rec.tz, rec.kind) == ("0 3 27 * *", "America/Los_Angeles", "unit")
-
-
-def test_px_01_no_initial_sync_only_72_hours() -> None:
-    (schedule,) = PLATFORM.of(Schedule)
-    assert not schedule.initial_full
-    assert schedule.lookback == timedelta(hours=72)
 
 
 def test_px_02_inactive_properties_are_left_alone_and_active_only_goes_to_inactive() -> None:
@@ -146,7 +92,3 @@ def test_px_05_work_orders_are_never_updated_from_the_pms() -> None:
     decision = run(PLATFORM, changed, {"sync_method": "all"}, have=held(title="Original"))
     assert decision.action is Action.UNCHANGED
     assert not decision.values
-
-
-def test_px_08_leases_and_files_are_unsupported_not_errors() -> None:
-    assert {u.what for u in PLATFORM.of(Unsupported)} == {"leases", "files"}

@@ -8,6 +8,12 @@ unless --page-size raises them, with every record a full sync reads rendered bef
 starts (Alto's servers do not share our CPU; the simulator should not either). Prints one
 `name: value` per line, CPU seconds of both processes included: on a shared machine they say
 more than wall time.
+
+The floor, measured in the same run on the same simulator: every page a full sync reads,
+fetched by the connector as the sync fetches it and its items inserted raw (one row of JSON
+each, `executemany`) into the same database by one process, with no mapping, matching or
+audit. `full_over_floor` says what the product costs on top of moving the bytes, whatever the
+machine's speed that day.
 """
 
 from __future__ import annotations
@@ -17,14 +23,20 @@ import os
 import resource
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import orjson
+import sqlalchemy as sa
 
-from repairlink.bootstrap import build
+from repairlink.bootstrap import App, build
+from repairlink.connectors.alto.config import AltoConfig
+from repairlink.connectors.alto.connector import AltoConnector
 from repairlink.domain.actors import Actor
 from repairlink.inbound.run_state import RunState
 from repairlink.jobs.sync_run import connect, run_sync
+from repairlink.pms.streams import streams_for
 from repairlink.services import agencies
 from repairlink.settings import Settings
 from repairlink.simulators.alto.process import alto_process
@@ -53,6 +65,40 @@ def _cpu_s(pid: int | None = None, *, who: int = resource.RUSAGE_SELF) -> float:
 def _children() -> list[int]:
     tasks = Path(f"/proc/{os.getpid()}/task")
     return [int(pid) for task in tasks.iterdir() for pid in (task / "children").read_text().split()]
+
+
+def floor(app: App, settings: dict[str, object]) -> tuple[float, int]:
+    """Seconds to fetch every page a full sync reads and insert its items raw; and how many."""
+    connector = AltoConnector(AltoConfig.model_validate(settings))
+    kinds = set(AltoConnector.profile.kinds)
+    with app.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS bench_raw_items")
+        conn.exec_driver_sql("CREATE TABLE bench_raw_items (stream TEXT, item TEXT)")
+    items = 0
+    started = time.perf_counter()
+    until = datetime.now(UTC)
+    for stream in streams_for(connector.streams, kinds, full=True):
+        cursor = None
+        with app.engine.begin() as conn:
+            while True:
+                raw = connector.fetch(stream.name, since=None, until=until, cursor=cursor)
+                page = orjson.loads(raw.body)
+                rows = [(stream.name, orjson.dumps(i).decode()) for i in page.get("items") or []]
+                conn.exec_driver_sql(
+                    "INSERT INTO bench_raw_items VALUES (%s, %s)"
+                    if conn.dialect.name != "sqlite"
+                    else "INSERT INTO bench_raw_items VALUES (?, ?)",
+                    rows,
+                )
+                items += len(rows)
+                cursor = (page.get("meta") or {}).get("nextToken")
+                if not cursor:
+                    break
+    wall = time.perf_counter() - started
+    connector.close()
+    with app.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE bench_raw_items"))
+    return wall, items
 
 
 def main() -> None:
@@ -85,6 +131,7 @@ def main() -> None:
             settings["page_size"] = min(args.page_size, 250)
         connect(app, agency.id, "alto", settings)
 
+        floor_wall, floor_items = floor(app, settings)
         (simulator,) = _children()
         cpu, simulator_cpu = _cpu_s(), _cpu_s(simulator)
         preparer_cpu = _cpu_s(who=resource.RUSAGE_CHILDREN)
@@ -108,6 +155,9 @@ def main() -> None:
         print(f"full_records: {_records(full)}")
         print(f"full_records_per_s: {_records(full) / full_wall:.0f}")
         print(f"full_wall_s: {full_wall:.2f}")
+        print(f"floor_items: {floor_items}")
+        print(f"floor_wall_s: {floor_wall:.2f}")
+        print(f"full_over_floor: {full_wall / floor_wall:.2f}")
         print(f"full_sync_cpu_s: {cpu:.2f}")
         print(f"full_preparer_cpu_s: {preparer_cpu:.2f}")
         print(f"full_simulator_cpu_s: {simulator_cpu:.2f}")

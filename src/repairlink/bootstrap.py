@@ -40,6 +40,20 @@ class App:
             on_events=self._events_written,
         )
 
+    def uow_on(self, conn: sa.Connection, actor: Actor, agency_id: int) -> UnitOfWork:
+        """A unit of work inside a transaction already open on `conn` (a sync's): its commit
+        releases a savepoint, and the events it writes commit with that transaction."""
+        sessions = sessionmaker(
+            bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+        return UnitOfWork(
+            sessions,
+            actor=actor,
+            agency_id=agency_id,
+            fan_out=FAN_OUT,
+            on_events=self._events_written,
+        )
+
     def _events_written(self) -> None:
         for listener in list(self.event_listeners):
             listener()

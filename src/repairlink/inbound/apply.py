@@ -38,7 +38,7 @@ def apply(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decis
     kind_spec = spec(kind)
     table = kind_spec.table
     written = 0
-    creates = [d for d in decisions if d.action is Action.CREATE]
+    creates = [d for d in decisions if d.action is Action.CREATE and not d.by_use_case]
     if creates:
         rows = [{"agency_id": ctx.agency_id, **d.values} for d in creates]
         ids = insert_returning_ids(conn, table, rows)
@@ -127,7 +127,7 @@ def _write_audit(conn: sa.Connection, ctx: RunContext, kind: str, decisions: lis
             "at": ctx.now,
         }
         for d in decisions
-        if d.action in AUDIT_ACTION
+        if d.action in AUDIT_ACTION and not d.by_use_case  # its use case audited it
     ]
     if rows:
         insert_many(conn, audit_log, rows)

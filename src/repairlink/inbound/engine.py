@@ -13,7 +13,7 @@ SQLite it holds the write lock while it runs (other writers wait, up to a minute
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from copy import deepcopy
@@ -26,7 +26,8 @@ from repairlink.inbound import run_state
 from repairlink.inbound.apply import RunContext
 from repairlink.inbound.dry_run import KeptRows
 from repairlink.inbound.gc_pause import fewer_collections
-from repairlink.inbound.page import PageWriter
+from repairlink.inbound.kinds import USE_CASE_KINDS
+from repairlink.inbound.page import PageWriter, UseCaseWriter
 from repairlink.inbound.page_worker import PagePreparer
 from repairlink.inbound.ready_page import ReadyPage
 from repairlink.inbound.run_state import RunState
@@ -55,6 +56,7 @@ class SyncEngine:
         progress: Progress | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         commit_every_s: float,  # REPAIRLINK_SYNC_COMMIT_EVERY_S
+        use_cases: Mapping[str, UseCaseWriter] | None = None,
     ) -> None:
         self.db, self.connector, self.profile = db, connector, connector.profile
         self.agency_id, self.connection_id, self.config = agency_id, connection_id, config
@@ -62,6 +64,10 @@ class SyncEngine:
         self.progress = progress
         self.now = now
         self.commit_every_s = commit_every_s
+        self.use_cases = dict(use_cases or {})
+        lacking = sorted(USE_CASE_KINDS.intersection(self.profile.kinds) - set(self.use_cases))
+        if lacking:
+            raise ValueError(f"{self.profile.system} syncs {lacking}: give their use cases")
         self._dry: sa.Connection | None = None  # a dry run's one connection
 
     # -- the run ----------------------------------------------------------------------------
@@ -100,6 +106,7 @@ class SyncEngine:
             creates_rule=plan.rule,
             creator=plan.creator,
             kept=KeptRows() if dry_run else None,
+            use_cases=self.use_cases,
         )
         streams = streams_for(self.connector.streams, plan.kinds, full=state.window_from is None)
         try:

@@ -44,6 +44,9 @@ class KindSpec:
 
 
 PEOPLE = ("occupier", "landlord", "contractor", "agent", "rmc")
+# Kinds a sync creates through their use case, not as bulk rows: an issue needs its number,
+# its status, its audit and its `issue.created` event (the engine is given a writer for each).
+USE_CASE_KINDS = frozenset({"issue"})
 
 
 def spec(kind: str) -> KindSpec:

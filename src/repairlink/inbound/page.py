@@ -8,11 +8,13 @@ it makes the real run's decisions (S-07); only the changes it lists are kept.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
+from repairlink.errors import RepairlinkError
 from repairlink.inbound import lookup
 from repairlink.inbound.apply import RunContext, apply, planned_rows
 from repairlink.inbound.dry_run import KeptRows
@@ -24,6 +26,9 @@ from repairlink.pms.profile import Config, KeepWhile, Match, MatchBy, Profile, R
 from repairlink.store.bulk import insert_many
 from repairlink.store.sync_tables import sync_changes, sync_quarantine, sync_skips
 
+# Creates one record of a use-case kind through its use case, in the run's transaction;
+# answers its id, or raises a RepairlinkError saying why it cannot be taken (quarantined).
+UseCaseWriter = Callable[[sa.Connection, RunContext, Decision], int]
 COUNTED = {
     Action.CREATE: "created",
     Action.UPDATE: "updated",
@@ -50,6 +55,7 @@ class PageWriter:
     kept: KeptRows | None = None  # set: a dry run
     # new records this run left for another (PM-03), so that their children wait with them
     deferred: set[tuple[str, str]] = field(default_factory=set)
+    use_cases: Mapping[str, UseCaseWriter] = field(default_factory=dict)
 
     def write(self, conn: sa.Connection, page: ReadyPage, state: RunState, ctx: RunContext) -> None:
         for bad in page.bad:
@@ -274,6 +280,8 @@ class PageWriter:
         state: RunState,
         ctx: RunContext,
     ) -> None:
+        if kind in self.use_cases:
+            decisions = self._through_use_case(conn, kind, decisions, state, ctx)
         state.rows_written += apply(conn, ctx, kind, decisions)
         if self.kept is not None:
             self.kept.add(sync_changes, planned_rows(ctx, kind, decisions))
@@ -298,6 +306,34 @@ class PageWriter:
                 for d in skips
             ],
         )
+
+    def _through_use_case(
+        self,
+        conn: sa.Connection,
+        kind: str,
+        decisions: list[Decision],
+        state: RunState,
+        ctx: RunContext,
+    ) -> list[Decision]:
+        """New records of this kind are created by its use case, one by one (an inbound work
+        order is reported as an issue: number, status, audit, event); one it refuses is
+        quarantined with its reason (S-04) and the run goes on."""
+        writer = self.use_cases[kind]
+        kept = []
+        for d in decisions:
+            if d.action is Action.CREATE:
+                try:
+                    with conn.begin_nested():
+                        d.values["id"] = writer(conn, ctx, d)
+                except RepairlinkError as exc:
+                    reason = f"{exc.field or 'record'}: {exc.message}"
+                    self.quarantine(
+                        conn, state, kind, d.record.external_id, reason, d.record.fields
+                    )
+                    continue
+                d.by_use_case = True
+            kept.append(d)
+        return kept
 
     def quarantine(
         self,

@@ -62,6 +62,7 @@ class Decision:
     changes: dict[str, list[Any]] = field(default_factory=dict)  # field -> [before, after]
     rule: str | None = None
     reason: str = ""
+    by_use_case: bool = False  # created through the kind's use case (its own audit and events)
 
 
 def content_hash(record: Incoming, resolved: dict[str, int]) -> str:

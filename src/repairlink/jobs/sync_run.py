@@ -13,6 +13,7 @@ from repairlink.errors import ConflictError, InvalidError
 from repairlink.inbound.engine import Progress, SyncEngine
 from repairlink.inbound.run_state import RunState
 from repairlink.jobs.background import Work, start_once
+from repairlink.jobs.use_cases import use_cases
 from repairlink.pms.profile import ConfigRule, Profile, Schedule, Unsupported
 from repairlink.pms.retry import RetryPolicy
 from repairlink.services import connections
@@ -92,6 +93,7 @@ def _engine(
         retry=retry,
         progress=progress,
         commit_every_s=app.settings.sync_commit_every_s,
+        use_cases=use_cases(app),
     )
 
 

@@ -80,7 +80,7 @@ def served(tmp_path: Path) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 240  # a loaded 2-core machine: the demo sync comes first
     try:
         while time.monotonic() < deadline:  # wait for readiness, not for a fixed time
             try:

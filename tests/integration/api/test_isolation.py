@@ -238,6 +238,8 @@ def samples(a: dict[str, int]) -> dict[tuple[str, str], Sample]:
         ("POST", "/api/v1/connections/{system}/runs"): Sample(json={}, expect=404),
         ("POST", "/api/v1/connections/{system}/sync-all"): Sample(expect=404),
         ("POST", "/api/v1/connections/{system}/reconciliations"): Sample(json={}, expect=404),
+        # the catalogue of connectors: the same for every agency, no agency's data in it
+        ("GET", "/api/v1/connectors/{system}"): Sample(expect=200),
         # B's own dead letters (none) and B's own webhook, refused for its private address
         ("POST", "/api/v1/deliveries/replay-dead"): Sample(expect=200),
         ("POST", "/api/v1/webhooks"): Sample(

@@ -8,11 +8,36 @@ epoch, ids as ints, money as Decimal), or raises FieldError.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from . import clock
 from .errors import FieldError
+
+# A field's check: (raw value, field name) -> the value as kept, or FieldError.
+Rule = Callable[[Any, str], Any]
+
+
+def check_all(
+    body: Mapping[str, Any],
+    rules: Mapping[str, Rule],
+    *,
+    required: Collection[str] = (),
+    defaults: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Every field the rules name, checked in their order (the first error is the one
+    answered): an absent field takes its default, or is a 400 if required."""
+    values: dict[str, Any] = {}
+    for name, rule in rules.items():
+        raw = body.get(name)
+        if raw is None and defaults is not None and name in defaults:
+            values[name] = defaults[name]
+        elif raw is None and name in required:
+            raise FieldError(name, "is required.")
+        else:
+            values[name] = rule(raw, name)
+    return values
 
 
 def text(

@@ -10,6 +10,8 @@ import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from .errors import NotFound
+
 T = TypeVar("T")
 
 
@@ -28,6 +30,13 @@ class Ledger(Generic[T]):
 
     def get(self, record_id: int) -> T | None:
         return self.by_id.get(record_id)
+
+    def require(self, record_id: int, what: str) -> T:
+        """The record, or a 404 naming it ("Work order 60000009 was not found.")."""
+        record = self.by_id.get(record_id)
+        if record is None:
+            raise NotFound(f"{what} {record_id} was not found.")
+        return record
 
     def all(self) -> list[T]:
         with self.lock:

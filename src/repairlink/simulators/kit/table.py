@@ -11,6 +11,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterator
+from typing import Any
 
 from .errors import NotFound
 
@@ -76,6 +77,16 @@ class Table:
         if 0 <= slot < len(self.alive) and self.alive[slot]:
             return slot
         return None
+
+    def derived(self, slot: int, fields: dict[str, Any]) -> dict[str, Any]:
+        """A record as a simulator derives it (a "flat" record): its id, `fields`, its times as
+        `createdDate` and `modifiedDate` (ms), and the admin's edits laid over them."""
+        flat = {"id": self.id_of(slot), **fields}
+        flat["createdDate"], flat["modifiedDate"] = self.created[slot], self.modified[slot]
+        overrides = self.overrides.get(slot)
+        if overrides:
+            flat.update(overrides)
+        return flat
 
     def require(self, record_id: int, what: str) -> int:
         """The slot of a live record, or a 404 naming it ("Tenancy 20000001 was not found.")."""

@@ -31,11 +31,6 @@ class Cursor:
     max_size: int
     total_key: str | None = "totalItems"
 
-    def get(
-        self, client: httpx.Client, path: str, params: Mapping[str, Any], size: int
-    ) -> httpx.Response:
-        return client.get(path, params={**params, self.size: size})
-
     def pages(
         self, client: httpx.Client, path: str, params: Mapping[str, Any], size: int
     ) -> Iterator[Page]:
@@ -62,11 +57,6 @@ class Offset:
     total_header: str | None = "X-Total-Count"
     items_key: str | None = None
     total_key: str | None = None
-
-    def get(
-        self, client: httpx.Client, path: str, params: Mapping[str, Any], size: int
-    ) -> httpx.Response:
-        return client.get(path, params={**params, self.size: size})
 
     def pages(
         self, client: httpx.Client, path: str, params: Mapping[str, Any], size: int
@@ -114,6 +104,10 @@ class Listed:
     def label(self) -> str:
         query = "&".join(f"{key}={value}" for key, value in self.params.items())
         return self.path + (f"?{query}" if query else "")
+
+    def get(self, client: httpx.Client, size: int, **params: Any) -> httpx.Response:
+        """The first page, asking for `size` records (the spelling is the paging style's)."""
+        return client.get(self.path, params={**self.params, **params, self.paging.size: size})
 
     def walk(self, client: httpx.Client, size: int, **params: str) -> tuple[list[Item], int | None]:
         """Every item, following pages to the end, and the total the first page reported."""

@@ -24,10 +24,9 @@ def test_walking_every_page_serves_each_record_exactly_once(
 
 
 def test_a_page_above_the_size_limit_is_refused(listed: Listed, shared: Running[Any]) -> None:
-    paging = listed.paging
     with shared.client() as client:
-        at_limit = paging.get(client, listed.path, listed.params, paging.max_size)
-        above = paging.get(client, listed.path, listed.params, paging.max_size + 1)
+        at_limit = listed.get(client, listed.paging.max_size)
+        above = listed.get(client, listed.paging.max_size + 1)
     assert at_limit.status_code == 200
     assert above.status_code == 400
 

@@ -185,49 +185,42 @@ def _write(client: httpx.Client) -> httpx.Response:
     return client.post("/work-orders", json={"unitId": 1001, "summary": "Tap drips"})
 
 
-POSTCODE = Edit("postcode", "ZZ9 9ZZ", lambda item: item["postcode"])
 WITHOUT_SYSTEM_ID = {k: v for k, v in HEADER_TRIPLE.items() if k != "x-propertyware-system-id"}
 
-TOY_HEADER_TRIPLE = Simulated(
-    name="Toy(header-triple)",
-    start=lambda: running_toy("header-triple"),
-    refusals=lambda sim: [
-        Refusal("no credentials at all", {}, 401),
+
+def _entry(style: str, paging: Offset, dates: tuple[str, str], refused: list[Refusal]) -> Simulated:
+    units = Listed(
+        "/units",
+        paging,
+        "id",
+        "units",
+        Edit("postcode", "ZZ9 9ZZ", lambda item: item["postcode"]),
+        modified_from=dates[0],
+        modified_to=dates[1],
+        new={"name": "Unit 100"},
+    )
+    no_credentials = Refusal("no credentials at all", {}, 401)
+    return Simulated(
+        name=f"Toy({style})",
+        start=lambda: running_toy(style),
+        refusals=lambda sim: [no_credentials, *refused],
+        lists=(units,),
+        write=_write,
+    )
+
+
+TOY_HEADER_TRIPLE = _entry(
+    "header-triple",
+    Offset(max_size=500),
+    ("lastModifiedDateTimeStart", "lastModifiedDateTimeEnd"),
+    [
         Refusal("a missing system id", WITHOUT_SYSTEM_ID, 401),
         Refusal("a wrong secret", {**HEADER_TRIPLE, "x-propertyware-client-secret": "no"}, 401),
     ],
-    lists=(
-        Listed(
-            "/units",
-            Offset(max_size=500),
-            "id",
-            "units",
-            POSTCODE,
-            modified_from="lastModifiedDateTimeStart",
-            modified_to="lastModifiedDateTimeEnd",
-            new={"name": "Unit 100"},
-        ),
-    ),
-    write=_write,
 )
-TOY_API_KEY = Simulated(
-    name="Toy(api-key)",
-    start=lambda: running_toy("api-key"),
-    refusals=lambda sim: [
-        Refusal("no credentials at all", {}, 401),
-        Refusal("a wrong key", {"x-api-key": "not-the-key"}, 401),
-    ],
-    lists=(
-        Listed(
-            "/units",
-            Offset(max_size=200, total_header=None, items_key="data", total_key="totalCount"),
-            "id",
-            "units",
-            POSTCODE,
-            modified_from="modifiedSince",
-            modified_to="modifiedUntil",
-            new={"name": "Unit 100"},
-        ),
-    ),
-    write=_write,
+TOY_API_KEY = _entry(
+    "api-key",
+    Offset(max_size=200, total_header=None, items_key="data", total_key="totalCount"),
+    ("modifiedSince", "modifiedUntil"),
+    [Refusal("a wrong key", {"x-api-key": "not-the-key"}, 401)],
 )

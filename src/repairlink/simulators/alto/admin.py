@@ -59,9 +59,8 @@ def charges(state: SimState, request: Request, body: dict[str, Any]) -> Any:
     return {"items": [charge.admin() for charge in state.charges.all()]}
 
 
-def routes(state: SimState) -> tuple[AdminRoute[SimState], ...]:
-    return (
-        ("GET", "summary", summary),
-        ("GET", "work-orders", work_orders),
-        ("GET", "charges", charges),
-    )
+ROUTES: tuple[AdminRoute[SimState], ...] = (
+    ("GET", "summary", summary),
+    ("GET", "work-orders", work_orders),
+    ("GET", "charges", charges),
+)

@@ -2,24 +2,28 @@
 
     ALTO = Simulator(
         name="Alto", module="repairlink.simulators.alto", default_port=8101,
-        config=SimConfig, state=SimState, api=api_routes, admin=admin_routes,
-        prerender=prerender_all, options=(Option("--agency-ref", "agency_ref", DEFAULT), ...),
+        config=SimConfig, state=SimState,
+        endpoints=(*api.ENDPOINTS, *write_api.ENDPOINTS),  # (method, path, handler)
+        admin=admin.ROUTES,  # its own admin routes, beside the kit's
+        prerender=lambda state: served.prerender(state.data),
+        options=(Option("--agency-ref", "agency_ref", DEFAULT_AGENCY_REF), ...),
     )
 
-The state class extends `Runtime` and builds the data from the config; `api` gives the guarded
-routes of the PMS's API; `admin` the simulator's own admin routes beside the kit's.
+The config extends `Config` (every field with a default); the state class extends `Runtime`
+and builds the data from the config. Every endpoint is guarded (`guard`): counted,
+authenticated and open to injected faults.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from starlette.applications import Starlette
-from starlette.routing import BaseRoute
 
 from . import admin as admin_api
+from . import guard
 from .app import build_app
 from .runtime import Config, Runtime
 
@@ -37,10 +41,6 @@ class Option:
     help: str | None = None
 
 
-def _none(state: Any) -> tuple[()]:
-    return ()
-
-
 @dataclass(frozen=True)
 class Simulator(Generic[C, S]):
     name: str  # the PMS's name, as messages use it: "Alto"
@@ -48,11 +48,12 @@ class Simulator(Generic[C, S]):
     default_port: int
     config: Callable[..., C]  # takes the `Config` fields and each option's field
     state: Callable[[C], S]
-    api: Callable[[S], Sequence[BaseRoute]]
-    admin: Callable[[S], Sequence[admin_api.AdminRoute[S]]] = field(default=_none)
+    endpoints: Sequence[tuple[str, str, guard.Handler[S]]]
+    admin: Sequence[admin_api.AdminRoute[S]] = ()
     # Render ahead what a full sync reads (the --prerender flag); returns how many records.
     prerender: Callable[[S], int] | None = None
     options: tuple[Option, ...] = ()
 
     def app(self, state: S) -> Starlette:
-        return build_app(state, self.api(state), admin_api.routes(state, self.admin(state)))
+        api = guard.routes(state, self.endpoints)
+        return build_app(state, api, admin_api.routes(state, self.admin))

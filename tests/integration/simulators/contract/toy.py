@@ -24,7 +24,7 @@ import httpx
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from repairlink.simulators.kit import fields, guard
+from repairlink.simulators.kit import fields
 from repairlink.simulators.kit.auth import HeaderAuth, api_key
 from repairlink.simulators.kit.bodies import json_body
 from repairlink.simulators.kit.clock import generated_times, to_utc_z
@@ -164,13 +164,10 @@ TOY: Simulator[ToyConfig, ToyState] = Simulator(
     default_port=8199,
     config=ToyConfig,
     state=ToyState,
-    api=lambda state: guard.routes(
-        state,
-        (
-            ("GET", "/units", units),
-            ("GET", "/units/{unit_id:int}", unit),
-            ("POST", "/work-orders", create_work_order),
-        ),
+    endpoints=(
+        ("GET", "/units", units),
+        ("GET", "/units/{unit_id:int}", unit),
+        ("POST", "/work-orders", create_work_order),
     ),
 )
 

@@ -115,6 +115,9 @@ def _array(items: list[bytes]) -> bytes:
 
 @dataclass(frozen=True)
 class CursorPaging:
+    """An opaque next token naming the last record served; `{"meta": {"nextToken", ...},
+    "items": [...]}`, the last page's token null."""
+
     token_param: str
     size_param: str
     default_size: int
@@ -143,14 +146,18 @@ class CursorPaging:
 
 
 @dataclass(frozen=True)
-class OffsetPaging:
+class _Offsets:
+    """`offset` (from 0) and `limit` parameters; every offset style reports its total."""
+
     offset_param: str = "offset"
     limit_param: str = "limit"
     default_size: int = 100
     max_size: int = 500
     dates: DateFilters = NO_DATES
-    total_header: str = "X-Total-Count"
-    with_total: bool = True
+
+    @property
+    def with_total(self) -> bool:
+        return True
 
     def window(self, params: Mapping[str, str], size_cap: int | None) -> Window:
         size = _size(params, self.limit_param, self.default_size, size_cap or self.max_size)
@@ -159,12 +166,21 @@ class OffsetPaging:
             raise BadRequest(f"{self.offset_param} must be zero or more.")
         return self.dates.window(params, size, offset=offset)
 
+
+@dataclass(frozen=True)
+class OffsetPaging(_Offsets):
+    """The body a bare JSON array, the total in a header (Propertyware's `X-Total-Count`)."""
+
+    total_header: str = "X-Total-Count"
+
     def respond(self, window: Window, page: Page, items: list[bytes]) -> Response:
         return _json(_array(items), {self.total_header: str(page.total)})
 
 
 @dataclass(frozen=True)
-class OffsetBodyPaging(OffsetPaging):
+class OffsetBodyPaging(_Offsets):
+    """The total in the body: `{"<total_key>": n, "offset": o, "limit": l, "<items_key>": []}`."""
+
     items_key: str = "items"
     total_key: str = "total"
 

@@ -76,7 +76,8 @@ def serving(
     for _ in range(5 if port is None else 1):
         chosen = port or free_port()
         server = uvicorn.Server(server_config(app, chosen))
-        thread = threading.Thread(target=server.run, name=f"sim-{chosen}", daemon=True)
+        name = f"{simulator.name.lower()}-sim-{chosen}"
+        thread = threading.Thread(target=server.run, name=name, daemon=True)
         thread.start()
         while not server.started and thread.is_alive():
             thread.join(0.01)

@@ -7,148 +7,96 @@ would ignore an unknown parameter, so a connector that gets it wrong sees page o
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from . import records, render, served, vocab
+from ..kit.errors import BadRequest, NotFound
+from ..kit.paging import CursorPaging, DateFilters, list_response
+from ..kit.query import Keep, all_of, choice, code_is, flag
+from . import records, render, vocab
 from .dataset import AltoData
-from .guard import choice, emit, flag, guarded
-from .listing import CAMEL_100, KEBAB_100, KEBAB_250, BadRequest, Keep, Page, page, read_window
-from .mutations import NotFound
 from .state import SimState
 
+DATED = DateFilters("modified-from", "modified-to", "created-from", "created-to")
+KEBAB_100 = CursorPaging("next-token", "max-results", 100, 100, DATED)
+KEBAB_250 = CursorPaging("next-token", "max-results", 50, 250, DATED)
+CAMEL_100 = CursorPaging("nextToken", "maxResults", 100, 100)
+# As the spec has them: /inventory/filter reports no total; /inventory a previous token.
+FILTER_PAGING = replace(KEBAB_250, total_key=None)
+INVENTORY_PAGING = replace(CAMEL_100, total_key=None, extra_meta={"previousToken": None})
+INVENTORY_FILTERS = (
+    ("recordType", "recordType", vocab.RECORD_TYPES),
+    ("categoryType", "category", vocab.CATEGORIES),
+    ("managementType", "managementType", vocab.MANAGEMENT_TYPES),
+    ("maintenance-type", "maintenanceType", vocab.MAINTENANCE_TYPES),
+    ("inventory-status", "status", vocab.INVENTORY_STATUSES),
+)
 
-def _envelope(state: SimState, result: Page, shape: str, *, totals: bool = True) -> Response:
-    meta: dict[str, Any] = {"nextToken": result.next_token}
-    if totals:
-        meta["totalItems"] = result.total
-    items = [served.item(state, shape, slot) for slot in result.slots]
-    return served.page_response(meta, items)
+
+def one_page(items: list[dict[str, Any]]) -> Response:
+    """A list Alto answers in one page (a property's tenancies, a works order's documents)."""
+    return JSONResponse({"meta": {"nextToken": None, "totalItems": len(items)}, "items": items})
 
 
-def _code_is(data: AltoData, field: str, code: int | None) -> Keep | None:
-    if code is None:
-        return None
-    column = data.inventory.codes[field]
-    return lambda slot: column[slot] == code
-
-
-def _all_of(*keeps: Keep | None) -> Keep | None:
-    active = [keep for keep in keeps if keep is not None]
-    if not active:
-        return None
-    return lambda slot: all(keep(slot) for keep in active)
+def _json(state: SimState, item: dict[str, Any], flat: records.Flat) -> Response:
+    return JSONResponse(state.faults.served(item, flat["id"], flat["modifiedDate"]))
 
 
 def inventory_filter(state: SimState, request: Request) -> Response:
-    params, data = request.query_params, state.data
-    window = read_window(params, KEBAB_250, state.config.max_page_size)
-    record = choice(params, "recordType", vocab.RECORD_TYPES)
-    management = choice(params, "managementType", vocab.MANAGEMENT_TYPES)
-    maintenance = choice(params, "maintenance-type", vocab.MAINTENANCE_TYPES)
-    if record is None and (management is not None or maintenance is not None):
+    params, table = request.query_params, state.data.inventory
+    codes = {field: choice(params, name, values) for name, field, values in INVENTORY_FILTERS}
+    if codes["recordType"] is None and (
+        codes["managementType"] is not None or codes["maintenanceType"] is not None
+    ):
         # Spec note: a management or maintenance filter alone returns lettings only.
-        record = vocab.RECORD_TYPES.index("Rent")
+        codes["recordType"] = vocab.RECORD_TYPES.index("Rent")
     archived = flag(params, "archived")
-    filters = (
-        record,
-        choice(params, "categoryType", vocab.CATEGORIES),
-        management,
-        maintenance,
-        choice(params, "inventory-status", vocab.INVENTORY_STATUSES),
-        None if archived is None else int(archived),
-    )
-    keep = _all_of(
-        *(
-            _code_is(data, field, code)
-            for field, code in zip(
-                (
-                    "recordType",
-                    "category",
-                    "managementType",
-                    "maintenanceType",
-                    "status",
-                    "archived",
-                ),
-                filters,
-                strict=True,
-            )
-        )
-    )
-    result = page(data.inventory, window, keep, state.totals, ("filter", filters))
-    return _envelope(state, result, "inventory_item", totals=False)
+    codes["archived"] = None if archived is None else int(archived)
+    keep = all_of(*(code_is(table, field, code) for field, code in codes.items()))
+    shape = state.shapes["inventory_item"]
+    return list_response(state, request, FILTER_PAGING, shape, keep, tuple(codes.values()))
 
 
 def inventory_list(state: SimState, request: Request) -> Response:
-    params, data = request.query_params, state.data
-    window = read_window(params, CAMEL_100, state.config.max_page_size, dated=False)
+    params, table = request.query_params, state.data.inventory
     archived = flag(params, "archived")
-    filters = (
+    codes = (
         choice(params, "recordType", vocab.RECORD_TYPES),
         choice(params, "category", vocab.CATEGORIES),
         None if archived is None else int(archived),
     )
-    keep = _all_of(
-        _code_is(data, "recordType", filters[0]),
-        _code_is(data, "category", filters[1]),
-        _code_is(data, "archived", filters[2]),
-    )
-    result = page(data.inventory, window, keep, state.totals, ("list", filters))
-    items = []
-    for slot in result.slots:
-        flat = records.property_flat(data, slot)
-        item = {"id": str(flat["id"]), "address": render.inventory_item(flat)["address"]}
-        items.append(emit(state, item, flat["id"], flat["modifiedDate"]))
-    return JSONResponse(
-        {"meta": {"nextToken": result.next_token, "previousToken": None}, "items": items}
-    )
-
-
-def _property_slot(data: AltoData, request: Request) -> int:
-    record_id = int(request.path_params["inventory_id"])
-    slot = data.inventory.slot_of(record_id)
-    if slot is None:
-        raise NotFound(f"Inventory item {record_id} was not found.")
-    return slot
+    fields = ("recordType", "category", "archived")
+    keep = all_of(*(code_is(table, f, c) for f, c in zip(fields, codes, strict=True)))
+    shape = state.shapes["inventory_ref"]
+    return list_response(state, request, INVENTORY_PAGING, shape, keep, codes)
 
 
 def inventory_detail(state: SimState, request: Request) -> Response:
     data = state.data
-    slot = _property_slot(data, request)
+    slot = data.inventory.require(request.path_params["inventory_id"], "Inventory item")
     flat = records.property_flat(data, slot)
     owner_slot = data.owner_slot(slot)
     owner = records.contact_flat(data, owner_slot) if data.contacts.alive[owner_slot] else None
-    item = render.inventory_detail(flat, owner)
-    return JSONResponse(emit(state, item, flat["id"], flat["modifiedDate"]))
-
-
-def _tenants_of(data: AltoData, flat: records.Flat) -> list[records.Flat]:
-    return records.tenants_of(data, flat)
+    return _json(state, render.inventory_detail(flat, owner), flat)
 
 
 def tenancies(state: SimState, request: Request) -> Response:
-    params, data = request.query_params, state.data
-    window = read_window(params, KEBAB_100, state.config.max_page_size)
-    with_tenants = flag(params, "include-tenants") or False
-    result = page(data.tenancies, window, None, state.totals, "all")
-    return _envelope(state, result, "tenancy_with_tenants" if with_tenants else "tenancy")
+    with_tenants = flag(request.query_params, "include-tenants") or False
+    shape = state.shapes["tenancy_with_tenants" if with_tenants else "tenancy"]
+    return list_response(state, request, KEBAB_100, shape)
 
 
 def _tenancy_flat(data: AltoData, request: Request) -> records.Flat:
-    record_id = int(request.path_params["tenancy_id"])
-    slot = data.tenancies.slot_of(record_id)
-    if slot is None:
-        raise NotFound(f"Tenancy {record_id} was not found.")
+    slot = data.tenancies.require(request.path_params["tenancy_id"], "Tenancy")
     return records.tenancy_flat(data, slot)
 
 
 def tenancy_detail(state: SimState, request: Request) -> Response:
     flat = _tenancy_flat(state.data, request)
-    item = render.tenancy(flat, _tenants_of(state.data, flat))
-    return JSONResponse(emit(state, item, flat["id"], flat["modifiedDate"]))
+    return _json(state, render.tenancy(flat, records.tenants_of(state.data, flat)), flat)
 
 
 def tenancy_tenant_ids(state: SimState, request: Request) -> Response:
@@ -160,16 +108,16 @@ def tenancy_tenant_ids(state: SimState, request: Request) -> Response:
 
 def property_tenancies(state: SimState, request: Request) -> Response:
     data = state.data
-    read_window(request.query_params, CAMEL_100, state.config.max_page_size, dated=False)
-    slot = _property_slot(data, request)
-    column, tenancies_table = data.tenancy_property, data.tenancies
+    CAMEL_100.window(request.query_params, state.config.max_page_size)  # checked, one page
+    slot = data.inventory.require(request.path_params["inventory_id"], "Inventory item")
+    column, table = data.tenancy_property, data.tenancies
     items = []
-    for tenancy_slot in range(len(tenancies_table)):
-        if column[tenancy_slot] == slot and tenancies_table.alive[tenancy_slot]:
+    for tenancy_slot in range(len(table)):
+        if column[tenancy_slot] == slot and table.alive[tenancy_slot]:
             flat = records.tenancy_flat(data, tenancy_slot)
-            item = render.tenancy(flat, _tenants_of(data, flat))
-            items.append(emit(state, item, flat["id"], flat["modifiedDate"]))
-    return JSONResponse({"meta": {"nextToken": None, "totalItems": len(items)}, "items": items})
+            item = render.tenancy(flat, records.tenants_of(data, flat))
+            items.append(state.faults.served(item, flat["id"], flat["modifiedDate"]))
+    return one_page(items)
 
 
 def _roles(data: AltoData, roles: set[int], archived: bool | None) -> Keep:
@@ -180,26 +128,21 @@ def _roles(data: AltoData, roles: set[int], archived: bool | None) -> Keep:
     return lambda slot: role_column[slot] in roles and archived_column[slot] == wanted
 
 
+LANDLORD_STATUSES = {"Active": False, "Archived": True, "All": None}
+
+
 def landlords(state: SimState, request: Request) -> Response:
-    params, data = request.query_params, state.data
-    window = read_window(params, KEBAB_100, state.config.max_page_size)
-    status = params.get("active-status") or "Active"
-    if status not in ("Active", "Archived", "All"):
+    status = request.query_params.get("active-status") or "Active"
+    if status not in LANDLORD_STATUSES:
         raise BadRequest("active-status must be Active, Archived or All.")
-    archived = {"Active": False, "Archived": True, "All": None}[status]
     roles = {vocab.ROLE_LANDLORD, vocab.ROLE_POTENTIAL_LANDLORD}
-    result = page(
-        data.contacts, window, _roles(data, roles, archived), state.totals, ("landlords", status)
-    )
-    return _envelope(state, result, "landlord")
+    keep = _roles(state.data, roles, LANDLORD_STATUSES[status])
+    return list_response(state, request, KEBAB_100, state.shapes["landlord"], keep, status)
 
 
 def suppliers(state: SimState, request: Request) -> Response:
-    data = state.data
-    window = read_window(request.query_params, CAMEL_100, state.config.max_page_size, dated=False)
-    keep = _roles(data, {vocab.ROLE_SUPPLIER}, None)
-    result = page(data.contacts, window, keep, state.totals, "suppliers")
-    return _envelope(state, result, "supplier")
+    keep = _roles(state.data, {vocab.ROLE_SUPPLIER}, None)
+    return list_response(state, request, CAMEL_100, state.shapes["supplier"], keep)
 
 
 def _contact_flat(data: AltoData, request: Request, key: str, roles: set[int]) -> records.Flat:
@@ -215,7 +158,7 @@ def _contact_flat(data: AltoData, request: Request, key: str, roles: set[int]) -
 
 def supplier_detail(state: SimState, request: Request) -> Response:
     flat = _contact_flat(state.data, request, "supplier_id", {vocab.ROLE_SUPPLIER})
-    return JSONResponse(emit(state, render.supplier(flat), flat["id"], flat["modifiedDate"]))
+    return _json(state, render.supplier(flat), flat)
 
 
 PERSONAS = {
@@ -223,52 +166,40 @@ PERSONAS = {
     "landlord": {vocab.ROLE_LANDLORD, vocab.ROLE_POTENTIAL_LANDLORD},
 }
 ALL_ROLES = set(range(len(vocab.ROLE_NAMES)))
+CATEGORY_ROLES = {"client": ALL_ROLES - {vocab.ROLE_SUPPLIER}, "supplier": {vocab.ROLE_SUPPLIER}}
 
 
 def contacts(state: SimState, request: Request) -> Response:
-    params, data = request.query_params, state.data
-    window = read_window(params, KEBAB_250, state.config.max_page_size)
+    params = request.query_params
     roles = set(ALL_ROLES)
     category = (params.get("category") or "").lower()
     if category:
-        roles &= {
-            "client": ALL_ROLES - {vocab.ROLE_SUPPLIER},
-            "supplier": {vocab.ROLE_SUPPLIER},
-        }.get(category, set())
+        roles &= CATEGORY_ROLES.get(category, set())
     personas = [persona.lower() for persona in params.getlist("persona") if persona]
     if personas:
         roles &= set().union(*(PERSONAS.get(persona, set()) for persona in personas))
     active = flag(params, "active")
-    keep = _roles(data, roles, None if active is None else not active)
-    result = page(
-        data.contacts, window, keep, state.totals, ("contacts", tuple(sorted(roles)), active)
-    )
-    return _envelope(state, result, "contact")
+    keep = _roles(state.data, roles, None if active is None else not active)
+    key = (tuple(sorted(roles)), active)
+    return list_response(state, request, KEBAB_250, state.shapes["contact"], keep, key)
 
 
 def contact_detail(state: SimState, request: Request) -> Response:
     flat = _contact_flat(state.data, request, "contact_id", ALL_ROLES)
-    return JSONResponse(emit(state, render.contact(flat), flat["id"], flat["modifiedDate"]))
+    return _json(state, render.contact(flat), flat)
 
 
 ENDPOINTS = (
-    ("/inventory", inventory_list),
-    ("/inventory/filter", inventory_filter),
-    ("/inventory/{inventory_id:int}", inventory_detail),
-    ("/inventory/{inventory_id:int}/tenancies", property_tenancies),
-    ("/tenancies", tenancies),
-    ("/tenancies/{tenancy_id:int}", tenancy_detail),
-    ("/tenancies/{tenancy_id:int}/tenantIds", tenancy_tenant_ids),
-    ("/landlords", landlords),
-    ("/suppliers", suppliers),
-    ("/suppliers/{supplier_id}", supplier_detail),
-    ("/contacts/all", contacts),
-    ("/contacts/{contact_id}", contact_detail),
+    ("GET", "/inventory", inventory_list),
+    ("GET", "/inventory/filter", inventory_filter),
+    ("GET", "/inventory/{inventory_id:int}", inventory_detail),
+    ("GET", "/inventory/{inventory_id:int}/tenancies", property_tenancies),
+    ("GET", "/tenancies", tenancies),
+    ("GET", "/tenancies/{tenancy_id:int}", tenancy_detail),
+    ("GET", "/tenancies/{tenancy_id:int}/tenantIds", tenancy_tenant_ids),
+    ("GET", "/landlords", landlords),
+    ("GET", "/suppliers", suppliers),
+    ("GET", "/suppliers/{supplier_id}", supplier_detail),
+    ("GET", "/contacts/all", contacts),
+    ("GET", "/contacts/{contact_id}", contact_detail),
 )
-
-
-def routes(state: SimState) -> list[Route]:
-    return [
-        Route(path, guarded(state, f"GET {path}", handler), methods=["GET"])
-        for path, handler in ENDPOINTS
-    ]

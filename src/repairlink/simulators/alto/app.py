@@ -1,52 +1,23 @@
-"""The ASGI app: /token, Alto's data endpoints and the /_admin/ back door, over one state."""
+"""Alto as the kit serves it: its API (reads and writes), its admin routes, its command line."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from ..kit.declaration import Option, Simulator
+from . import admin, api, served, write_api
+from .state import DEFAULT_AGENCY_REF, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SimConfig, SimState
 
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-
-from . import admin, api, write_admin, write_api
-from .auth import AuthError
-from .outage import OutageMiddleware
-from .state import SimConfig, SimState
-
-
-def build_app(state: SimState) -> Starlette:
-    async def token(request: Request) -> Response:
-        try:
-            body = state.authority.issue(request.headers.get("authorization"), await request.body())
-        except AuthError as error:
-            state.count("POST /token", error.status)
-            return JSONResponse({"error": error.title}, status_code=error.status)
-        state.count("POST /token", 200)
-        return JSONResponse(body)
-
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # The event must belong to the server's loop; `running_alto` sets it to stop stalls.
-        state.stopping = asyncio.Event()
-        state.loop = asyncio.get_running_loop()
-        yield
-
-    return Starlette(
-        routes=[
-            Route("/token", token, methods=["POST"]),
-            *api.routes(state),
-            *write_api.routes(state),
-            *write_admin.routes(state),
-            *admin.routes(state),
-        ],
-        middleware=[Middleware(OutageMiddleware, state=state)],
-        lifespan=lifespan,
-    )
-
-
-def create_app(config: SimConfig | None = None) -> Starlette:
-    return build_app(SimState(config or SimConfig()))
+ALTO: Simulator[SimConfig, SimState] = Simulator(
+    name="Alto",
+    module="repairlink.simulators.alto",
+    default_port=8101,
+    config=SimConfig,
+    state=SimState,
+    endpoints=(*api.ENDPOINTS, *write_api.ENDPOINTS),
+    admin=admin.ROUTES,
+    prerender=lambda state: served.prerender(state.data),
+    options=(
+        Option("--client-id", "client_id", DEFAULT_CLIENT_ID),
+        Option("--client-secret", "client_secret", DEFAULT_CLIENT_SECRET),
+        Option("--agency-ref", "agency_ref", DEFAULT_AGENCY_REF),
+    ),
+)

@@ -8,94 +8,20 @@ through the admin API, with every field exactly as it was posted.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from . import clock, fields, vocab
+from ..kit import fields
+from ..kit.clock import to_dotnet
+from ..kit.errors import FieldError
+from ..kit.ledger import Ledger
+from ..kit.uploads import Document
+from . import vocab
 from .dataset import AltoData
-from .fields import FieldError
-from .uploads import Document
-from .work_orders import WorkOrders
+from .work_orders import WorkOrders, contact_id
 
-CHARGE_ID_BASE = 70_000_000
-# Alto's ChargeType enum, in its published order.
-CHARGE_TYPES = (
-    "Maintenance",
-    "Deposit",
-    "DepositToLandlord",
-    "ReferencingFee",
-    "AdministrationFee",
-    "CheckInFee",
-    "CheckOutFee",
-    "TenancyAgreementFee",
-    "CapitalExpenditure",
-    "Cleaning",
-    "Electrical",
-    "Gardening",
-    "Plumbing",
-    "GasSafetyCheck",
-    "EPC",
-    "MaintenanceExpense",
-    "InsuranceBuildings",
-    "InsuranceContents",
-    "InsuranceRentProtection",
-    "UtilitiesWater",
-    "UtilitiesCouncilTax",
-    "UtilitiesElectricity",
-    "UtilitiesGas",
-    "Decorating",
-    "BankCharges",
-    "ServiceCharge",
-    "GroundRent",
-    "ElectricalSafetyCheck",
-    "Appliances",
-    "KeysLocksmith",
-    "Inventory",
-    "Furniture",
-    "PortableApplianceTest",
-    "LeadTest",
-)
-VAT_RATE_TYPES = ("Exempt", "Standard", "Reduced", "Zero", "StandardROI")
-PAYMENT_METHODS = (
-    "Unknown",
-    "Bacs",
-    "Cheque",
-    "Cash",
-    "StandingOrder",
-    "DirectDebit",
-    "Internet",
-    "CreditCard",
-    "DebitCard",
-    "Transfer",
-    "Journal",
-    "ReceiptImport",
-)
 FILE_FIELD = "invoiceDocument"
-COMMON_FIELDS = (
-    "chargeType",
-    "supplierId",
-    "invoiceReference",
-    "totalNet",
-    "totalVat",
-    "vatRateType",
-    "workOrderId",
-    FILE_FIELD,
-    "description",
-    "raiseImmediately",
-    "chargeDate",
-)
-TENANCY_FIELDS = (
-    "tenantId",
-    "excludeFromArrears",
-    "showInArrearsAfterDays",
-    "sendDocs",
-    "paymentMethod",
-    "paymentReference",
-    "raiseInAdvanceDays",
-    "raiseEndDate",
-)
 
 
 @dataclass(frozen=True)
@@ -112,51 +38,54 @@ def check(
     data: AltoData, orders: WorkOrders, target: Target, form: dict[str, str]
 ) -> dict[str, Any]:
     """The checked values of a charge's text fields (the file is checked apart)."""
-    supplier = fields.record_id(form.get("supplierId"), "supplierId")
-    if supplier is not None:
-        slot = data.contacts.slot_of(supplier)
-        if slot is None or data.contacts.code("role", slot) != vocab.ROLE_SUPPLIER:
-            raise FieldError("supplierId", f"{supplier} is not an existing supplier.")
-    work_order = fields.record_id(form.get("workOrderId"), "workOrderId")
-    if work_order is not None and orders.get(work_order) is None:
-        raise FieldError("workOrderId", f"{work_order} is not an existing works order.")
-    values: dict[str, Any] = {
-        "chargeType": fields.one_of(
-            form.get("chargeType"), "chargeType", CHARGE_TYPES, required=True
+
+    def work_order(value: Any, name: str) -> int | None:
+        found = fields.record_id(value, name)
+        if found is not None and orders.get(found) is None:
+            raise FieldError(name, f"{found} is not an existing works order.")
+        return found
+
+    rules: dict[str, fields.Rule] = {
+        "supplierId": lambda value, name: contact_id(
+            data, value, name, vocab.ROLE_SUPPLIER, "supplier"
         ),
-        "supplierId": supplier,
-        "invoiceReference": fields.text(form.get("invoiceReference"), "invoiceReference"),
-        "totalNet": fields.money(form.get("totalNet"), "totalNet"),
-        "totalVat": fields.money(form.get("totalVat"), "totalVat"),
-        "vatRateType": fields.one_of(form.get("vatRateType"), "vatRateType", VAT_RATE_TYPES),
         "workOrderId": work_order,
-        "description": fields.text(form.get("description"), "description"),
-        "raiseImmediately": fields.boolean(form.get("raiseImmediately"), "raiseImmediately"),
-        "chargeDate": fields.moment(form.get("chargeDate"), "chargeDate"),
+        "chargeType": lambda value, name: fields.one_of(
+            value, name, vocab.CHARGE_TYPES, required=True
+        ),
+        "invoiceReference": fields.text,
+        "totalNet": fields.money,
+        "totalVat": fields.money,
+        "vatRateType": lambda value, name: fields.one_of(value, name, vocab.VAT_RATE_TYPES),
+        "description": fields.text,
+        "raiseImmediately": fields.boolean,
+        "chargeDate": fields.moment,
     }
     if target.tenancy_id is not None:
-        values.update(_tenancy_values(target, form))
+        rules.update(_tenancy_rules(target))
+    values = fields.check_all(form, rules)
+    if values.get("excludeFromArrears") and values.get("showInArrearsAfterDays"):
+        # Alto's own rule: a charge kept out of arrears cannot show in them later.
+        raise FieldError("showInArrearsAfterDays", "cannot be set when excludeFromArrears.")
     return values
 
 
-def _tenancy_values(target: Target, form: dict[str, str]) -> dict[str, Any]:
-    tenant = fields.record_id(form.get("tenantId"), "tenantId")
-    if tenant is not None and tenant not in target.tenant_ids:
-        raise FieldError("tenantId", f"{tenant} is not a tenant of tenancy {target.tenancy_id}.")
-    exclude = fields.boolean(form.get("excludeFromArrears"), "excludeFromArrears")
-    show_after = fields.whole(form.get("showInArrearsAfterDays"), "showInArrearsAfterDays")
-    if exclude and show_after:
-        # Alto's own rule: a charge kept out of arrears cannot show in them later.
-        raise FieldError("showInArrearsAfterDays", "cannot be set when excludeFromArrears.")
+def _tenancy_rules(target: Target) -> dict[str, fields.Rule]:
+    def tenant(value: Any, name: str) -> int | None:
+        found = fields.record_id(value, name)
+        if found is not None and found not in target.tenant_ids:
+            raise FieldError(name, f"{found} is not a tenant of tenancy {target.tenancy_id}.")
+        return found
+
     return {
         "tenantId": tenant,
-        "excludeFromArrears": exclude,
-        "showInArrearsAfterDays": show_after,
-        "sendDocs": fields.boolean(form.get("sendDocs"), "sendDocs"),
-        "paymentMethod": fields.one_of(form.get("paymentMethod"), "paymentMethod", PAYMENT_METHODS),
-        "paymentReference": fields.text(form.get("paymentReference"), "paymentReference"),
-        "raiseInAdvanceDays": fields.whole(form.get("raiseInAdvanceDays"), "raiseInAdvanceDays"),
-        "raiseEndDate": fields.moment(form.get("raiseEndDate"), "raiseEndDate"),
+        "excludeFromArrears": fields.boolean,
+        "showInArrearsAfterDays": fields.whole,
+        "sendDocs": fields.boolean,
+        "paymentMethod": lambda value, name: fields.one_of(value, name, vocab.PAYMENT_METHODS),
+        "paymentReference": fields.text,
+        "raiseInAdvanceDays": fields.whole,
+        "raiseEndDate": fields.moment,
     }
 
 
@@ -193,7 +122,7 @@ class Charge:
             "invoiceDocumentId": None if self.document is None else str(self.document.id),
             "workOrderId": _id(values["workOrderId"]),
             "description": values["description"],
-            "chargeDate": clock.to_alto(charge_date or self.received_ms),
+            "chargeDate": to_dotnet(charge_date or self.received_ms),
             "propertyId": str(self.target.property_id),
         }
         if self.target.tenancy_id is not None:
@@ -217,23 +146,18 @@ class Charge:
             else {
                 "id": document.id,
                 "name": document.name,
-                "contentType": document.content_type,
-                "size": document.size,
-                "sha256": document.sha256,
+                "contentType": document.file.content_type,
+                "size": document.file.size,
+                "sha256": document.file.sha256,
             },
             "ignoredFields": list(self.ignored_fields),
-            "receivedDate": clock.to_alto(self.received_ms),
+            "receivedDate": to_dotnet(self.received_ms),
             "charge": self.public(),
         }
 
 
-class Charges:
-    def __init__(self) -> None:
-        self.by_id: dict[int, Charge] = {}
-        # Handlers run on the server's event loop; the lock is for readers in other threads.
-        self._lock = threading.Lock()
-
-    def add(
+class Charges(Ledger[Charge]):
+    def record(
         self,
         target: Target,
         values: dict[str, Any],
@@ -241,21 +165,10 @@ class Charges:
         document: Document | None,
         now_ms: int,
     ) -> Charge:
-        known = COMMON_FIELDS + (TENANCY_FIELDS if target.tenancy_id is not None else ())
-        ignored = sorted(set(posted) - set(known))
-        with self._lock:
-            charge = Charge(
-                CHARGE_ID_BASE + len(self.by_id),
-                target,
-                values,
-                dict(posted),
-                document,
-                ignored,
-                now_ms,
+        """Keep a checked charge; fields Alto does not know are listed as ignored."""
+        ignored = sorted(set(posted) - set(values) - {FILE_FIELD})
+        return self.add(
+            lambda charge_id: Charge(
+                charge_id, target, values, dict(posted), document, ignored, now_ms
             )
-            self.by_id[charge.id] = charge
-            return charge
-
-    def snapshot(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return [charge.admin() for charge in self.by_id.values()]
+        )

@@ -12,22 +12,24 @@ import random
 from array import array
 from dataclasses import dataclass, field
 
+from ..kit.clock import ANCHOR_MS, DAY_MS, generated_times
+from ..kit.rendered import RenderCache
+from ..kit.seeded import pick
+from ..kit.table import Table
 from . import vocab
-from .clock import ANCHOR_MS, DAY_MS
 from .pools import Pools, build_pools
-from .table import Table
 
-INVENTORY_CODES = (
-    "recordType",
-    "category",
-    "managementType",
-    "maintenanceType",
-    "status",
-    "archived",
-)
+# The inventory fields lists filter on, kept as codes: those with a vocabulary, and archived.
+CODE_VOCAB = {
+    "recordType": vocab.RECORD_TYPES,
+    "category": vocab.CATEGORIES,
+    "managementType": vocab.MANAGEMENT_TYPES,
+    "maintenanceType": vocab.MAINTENANCE_TYPES,
+    "status": vocab.INVENTORY_STATUSES,
+}
+INVENTORY_CODES = (*CODE_VOCAB, "archived")
 TENANCY_CODES = ("status",)
 CONTACT_CODES = ("role", "archived", "noEmail", "trade")
-TRADES = vocab.LISTED_TRADES + vocab.OTHER_TRADES
 
 
 @dataclass
@@ -48,9 +50,11 @@ class AltoData:
     landlord_first: int = 0
     landlord_owning: int = 1
     churns: int = 0
-    # List items as served, JSON bytes by (shape, slot) (see `served`); emptied on any change.
-    rendered: dict[tuple[str, int], bytes] = field(default_factory=dict)
-    rendered_version: int = -1
+    # List items as served (see `served`); emptied on any change.
+    rendered: RenderCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rendered = RenderCache(self.version)
 
     def version(self) -> int:
         """Moves on with every change to any record: each table counts its own changes."""
@@ -71,58 +75,22 @@ def _code(values: tuple[str, ...], name: str) -> int:
     return values.index(name)
 
 
-def _pick(
-    rng: random.Random, weighted: tuple[tuple[str, float], ...], values: tuple[str, ...]
-) -> int:
-    names = [name for name, _ in weighted]
-    weights = [weight for _, weight in weighted]
-    return values.index(rng.choices(names, weights)[0])
-
-
-def _times(rng: random.Random, oldest_days: int = 6 * 365) -> tuple[int, int]:
-    created = ANCHOR_MS - rng.randint(30 * DAY_MS, oldest_days * DAY_MS)
-    return created, created + int(rng.random() * (ANCHOR_MS - created))
-
-
 RENT_MANAGEMENT = (
-    ("Managed", 0.55),
-    ("PartManaged", 0.15),
-    ("FullyManaged", 0.04),
-    ("LetOnly", 0.13),
-    ("RentCollectionService", 0.06),
-    ("NotManaged", 0.05),
-    ("Unspecified", 0.02),
-)
+    ("Managed", 0.55), ("PartManaged", 0.15), ("FullyManaged", 0.04), ("LetOnly", 0.13),
+    ("RentCollectionService", 0.06), ("NotManaged", 0.05), ("Unspecified", 0.02),
+)  # fmt: skip
 RENT_MAINTENANCE = (("MaintainedByUs", 0.8), ("MaintainedByLandlord", 0.15), ("Unspecified", 0.05))
 RENT_STATUSES = (
-    ("Let", 0.4),
-    ("LetAgreed", 0.06),
-    ("LetMarketing", 0.06),
-    ("Available", 0.07),
-    ("Instructed", 0.05),
-    ("NotInstructed", 0.03),
-    ("ExternallyLet", 0.03),
-    ("UnderOffer", 0.03),
-    ("UnderOfferMarketing", 0.02),
-    ("UnderOfferAvailable", 0.02),
-    ("Reserved", 0.02),
-    ("Suspended", 0.03),
-    ("Withdrawn", 0.04),
-    ("Archived", 0.04),
-    ("Completed", 0.02),
-    ("Unspecified", 0.02),
-    ("Appraisal", 0.03),
-)
+    ("Let", 0.4), ("LetAgreed", 0.06), ("LetMarketing", 0.06), ("Available", 0.07),
+    ("Instructed", 0.05), ("NotInstructed", 0.03), ("ExternallyLet", 0.03),
+    ("UnderOffer", 0.03), ("UnderOfferMarketing", 0.02), ("UnderOfferAvailable", 0.02),
+    ("Reserved", 0.02), ("Suspended", 0.03), ("Withdrawn", 0.04), ("Archived", 0.04),
+    ("Completed", 0.02), ("Unspecified", 0.02), ("Appraisal", 0.03),
+)  # fmt: skip
 SALE_STATUSES = (
-    ("Available", 0.3),
-    ("UnderOffer", 0.15),
-    ("Exchanged", 0.1),
-    ("Completed", 0.1),
-    ("ExternallySold", 0.08),
-    ("Instructed", 0.1),
-    ("Withdrawn", 0.07),
-    ("Appraisal", 0.1),
-)
+    ("Available", 0.3), ("UnderOffer", 0.15), ("Exchanged", 0.1), ("Completed", 0.1),
+    ("ExternallySold", 0.08), ("Instructed", 0.1), ("Withdrawn", 0.07), ("Appraisal", 0.1),
+)  # fmt: skip
 # 1.5 tenants a tenancy on average, about 1.5 occupiers a unit.
 TENANT_COUNTS = (1, 2, 3, 4)
 TENANT_COUNT_WEIGHTS = (0.6, 0.32, 0.06, 0.02)
@@ -146,13 +114,6 @@ SHOWCASE_DEFAULTS: dict[str, str | int] = {
     "status": "Let",
     "archived": 0,
 }
-CODE_VOCAB = {
-    "recordType": vocab.RECORD_TYPES,
-    "category": vocab.CATEGORIES,
-    "managementType": vocab.MANAGEMENT_TYPES,
-    "maintenanceType": vocab.MAINTENANCE_TYPES,
-    "status": vocab.INVENTORY_STATUSES,
-}
 
 
 def _property_codes(rng: random.Random, slot: int) -> dict[str, int]:
@@ -166,12 +127,12 @@ def _property_codes(rng: random.Random, slot: int) -> dict[str, int]:
     category = _code(vocab.CATEGORIES, "Commercial" if commercial else "Residential")
     if rng.random() < 0.18:
         record, management, maintenance = "Sale", 0, 0
-        status = _pick(rng, SALE_STATUSES, vocab.INVENTORY_STATUSES)
+        status = pick(rng, SALE_STATUSES, vocab.INVENTORY_STATUSES)
     else:
         record = "Rent"
-        management = _pick(rng, RENT_MANAGEMENT, vocab.MANAGEMENT_TYPES)
-        maintenance = _pick(rng, RENT_MAINTENANCE, vocab.MAINTENANCE_TYPES)
-        status = _pick(rng, RENT_STATUSES, vocab.INVENTORY_STATUSES)
+        management = pick(rng, RENT_MANAGEMENT, vocab.MANAGEMENT_TYPES)
+        maintenance = pick(rng, RENT_MAINTENANCE, vocab.MAINTENANCE_TYPES)
+        status = pick(rng, RENT_STATUSES, vocab.INVENTORY_STATUSES)
     archived = vocab.INVENTORY_STATUSES[status] == "Archived" or rng.random() < 0.02
     return {
         "recordType": _code(vocab.RECORD_TYPES, record),
@@ -195,7 +156,7 @@ def build(seed: int, units: int) -> AltoData:
     rent = _code(vocab.RECORD_TYPES, "Rent")
     for slot in range(units):
         codes = _property_codes(rng, slot)
-        created, modified = _times(rng)
+        created, modified = generated_times(rng)
         data.inventory.append(created, modified, **codes)
         if codes["recordType"] == rent:
             _add_tenancies(data, rng, slot, created)
@@ -212,7 +173,7 @@ def _add_tenancies(data: AltoData, rng: random.Random, property_slot: int, since
     if rng.random() < 0.9:
         statuses.append("Active" if rng.random() < 0.75 else "Periodic")
     for status in statuses:
-        created, modified = _times(rng, oldest_days=max((ANCHOR_MS - since) // DAY_MS, 31))
+        created, modified = generated_times(rng, oldest_days=max((ANCHOR_MS - since) // DAY_MS, 31))
         tenancy = data.tenancies.append(
             created, modified, status=_code(vocab.TENANCY_STATUSES, status)
         )
@@ -227,7 +188,7 @@ def _add_tenancies(data: AltoData, rng: random.Random, property_slot: int, since
 def _add_contact(
     data: AltoData, rng: random.Random, role: int, tenancy: int, since: int | None = None
 ) -> int:
-    created, modified = _times(rng)
+    created, modified = generated_times(rng)
     if since is not None:
         created = max(since - rng.randint(0, 30) * DAY_MS, ANCHOR_MS - 7 * 365 * DAY_MS)
         modified = max(modified, created)

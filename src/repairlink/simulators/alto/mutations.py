@@ -1,8 +1,6 @@
-"""Upstream changes made through the admin API: edit, archive, delete, add, churn.
-
-Every change moves the record's modified time to now, as Alto does, so a modified-from pull
-sees it. Deletion does not: a deleted record simply vanishes from every list, which is what
-a modified-since feed can never report and a full reconciliation must notice.
+"""Alto's records as the admin API changes them (`kit.records`): its kinds, the fields that
+are more than a value (a tenancy's tenants, a landlord's role, an email's absence), new
+records generated like the rest, and churn.
 """
 
 from __future__ import annotations
@@ -10,203 +8,167 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from . import clock, records, vocab
+from ..kit import clock
+from ..kit.errors import BadRequest
+from ..kit.records import KEEP_NO_OVERRIDE, Flat, Kind, TableRecords
+from . import records, vocab
 from .dataset import CODE_VOCAB, SHOWCASE_DEFAULTS, AltoData
-from .records import Flat
-from .table import Table
 
 KIND_ROLES: dict[str, tuple[int, ...]] = {
     "tenants": (vocab.ROLE_TENANT,),
     "landlords": (vocab.ROLE_LANDLORD, vocab.ROLE_POTENTIAL_LANDLORD),
     "suppliers": (vocab.ROLE_SUPPLIER,),
 }
-KINDS = ("inventory", "tenancies", *KIND_ROLES)
-READ_ONLY = {"id", "createdDate", "modifiedDate", "userType", "ownerId"}
 
 
-class NotFound(Exception):
-    pass
+def _kinds(data: AltoData) -> dict[str, Kind]:
+    role = data.contacts.codes["role"]
+
+    def contact(roles: tuple[int, ...]) -> Kind:
+        return Kind(
+            data.contacts,
+            lambda slot: records.contact_flat(data, slot),
+            read_only=frozenset({"userType"}),
+            belongs=lambda slot: role[slot] in roles,
+        )
+
+    return {
+        "inventory": Kind(
+            data.inventory,
+            lambda slot: records.property_flat(data, slot),
+            CODE_VOCAB,
+            frozenset({"ownerId"}),
+        ),
+        "tenancies": Kind(
+            data.tenancies,
+            lambda slot: records.tenancy_flat(data, slot),
+            {"status": vocab.TENANCY_STATUSES},
+            frozenset({"propertyId"}),
+        ),
+        **{kind: contact(roles) for kind, roles in KIND_ROLES.items()},
+    }
 
 
-class Invalid(Exception):
-    pass
+class AltoRecords(TableRecords):
+    def __init__(self, data: AltoData) -> None:
+        super().__init__(_kinds(data))
+        self.data = data
+
+    def view(self, flat: Flat) -> Flat:
+        """Times in Alto's format, and the raw modified ms alongside."""
+        out = dict(flat)
+        for key, value in flat.items():
+            if key.endswith("Date") and isinstance(value, int):
+                out[key] = clock.to_dotnet(value)
+        out["modifiedMs"] = flat["modifiedDate"]
+        return out
+
+    def archive(self, kind: str, record_id: int, now_ms: int) -> Flat:
+        if kind == "tenancies":
+            return self.edit(kind, record_id, {"status": "Inactive", "endDate": now_ms}, now_ms)
+        return super().archive(kind, record_id, now_ms)
+
+    def special(self, kind: str, slot: int, key: str, value: object, current: Flat) -> object:
+        data = self.data
+        if kind == "tenancies" and key == "tenantIds":
+            return _link_tenants(data, slot, value)
+        if key == "role":
+            _set_role(data, kind, slot, value)
+            return KEEP_NO_OVERRIDE
+        if key == "email" and value is None:
+            data.contacts.set_code("noEmail", slot, 1)
+            data.contacts.overrides.get(slot, {}).pop(key, None)
+            return KEEP_NO_OVERRIDE
+        if key == "email":
+            data.contacts.set_code("noEmail", slot, 0)
+            return super().special(kind, slot, key, value, {key: current[key] or ""})
+        if key == "services":
+            return _services(value)
+        return super().special(kind, slot, key, value, current)
+
+    def add(self, kind: str, fields: dict[str, Any], now_ms: int) -> Flat:
+        """A new record: generated from the seed like the rest, then `fields` laid over it."""
+        self.kind(kind)  # an unknown kind is a 404 before anything is added
+        fields = dict(fields)
+        if kind == "tenancies":
+            fields.setdefault("tenantIds", [])
+            slot = _add_tenancy(self.data, fields.pop("propertyId", None), now_ms)
+        else:
+            slot = _add(self.data, kind, now_ms)
+        self.apply(kind, slot, fields)
+        return self.view(self.kind(kind).flat(slot))
+
+    def churn(self, fraction: float, seed: int | None, now_ms: int) -> dict[str, list[int]]:
+        """Change about `fraction` of each kind's records, the same ones for the same seed."""
+        data = self.data
+        rng = random.Random(seed if seed is not None else data.seed * 1_000_003 + data.churns)
+        data.churns += 1
+        changed: dict[str, list[int]] = {}
+        for name, table in (
+            ("inventory", data.inventory),
+            ("tenancies", data.tenancies),
+            ("contacts", data.contacts),
+        ):
+            alive = [slot for slot in range(len(table)) if table.alive[slot]]
+            chosen = sorted(rng.sample(alive, min(len(alive), round(len(alive) * fraction))))
+            for slot in chosen:
+                kind = name if name != "contacts" else _contact_kind(table.code("role", slot))
+                self.edit(kind, table.id_of(slot), _churn_change(data, name, slot, rng), now_ms)
+            changed[name] = [table.id_of(slot) for slot in chosen]
+        return changed
 
 
-def table_of(data: AltoData, kind: str) -> Table:
+def _add(data: AltoData, kind: str, now: int) -> int:
     if kind == "inventory":
-        return data.inventory
-    if kind == "tenancies":
-        return data.tenancies
-    if kind in KIND_ROLES:
-        return data.contacts
-    raise NotFound(f"no such kind {kind!r}; kinds are {', '.join(KINDS)}")
-
-
-def locate(data: AltoData, kind: str, record_id: int) -> int:
-    table = table_of(data, kind)
-    slot = table.slot_of(record_id)
-    if slot is None or (kind in KIND_ROLES and table.code("role", slot) not in KIND_ROLES[kind]):
-        raise NotFound(f"no {kind} record {record_id}")
+        defaults = SHOWCASE_DEFAULTS.items()
+        codes = {
+            name: CODE_VOCAB[name].index(str(value))
+            for name, value in defaults
+            if name != "archived"
+        }
+        return data.inventory.add(now, **codes)
+    # Seeded by the new slot, so the same additions give the same trades on every run.
+    trade = random.Random(data.seed * 7919 + len(data.contacts)).randrange(len(vocab.LISTED_TRADES))
+    slot = data.contacts.add(
+        now, role=KIND_ROLES[kind][0], trade=trade if kind == "suppliers" else 0
+    )
+    data.contact_tenancy.append(-1)
     return slot
 
 
-def flat_of(data: AltoData, kind: str, slot: int) -> Flat:
-    if kind == "inventory":
-        return records.property_flat(data, slot)
-    if kind == "tenancies":
-        return records.tenancy_flat(data, slot)
-    return records.contact_flat(data, slot)
-
-
-def edit(data: AltoData, kind: str, record_id: int, changes: dict[str, Any], now: int) -> Flat:
-    slot = locate(data, kind, record_id)
-    _apply(data, kind, slot, changes)
-    table_of(data, kind).touch(slot, now)
-    return flat_of(data, kind, slot)
-
-
-def archive(data: AltoData, kind: str, record_id: int, now: int) -> Flat:
-    if kind == "tenancies":
-        return edit(data, kind, record_id, {"status": "Inactive", "endDate": now}, now)
-    return edit(data, kind, record_id, {"archived": True}, now)
-
-
-def delete(data: AltoData, kind: str, record_id: int) -> None:
-    table_of(data, kind).kill(locate(data, kind, record_id))
-
-
-def add(data: AltoData, kind: str, fields: dict[str, Any], now: int) -> Flat:
-    """A new record: generated from the seed like the rest, then `fields` laid over it."""
-    fields = dict(fields)
-    if kind == "inventory":
-        codes = {
-            name: CODE_VOCAB[name].index(value)
-            for name, value in SHOWCASE_DEFAULTS.items()
-            if name != "archived"
-        }
-        slot = data.inventory.add(now, **codes)
-    elif kind == "tenancies":
-        property_id = fields.pop("propertyId", None)
-        home = data.inventory.slot_of(property_id) if isinstance(property_id, int) else None
-        if home is None:
-            raise Invalid("a new tenancy needs the propertyId of an existing property")
-        slot = data.tenancies.add(now, status=vocab.TENANCY_STATUSES.index("Active"))
-        data.tenancy_property.append(home)
-        data.tenancy_first_tenant.append(0)
-        data.tenancy_tenant_count.append(0)
-        fields.setdefault("tenantIds", [])
-    else:
-        role = KIND_ROLES[kind][0]
-        # Seeded by the new slot, so the same additions give the same trades on every run.
-        trade = random.Random(data.seed * 7919 + len(data.contacts)).randrange(
-            len(vocab.LISTED_TRADES)
-        )
-        slot = data.contacts.add(now, role=role, trade=trade if kind == "suppliers" else 0)
-        data.contact_tenancy.append(-1)
-    _apply(data, kind, slot, fields)
-    return flat_of(data, kind, slot)
-
-
-def _apply(data: AltoData, kind: str, slot: int, changes: dict[str, Any]) -> None:
-    table = table_of(data, kind)
-    current = flat_of(data, kind, slot)
-    overrides: dict[str, object] = {}
-    for name, value in changes.items():
-        if name.endswith("Date") and isinstance(value, str):
-            value = clock.parse(value)
-        fixed = name in READ_ONLY or (kind == "tenancies" and name == "propertyId")
-        if fixed or name not in current:
-            raise Invalid(f"{name!r} cannot be set on {kind}")
-        if kind == "inventory" and name in CODE_VOCAB:
-            table.set_code(name, slot, _vocab_code(CODE_VOCAB[name], name, value))
-        elif name == "archived":
-            if not isinstance(value, bool):
-                raise Invalid("archived must be true or false")
-            table.set_code("archived", slot, int(value))
-        elif kind == "tenancies" and name == "status":
-            table.set_code("status", slot, _vocab_code(vocab.TENANCY_STATUSES, name, value))
-        elif kind == "tenancies" and name == "tenantIds":
-            overrides[name] = _link_tenants(data, slot, value)
-        elif name == "role":
-            _set_role(data, kind, slot, value)
-        elif name == "email" and kind in KIND_ROLES:
-            table.set_code("noEmail", slot, int(value is None))
-            if value is not None:
-                overrides[name] = _typed(name, value, current[name] or "")
-            else:
-                table.overrides.get(slot, {}).pop(name, None)
-        elif name == "services":
-            overrides[name] = _services(value)
-        else:
-            overrides[name] = _typed(name, value, current[name])
-    if overrides:
-        table.overrides.setdefault(slot, {}).update(overrides)
-
-
-def _vocab_code(values: tuple[str, ...], name: str, value: object) -> int:
-    if value not in values:
-        raise Invalid(f"{name} must be one of {', '.join(values)}")
-    return values.index(str(value))
-
-
-def _typed(name: str, value: object, current: object) -> object:
-    """A new value must have the field's type (or clear it); malformed data is a fault's job."""
-    if value is None or current is None:
-        return value
-    if isinstance(current, bool) or isinstance(value, bool):
-        if type(current) is not type(value):
-            raise Invalid(f"{name} must be a {type(current).__name__}")
-        return value
-    if isinstance(current, int | float) and isinstance(value, int | float):
-        return type(current)(value)
-    if type(current) is not type(value):
-        raise Invalid(f"{name} must be a {type(current).__name__}")
-    return value
+def _add_tenancy(data: AltoData, property_id: object, now: int) -> int:
+    home = data.inventory.slot_of(property_id) if isinstance(property_id, int) else None
+    if home is None:
+        raise BadRequest("a new tenancy needs the propertyId of an existing property")
+    slot = data.tenancies.add(now, status=vocab.TENANCY_STATUSES.index("Active"))
+    data.tenancy_property.append(home)
+    data.tenancy_first_tenant.append(0)
+    data.tenancy_tenant_count.append(0)
+    return slot
 
 
 def _services(value: object) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise Invalid("services must be a list of trade names")
+        raise BadRequest("services must be a list of trade names")
     return list(value)
 
 
 def _set_role(data: AltoData, kind: str, slot: int, value: object) -> None:
     allowed = {vocab.ROLE_NAMES[role]: role for role in KIND_ROLES.get(kind, ())}
     if kind != "landlords" or value not in allowed:
-        raise Invalid("only a landlord's role changes, between landlord and potential_landlord")
+        raise BadRequest("only a landlord's role changes, between landlord and potential_landlord")
     data.contacts.set_code("role", slot, allowed[str(value)])
 
 
 def _link_tenants(data: AltoData, tenancy_slot: int, value: object) -> list[int]:
     if not isinstance(value, list) or not all(isinstance(item, int) for item in value):
-        raise Invalid("tenantIds must be a list of contact ids")
+        raise BadRequest("tenantIds must be a list of contact ids")
     for tenant_id in value:
         slot = data.contacts.slot_of(tenant_id)
         if slot is None or data.contacts.code("role", slot) != vocab.ROLE_TENANT:
-            raise Invalid(f"{tenant_id} is not a tenant")
+            raise BadRequest(f"{tenant_id} is not a tenant")
         data.contact_tenancy[slot] = tenancy_slot
     return list(value)
-
-
-def churn(data: AltoData, fraction: float, seed: int | None, now: int) -> dict[str, list[int]]:
-    """Change about `fraction` of each kind's records, the same ones for the same seed."""
-    if not 0.0 <= fraction <= 1.0:
-        raise Invalid("fraction must be between 0 and 1")
-    rng = random.Random(seed if seed is not None else data.seed * 1_000_003 + data.churns)
-    data.churns += 1
-    changed: dict[str, list[int]] = {}
-    for name, table in (
-        ("inventory", data.inventory),
-        ("tenancies", data.tenancies),
-        ("contacts", data.contacts),
-    ):
-        alive = [slot for slot in range(len(table)) if table.alive[slot]]
-        chosen = rng.sample(alive, min(len(alive), round(len(alive) * fraction)))
-        for slot in sorted(chosen):
-            kind = name if name != "contacts" else _contact_kind(table.code("role", slot))
-            edit(data, kind, table.id_of(slot), _churn_change(data, name, slot, rng), now)
-        changed[name] = [table.id_of(slot) for slot in sorted(chosen)]
-    return changed
 
 
 def _contact_kind(role: int) -> str:

@@ -1,17 +1,26 @@
-"""Word pools drawn once from Faker en_GB, from which every record is assembled.
-
-Calling Faker per record costs tens of microseconds a field; drawing a few thousand values
-once and picking from them per record keeps 100k units to a couple of seconds while the
-data still reads like the UK.
-"""
+"""Alto's word pools: UK names, addresses, companies and phones, drawn once from Faker en_GB
+(`kit.pools`) and combined per record."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
-from faker import Faker
+from ..kit.pools import Plan, draw
+
+PLAN: Plan = (
+    ("male_names", "first_name_male", 200),
+    ("female_names", "first_name_female", 200),
+    ("surnames", "last_name", 500),
+    ("streets", "street_name", 2500),
+    ("localities", "city", 400),
+    ("towns", "city", 400),
+    ("counties", "county", 120),
+    ("postcodes", "postcode", 3000),
+    ("companies", "company", 1000),
+    ("mobiles", "cellphone_number", 800),
+    ("landlines", "phone_number", 1500),
+)
+EMAIL_DOMAINS = ("gmail.com", "yahoo.co.uk", "hotmail.co.uk", "outlook.com", "btinternet.com")
 
 
 @dataclass(frozen=True)
@@ -30,38 +39,5 @@ class Pools:
     email_domains: tuple[str, ...]
 
 
-def _distinct(draw: Callable[[], object], count: int) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    # Faker's lists are finite; stop after a fair number of tries rather than loop forever.
-    for _ in range(count * 4):
-        seen[str(draw())] = None
-        if len(seen) >= count:
-            break
-    return tuple(seen)
-
-
-# Pools are immutable and cost over half a second, so simulators in one process share them.
-@lru_cache(maxsize=8)
 def build_pools(seed: int) -> Pools:
-    fake = Faker("en_GB")
-    fake.seed_instance(seed)
-    return Pools(
-        male_names=_distinct(fake.first_name_male, 200),
-        female_names=_distinct(fake.first_name_female, 200),
-        surnames=_distinct(fake.last_name, 500),
-        streets=_distinct(fake.street_name, 2500),
-        localities=_distinct(fake.city, 400),
-        towns=_distinct(fake.city, 400),
-        counties=_distinct(fake.county, 120),
-        postcodes=_distinct(fake.postcode, 3000),
-        companies=_distinct(fake.company, 1000),
-        mobiles=_distinct(fake.cellphone_number, 800),
-        landlines=_distinct(fake.phone_number, 1500),
-        email_domains=(
-            "gmail.com",
-            "yahoo.co.uk",
-            "hotmail.co.uk",
-            "outlook.com",
-            "btinternet.com",
-        ),
-    )
+    return Pools(**draw("en_GB", seed, PLAN), email_domains=EMAIL_DOMAINS)

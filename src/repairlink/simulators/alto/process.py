@@ -1,48 +1,16 @@
-"""The simulator in a process of its own, as a real PMS would be: for benchmarks and for tests
-that kill or time other processes."""
+"""The Alto simulator in a process of its own, as a real PMS would be (benchmarks, and tests
+that kill or time other processes)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .server import HOST, _free_port
+from ..kit.process import simulator_process
 
 
 @contextmanager
 def alto_process(*, seed: int = 1, units: int = 500, args: tuple[str, ...] = ()) -> Iterator[str]:
     """Start `python -m repairlink.simulators.alto`, wait until it listens, yield its URL."""
-    port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "repairlink.simulators.alto",
-        "--port",
-        str(port),
-        "--seed",
-        str(seed),
-        "--units",
-        str(units),
-        *args,
-    ]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        assert proc.stdout is not None
-        for line in proc.stdout:  # it prints "... ready on http://..." once listening
-            if "ready on " in line:
-                break
-        else:
-            raise RuntimeError("the Alto simulator exited before it was ready")
-        # keep reading its output, so that a full pipe can never stall it
-        threading.Thread(target=proc.stdout.read, daemon=True).start()
-        yield f"http://{HOST}:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
+    with simulator_process("repairlink.simulators.alto", seed=seed, units=units, args=args) as url:
+        yield url

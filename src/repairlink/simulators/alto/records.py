@@ -1,9 +1,7 @@
-"""A record's full content, derived from the seed when it is served.
+"""A record's full content, derived from the seed when it is served (`kit.seeded`).
 
-Each record's text comes from its own `random.Random` seeded by (data seed, kind, slot), so
-the same record reads the same on every request and in every run with the same seed, without
-being stored. The result is a flat dict in the simulator's own field names (the `Flat`
-record); `render` turns it into Alto's JSON shapes, and admin edits are overrides on it.
+The result is a flat dict in the simulator's own field names (the `Flat` record); `render`
+turns it into Alto's JSON shapes, and admin edits are overrides on it.
 """
 
 from __future__ import annotations
@@ -11,9 +9,10 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from ..kit.clock import DAY_MS
+from ..kit.seeded import guid, record_rng
 from . import vocab
-from .clock import DAY_MS
-from .dataset import TRADES, AltoData
+from .dataset import CODE_VOCAB, AltoData
 
 Flat = dict[str, Any]
 
@@ -21,14 +20,7 @@ _KIND_NO = {"inventory": 1, "tenancies": 2, "contacts": 3}
 
 
 def _rng(data: AltoData, kind: str, slot: int) -> random.Random:
-    return random.Random((data.seed * 8 + _KIND_NO[kind]) * (1 << 32) + slot)
-
-
-def _oid(rng: random.Random) -> str:
-    """A random (version 4) GUID, spelled by hand: uuid.UUID costs more than the record."""
-    digits = f"{rng.getrandbits(128):032x}"
-    variant = "89ab"[int(digits[16], 16) & 3]
-    return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-{digits[20:]}"
+    return record_rng(data.seed, _KIND_NO[kind], slot)
 
 
 def _address(data: AltoData, rng: random.Random, flat_chance: float) -> Flat:
@@ -47,40 +39,30 @@ def _address(data: AltoData, rng: random.Random, flat_chance: float) -> Flat:
     }
 
 
-def _apply(flat: Flat, overrides: dict[str, object] | None) -> Flat:
-    if overrides:
-        flat.update(overrides)
-    return flat
-
-
 def property_flat(data: AltoData, slot: int) -> Flat:
     table = data.inventory
     rng = _rng(data, "inventory", slot)
-    category = vocab.CATEGORIES[table.code("category", slot)]
-    record_type = vocab.RECORD_TYPES[table.code("recordType", slot)]
-    commercial = category == "Commercial"
-    flat: Flat = {
-        "id": table.id_of(slot),
-        "oid": _oid(rng),
-        "branchId": rng.choice(vocab.BRANCH_IDS),
-        "recordType": record_type,
-        "category": category,
-        "managementType": vocab.MANAGEMENT_TYPES[table.code("managementType", slot)],
-        "maintenanceType": vocab.MAINTENANCE_TYPES[table.code("maintenanceType", slot)],
-        "status": vocab.INVENTORY_STATUSES[table.code("status", slot)],
-        "archived": bool(table.code("archived", slot)),
-        **_address(data, rng, flat_chance=0.2 if commercial else 0.45),
-        "propertyType": rng.choice(vocab.COMMERCIAL_TYPES if commercial else vocab.PROPERTY_TYPES),
-        "bedrooms": 0 if commercial else rng.randint(1, 5),
-        "price": float(rng.randrange(650, 3500, 25))
-        if record_type == "Rent"
-        else float(rng.randrange(120_000, 900_000, 5000)),
-        "uprn": str(rng.randrange(10**11, 10**12)),
-        "ownerId": data.contacts.id_of(data.owner_slot(slot)),
-        "createdDate": table.created[slot],
-        "modifiedDate": table.modified[slot],
-    }
-    return _apply(flat, table.overrides.get(slot))
+    codes = {name: values[table.code(name, slot)] for name, values in CODE_VOCAB.items()}
+    commercial = codes["category"] == "Commercial"
+    return table.derived(
+        slot,
+        {
+            "oid": guid(rng),
+            "branchId": rng.choice(vocab.BRANCH_IDS),
+            **codes,
+            "archived": bool(table.code("archived", slot)),
+            **_address(data, rng, flat_chance=0.2 if commercial else 0.45),
+            "propertyType": rng.choice(
+                vocab.COMMERCIAL_TYPES if commercial else vocab.PROPERTY_TYPES
+            ),
+            "bedrooms": 0 if commercial else rng.randint(1, 5),
+            "price": float(rng.randrange(650, 3500, 25))
+            if codes["recordType"] == "Rent"
+            else float(rng.randrange(120_000, 900_000, 5000)),
+            "uprn": str(rng.randrange(10**11, 10**12)),
+            "ownerId": data.contacts.id_of(data.owner_slot(slot)),
+        },
+    )
 
 
 ADDRESS_KEYS = ("subDwelling", "nameNo", "street", "locality", "town", "county", "postcode")
@@ -94,7 +76,7 @@ def property_address(data: AltoData, slot: int) -> Flat:
     """
     table = data.inventory
     rng = _rng(data, "inventory", slot)
-    _oid(rng)
+    guid(rng)
     rng.choice(vocab.BRANCH_IDS)
     commercial = vocab.CATEGORIES[table.code("category", slot)] == "Commercial"
     address = _address(data, rng, flat_chance=0.2 if commercial else 0.45)
@@ -128,21 +110,20 @@ def tenancy_flat(data: AltoData, slot: int) -> Flat:
     end = start + rng.choice((6, 12, 12, 24)) * 30 * DAY_MS
     first = data.tenancy_first_tenant[slot]
     tenants = [data.contacts.id_of(first + n) for n in range(data.tenancy_tenant_count[slot])]
-    flat: Flat = {
-        "id": table.id_of(slot),
-        "branchId": int(rng.choice(vocab.BRANCH_IDS)),
-        "propertyId": data.inventory.id_of(data.tenancy_property[slot]),
-        "status": status,
-        "rent": float(rng.randrange(650, 3500, 25)),
-        "rentalFrequency": rng.choice(vocab.RENTAL_FREQUENCIES[:3]),
-        "startDate": start,
-        # Periodic tenancies have rolled past their fixed term; inactive ones have ended.
-        "endDate": None if status == "Periodic" else end,
-        "tenantIds": tenants,
-        "createdDate": table.created[slot],
-        "modifiedDate": table.modified[slot],
-    }
-    return _apply(flat, table.overrides.get(slot))
+    return table.derived(
+        slot,
+        {
+            "branchId": int(rng.choice(vocab.BRANCH_IDS)),
+            "propertyId": data.inventory.id_of(data.tenancy_property[slot]),
+            "status": status,
+            "rent": float(rng.randrange(650, 3500, 25)),
+            "rentalFrequency": rng.choice(vocab.RENTAL_FREQUENCIES[:3]),
+            "startDate": start,
+            # Periodic tenancies have rolled past their fixed term; inactive ones have ended.
+            "endDate": None if status == "Periodic" else end,
+            "tenantIds": tenants,
+        },
+    )
 
 
 def _person(data: AltoData, rng: random.Random, slot: int) -> Flat:
@@ -177,23 +158,24 @@ def contact_flat(data: AltoData, slot: int) -> Flat:
     company_chance = {vocab.ROLE_SUPPLIER: 1.0, vocab.ROLE_TENANT: 0.04}.get(role, 0.2)
     services: list[str] = []
     if role == vocab.ROLE_SUPPLIER:
-        trade = TRADES[table.code("trade", slot)]
+        trade = vocab.TRADES[table.code("trade", slot)]
         services = [trade]
         if trade in vocab.LISTED_TRADES and rng.random() < 0.15:
             services.append(rng.choice([t for t in vocab.LISTED_TRADES if t != trade]))
-    flat: Flat = {
-        "id": table.id_of(slot),
-        "oid": _oid(rng),
-        "role": vocab.ROLE_NAMES[role],
-        "userType": vocab.USER_TYPES[role],
-        "branchId": rng.choice(vocab.BRANCH_IDS),
-        **person,
-        "companyName": rng.choice(data.pools.companies) if rng.random() < company_chance else None,
-        **address,
-        "archived": bool(table.code("archived", slot)),
-        "services": services,
-        "notes": None,
-        "createdDate": table.created[slot],
-        "modifiedDate": table.modified[slot],
-    }
-    return _apply(flat, table.overrides.get(slot))
+    return table.derived(
+        slot,
+        {
+            "oid": guid(rng),
+            "role": vocab.ROLE_NAMES[role],
+            "userType": vocab.USER_TYPES[role],
+            "branchId": rng.choice(vocab.BRANCH_IDS),
+            **person,
+            "companyName": rng.choice(data.pools.companies)
+            if rng.random() < company_chance
+            else None,
+            **address,
+            "archived": bool(table.code("archived", slot)),
+            "services": services,
+            "notes": None,
+        },
+    )

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .clock import to_alto, to_date
+from ..kit.clock import to_dotnet, to_midnight
+from ..kit.uploads import Document
 from .records import Flat
 
 Json = dict[str, Any]
@@ -32,6 +33,18 @@ def _address(flat: Flat, *, name_key: str = "nameNo", country: str = "countryCod
     }
 
 
+def _copy(flat: Flat, *keys: str) -> Json:
+    """Fields the API names as the flat record does."""
+    return {key: flat[key] for key in keys}
+
+
+def _dated(flat: Flat) -> Json:
+    return {
+        "createdDate": to_dotnet(flat["createdDate"]),
+        "modifiedDate": to_dotnet(flat["modifiedDate"]),
+    }
+
+
 def _phones(flat: Flat) -> list[str]:
     return [number for number in (flat["mobile"], flat["landline"]) if number]
 
@@ -41,16 +54,13 @@ def inventory_item(flat: Flat) -> Json:
     return {
         "inventoryId": str(flat["id"]),
         "branchId": flat["branchId"],
-        "createdAt": to_alto(flat["createdDate"]),
-        "modifiedAt": to_alto(flat["modifiedDate"]),
+        "createdAt": to_dotnet(flat["createdDate"]),
+        "modifiedAt": to_dotnet(flat["modifiedDate"]),
         "categoryType": flat["category"],
-        "recordType": flat["recordType"],
-        "archived": flat["archived"],
-        "status": flat["status"],
+        **_copy(flat, "recordType", "archived", "status"),
         "address": _address(flat),
-        "managementType": flat["managementType"],
-        "maintenanceType": flat["maintenanceType"],
-        "instructionDate": to_alto(flat["createdDate"]),
+        **_copy(flat, "managementType", "maintenanceType"),
+        "instructionDate": to_dotnet(flat["createdDate"]),
         "oid": flat["oid"],
     }
 
@@ -63,11 +73,7 @@ def inventory_detail(flat: Flat, owner: Flat | None) -> Json:
             {
                 "ownerId": str(owner["id"]),
                 "contactId": owner["id"],
-                "name": {
-                    "title": owner["title"],
-                    "forename": owner["forename"],
-                    "surname": owner["surname"],
-                },
+                "name": _copy(owner, "title", "forename", "surname"),
                 "phoneNumbers": [
                     {"preferenceOrder": n, "type": kind, "description": None, "number": number}
                     for n, (kind, number) in enumerate(_typed_phones(owner))
@@ -79,23 +85,16 @@ def inventory_detail(flat: Flat, owner: Flat | None) -> Json:
         )
     return {
         "id": str(flat["id"]),
-        "branchId": flat["branchId"],
-        "category": flat["category"],
-        "recordType": flat["recordType"],
+        **_copy(flat, "branchId", "category", "recordType"),
         "address": _address(flat),
-        "propertyType": flat["propertyType"],
-        "bedrooms": flat["bedrooms"],
-        "price": flat["price"],
-        "status": flat["status"],
+        **_copy(flat, "propertyType", "bedrooms", "price", "status"),
         "inventoryStatus": flat["status"],
         "archived": flat["archived"],
         "isAtActiveStatus": flat["status"] in ACTIVE_INVENTORY,
-        "managementType": flat["managementType"],
-        "maintenanceType": flat["maintenanceType"],
+        **_copy(flat, "managementType", "maintenanceType"),
         "owners": owners,
         "uprn": flat["uprn"],
-        "createdDate": to_alto(flat["createdDate"]),
-        "modifiedDate": to_alto(flat["modifiedDate"]),
+        **_dated(flat),
         "oid": flat["oid"],
     }
 
@@ -110,14 +109,11 @@ def tenant(flat: Flat) -> Json:
     phones = _typed_phones(flat)
     return {
         "id": str(flat["id"]),
-        "title": flat["title"],
-        "forename": flat["forename"],
-        "surname": flat["surname"],
+        **_copy(flat, "title", "forename", "surname"),
         "phone": phones[0][1] if phones else None,
         "email": flat["email"],
         "address": _address(flat, country="country"),
-        "createdDate": to_alto(flat["createdDate"]),
-        "modifiedDate": to_alto(flat["modifiedDate"]),
+        **_dated(flat),
         "companyName": flat["companyName"],
         "phoneNumbers": [{"type": kind, "number": number} for kind, number in phones],
         "archived": flat["archived"],
@@ -129,19 +125,13 @@ def tenancy(flat: Flat, tenants: list[Flat] | None) -> Json:
     item: Json = {
         "id": flat["id"],
         "groupId": None,
-        "branchId": flat["branchId"],
-        "propertyId": flat["propertyId"],
-        "rent": flat["rent"],
-        "rentalFrequency": flat["rentalFrequency"],
-        "startDate": to_date(flat["startDate"]),
-        "endDate": to_date(flat["endDate"]) if flat["endDate"] else None,
-        "targetVacateDate": None,
-        "noticeToQuitDate": None,
-        "renewalDate": None,
+        **_copy(flat, "branchId", "propertyId", "rent", "rentalFrequency"),
+        "startDate": to_midnight(flat["startDate"]),
+        "endDate": to_midnight(flat["endDate"]) if flat["endDate"] else None,
+        **dict.fromkeys(("targetVacateDate", "noticeToQuitDate", "renewalDate"), None),
         "status": flat["status"],
         "nextTermTenancyId": None,
-        "createdDate": to_alto(flat["createdDate"]),
-        "modifiedDate": to_alto(flat["modifiedDate"]),
+        **_dated(flat),
     }
     if tenants is not None:
         item["tenants"] = [tenant(person) for person in tenants]
@@ -151,9 +141,7 @@ def tenancy(flat: Flat, tenants: list[Flat] | None) -> Json:
 def _pm_person(flat: Flat) -> Json:
     """`Person` of the property-management endpoints (landlords, suppliers)."""
     return {
-        "title": flat["title"],
-        "forename": flat["forename"],
-        "surname": flat["surname"],
+        **_copy(flat, "title", "forename", "surname"),
         "emailAddresses": [flat["email"]] if flat["email"] else [],
         "telephoneNumbers": _phones(flat),
     }
@@ -170,12 +158,10 @@ def landlord(flat: Flat, properties: list[Flat]) -> Json:
             {"id": place["id"], **_address(place, country="country")} for place in properties
         ],
         "active": not flat["archived"],
-        "createdDate": to_alto(flat["createdDate"]),
-        "modifiedDate": to_alto(flat["modifiedDate"]),
+        **_dated(flat),
         "companyName": flat["companyName"],
         "potentialLandlord": flat["role"] == "potential_landlord",
-        "userType": flat["userType"],
-        "oid": flat["oid"],
+        **_copy(flat, "userType", "oid"),
     }
 
 
@@ -191,8 +177,7 @@ def supplier(flat: Flat) -> Json:
         "notes": flat["notes"],
         "active": not flat["archived"],
         "oid": flat["oid"],
-        "createdDate": to_alto(flat["createdDate"]),
-        "modifiedDate": to_alto(flat["modifiedDate"]),
+        **_dated(flat),
     }
 
 
@@ -221,20 +206,31 @@ def contact(flat: Flat) -> Json:
         "potentialVendor": False,
         "potentialLandlord": flat["role"] == "potential_landlord",
         "userType": flat["userType"],
-        "createdAt": to_alto(flat["createdDate"]),
-        "modifiedAt": to_alto(flat["modifiedDate"]),
+        "createdAt": to_dotnet(flat["createdDate"]),
+        "modifiedAt": to_dotnet(flat["modifiedDate"]),
         "notes": flat["notes"],
         "companyName": flat["companyName"],
         "address": _address(flat, name_key="nameNumber"),
         "people": [
             {
                 "id": str(flat["id"]),
-                "title": flat["title"],
-                "forename": flat["forename"],
-                "surname": flat["surname"],
+                **_copy(flat, "title", "forename", "surname"),
                 "phoneNumbers": [{"type": kind, "number": number} for kind, number in phones],
                 "emailAddresses": [{"address": flat["email"]}] if flat["email"] else [],
             }
         ],
         "oid": flat["oid"],
+    }
+
+
+def document(document: Document) -> Json:
+    """A works order's document (or a charge's invoice) as the API shows it."""
+    return {
+        "id": str(document.id),
+        "name": document.name,
+        "description": document.description,
+        "contentType": document.file.content_type,
+        "size": document.file.size,
+        "sha256": document.file.sha256,
+        "uploadedDate": to_dotnet(document.uploaded_ms),
     }

@@ -10,23 +10,25 @@ can check the order and timing of AL-11's transitions.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import clock, fields, vocab
+from ..kit import fields
+from ..kit.clock import to_dotnet
+from ..kit.errors import FieldError
+from ..kit.ledger import Ledger
+from ..kit.patch import top_level_changes
+from ..kit.uploads import Document
+from . import render, vocab
 from .dataset import AltoData
-from .fields import FieldError
-from .uploads import Document
 
-WORK_ORDER_ID_BASE = 60_000_000
 DEFAULT_STATUS = "Supplier instructed"
 SUMMARY_MAX = 150
 REQUIRED = ("propertyId", "summary", "priority", "reportedDate")
 
 
-def _contact(data: AltoData, value: Any, name: str, role: int, what: str) -> int | None:
+def contact_id(data: AltoData, value: Any, name: str, role: int, what: str) -> int | None:
+    """The id of an existing contact in `role` (a supplier, a tenant), or null."""
     record_id = fields.record_id(value, name)
     if record_id is None:
         return None
@@ -57,42 +59,41 @@ def _actor(value: Any, name: str) -> Any:
     return value
 
 
-def _required_text(limit: int | None = None) -> Callable[[AltoData, Any, str], Any]:
-    return lambda data, value, name: fields.text(value, name, required=True, max_length=limit)
+def _rules(data: AltoData) -> dict[str, fields.Rule]:
+    """Each field's check, returning the value as kept; the same serve creation and patches."""
+
+    def required_text(limit: int | None = None) -> fields.Rule:
+        return lambda value, name: fields.text(value, name, required=True, max_length=limit)
+
+    return {
+        "propertyId": lambda value, name: _property(data, value, name),
+        "summary": required_text(SUMMARY_MAX),
+        "priority": required_text(),
+        "status": required_text(),
+        "reportedDate": lambda value, name: fields.moment(value, name, required=True),
+        "startDate": fields.moment,
+        "quote": fields.number,
+        "description": fields.text,
+        "notes": fields.text,
+        "negotiatorId": fields.record_id,
+        "supplierContactId": lambda value, name: contact_id(
+            data, value, name, vocab.ROLE_SUPPLIER, "supplier"
+        ),
+        "tenantId": lambda value, name: contact_id(data, value, name, vocab.ROLE_TENANT, "tenant"),
+        "reporterDetails": _actor,
+        "accessDetails": _actor,
+        "chargeDetails": _actor,
+    }
 
 
-def _optional_text(data: AltoData, value: Any, name: str) -> Any:
-    return fields.text(value, name)
-
-
-# Each field's check, returning the value as kept; the same checks serve creation and patches.
-RULES: dict[str, Callable[[AltoData, Any, str], Any]] = {
-    "propertyId": _property,
-    "summary": _required_text(SUMMARY_MAX),
-    "priority": _required_text(),
-    "status": _required_text(),
-    "reportedDate": lambda data, value, name: fields.moment(value, name, required=True),
-    "startDate": lambda data, value, name: fields.moment(value, name),
-    "quote": lambda data, value, name: fields.number(value, name),
-    "description": _optional_text,
-    "notes": _optional_text,
-    "negotiatorId": lambda data, value, name: fields.record_id(value, name),
-    "supplierContactId": lambda data, value, name: _contact(
-        data, value, name, vocab.ROLE_SUPPLIER, "supplier"
-    ),
-    "tenantId": lambda data, value, name: _contact(data, value, name, vocab.ROLE_TENANT, "tenant"),
-    "reporterDetails": lambda data, value, name: _actor(value, name),
-    "accessDetails": lambda data, value, name: _actor(value, name),
-    "chargeDetails": lambda data, value, name: _actor(value, name),
-}
-# A works order stays on its property and keeps its number.
-PATCHABLE = frozenset(RULES) - {"propertyId", "tenantId"}
+# A works order stays on its property and keeps its tenant.
+UNPATCHABLE = {"propertyId", "tenantId"}
 
 
 @dataclass
 class WorkOrder:
     id: int
-    number: int
+    number: int  # 1, 2, ... in order of creation: "WO-000001"
     values: dict[str, Any]
     created_ms: int
     modified_ms: int
@@ -112,8 +113,8 @@ class WorkOrder:
             "accessDetails": values.get("accessDetails"),
             "reporterDetails": values.get("reporterDetails"),
             "chargeDetails": values.get("chargeDetails"),
-            "reportedDate": clock.to_alto(values["reportedDate"]),
-            "startDate": None if start is None else clock.to_alto(start),
+            "reportedDate": to_dotnet(values["reportedDate"]),
+            "startDate": None if start is None else to_dotnet(start),
             "quote": values.get("quote"),
             "workOrderNumber": f"WO-{self.number:06d}",
             "status": values["status"],
@@ -121,7 +122,7 @@ class WorkOrder:
             "description": values.get("description"),
             "notes": values.get("notes"),
             "priority": values["priority"],
-            "modifiedDate": clock.to_alto(self.modified_ms),
+            "modifiedDate": to_dotnet(self.modified_ms),
         }
 
     def admin(self) -> dict[str, Any]:
@@ -130,9 +131,9 @@ class WorkOrder:
             **self.public(),
             "tenantId": self.values.get("tenantId"),
             "negotiatorId": self.values.get("negotiatorId"),
-            "createdDate": clock.to_alto(self.created_ms),
+            "createdDate": to_dotnet(self.created_ms),
             "statusHistory": [dict(entry) for entry in self.statuses],
-            "documents": [document.public() for document in self.documents],
+            "documents": [render.document(document) for document in self.documents],
             "ignoredFields": list(self.ignored_fields),
         }
 
@@ -141,66 +142,37 @@ def check_new(data: AltoData, body: Any) -> tuple[dict[str, Any], list[str]]:
     """The checked values of a creation request, and the fields it sent that Alto ignores."""
     if not isinstance(body, dict):
         raise FieldError("body", "must be a JSON object.")
-    values: dict[str, Any] = {}
-    for name, rule in RULES.items():
-        raw = body.get(name)
-        if raw is None and name == "status":
-            values[name] = DEFAULT_STATUS
-        elif raw is None and name in REQUIRED:
-            raise FieldError(name, "is required.")
-        else:
-            values[name] = rule(data, raw, name)
-    return values, sorted(set(body) - set(RULES))
+    rules = _rules(data)
+    values = fields.check_all(body, rules, required=REQUIRED, defaults={"status": DEFAULT_STATUS})
+    return values, sorted(set(body) - set(rules))
 
 
 def check_patch(data: AltoData, operations: Any) -> dict[str, Any]:
-    """RFC 6902 `replace` and `add` on top-level fields, checked whole before any applies."""
-    if not isinstance(operations, list) or not operations:
-        raise FieldError("body", "must be a JSON Patch: a non-empty array of operations.")
-    changes: dict[str, Any] = {}
-    for operation in operations:
-        if not isinstance(operation, dict):
-            raise FieldError("body", "each operation must be an object {op, path, value}.")
-        op, path = operation.get("op"), operation.get("path")
-        if op not in ("replace", "add"):
-            raise FieldError("op", f"{op!r} is not supported; use replace or add.")
-        if not isinstance(path, str) or not path.startswith("/") or "/" in path[1:]:
-            raise FieldError("path", f"{path!r} must name one top-level field, e.g. /status.")
-        name = path[1:].replace("~1", "/").replace("~0", "~")
-        if name not in PATCHABLE:
-            raise FieldError(name, "cannot be patched.")
-        if "value" not in operation:
-            raise FieldError(name, "needs a value.")
-        changes[name] = RULES[name](data, operation["value"], name)
-    return changes
+    """The checked changes of a JSON Patch (`replace` and `add` on top-level fields)."""
+    rules = _rules(data)
+    changes = top_level_changes(operations, set(rules) - UNPATCHABLE)
+    return {name: rules[name](value, name) for name, value in changes.items()}
 
 
-class WorkOrders:
-    def __init__(self) -> None:
-        self.by_id: dict[int, WorkOrder] = {}
-        # Handlers run on the server's event loop; the lock is for readers in other threads.
-        self.lock = threading.Lock()
-
+class WorkOrders(Ledger[WorkOrder]):
     def create(self, values: dict[str, Any], ignored: list[str], now_ms: int) -> WorkOrder:
-        with self.lock:
-            number = len(self.by_id) + 1
-            order = WorkOrder(
-                WORK_ORDER_ID_BASE + number - 1, number, values, now_ms, now_ms, ignored
-            )
-            self.by_id[order.id] = order
-            return order
+        def make(record_id: int) -> WorkOrder:
+            number = record_id - self.id_base + 1
+            return WorkOrder(record_id, number, values, now_ms, now_ms, ignored)
 
-    def get(self, work_order_id: int) -> WorkOrder | None:
-        return self.by_id.get(work_order_id)
+        return self.add(make)
 
     def patch(self, order: WorkOrder, changes: dict[str, Any], now_ms: int) -> None:
         with self.lock:
             order.values.update(changes)
             order.modified_ms = now_ms
 
-    def note_status(self, order: WorkOrder, status: str, seq: int, received_at: float) -> None:
+    def note_status(self, order: WorkOrder, status: str, entry: dict[str, Any]) -> None:
+        """Keep the status with the write log's receipt of it (seq, received_at)."""
         with self.lock:
-            order.statuses.append({"status": status, "seq": seq, "received_at": received_at})
+            order.statuses.append(
+                {"status": status, "seq": entry["seq"], "received_at": entry["received_at"]}
+            )
 
     def attach(self, order: WorkOrder, document: Document, now_ms: int) -> None:
         with self.lock:
@@ -208,10 +180,4 @@ class WorkOrders:
             order.modified_ms = now_ms
 
     def of_property(self, property_id: int) -> list[WorkOrder]:
-        with self.lock:
-            orders = list(self.by_id.values())
-        return [order for order in orders if order.values["propertyId"] == property_id]
-
-    def snapshot(self) -> list[dict[str, Any]]:
-        with self.lock:
-            return [order.admin() for order in self.by_id.values()]
+        return [order for order in self.all() if order.values["propertyId"] == property_id]

@@ -1,24 +1,43 @@
 """Checking a write request one field at a time, so that a 400 names the field it is about.
 
-JSON bodies (works orders) carry typed values; multipart forms (charges) carry strings. Each
-check takes the raw value and the field's name and returns the value as the simulator keeps
-it (times as ms since the epoch, ids as ints, money as Decimal), or raises FieldError.
+JSON bodies carry typed values; multipart forms carry strings. Each check takes the raw value
+and the field's name and returns the value as a simulator keeps it (times as ms since the
+epoch, ids as ints, money as Decimal), or raises FieldError.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from . import clock
+from .errors import FieldError
+
+# A field's check: (raw value, field name) -> the value as kept, or FieldError.
+Rule = Callable[[Any, str], Any]
 
 
-class FieldError(Exception):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field} {message}")
-        self.field = field
-        self.message = message
+def check_all(
+    body: Mapping[str, Any],
+    rules: Mapping[str, Rule],
+    *,
+    required: Collection[str] = (),
+    defaults: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Every field the rules name, checked in their order (the first error is the one
+    answered): an absent field takes its default, or is a 400 if required."""
+    values: dict[str, Any] = {}
+    for name, rule in rules.items():
+        raw = body.get(name)
+        if raw is None and defaults is not None and name in defaults:
+            values[name] = defaults[name]
+        elif raw is None and name in required:
+            raise FieldError(name, "is required.")
+        else:
+            values[name] = rule(raw, name)
+    return values
 
 
 def text(
@@ -61,7 +80,7 @@ def number(value: Any, name: str) -> float | None:
 
 
 def record_id(value: Any, name: str) -> int | None:
-    """An id as Alto sends it: a string of digits (its schemas) or a JSON integer."""
+    """An id: a string of digits (as Alto's schemas type ids) or a JSON integer."""
     if value is None or value == "":
         return None
     if isinstance(value, int) and not isinstance(value, bool):

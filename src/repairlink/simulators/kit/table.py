@@ -1,9 +1,9 @@
 """One record kind held compactly, ordered by (modified time, id) for stable cursor paging.
 
 Only what lists filter or sort on lives here, in arrays of a few bytes a record: times, enum
-codes, alive flags. Names, addresses and phones are derived from the seed when a record is
-served (see `records`), and edits are kept as small per-record overrides. That is what lets
-100k units and 150k tenants sit in tens of megabytes.
+codes, alive flags. A simulator derives names, addresses and phones from its seed when a record
+is served, and keeps edits as small per-record overrides. That is what lets 100k units and 150k
+tenants sit in tens of megabytes.
 """
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterator
+from typing import Any
+
+from .errors import NotFound
 
 # A record's sort key packs its modified time (ms) above its slot, so one sorted list of ints
 # orders by (modified, id) and a bisect finds any cursor or time bound.
@@ -75,6 +78,23 @@ class Table:
             return slot
         return None
 
+    def derived(self, slot: int, fields: dict[str, Any]) -> dict[str, Any]:
+        """A record as a simulator derives it (a "flat" record): its id, `fields`, its times as
+        `createdDate` and `modifiedDate` (ms), and the admin's edits laid over them."""
+        flat = {"id": self.id_of(slot), **fields}
+        flat["createdDate"], flat["modifiedDate"] = self.created[slot], self.modified[slot]
+        overrides = self.overrides.get(slot)
+        if overrides:
+            flat.update(overrides)
+        return flat
+
+    def require(self, record_id: int, what: str) -> int:
+        """The slot of a live record, or a 404 naming it ("Tenancy 20000001 was not found.")."""
+        slot = self.slot_of(record_id)
+        if slot is None:
+            raise NotFound(f"{what} {record_id} was not found.")
+        return slot
+
     def code(self, field: str, slot: int) -> int:
         return self.codes[field][slot]
 
@@ -98,9 +118,14 @@ class Table:
         self.version += 1
 
     def scan(
-        self, after: tuple[int, int] | None, lower_ms: int | None, upper_ms: int | None
+        self,
+        after: tuple[int, int] | None,
+        lower_ms: int | None,
+        upper_ms: int | None,
+        skip: int = 0,
     ) -> Iterator[int]:
-        """Slots in (modified, id) order after the cursor, modified within [lower, upper)."""
+        """Slots in (modified, id) order after the cursor, modified within [lower, upper),
+        passing over the first `skip` of them (offset paging without a filter: no walk)."""
         order = self._order
         start = 0
         if lower_ms is not None:
@@ -110,6 +135,7 @@ class Table:
             cursor = (modified_ms << SLOT_BITS) | max(record_id - self.id_base, 0)
             start = max(start, bisect_right(order, cursor))
         stop = len(order) if upper_ms is None else bisect_left(order, upper_ms << SLOT_BITS)
+        start += skip
         mask = MAX_SLOTS - 1
         for index in range(start, stop):
             yield order[index] & mask

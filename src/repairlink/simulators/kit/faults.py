@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import random
-from dataclasses import asdict, dataclass, fields, replace
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 REQUEST_FAULTS = ("429", "500", "502", "503", "timeout")
-# A wrongly typed record has these fields (whichever it carries) of the wrong type: fields a
-# connector must read, so the breakage cannot slip through unnoticed.
-WRONG_TYPES: dict[str, object] = {
-    "address": "see file",
-    "people": "see file",
-    "startDate": 20240101,
-    "modifiedDate": 20240101,
-    "modifiedAt": 20240101,
-}
+
+
+@dataclass(frozen=True)
+class Breakage:
+    """How a simulator's records break: the id fields one may lose, and fields (whichever a
+    record carries) given the wrong type. Fields a connector must read, so that the breakage
+    cannot slip through unnoticed."""
+
+    id_keys: tuple[str, ...] = ("id",)
+    wrong_types: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,8 @@ class FaultSettings:
     timeout_seconds: float = 30.0
 
     def updated(self, changes: dict[str, Any]) -> FaultSettings:
-        known = {field.name: field.type for field in fields(self)}
-        unknown = set(changes) - set(known)
+        known = {setting.name for setting in fields(self)}
+        unknown = set(changes) - known
         if unknown:
             raise ValueError(f"unknown fault settings: {sorted(unknown)}")
         cleaned: dict[str, Any] = {}
@@ -61,8 +63,11 @@ class Fault:
 
 
 class Faults:
-    def __init__(self, settings: FaultSettings | None = None) -> None:
+    def __init__(
+        self, settings: FaultSettings | None = None, breakage: Breakage | None = None
+    ) -> None:
         self.configure(settings or FaultSettings())
+        self.breakage = breakage or Breakage()
         self.fail_next = 0
         self.fail_kind = "503"
         self.fail_path = ""  # only requests whose path contains this ("": every one)
@@ -111,14 +116,20 @@ class Faults:
         """Break one rule of the schema: drop a required field or give a field a wrong type."""
         self.injected["malformed"] = self.injected.get("malformed", 0) + 1
         broken = dict(item)
-        id_keys = [key for key in ("id", "inventoryId") if key in broken]
+        id_keys = [key for key in self.breakage.id_keys if key in broken]
         if _unit_hash(self.settings.seed + 1, record_id, modified_ms) < 0.5 and id_keys:
             del broken[id_keys[0]]
         else:
-            for key, wrong in WRONG_TYPES.items():
+            for key, wrong in self.breakage.wrong_types.items():
                 if key in broken:
                     broken[key] = wrong
         return broken
+
+    def served(self, item: dict[str, Any], record_id: int, modified_ms: int) -> dict[str, Any]:
+        """One record as served: broken on purpose when the fault plan marks it malformed."""
+        if self.is_malformed(record_id, modified_ms):
+            return self.malform(item, record_id, modified_ms)
+        return item
 
     def snapshot(self) -> dict[str, Any]:
         return {

@@ -1,23 +1,22 @@
-"""Outage mode: Alto refuses every write for a while, reads keep working.
+"""Outage mode: the PMS refuses every write for a while, reads keep working.
 
 Set with `PUT /_admin/outage`, lifted with `DELETE /_admin/outage`. It sits in front of the
 routes as ASGI middleware, so any write method on any path (known or not) gets the status,
 before auth and before the body is read, and nothing is recorded: the hub must retry later.
-The admin API and /token are exempt, so tests can always lift it and clients can still log in.
+The admin API and the auth scheme's own paths (a token endpoint) are exempt, so tests can
+always lift it and clients can still log in.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 if TYPE_CHECKING:
-    from .state import SimState
+    from .runtime import Runtime
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -63,41 +62,29 @@ class Outage:
         }
 
 
-def _title(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"
-
-
-def _exempt(path: str) -> bool:
-    return path == "/token" or path == "/_admin" or path.startswith("/_admin/")
-
-
 class OutageMiddleware:
-    def __init__(self, app: ASGIApp, state: SimState) -> None:
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
         self.app = app
-        self.state = state
+        self.runtime = runtime
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        settings = self.state.outage.settings
+        runtime = self.runtime
+        settings = runtime.outage.settings
         if (
             settings is None
             or scope["type"] != "http"
             or scope["method"] not in WRITE_METHODS
-            or _exempt(scope["path"])
+            or _exempt(scope["path"], runtime.auth.exempt)
         ):
             await self.app(scope, receive, send)
             return
         headers = {} if settings.retry_after is None else {"Retry-After": str(settings.retry_after)}
-        # ProblemDetails as guard.problem writes it (not imported: state.py imports this module).
-        body = {
-            "type": None,
-            "title": _title(settings.status),
-            "status": settings.status,
-            "detail": "Alto is unavailable (simulated outage).",
-        }
-        response = JSONResponse(body, status_code=settings.status, headers=headers)
-        self.state.outage.rejected += 1
-        self.state.count("outage", settings.status)
+        detail = f"{runtime.name} is unavailable (simulated outage)."
+        response = runtime.errors.problem(settings.status, detail, headers)
+        runtime.outage.rejected += 1
+        runtime.count("outage", settings.status)
         await response(scope, receive, send)
+
+
+def _exempt(path: str, auth_paths: frozenset[str]) -> bool:
+    return path in auth_paths or path == "/_admin" or path.startswith("/_admin/")

@@ -186,23 +186,30 @@ class IssueOut:
         """The documents due (and the issue's PDF), each once: a retry skips what is sent."""
         issue = facts.issue
         for rule in due.attach:
-            todo: list[tuple[str, int, Attachment]] = []
-            if rule.issue_pdf and facts.refs.issue_pdf is None:
-                pdf = Attachment(f"{issue.reference}.pdf", "application/pdf", issue_pdf(facts))
-                todo.append(("issue_pdf", issue.id, pdf))
-            todo += [
-                ("document", doc.id, self._file(doc))
+            sent = {(item.kind, item.entity_id) for item in self.learned}  # by an earlier rule
+            pdf = rule.issue_pdf and facts.refs.issue_pdf is None
+            pdf = pdf and ("issue_pdf", issue.id) not in sent
+            docs = [
+                doc
                 for doc in facts.documents
-                if doc.kind in rule.document_kinds and doc.id not in facts.refs.documents_sent
+                if doc.kind in rule.document_kinds
+                and doc.id not in facts.refs.documents_sent
+                and ("document", doc.id) not in sent
             ]
-            if not todo or not self.may_update(order):
+            if not (pdf or docs) or not self.may_update(order):
                 continue
             assert isinstance(self.connector, Documents)  # checked with the registry
-            for kind, entity_id, attachment in todo:
-                step = "pdf" if kind == "issue_pdf" else f"doc{entity_id}"
-                sent = self.connector.attach(order, attachment, key=f"{self.key}:{step}")
-                self._remember(kind, entity_id, sent)
-            self.notes.append(f"{len(todo)} document(s) attached ({rule.rule})")
+            if pdf:
+                content = issue_pdf(facts)
+                made = Attachment(f"{issue.reference}.pdf", "application/pdf", content)
+                pdf_id = self.connector.attach(order, made, key=f"{self.key}:pdf")
+                self._remember("issue_pdf", issue.id, pdf_id)
+            for doc in docs:
+                doc_id = self.connector.attach(
+                    order, self._file(doc), key=f"{self.key}:doc{doc.id}"
+                )
+                self._remember("document", doc.id, doc_id)
+            self.notes.append(f"{int(pdf) + len(docs)} document(s) attached ({rule.rule})")
 
     def _file(self, doc: Document) -> Attachment:
         return Attachment(doc.filename, doc.content_type, self.files.read(doc.storage_key))

@@ -57,9 +57,9 @@ class RecordingPms:
         with self.lock:
             self.orders[order_id]["assignedTo"] = user
 
+    # -- the API ------------------------------------------------------------------------
 
-def _app(pms: RecordingPms) -> Starlette:
-    async def record(request: Request) -> Recorded:
+    async def record(self, request: Request) -> Recorded:
         got = Recorded(request.method, request.url.path)
         if request.headers.get("content-type", "").startswith("multipart/form-data"):
             async with request.form() as form:
@@ -70,57 +70,58 @@ def _app(pms: RecordingPms) -> Starlette:
                         got.form[name] = value
         elif request.method in ("POST", "PATCH"):
             got.json = await request.json()
-        with pms.lock:
-            pms.requests.append(got)
+        with self.lock:
+            self.requests.append(got)
         return got
 
-    async def listing(request: Request) -> Response:
-        await record(request)
-        items = pms.properties if request.url.path == "/properties" else pms.suppliers
+    async def listing(self, request: Request) -> Response:
+        await self.record(request)
+        items = self.properties if request.url.path == "/properties" else self.suppliers
         return JSONResponse({"items": items})
 
-    async def work_orders(request: Request) -> Response:
-        got = await record(request)
+    async def work_orders(self, request: Request) -> Response:
+        got = await self.record(request)
         if request.method == "GET":  # find by the marker the hub gave it
             marker = request.query_params.get("marker")
-            with pms.lock:
-                found = [o for o in pms.orders.values() if o["marker"] == marker]
+            with self.lock:
+                found = [o for o in self.orders.values() if o["marker"] == marker]
             return JSONResponse({"items": found})
-        n = next(pms.ids)
+        n = next(self.ids)
         order = {**got.json, "id": f"wo-{n}", "number": f"WO-{7000 + n}", "documents": []}
-        with pms.lock:
-            pms.orders[order["id"]] = order
+        with self.lock:
+            self.orders[order["id"]] = order
         return JSONResponse({"id": order["id"], "number": order["number"]}, status_code=201)
 
-    async def work_order(request: Request) -> Response:
-        got = await record(request)
-        with pms.lock:
-            order = pms.orders.get(request.path_params["id"])
+    async def work_order(self, request: Request) -> Response:
+        got = await self.record(request)
+        with self.lock:
+            order = self.orders.get(request.path_params["id"])
             if order is None:
                 return JSONResponse({"error": "no such work order"}, status_code=404)
             if request.method == "PATCH":
                 order.update(got.json)
             return JSONResponse(order)
 
-    async def documents(request: Request) -> Response:
-        got = await record(request)
-        doc_id = f"doc-{next(pms.ids)}"
-        with pms.lock:
-            pms.orders[request.path_params["id"]]["documents"].append(got.files["file"][0])
-        return JSONResponse({"id": doc_id}, status_code=201)
+    async def documents(self, request: Request) -> Response:
+        got = await self.record(request)
+        with self.lock:
+            self.orders[request.path_params["id"]]["documents"].append(got.files["file"][0])
+        return JSONResponse({"id": f"doc-{next(self.ids)}"}, status_code=201)
 
-    async def purchase_invoices(request: Request) -> Response:
-        await record(request)
-        return JSONResponse({"id": f"pi-{next(pms.ids)}"}, status_code=201)
+    async def purchase_invoices(self, request: Request) -> Response:
+        await self.record(request)
+        return JSONResponse({"id": f"pi-{next(self.ids)}"}, status_code=201)
 
+
+def _app(pms: RecordingPms) -> Starlette:
     return Starlette(
         routes=[
-            Route("/properties", listing),
-            Route("/suppliers", listing),
-            Route("/work-orders", work_orders, methods=["GET", "POST"]),
-            Route("/work-orders/{id}", work_order, methods=["GET", "PATCH"]),
-            Route("/work-orders/{id}/documents", documents, methods=["POST"]),
-            Route("/purchase-invoices", purchase_invoices, methods=["POST"]),
+            Route("/properties", pms.listing),
+            Route("/suppliers", pms.listing),
+            Route("/work-orders", pms.work_orders, methods=["GET", "POST"]),
+            Route("/work-orders/{id}", pms.work_order, methods=["GET", "PATCH"]),
+            Route("/work-orders/{id}/documents", pms.documents, methods=["POST"]),
+            Route("/purchase-invoices", pms.purchase_invoices, methods=["POST"]),
         ]
     )
 

@@ -18,8 +18,14 @@ from repairlink.store.db import make_engine, make_session_factory
 from repairlink.store.migrate import require_migrated
 from repairlink.store.uow import UnitOfWork
 
+
+def _pms_wants(system: str, event_type: str, aggregate_kind: str) -> bool:
+    kind = REGISTRY.get(system)
+    return kind is not None and wants(kind.profile, event_type, aggregate_kind)
+
+
 # Every event goes to the connections whose PMS takes it, and to matching webhooks (S-01, S-02)
-FAN_OUT = fan_out({system: wants(kind.profile) for system, kind in REGISTRY.items()})
+FAN_OUT = fan_out(_pms_wants)
 
 
 @dataclass

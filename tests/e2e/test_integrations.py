@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
+from repairlink.connectors import REGISTRY
 from repairlink.simulators.alto import running_alto
 from repairlink.simulators.alto.server import RunningAlto
 from repairlink.store.tables import units
@@ -93,3 +94,16 @@ def test_s_07_a_dry_run_shows_its_diff_and_writes_nothing_then_applying_it_syncs
     expect(page.locator("#main").get_by_text("Nothing failed or waiting")).to_be_visible()
     expect(page.locator("tbody tr")).to_have_count(2)
     check_page(page, "integration")
+
+
+def test_the_connector_page_says_in_plain_words_what_reaches_the_pms(
+    page: Page, agency: Agency, alto: RunningAlto
+) -> None:
+    """The sentence comes from the connector's profile, without rule ids. Saved settings lead
+    to the connector's page."""
+    login(page, agency.email)
+    _connect(page, alto)
+    press(page, "Save settings")
+    hint = page.locator("#h-deliveries + p.hint")
+    expect(hint).to_contain_text(REGISTRY["alto"].way_out)
+    expect(hint).not_to_contain_text("AL-10")

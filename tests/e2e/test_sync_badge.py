@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from repairlink.jobs.sync_run import connect
-from repairlink.outbound.issue_out import work_order_marker
+from repairlink.pms.issue_facts import work_order_marker
 from repairlink.services import issues
 from repairlink.simulators.alto import running_alto
 from repairlink.simulators.alto.server import RunningAlto

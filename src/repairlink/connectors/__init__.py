@@ -11,13 +11,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from repairlink.connectors.alto.client import AltoClient
 from repairlink.connectors.alto.config import AltoConfig
 from repairlink.connectors.alto.connector import AltoConnector
 from repairlink.connectors.alto.works_orders import AltoWorksOrders
-from repairlink.outbound.issue_out import WorkOrderWriter
+from repairlink.pms.capabilities import WorkOrders, check_offered
 from repairlink.pms.connector import Connector
-from repairlink.pms.profile import Profile
+from repairlink.pms.profile import Profile, SendIssues
 
 
 @dataclass(frozen=True)
@@ -27,15 +26,24 @@ class ConnectorKind:
     config_model: type[BaseModel]
     build: Callable[[Any], Connector]
     profile: Profile
-    works_orders: Callable[[Any], WorkOrderWriter] | None = None  # None: sends nothing out
+    # The class that takes issues out to the PMS, built from the connection's config: it
+    # implements WorkOrders and the other capabilities of pms/capabilities.py its profile's
+    # steps need (checked here, so a profile that declares more is refused at start).
+    # None: sends nothing out.
+    outbound: Callable[[Any], WorkOrders] | None = None
 
+    def __post_init__(self) -> None:
+        check_offered(self.system, self.profile, self.outbound)
 
-def _alto_works_orders(config: AltoConfig) -> AltoWorksOrders:
-    return AltoWorksOrders(AltoClient(config))
+    @property
+    def way_out(self) -> str:
+        """What people are told about issues going to this PMS (its connector page)."""
+        sends: list[SendIssues] = self.profile.of(SendIssues)
+        return sends[0].description if sends else f"Issues are not sent to {self.title}."
 
 
 REGISTRY: dict[str, ConnectorKind] = {
     "alto": ConnectorKind(
-        "alto", "Alto", AltoConfig, AltoConnector, AltoConnector.profile, _alto_works_orders
+        "alto", "Alto", AltoConfig, AltoConnector, AltoConnector.profile, AltoWorksOrders
     ),
 }

@@ -1,5 +1,5 @@
-"""Where a delivery goes: a PMS connection (its connector's works-order writer, driven by its
-profile) or a webhook subscription. Clients are kept between deliveries: a PMS token is fetched
+"""Where a delivery goes: a PMS connection (its connector's outbound capabilities, driven by
+its profile) or a webhook subscription. Clients are kept between deliveries: a PMS token is fetched
 once, not once per event."""
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from repairlink.connectors import REGISTRY, ConnectorKind
 from repairlink.domain.actors import Actor
 from repairlink.domain.delivery import Learned, Outcome
 from repairlink.errors import RepairlinkError
-from repairlink.outbound.issue_out import IssueOut, WorkOrderWriter
+from repairlink.outbound.issue_out import IssueOut
+from repairlink.pms.capabilities import WorkOrders
 from repairlink.pms.connector import TerminalFetchError, TransientFetchError
 from repairlink.store.uow import UnitOfWork
 from repairlink.webhooks.sender import WebhookSender
@@ -31,7 +32,7 @@ class Channels:
             allow_private=app.settings.webhooks_allow_private,
             timeout_s=app.settings.webhook_timeout_s,
         )
-        self._writers: dict[int, tuple[Any, WorkOrderWriter]] = {}
+        self._writers: dict[int, tuple[Any, WorkOrders]] = {}
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -62,8 +63,8 @@ class Channels:
         if not delivery["pms_enabled"]:
             return Outcome.skip("The PMS connection is switched off or gone")
         kind = REGISTRY[delivery["pms_system"]]
-        if kind.works_orders is None:
-            return Outcome.skip(f"{kind.title} takes no works orders")
+        if kind.outbound is None:
+            return Outcome.skip(f"{kind.title} takes no work orders")
         agency_id = int(delivery["agency_id"])
 
         def uow_for(actor: Actor) -> UnitOfWork:
@@ -78,14 +79,14 @@ class Channels:
         )
         return sender.send(event, again=again)
 
-    def _writer(self, connection_id: int, kind: ConnectorKind, config: Any) -> WorkOrderWriter:
+    def _writer(self, connection_id: int, kind: ConnectorKind, config: Any) -> WorkOrders:
         with self._lock:
             cached = self._writers.get(connection_id)
             if cached is not None and cached[0] == config:
                 return cached[1]
             if cached is not None:
                 cached[1].close()
-            assert kind.works_orders is not None
-            writer = kind.works_orders(kind.config_model.model_validate(config))
+            assert kind.outbound is not None
+            writer = kind.outbound(kind.config_model.model_validate(config))
             self._writers[connection_id] = (config, writer)
             return writer

@@ -4,7 +4,7 @@ transaction that writes the event, so an event and its deliveries commit togethe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -15,8 +15,9 @@ from repairlink.store.outbound_tables import webhook_subscriptions
 from repairlink.store.sync_tables import connections
 from repairlink.store.uow import FanOut
 
-# system -> does that PMS's connector send this (event type, aggregate kind)?
-Interest = Callable[[str, str], bool]
+# does this PMS's connector send this (system, event type, aggregate kind)? Asked at each
+# event, so a connector registered later (a test's) is heard too
+Interest = Callable[[str, str, str], bool]
 
 
 def subscribed(patterns: Sequence[str], event_type: str) -> bool:
@@ -29,7 +30,7 @@ def subscribed(patterns: Sequence[str], event_type: str) -> bool:
     return False
 
 
-def fan_out(interests: Mapping[str, Interest]) -> FanOut:
+def fan_out(interest: Interest) -> FanOut:
     def route(session: Session, event: OutboxEvent) -> None:
         conn = session.connection()
         c, w = connections.c, webhook_subscriptions.c
@@ -38,7 +39,7 @@ def fan_out(interests: Mapping[str, Interest]) -> FanOut:
             for cid, system in conn.execute(
                 sa.select(c.id, c.system).where(c.agency_id == event.agency_id, c.enabled)
             )
-            if system in interests and interests[system](event.event_type, event.aggregate_kind)
+            if interest(system, event.event_type, event.aggregate_kind)
         ]
         destinations += [
             ("webhook", sid)

@@ -1,119 +1,84 @@
-"""Issues out to a PMS as works orders, by the connector's profile (AL-10..AL-13, PW-08): the
-engine reads the rules, the connector's writer speaks the PMS's API.
+"""Issues out to a PMS as work orders, by the connector's profile (AL-10..AL-13, PM-04..PM-06,
+PW-08, PX-04, PX-07): the engine reads which steps are declared and when, the connector's
+capabilities (`pms/capabilities.py`) speak the PMS's API. Nothing here asks which PMS it is.
 
 Every step is safe to repeat, because a delivery may be attempted again after a crash: the ids
-the PMS answers with (the works order's, each attached document's, the charge's) come back on
-the attempt's outcome, even a failed one, and are kept as external references in the
-transaction that records the attempt, so a retry never sends them twice. A works order created
-by an attempt whose worker died before that commit is found again by the issue's reference in
-its summary.
+the PMS answers with (the work order's, its number, each attached document's, the charge's,
+the purchase invoice's) come back on the attempt's outcome, even a failed one, and are kept as
+external references in the transaction that records the attempt, so a retry never sends them
+twice. A work order created by an attempt whose worker died before that commit is found again
+by the connector (`find_work_order`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from repairlink.domain.actors import Actor, ActorKind
+from repairlink.domain.actors import ActorKind
 from repairlink.domain.delivery import Learned, Outcome
-from repairlink.domain.issues import Document, Issue, Quote, QuoteStatus
-from repairlink.domain.people import ExternalRef, Tenancy
-from repairlink.domain.places import Unit
+from repairlink.domain.issues import Document, Issue
+from repairlink.outbound.facts import Due, UowFor, due_at, load_facts
 from repairlink.outbound.issue_pdf import issue_pdf
-from repairlink.pms.profile import AttachOnClose, ChargeOnClose, Profile, SendIssues, StatusMap
+from repairlink.outbound.money import charge_of, purchase_invoice_of, why_no_charge
+from repairlink.pms.capabilities import (
+    Assignment,
+    Attachment,
+    Charges,
+    Documents,
+    PmsWorkOrder,
+    PurchaseInvoices,
+    Renumbering,
+    WorkOrders,
+)
+from repairlink.pms.issue_facts import IssueFacts
+from repairlink.pms.profile import (
+    Profile,
+    RenumberOnFirstSync,
+    SendIssues,
+    StatusMap,
+    UpdateOnlyWhileAssigned,
+)
 from repairlink.services.files import FileStore
-from repairlink.store.tables import audit_log, cols, external_refs
+from repairlink.store.tables import audit_log, external_refs
 from repairlink.store.uow import UnitOfWork
 
-# The events a PMS that takes works orders hears about an issue
+# The events a PMS that takes work orders hears about an issue
 SENT_ONCE_INSTRUCTED = frozenset(
     {"issue.instructed", "issue.status_changed", "issue.closed", "issue.sync_requested"}
 )
 SENT_ONCE_CREATED = SENT_ONCE_INSTRUCTED | {"issue.created", "issue.updated"}
+# Events that bring the work order to the issue's status even when this attempt created it
+# (the create carries the status, not e.g. the completion notes)
+STATUS_EVENTS = frozenset({"issue.status_changed", "issue.closed", "issue.sync_requested"})
 
 
-def wants(profile: Profile) -> Callable[[str, str], bool]:
-    """Which (event type, aggregate kind) this profile sends out."""
-    sends = profile.of(SendIssues)
-    if not sends:
-        return lambda event_type, kind: False
-    types = SENT_ONCE_CREATED if sends[0].once == "created" else SENT_ONCE_INSTRUCTED
-    return lambda event_type, kind: kind == "issue" and event_type in types
-
-
-@dataclass(frozen=True)
-class WorkOrderDraft:
-    property_ref: str
-    marker: str  # the issue's reference, at the start of the summary
-    summary: str
-    description: str
-    priority: str
-    reported_at: datetime
-    start_at: datetime | None
-    quote: int | None  # pence, gross
-    supplier_ref: str | None  # None: instructed to a landlord
-    tenant_ref: str | None
-    reporter: str  # who reported it, in words: name, email, phone
-    status: str
-
-
-@dataclass(frozen=True)
-class ChargeDraft:
-    work_order_ref: str
-    property_ref: str
-    tenancy_ref: str | None  # set: charge the occupier's tenancy; None: the landlord(s)
-    tenant_ref: str | None
-    supplier_ref: str | None
-    category: str
-    net: int  # pence
-    vat: int
-    reference: str
-    description: str
-    raise_immediately: bool
-    invoice_name: str
-    invoice_type: str
-    invoice: bytes
-
-
-def work_order_marker(issue: Issue) -> str:
-    """Starts the works order's summary: finds it again after a crash. Issue numbers restart
-    per agency, and agencies of one group may share a PMS account, so it names the agency."""
-    return f"[RL{issue.agency_id}-{issue.reference}]"
-
-
-class WorkOrderWriter(Protocol):
-    """What a connector that takes works orders offers. Errors: Transient/TerminalFetchError.
-
-    Each write carries `key`, unique per event and step, as its idempotency key."""
-
-    def find_work_order(self, property_ref: str, marker: str) -> str | None: ...
-    def create_work_order(self, draft: WorkOrderDraft, *, key: str) -> str: ...
-    def set_status(self, ref: str, status: str, notes: str | None, *, key: str) -> None: ...
-    def attach(
-        self, ref: str, name: str, content_type: str, content: bytes, *, key: str
-    ) -> str: ...
-    def charge(self, draft: ChargeDraft, *, key: str) -> str: ...
-    def close(self) -> None: ...
-
-
-UowFor = Callable[[Actor], UnitOfWork]
+def wants(profile: Profile, event_type: str, aggregate_kind: str) -> bool:
+    """Whether this profile sends out this event."""
+    sends: list[SendIssues] = profile.of(SendIssues)
+    if not sends or aggregate_kind != "issue":
+        return False
+    return event_type in (SENT_ONCE_CREATED if sends[0].once == "created" else SENT_ONCE_INSTRUCTED)
 
 
 @dataclass
 class IssueOut:
-    """Sends one issue event to one PMS, by that PMS's profile."""
+    """Sends one issue event to one PMS, by that PMS's profile. One per attempt."""
 
     profile: Profile
-    writer: WorkOrderWriter
+    connector: WorkOrders  # and whichever other capabilities the profile's steps need
     uow_for: UowFor  # a unit of work in the event's agency
     files: FileStore
     key: str = ""  # the event being sent: each write's idempotency key starts with it
     learned: list[Learned] = field(default_factory=list)  # the PMS's ids this send received
+    notes: list[str] = field(default_factory=list)  # what the PMS made of it, for people
+    fresh: bool = False  # this attempt created the work order (or found one it had created)
+    assigned: bool | None = None  # the work order is still ours to update (None: not asked)
 
     @property
     def system(self) -> str:
@@ -125,143 +90,80 @@ class IssueOut:
         (sends,) = self.profile.of(SendIssues)
         issue_id = int(event["aggregate_id"])
         status = str(event["payload"].get("status", ""))
-        facts = self._facts(issue_id, closing=status == "closed")
-        issue: Issue = facts["issue"]
-        if sends.once == "instructed" and issue.instructed_party is None:
+        due = due_at(self.profile, status)
+        facts = load_facts(self.uow_for, self.system, issue_id, due)
+        if not status:  # every event sent carries its status; one that did not: the issue's
+            status = facts.issue.status.value
+            due = due_at(self.profile, status)
+            facts = load_facts(self.uow_for, self.system, issue_id, due)
+        if sends.once == "instructed" and facts.issue.instructed_party is None:
             return Outcome.skip(
                 f"Issues reach {self.system.capitalize()} only once instructed ({sends.rule})"
             )
-        if facts["property_ref"] is None:
+        if facts.refs.property is None:
             return Outcome.failed(
                 f"The issue's unit is not linked to a {self.system} property ({sends.rule})",
                 terminal=True,
             )
-        status = status or issue.status.value
-        notes: list[str] = []
         self.key = f"{event['id']}"
-        order = facts["work_order_ref"] or self._create(facts, status, notes, again)
-        if event["event_type"] in ("issue.status_changed", "issue.closed", "issue.sync_requested"):
-            self._status(order, status, issue, notes)
-        if status == "closed":
-            self._attach(order, facts, notes)
-            self._charge(order, facts, notes)
-        return Outcome.sent("; ".join(notes) or f"Works order {order} up to date")
-
-    # -- reading what the PMS needs ---------------------------------------------------------
-
-    def _refs(self, uow: UnitOfWork, wanted: list[tuple[str, int | None]]) -> dict[Any, str]:
-        """The PMS's ids of these (kind, our id) records, in one query: (kind, id) -> its id."""
-        pairs = [(kind, entity_id) for kind, entity_id in wanted if entity_id is not None]
-        if not pairs:
-            return {}
-        r = cols(ExternalRef)
-        # Looked up by the (kind, id) index, one pair after another. The agency is checked
-        # here, not in the query: with it there, SQLite reads every reference of the agency
-        # (its unique index starts with the agency), one more with each works order sent.
-        found = uow.session.scalars(
-            sa.select(ExternalRef)
-            .where(
-                r.system == self.system,
-                sa.or_(*(sa.and_(r.entity_kind == k, r.entity_id == i) for k, i in pairs)),
+        order = self._work_order(facts, status, again)
+        if event["event_type"] in STATUS_EVENTS or not (
+            self.fresh or event["event_type"] == "issue.created"
+        ):
+            self._status(facts, order.id, status)
+        self._attach(facts, order.id, due)
+        self._charge(facts, order.id, due)
+        self._purchase_invoice(facts, order.id, due)
+        if self.assigned is False:
+            note = (
+                f"Later changes are not sent: the work order in {self.system.capitalize()} is "
+                "no longer assigned to the integration user"
             )
-            .order_by(r.id.desc())  # the oldest reference wins: it is written last
-        )
-        return {
-            (ref.entity_kind, ref.entity_id): ref.external_id
-            for ref in found
-            if ref.agency_id == uow.agency
-        }
-
-    def _facts(self, issue_id: int, *, closing: bool) -> dict[str, Any]:
-        """What the PMS needs of the issue; documents, tenancies and the unit's address only
-        when it closes (they go with the PDF and the charge)."""
-        i, q, d, t = cols(Issue), cols(Quote), cols(Document), cols(Tenancy)
-        awarded = (
-            sa.select(q.gross)
-            .where(q.issue_id == i.id, q.status == QuoteStatus.AWARDED)
-            .limit(1)
-            .scalar_subquery()
-        )
-        with self.uow_for(Actor.system("outbound")) as uow:
-            found = uow.session.execute(
-                uow.select(Issue, i.id == issue_id).add_columns(awarded)
-            ).first()
-            # none: `get` answers the agency's NotFound, in its words
-            issue, quote = found if found is not None else (uow.get(Issue, issue_id), None)
-            unit = uow.get(Unit, issue.unit_id) if closing and issue.unit_id else None
-            documents, tenancies = [], []
-            if closing:
-                documents = uow.all(uow.select(Document, d.issue_id == issue.id).order_by(d.id))
-            if closing and issue.reporter_occupier_id is not None:
-                tenancies = uow.all(
-                    uow.select(
-                        Tenancy,
-                        t.occupier_id == issue.reporter_occupier_id,
-                        t.unit_id == issue.unit_id,
-                    ).order_by(t.start_date.desc())
-                )
-            refs = self._refs(
-                uow,
-                [
-                    ("unit", issue.unit_id),
-                    ("contractor", issue.contractor_id),
-                    ("occupier", issue.reporter_occupier_id),
-                    *(("issue", issue.id), ("charge", issue.id), ("issue_pdf", issue.id)),
-                    *(("tenancy", tenancy.id) for tenancy in tenancies),
-                    *(("document", doc.id) for doc in documents),
-                ],
-            )
-            return {
-                "issue": issue,
-                "unit": unit,
-                "property_ref": refs.get(("unit", issue.unit_id)),
-                "supplier_ref": refs.get(("contractor", issue.contractor_id)),
-                "tenant_ref": refs.get(("occupier", issue.reporter_occupier_id)),
-                "tenancy_ref": next(
-                    (refs[("tenancy", x.id)] for x in tenancies if ("tenancy", x.id) in refs), None
-                ),
-                "work_order_ref": refs.get(("issue", issue.id)),
-                "charge_ref": refs.get(("charge", issue.id)),
-                "pdf_ref": refs.get(("issue_pdf", issue.id)),
-                "sent_documents": {doc.id for doc in documents if ("document", doc.id) in refs},
-                "documents": documents,
-                "quote": quote,
-            }
+            return Outcome.skip("; ".join([*self.notes, note]))
+        return Outcome.sent("; ".join(self.notes) or f"Work order {order.id} up to date")
 
     def _remember(self, kind: str, entity_id: int, external_id: str) -> None:
         """Kept with the attempt's record (see `keep_learned`): a crash before that commit is
-        covered by the retry looking for the works order first (`again`)."""
+        covered by the retry looking for the work order first (`again`)."""
         self.learned.append(Learned(self.system, kind, entity_id, external_id))
+
+    def may_update(self, order: str) -> bool:
+        """PX-04: a work order this attempt created is ours; an older one only while the PMS
+        still has it assigned to the integration user (asked once per attempt)."""
+        if self.fresh or not self.profile.of(UpdateOnlyWhileAssigned):
+            return True
+        if self.assigned is None:
+            assert isinstance(self.connector, Assignment)  # checked with the registry
+            self.assigned = self.connector.still_assigned(order)
+        return self.assigned
 
     # -- the steps ------------------------------------------------------------------------
 
-    def _create(self, facts: dict[str, Any], status: str, notes: list[str], again: bool) -> str:
-        issue: Issue = facts["issue"]
-        marker = work_order_marker(issue)
-        found = self.writer.find_work_order(facts["property_ref"], marker) if again else None
-        if found is None:
-            draft = WorkOrderDraft(
-                property_ref=facts["property_ref"],
-                marker=marker,
-                summary=f"{marker} {issue.title}"[:150],
-                description=issue.description,
-                priority=issue.priority,
-                reported_at=issue.created_at or datetime.now(),
-                start_at=issue.appointment_at,
-                quote=facts["quote"],
-                supplier_ref=facts["supplier_ref"],
-                tenant_ref=facts["tenant_ref"],
-                reporter=", ".join(
-                    v
-                    for v in (issue.reporter_name, issue.reporter_email, issue.reporter_phone)
-                    if v
-                ),
-                status=self._mapped(status) or self._mapped("job_instructed") or "",
-            )
-            found = self.writer.create_work_order(draft, key=f"{self.key}:create")
-            notes.append(f"Works order {found} created")
-        self._remember("issue", issue.id, found)
-        return found
+    def _work_order(self, facts: IssueFacts, status: str, again: bool) -> PmsWorkOrder:
+        """The issue's work order, created (or found again) if the PMS has none recorded yet.
+        A create is always sent, whatever steps follow (PX-04)."""
+        if facts.refs.work_order is not None:
+            order = PmsWorkOrder(facts.refs.work_order, facts.refs.number)
+        else:
+            found = self.connector.find_work_order(facts) if again else None
+            if found is None:
+                # a status that maps to nothing: the one an instructed issue's order starts in
+                target = self._mapped(status) or self._mapped("job_instructed") or ""
+                found = self.connector.create_work_order(facts, target, key=f"{self.key}:create")
+                self.notes.append(f"Work order {found.id} created")
+            order, self.fresh = found, True
+            self._remember("issue", facts.issue.id, order.id)
+        self._renumber(facts, order)
+        return order
+
+    def _renumber(self, facts: IssueFacts, order: PmsWorkOrder) -> None:
+        """PX-07: on the first sync the PMS's number is kept for the issue (once)."""
+        if not self.profile.of(RenumberOnFirstSync) or facts.refs.number is not None:
+            return
+        assert isinstance(self.connector, Renumbering)  # checked with the registry
+        number = self.connector.work_order_number(order)
+        self._remember("issue_number", facts.issue.id, number)
+        self.notes.append(f"{self.system.capitalize()} numbered it {number}")
 
     def _mapped(self, status: str) -> str | None:
         for status_map in self.profile.of(StatusMap):
@@ -269,92 +171,79 @@ class IssueOut:
             return mapped
         return None
 
-    def _status(self, order: str, status: str, issue: Issue, notes: list[str]) -> None:
+    def _status(self, facts: IssueFacts, order: str, status: str) -> None:
+        """The work order's status by the status map; a status mapped to None sends nothing."""
         target = self._mapped(status)
-        if target is None:
+        if target is None or not self.may_update(order):
             return
-        completion = issue.completion_notes if status == "completed" else None
-        self.writer.set_status(order, target, completion or None, key=f"{self.key}:status")
-        notes.append(f"Works order {order}: {target}")
+        notes = facts.issue.completion_notes if status == "completed" else None
+        self.connector.update_work_order(
+            facts, order, target, notes=notes or None, key=f"{self.key}:status"
+        )
+        self.notes.append(f"Work order {order}: {target}")
 
-    def _attach(self, order: str, facts: dict[str, Any], notes: list[str]) -> None:
-        issue: Issue = facts["issue"]
-        for rule in self.profile.of(AttachOnClose):
-            sent = 0
-            if rule.issue_pdf and facts["pdf_ref"] is None:
-                name = f"{issue.reference}.pdf"
-                pdf = issue_pdf(facts)
-                doc_id = self.writer.attach(
-                    order, name, "application/pdf", pdf, key=f"{self.key}:pdf"
+    def _attach(self, facts: IssueFacts, order: str, due: Due) -> None:
+        """The documents due (and the issue's PDF), each once: a retry skips what is sent."""
+        issue = facts.issue
+        for rule in due.attach:
+            sent = {(item.kind, item.entity_id) for item in self.learned}  # by an earlier rule
+            pdf = rule.issue_pdf and facts.refs.issue_pdf is None
+            pdf = pdf and ("issue_pdf", issue.id) not in sent
+            docs = [
+                doc
+                for doc in facts.documents
+                if doc.kind in rule.document_kinds
+                and doc.id not in facts.refs.documents_sent
+                and ("document", doc.id) not in sent
+            ]
+            if not (pdf or docs) or not self.may_update(order):
+                continue
+            assert isinstance(self.connector, Documents)  # checked with the registry
+            if pdf:
+                content = issue_pdf(facts)
+                made = Attachment(f"{issue.reference}.pdf", "application/pdf", content)
+                pdf_id = self.connector.attach(order, made, key=f"{self.key}:pdf")
+                self._remember("issue_pdf", issue.id, pdf_id)
+            for doc in docs:
+                doc_id = self.connector.attach(
+                    order, self._file(doc), key=f"{self.key}:doc{doc.id}"
                 )
-                self._remember("issue_pdf", issue.id, doc_id)
-                sent += 1
-            for doc in facts["documents"]:
-                if doc.kind in rule.document_kinds and doc.id not in facts["sent_documents"]:
-                    content = self.files.read(doc.storage_key)
-                    doc_id = self.writer.attach(
-                        order,
-                        doc.filename,
-                        doc.content_type,
-                        content,
-                        key=f"{self.key}:doc{doc.id}",
-                    )
-                    self._remember("document", doc.id, doc_id)
-                    sent += 1
-            if sent:
-                notes.append(f"{sent} document(s) attached ({rule.rule})")
+                self._remember("document", doc.id, doc_id)
+            self.notes.append(f"{int(pdf) + len(docs)} document(s) attached ({rule.rule})")
 
-    def _charge(self, order: str, facts: dict[str, Any], notes: list[str]) -> None:
-        issue: Issue = facts["issue"]
-        for rule in self.profile.of(ChargeOnClose):
-            if facts["charge_ref"] is not None:
+    def _file(self, doc: Document) -> Attachment:
+        return Attachment(doc.filename, doc.content_type, self.files.read(doc.storage_key))
+
+    def _charge(self, facts: IssueFacts, order: str, due: Due) -> None:
+        for rule in due.charges:
+            if facts.refs.charge is not None:
                 continue
-            invoice = next((d for d in facts["documents"] if d.kind == "invoice"), None)
-            why_not = _why_no_charge(rule, issue, invoice, facts)
+            why_not = why_no_charge(rule, facts)
             if why_not:
-                notes.append(f"No charge sent: {why_not} ({rule.rule})")
+                self.notes.append(f"No charge sent: {why_not} ({rule.rule})")
                 continue
-            assert invoice is not None
-            assert issue.cost_net is not None
-            by_tenancy = issue.paying_for_work is not None and issue.paying_for_work == "occupier"
-            draft = ChargeDraft(
-                work_order_ref=order,
-                property_ref=facts["property_ref"],
-                tenancy_ref=facts["tenancy_ref"] if by_tenancy else None,
-                tenant_ref=facts["tenant_ref"] if by_tenancy else None,
-                supplier_ref=facts["supplier_ref"],
-                category=rule.category,
-                net=issue.cost_net,
-                vat=issue.cost_vat or 0,
-                reference=issue.reference,
-                description=f"{issue.reference} {issue.title}"[:255],
-                raise_immediately=rule.raise_immediately,
-                invoice_name=invoice.filename,
-                invoice_type=invoice.content_type,
-                invoice=self.files.read(invoice.storage_key),
-            )
-            charge_id = self.writer.charge(draft, key=f"{self.key}:charge")
-            self._remember("charge", issue.id, charge_id)
-            notes.append(f"Charge {charge_id} sent ({rule.rule})")
+            if not self.may_update(order):
+                continue
+            assert isinstance(self.connector, Charges)  # checked with the registry
+            charge = charge_of(rule, facts, order, self._file)
+            charge_id = self.connector.post_charge(facts, charge, key=f"{self.key}:charge")
+            self._remember("charge", facts.issue.id, charge_id)
+            self.notes.append(f"Charge {charge_id} sent ({rule.rule})")
 
-
-PAYERS = {"agency": "the agency pays", "other": "someone other than landlord or occupier pays"}
-
-
-def _why_no_charge(
-    rule: ChargeOnClose, issue: Issue, invoice: Document | None, facts: Mapping[str, Any]
-) -> str | None:
-    """The first condition of the rule that stops the charge, in words for the agent."""
-    paying = issue.paying_for_work.value if issue.paying_for_work else None
-    if paying in rule.not_when_paid_by:
-        return PAYERS.get(paying, f"paid by {paying}")
-    if rule.needs_invoice and invoice is None:
-        return "there is no invoice document"
-    if not issue.cost_gross:
-        return "the amount is zero"
-    if paying == "occupier" and facts["tenancy_ref"] is None:
-        return "the occupier has no tenancy linked to the PMS"
-    return None
+    def _purchase_invoice(self, facts: IssueFacts, order: str, due: Due) -> None:
+        for _rule in due.invoices:
+            if facts.refs.purchase_invoice is not None:
+                continue
+            invoice = purchase_invoice_of(facts, order)
+            if invoice is None:
+                self.notes.append("No purchase invoice sent: no costs were recorded")
+                continue
+            if not self.may_update(order):
+                continue
+            assert isinstance(self.connector, PurchaseInvoices)  # checked with the registry
+            sent = self.connector.post_purchase_invoice(facts, invoice, key=f"{self.key}:invoice")
+            self._remember("purchase_invoice", facts.issue.id, sent)
+            self.notes.append(f"Purchase invoice {sent} sent")
 
 
 def sync_requested(uow: UnitOfWork, issue: Issue) -> None:

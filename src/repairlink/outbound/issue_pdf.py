@@ -1,14 +1,11 @@
-"""A PDF of an issue for the PMS's works order (AL-12): what was reported, who did the work,
+"""A PDF of an issue for the PMS's work order (AL-12): what was reported, who did the work,
 the completion notes and the costs. Built with fpdf2's core fonts, so no font files ship."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from fpdf import FPDF
 
-from repairlink.domain.issues import Issue
+from repairlink.pms.issue_facts import IssueFacts
 
 
 def _latin1(text: str) -> str:
@@ -16,9 +13,8 @@ def _latin1(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def issue_pdf(facts: Mapping[str, Any]) -> bytes:
-    issue: Issue = facts["issue"]
-    unit = facts["unit"]
+def issue_pdf(facts: IssueFacts) -> bytes:
+    issue, unit = facts.issue, facts.unit
     pdf = FPDF()
     pdf.set_title(_latin1(f"Issue {issue.reference}"))
     pdf.set_creator("Repairlink")

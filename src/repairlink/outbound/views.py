@@ -15,7 +15,7 @@ from repairlink.outbound.ledger import rearm
 from repairlink.services.pagination import Page, decode_cursor, encode_cursor
 from repairlink.store.outbound_tables import deliveries, delivery_attempts
 from repairlink.store.sync_tables import connections
-from repairlink.store.tables import outbox
+from repairlink.store.tables import external_refs, outbox
 from repairlink.store.uow import UnitOfWork
 
 Row = dict[str, Any]
@@ -71,13 +71,23 @@ def _status_of(rows: list[Row]) -> Row:
 
 
 def issue_sync_status(uow: UnitOfWork, issue_id: int) -> list[Row]:
-    """PW-10: for each PMS connection, whether the issue's last sync succeeded."""
-    c = connections.c
+    """PW-10: for each PMS connection, whether the issue's last sync succeeded, and the PMS's
+    own number for the issue where it numbers them itself (PX-07)."""
+    c, r = connections.c, external_refs.c
     with uow:
         uow.get(Issue, issue_id)
         conn = uow.session.connection()
         systems = dict(
             conn.execute(sa.select(c.id, c.system).where(c.agency_id == uow.agency)).all()
+        )
+        numbers = dict(
+            conn.execute(
+                sa.select(r.system, r.external_id).where(
+                    r.agency_id == uow.agency,
+                    r.entity_kind == "issue_number",
+                    r.entity_id == issue_id,
+                )
+            ).all()
         )
         rows = [
             dict(r)
@@ -97,7 +107,7 @@ def issue_sync_status(uow: UnitOfWork, issue_id: int) -> list[Row]:
     for connection_id, system in sorted(systems.items()):
         mine = [r for r in rows if r["target_id"] == connection_id]
         status = _status_of(mine) if mine else {"status": "not_sent", "reason": None, "attempts": 0}
-        answer.append({"connector": system, **status})
+        answer.append({"connector": system, **status, "pms_number": numbers.get(system)})
     return answer
 
 

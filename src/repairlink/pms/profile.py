@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from repairlink.pms.incoming import Incoming
 
@@ -212,7 +212,7 @@ class Unsupported:
 
 @dataclass(frozen=True)
 class StatusMap:
-    """Our issue status -> the PMS's work-order status (None: send no change)."""
+    """Our issue status -> the PMS's work-order status (None: that status sends nothing)."""
 
     rule: str
     mapping: Mapping[str, str | None]
@@ -220,18 +220,22 @@ class StatusMap:
 
 @dataclass(frozen=True)
 class SendIssues:
-    """Issues go to the PMS as works orders: from the moment they are `instructed` (AL-10) or
-    `created` (PW-08), with every later change in order."""
+    """Issues go to the PMS as work orders: from the moment they are `instructed` (AL-10) or
+    `created` (PW-08), with every later change in order. `description` tells people, in plain
+    words and without rule ids, what reaches the PMS and when (the connector's page)."""
 
     rule: str
-    once: str  # "instructed" | "created"
+    once: Literal["instructed", "created"]
+    description: str
 
 
 @dataclass(frozen=True)
-class AttachOnClose:
-    """On close, the works order receives a PDF of the issue and these kinds of document."""
+class AttachDocuments:
+    """Once the issue is `completed` (or later: PW-08) or `closed` (AL-12), the work order
+    receives these kinds of document, and a PDF of the issue if `issue_pdf`."""
 
     rule: str
+    when: Literal["completed", "closed"]
     issue_pdf: bool
     document_kinds: tuple[str, ...]
 
@@ -246,6 +250,31 @@ class ChargeOnClose:
     not_when_paid_by: tuple[str, ...]
     needs_invoice: bool
     raise_immediately: bool
+
+
+@dataclass(frozen=True)
+class PurchaseInvoiceOnClose:
+    """On close, a purchase invoice goes to the PMS: the issue's reference, the job's (the
+    work order's), the invoice's net and gross amounts (PM-06)."""
+
+    rule: str
+
+
+@dataclass(frozen=True)
+class UpdateOnlyWhileAssigned:
+    """Every new issue creates its work order, but later changes reach a work order only while
+    the PMS still has it assigned to the integration user; unassigned there, it is the PMS's
+    to edit and is left alone (PX-04)."""
+
+    rule: str
+
+
+@dataclass(frozen=True)
+class RenumberOnFirstSync:
+    """The PMS numbers work orders itself: on an issue's first sync its number is kept for the
+    issue and shown with it; the platform's own number stays searchable (PX-07)."""
+
+    rule: str
 
 
 Declaration = (
@@ -264,8 +293,11 @@ Declaration = (
     | Unsupported
     | StatusMap
     | SendIssues
-    | AttachOnClose
+    | AttachDocuments
     | ChargeOnClose
+    | PurchaseInvoiceOnClose
+    | UpdateOnlyWhileAssigned
+    | RenumberOnFirstSync
 )
 
 

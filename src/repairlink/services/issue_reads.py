@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import sqlalchemy as sa
 
 from repairlink.domain.agency import Role
 from repairlink.domain.issues import Comment, Document, Issue, Quote, Status
-from repairlink.domain.people import Occupier
+from repairlink.domain.people import ExternalRef, Occupier
 from repairlink.errors import NotFoundError
 from repairlink.services.auth import Principal
 from repairlink.services.occupiers import active_at_unit
@@ -81,6 +82,7 @@ def list_issues(
     who: Principal,
     *,
     status: Status | None = None,
+    number: str | None = None,
     cursor: str | None = None,
     limit: int = 50,
 ) -> Page[Issue]:
@@ -88,6 +90,8 @@ def list_issues(
     where: list[sa.ColumnElement[bool]] = []
     if status is not None:
         where.append(issue.status == status)
+    if number:
+        where.append(_numbered(uow, number))
     if who.role is Role.OCCUPIER:
         where.append(issue.reporter_occupier_id == who.subject_id)
     elif who.role is Role.CONTRACTOR:
@@ -97,6 +101,19 @@ def list_issues(
     with uow:
         page = paginate(uow, uow.select(Issue, *where), issue.id, cursor=cursor, limit=limit)
         return Page(_contacts_for(uow, who, page.items), page.next_cursor)
+
+
+def _numbered(uow: UnitOfWork, number: str) -> sa.ColumnElement[bool]:
+    """Issues by their number, as the platform writes it (IS12, or 12) or as a PMS that numbers
+    its work orders itself does (PX-07): both stay searchable."""
+    text = number.strip()
+    ref = cols(ExternalRef)
+    by_pms = sa.select(ref.entity_id).where(
+        ref.agency_id == uow.agency, ref.entity_kind == "issue_number", ref.external_id == text
+    )
+    ours = re.fullmatch(r"(?i)(?:IS)?(\d{1,9})", text)
+    by_us = cols(Issue).number == int(ours.group(1)) if ours else sa.false()
+    return sa.or_(by_us, cols(Issue).id.in_(by_pms))
 
 
 def quotes_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Quote]:

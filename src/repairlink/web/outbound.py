@@ -29,6 +29,7 @@ class SyncStatus:
     attempts: int = 0
     next_attempt_at: datetime | None = None  # failed, still retrying: when
     dead: bool = False  # failed, retries used up: only "Sync now" sends it again
+    pms_number: str = ""  # the PMS's own number for the issue, where it numbers them (PX-07)
 
     @property
     def label(self) -> str:
@@ -61,6 +62,7 @@ def issue_sync_status(uow: UnitOfWork, issue_id: int) -> SyncStatus | None:
         attempts=int(first.get("attempts") or 0),
         next_attempt_at=first.get("next_attempt_at"),
         dead=bool(first.get("dead")),
+        pms_number=first.get("pms_number") or "",
     )
 
 

@@ -1,12 +1,15 @@
-"""Issues at Alto-synced units, taken through their lifecycle as agents and contractors do."""
+"""Issues at Alto-synced units, taken through their lifecycle as agents and contractors do
+(appoint, complete and close serve any agency linked to a PMS)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 import sqlalchemy as sa
 
+from repairlink.bootstrap import App
 from repairlink.domain.actors import Actor, ActorKind
 from repairlink.domain.agency import Role
 from repairlink.domain.issues import Issue, Party, PayingForWork
@@ -21,7 +24,14 @@ CERTIFICATE = Upload("gas-safety.pdf", "application/pdf", b"%PDF-1.4 gas safe " 
 INVOICE = Upload("invoice-77.pdf", "application/pdf", b"%PDF-1.4 invoice 77 " + b"y" * 50)
 
 
-def staff(s: Synced) -> Principal:
+class AtAgency(Protocol):
+    """An agency connected to a PMS: `Synced` (Alto), or the recording PMS's."""
+
+    app: App
+    agency_id: int
+
+
+def staff(s: AtAgency) -> Principal:
     return Principal(s.agency_id, Role.ADMIN, None, Actor(ActorKind.USER, 1, "agent@example.com"))
 
 
@@ -96,14 +106,14 @@ def instruct(
     )
 
 
-def appoint(s: Synced, issue: Issue) -> Issue:
+def appoint(s: AtAgency, issue: Issue) -> Issue:
     who = staff(s)
     when = datetime.now(UTC) + timedelta(days=1)
     return issues.set_appointment(s.app.uow(who.actor, s.agency_id), who, issue.id, when)
 
 
 def complete(
-    s: Synced,
+    s: AtAgency,
     issue: Issue,
     *,
     costs: Money | None = None,
@@ -123,7 +133,7 @@ def complete(
     )
 
 
-def close(s: Synced, issue: Issue) -> Issue:
+def close(s: AtAgency, issue: Issue) -> Issue:
     who = staff(s)
     return issues.close(s.app.uow(who.actor, s.agency_id), who, issue.id)
 

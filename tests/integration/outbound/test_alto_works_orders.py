@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from repairlink.domain.issues import Party, PayingForWork
 from repairlink.domain.values import Money
 from repairlink.jobs.channels import Channels
-from repairlink.outbound.issue_out import work_order_marker
 from repairlink.outbound.ledger import utcnow
 from repairlink.outbound.views import issue_sync_status
+from repairlink.pms.issue_facts import work_order_marker
 from repairlink.store.outbound_tables import deliveries
 from tests.integration.outbound.conftest import Clock, Synced, send_due, states
 from tests.integration.outbound.issues_in_alto import (

@@ -78,13 +78,13 @@ def sync(
     return run_sync(app, agency_id, "alto", full=full, dry_run=dry_run, retry=policy)
 
 
-def held(app: App, agency_id: int, kind: str) -> dict[str, int]:
-    """Alto id -> our id, for the records of `kind` that carry an Alto reference."""
+def held(app: App, agency_id: int, kind: str, system: str = "alto") -> dict[str, int]:
+    """Alto id (or `system`'s) -> our id, for the records of `kind` that carry its reference."""
     ref = external_refs.c
     with app.engine.connect() as conn:
         rows = conn.execute(
             sa.select(ref.external_id, ref.entity_id).where(
-                ref.agency_id == agency_id, ref.system == "alto", ref.entity_kind == kind
+                ref.agency_id == agency_id, ref.system == system, ref.entity_kind == kind
             )
         )
         return {r.external_id: r.entity_id for r in rows}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 
 from repairlink.api.deps import (
     AnyCaller,
@@ -37,6 +37,13 @@ from repairlink.services.issues import Upload
 from repairlink.services.listing import page_of
 
 router = APIRouter(prefix="/issues", tags=["issues"])
+IssueNumber = Annotated[
+    str | None,
+    Query(
+        max_length=128,
+        description="The issue's number (IS12 or 12), or the PMS's own number for it (PX-07)",
+    ),
+]
 Pence = Annotated[int | None, Form(ge=0, description="Pence")]
 
 
@@ -51,10 +58,15 @@ def issue_read(caller: Caller, issue: Issue) -> IssueRead:
 
 @router.get("", summary="List issues (staff: all; contractor: its jobs; occupier: its own)")
 def list_issues(
-    caller: AnyCaller, paging: Paging, status: Status | None = None
+    caller: AnyCaller, paging: Paging, status: Status | None = None, number: IssueNumber = None
 ) -> PageOf[IssueRead]:
     page = issues.list_issues(
-        caller.uow(), caller.who, status=status, cursor=paging.cursor, limit=paging.limit
+        caller.uow(),
+        caller.who,
+        status=status,
+        number=number,
+        cursor=paging.cursor,
+        limit=paging.limit,
     )
     return PageOf[IssueRead](
         items=[issue_read(caller, i) for i in page.items], next_cursor=page.next_cursor

@@ -20,6 +20,9 @@ class IssueSyncRead(ReadModel):
     attempts: int
     next_attempt_at: datetime | None = None
     dead: bool = False
+    pms_number: str | None = Field(
+        None, description="The PMS's own number for the issue, where it numbers them (PX-07)"
+    )
 
 
 class Rearmed(BaseModel):

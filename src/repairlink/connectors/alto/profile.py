@@ -8,7 +8,7 @@ from repairlink.pms.incoming import Incoming
 from repairlink.pms.profile import (
     Archival,
     ArchiveWhen,
-    AttachOnClose,
+    AttachDocuments,
     ChargeOnClose,
     Config,
     Entity,
@@ -193,7 +193,16 @@ PROFILE = Profile(
         Match("AL-09", "unit", (MatchBy.EXTERNAL_REF, MatchBy.ADDRESS)),
         *(Match("AL-09", kind, (MatchBy.EXTERNAL_REF, MatchBy.EMAIL)) for kind in PEOPLE),
         # AL-10: issues reach Alto only once instructed, as a works order (planned and reactive)
-        SendIssues("AL-10", once="instructed"),
+        SendIssues(
+            "AL-10",
+            once="instructed",
+            description=(
+                "An issue reaches Alto as a works order as soon as a contractor or landlord is "
+                "instructed, and each later change of status follows. On closing, Alto receives "
+                "a PDF of the issue, the completion documents and, when the landlord or the "
+                "occupier pays, a maintenance charge with the invoice."
+            ),
+        ),
         # AL-11: our status -> the works order's; completion notes go with "completed"
         StatusMap(
             "AL-11",
@@ -205,7 +214,7 @@ PROFILE = Profile(
             },
         ),
         # AL-12: on close, a PDF of the issue and every completion document (certificates too)
-        AttachOnClose("AL-12", issue_pdf=True, document_kinds=("completion",)),
+        AttachDocuments("AL-12", when="closed", issue_pdf=True, document_kinds=("completion",)),
         # AL-13: on close, a Maintenance charge for the gross amount, with the invoice, against
         # the landlord(s) or the occupier as chosen at instruction, linked to the works order,
         # left unraised; none when the agency or someone else pays, without an invoice, or at 0

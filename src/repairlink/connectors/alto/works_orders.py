@@ -1,112 +1,94 @@
-"""Works orders and charges in Alto's words (research §3, AL-10..AL-13): JSON for works orders,
-a JSON Patch for their changes, multipart/form-data for documents and charges."""
+"""The way out in Alto's words (research §3, AL-10..AL-12): a works order's JSON body built from
+the issue's facts, a JSON Patch for its changes, multipart/form-data for its documents, and the
+works order found again by listing the property's and matching the issue's marker. Alto offers
+the WorkOrders, Documents and Charges capabilities (charges in charges.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
+from repairlink.connectors.alto.charges import post_charge, pounds
 from repairlink.connectors.alto.client import AltoClient
-from repairlink.outbound.issue_out import ChargeDraft, WorkOrderDraft
-
-
-def _pounds(pence: int) -> str:
-    return f"{pence // 100}.{pence % 100:02d}"
+from repairlink.connectors.alto.config import AltoConfig
+from repairlink.pms.capabilities import Attachment, Charge, PmsWorkOrder
+from repairlink.pms.issue_facts import IssueFacts
 
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def vat_rate_type(net: int, vat: int) -> str:
-    """Alto wants the VAT rate's name, not the amount: 20% Standard, 5% Reduced, none Zero."""
-    if vat == 0:
-        return "Zero"
-    if net and abs(vat * 100 - net * 5) <= net // 100 + 1:  # within rounding of 5 %
-        return "Reduced"
-    return "Standard"
+def works_order_body(facts: IssueFacts, status: str) -> dict[str, Any]:
+    """AL-10: property, supplier (none for a landlord), status, reported and start dates, the
+    awarded quote, the summary starting with the issue's marker, description, reporter (the
+    tenant when Alto knows them, else who in words), priority."""
+    issue, refs = facts.issue, facts.refs
+    body: dict[str, Any] = {
+        "propertyId": refs.property,
+        "supplierContactId": refs.supplier,
+        "summary": f"{facts.marker} {issue.title}"[:150],
+        "description": issue.description,
+        "priority": issue.priority.capitalize(),
+        "reportedDate": _iso(issue.created_at or datetime.now(UTC)),
+        "startDate": _iso(issue.appointment_at) if issue.appointment_at else None,
+        "quote": float(pounds(facts.quote)) if facts.quote is not None else None,
+        "status": status,
+        # Alto's actor is {type, id}: the tenant when Alto knows them, else who in words
+        "reporterDetails": (
+            {"type": "Tenant", "id": refs.tenant} if refs.tenant else facts.reporter
+        ),
+    }
+    if refs.tenant:
+        body["tenantId"] = refs.tenant
+    return body
 
 
 class AltoWorksOrders:
-    """The WorkOrderWriter of sync.outbound, for Alto."""
+    """Alto's outbound side: WorkOrders, Documents, Charges (pms/capabilities.py)."""
 
-    def __init__(self, client: AltoClient) -> None:
-        self.client = client
+    def __init__(self, config: AltoConfig, client: AltoClient | None = None) -> None:
+        self.client = client or AltoClient(config)
 
     def close(self) -> None:
         self.client.close()
 
-    def find_work_order(self, property_ref: str, marker: str) -> str | None:
-        listed = self.client.call("GET", f"/inventory/{property_ref}/work-orders")
+    def find_work_order(self, facts: IssueFacts) -> PmsWorkOrder | None:
+        listed = self.client.call("GET", f"/inventory/{facts.refs.property}/work-orders")
         for order in listed.get("items", []):
-            if str(order.get("summary", "")).startswith(marker):
-                return str(order["id"])
+            if str(order.get("summary", "")).startswith(facts.marker):
+                return PmsWorkOrder(str(order["id"]))
         return None
 
-    def create_work_order(self, draft: WorkOrderDraft, *, key: str) -> str:
-        body = {
-            "propertyId": draft.property_ref,
-            "supplierContactId": draft.supplier_ref,
-            "summary": draft.summary,
-            "description": draft.description,
-            "priority": draft.priority.capitalize(),
-            "reportedDate": _iso(draft.reported_at),
-            "startDate": _iso(draft.start_at) if draft.start_at else None,
-            "quote": float(_pounds(draft.quote)) if draft.quote is not None else None,
-            "status": draft.status,
-            # Alto's actor is {type, id}: the tenant when Alto knows them, else who in words
-            "reporterDetails": (
-                {"type": "Tenant", "id": draft.tenant_ref} if draft.tenant_ref else draft.reporter
-            ),
-        }
-        if draft.tenant_ref:
-            body["tenantId"] = draft.tenant_ref
+    def create_work_order(self, facts: IssueFacts, status: str, *, key: str) -> PmsWorkOrder:
+        body = works_order_body(facts, status)
         created = self.client.call("POST", "/work-orders", json=body, key=key)
-        return str(created["id"])
+        return PmsWorkOrder(str(created["id"]))
 
-    def set_status(self, ref: str, status: str, notes: str | None, *, key: str) -> None:
+    def update_work_order(
+        self, facts: IssueFacts, work_order: str, status: str, *, notes: str | None, key: str
+    ) -> None:
+        """AL-11: the status (and the contractor's notes) as a JSON Patch."""
         patch = [{"op": "replace", "path": "/status", "value": status}]
         if notes:
             patch.append({"op": "replace", "path": "/notes", "value": notes})
         self.client.call(
             "PATCH",
-            f"/work-orders/{ref}",
+            f"/work-orders/{work_order}",
             json=patch,
             headers={"Content-Type": "application/json-patch+json"},
             key=key,
         )
 
-    def attach(self, ref: str, name: str, content_type: str, content: bytes, *, key: str) -> str:
+    def attach(self, work_order: str, document: Attachment, *, key: str) -> str:
         sent = self.client.call(
             "POST",
-            f"/work-orders/{ref}/documents",
-            files={"file": (name, content, content_type)},
-            data={"name": name},
+            f"/work-orders/{work_order}/documents",
+            files={"file": (document.name, document.content, document.content_type)},
+            data={"name": document.name},
             key=key,
         )
         return str(sent["id"])
 
-    def charge(self, draft: ChargeDraft, *, key: str) -> str:
-        fields = {
-            "chargeType": draft.category,
-            "invoiceReference": draft.reference,
-            "totalNet": _pounds(draft.net),
-            "totalVat": _pounds(draft.vat),
-            "vatRateType": vat_rate_type(draft.net, draft.vat),
-            "workOrderId": draft.work_order_ref,
-            "description": draft.description,
-            "raiseImmediately": "true" if draft.raise_immediately else "false",
-            "chargeDate": datetime.now(UTC).date().isoformat(),
-        }
-        if draft.supplier_ref:
-            fields["supplierId"] = draft.supplier_ref
-        if draft.tenancy_ref is not None:
-            # our tenancy reference is "<Alto tenancy id>:<tenant id>" (one per tenant)
-            tenancy_id = draft.tenancy_ref.split(":")[0]
-            path = f"/tenancies/{tenancy_id}/charges"
-            if draft.tenant_ref:
-                fields["tenantId"] = draft.tenant_ref
-        else:
-            path = f"/inventory/{draft.property_ref}/charges"
-        files = {"invoiceDocument": (draft.invoice_name, draft.invoice, draft.invoice_type)}
-        sent = self.client.call("POST", path, data=fields, files=files, key=key)
-        return str(sent["id"])
+    def post_charge(self, facts: IssueFacts, charge: Charge, *, key: str) -> str:
+        return post_charge(self.client, facts, charge, key=key)

@@ -52,13 +52,16 @@ def test_every_declaration_type_has_an_interpreter_that_reads_each_of_its_fields
     modules = _interpreting_modules()
     declared = typing.get_args(vocabulary.Declaration)
     assert len(declared) >= 15
+    # a declaration is often handed on by the module that asks for it: its fields may be read
+    # anywhere in the product but in the vocabulary that defines them
+    read = set().union(
+        *(_reads(tree) for path, tree in modules.items() if path != Path(vocabulary.__file__))
+    )
     missing: list[str] = []
     for cls in declared:
-        readers = [tree for tree in modules.values() if _asks_for(tree, cls.__name__)]
-        if not readers:
+        if not any(_asks_for(tree, cls.__name__) for tree in modules.values()):
             missing.append(f"{cls.__name__}: no module asks for it (profile.of)")
             continue
-        read = set().union(*(_reads(tree) for tree in readers))
         unread = [f.name for f in dataclasses.fields(cls) if f.name not in read]
         if unread:
             missing.append(f"{cls.__name__}: fields never read: {', '.join(unread)}")

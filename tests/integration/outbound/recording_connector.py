@@ -28,6 +28,7 @@ from repairlink.pms.profile import (
     StatusMap,
     UpdateOnlyWhileAssigned,
 )
+from repairlink.pms.streams import RawPage, Stream
 from tests.integration.outbound.recording_pms import INTEGRATION_USER
 
 PROFILE = Profile(
@@ -99,12 +100,15 @@ class RecorderConnector(RecorderHttp):
     """The way in: properties and suppliers, whole, on one page each."""
 
     profile = PROFILE
-    streams = ("properties", "suppliers")
+    streams = (
+        Stream("properties", "/properties", ("unit",), lambda item: [], dated=False),
+        Stream("suppliers", "/suppliers", ("contractor",), lambda item: [], dated=False),
+    )
 
     @staticmethod
-    def parse(stream: str, body: bytes) -> FetchedPage:
+    def parse(stream: str, page: RawPage) -> FetchedPage:
         records: list[Incoming | Malformed] = []
-        for item in orjson.loads(body)["items"]:
+        for item in orjson.loads(page.body)["items"]:
             if stream == "properties":
                 fields = {k: item[k] for k in ("line1", "town", "postcode")}
                 records.append(Incoming("unit", item["id"], fields))
@@ -115,8 +119,8 @@ class RecorderConnector(RecorderHttp):
 
     def fetch(
         self, stream: str, *, since: datetime | None, until: datetime, cursor: str | None
-    ) -> bytes:
-        return self.http.get(f"/{stream}").content
+    ) -> RawPage:
+        return RawPage(self.http.get(f"/{stream}").content)
 
 
 class RecorderOut(RecorderHttp):

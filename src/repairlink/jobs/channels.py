@@ -1,6 +1,6 @@
 """Where a delivery goes: a PMS connection (its connector's works-order writer, driven by its
-profile) or a webhook subscription. Clients are kept between deliveries: a PMS token is fetched
-once, not once per event."""
+profile), a webhook subscription or a person by mail. Clients are kept between deliveries: a
+PMS token is fetched once, not once per event."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from repairlink.connectors import REGISTRY, ConnectorKind
 from repairlink.domain.actors import Actor
 from repairlink.domain.delivery import Learned, Outcome
 from repairlink.errors import RepairlinkError
+from repairlink.mail.sender import MailChannel
 from repairlink.outbound.issue_out import IssueOut, WorkOrderWriter
 from repairlink.pms.connector import TerminalFetchError, TransientFetchError
 from repairlink.store.uow import UnitOfWork
@@ -31,6 +32,7 @@ class Channels:
             allow_private=app.settings.webhooks_allow_private,
             timeout_s=app.settings.webhook_timeout_s,
         )
+        self.mail = MailChannel(app.settings, app.uow)
         self._writers: dict[int, tuple[Any, WorkOrderWriter]] = {}
         self._lock = threading.Lock()
 
@@ -47,6 +49,8 @@ class Channels:
         try:
             if delivery["channel"] == "webhook":
                 return self.webhooks.send(delivery, event, now)
+            if delivery["channel"] == "mail":
+                return self.mail.send(delivery, event, now)
             outcome = self._to_pms(delivery, event, again, learned)
         except TransientFetchError as exc:
             outcome = Outcome.failed(

@@ -79,7 +79,7 @@ class Catcher:
 
     def __init__(self, port: int = 0, mailbox: Mailbox | None = None) -> None:
         self.mailbox = mailbox or Mailbox()
-        self.port = port or _free_port()
+        self.port = port or free_port()
         self._controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
 
     def start(self) -> Catcher:
@@ -97,7 +97,7 @@ class Catcher:
         self.stop()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])

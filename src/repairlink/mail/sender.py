@@ -53,7 +53,7 @@ class MailChannel:
                     )
                 )
                 uow.commit()
-            return Outcome.sent(f"Sent to {prepared['To']}", status_code=outcome.status_code)
+            return Outcome.sent("Sent", status_code=outcome.status_code)
         return outcome
 
     def _prepare(self, agency_id: int, message_id: int, payload: Row) -> EmailMessage | Outcome:

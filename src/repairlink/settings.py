@@ -61,7 +61,9 @@ class Settings(BaseSettings):
         description="Catch mail in `serve` (an SMTP server on 127.0.0.1 inside the process) and "
         "show it on the console's Mail page instead of sending it on",
     )
-    mail_catch_port: int = Field(default=8025, description="Port of the in-process catcher")
+    mail_catch_port: int = Field(
+        default=0, ge=0, description="Port of the in-process catcher (0: any free port)"
+    )
     public_url: str = Field(
         default="", description="The console's address in links sent by mail ('': host:port)"
     )

@@ -88,6 +88,8 @@ class Catcher:
 
     def stop(self) -> None:
         self._controller.stop()
+        if self.mailbox in _running:
+            _running.remove(self.mailbox)
 
     def __enter__(self) -> Mailbox:
         self.start()

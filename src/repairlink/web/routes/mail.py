@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from repairlink.domain.agency import Role
 from repairlink.domain.issues import Issue
-from repairlink.domain.people import Contractor, Landlord, Occupier
+from repairlink.domain.people import Contractor, Landlord, Occupier, Person
 from repairlink.errors import NotFoundError
 from repairlink.mail import catcher, log
 from repairlink.mail.kinds import KINDS
@@ -22,7 +22,11 @@ from repairlink.web.render import page, redirect
 from repairlink.web.session import AdminPost, Staff, StaffPost
 
 router = APIRouter(prefix="/mail")
-PEOPLE = {"occupier": Occupier, "contractor": Contractor, "landlord": Landlord}
+PEOPLE: dict[str, type[Person]] = {
+    "occupier": Occupier,
+    "contractor": Contractor,
+    "landlord": Landlord,
+}
 
 
 @router.get("", response_class=HTMLResponse)
@@ -85,7 +89,7 @@ def of_issue(request: Request, viewer: Staff, issue_id: int) -> HTMLResponse:
 def of_person(request: Request, viewer: Staff, kind: str, person_id: int) -> HTMLResponse:
     if kind not in PEOPLE:
         raise NotFoundError("mail.no_such_person", "No such person", field="kind")
-    person = people_and_places.get(viewer.uow(), PEOPLE[kind], person_id)
+    person: Person = people_and_places.get(viewer.uow(), PEOPLE[kind], person_id)
     found = log.messages(viewer.uow(), person=(kind, person_id), limit=100)
     return page(
         request,

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from repairlink.mail.kinds import KINDS
 from repairlink.outbound.ledger import rearm
-from repairlink.services.pagination import Page, decode_cursor, encode_cursor
+from repairlink.services.pagination import Page, newest_first
 from repairlink.store.mail_tables import mail_messages
 from repairlink.store.outbound_tables import deliveries
 from repairlink.store.uow import UnitOfWork
@@ -71,20 +71,9 @@ def messages(
         where.append(m.issue_id == issue_id)
     if person is not None:
         where += [m.recipient_kind == person[0], m.recipient_id == person[1]]
-    if cursor:
-        where.append(m.id < decode_cursor(cursor))
-    with uow:
-        found = uow.session.connection().execute(
-            sa.select(*COLUMNS)
-            .select_from(JOINED)
-            .where(*where)
-            .order_by(m.id.desc())
-            .limit(limit + 1)
-        )
-        rows = [_described(dict(r)) for r in found.mappings()]
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(rows, encode_cursor(int(rows[-1]["id"])) if more and rows else None)
+    query = sa.select(*COLUMNS).select_from(JOINED).where(*where)
+    found = newest_first(uow, query, m.id, cursor, limit)
+    return Page([_described(row) for row in found.items], found.next_cursor)
 
 
 def send_again(uow: UnitOfWork, message_id: int) -> int:

@@ -12,11 +12,12 @@ import pytest
 from repairlink.bootstrap import App, build
 from repairlink.domain.actors import Actor, ActorKind
 from repairlink.domain.agency import Role
+from repairlink.domain.issues import Issue, Party, PayingForWork
 from repairlink.jobs.channels import Channels
 from repairlink.jobs.dispatch import deliver_all_due
 from repairlink.mail.catcher import Catcher, Caught, Mailbox
 from repairlink.outbound import ledger
-from repairlink.services import auth
+from repairlink.services import auth, issues
 from repairlink.services.auth import Principal
 from repairlink.settings import Settings
 from tests.conftest import BACKENDS
@@ -110,3 +111,21 @@ def staff_login(app: App, who: Principal, email: str, role: Role = Role.AGENT) -
         password="correct horse battery",
     )
     return Principal(who.agency_id, role, None, Actor(ActorKind.USER, user.id, email))
+
+
+def reported_and_instructed(
+    app: App, admin: Principal, unit_id: int, reporter_id: int, contractor_id: int, title: str
+) -> Issue:
+    """An issue the occupier reported at the unit, instructed to the contractor."""
+    uow = app.uow(admin.actor, admin.agency_id)
+    issue = issues.report(
+        uow, admin, title=title, unit_id=unit_id, reporter_occupier_id=reporter_id
+    )
+    return issues.instruct(
+        app.uow(admin.actor, admin.agency_id),
+        admin,
+        issue.id,
+        party=Party.CONTRACTOR,
+        party_id=contractor_id,
+        paying=PayingForWork.LANDLORD,
+    )

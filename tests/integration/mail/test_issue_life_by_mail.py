@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from repairlink.bootstrap import App
-from repairlink.domain.issues import Party, PayingForWork
+from repairlink.domain.issues import PayingForWork
 from repairlink.mail.catcher import Mailbox
 from repairlink.services import agencies, issues
 from repairlink.services.auth import Principal
@@ -20,7 +20,14 @@ from tests.factories import (
     make_unit,
     uow_of,
 )
-from tests.integration.mail.conftest import CONSOLE, Send, inbox, received, staff_login
+from tests.integration.mail.conftest import (
+    CONSOLE,
+    Send,
+    inbox,
+    received,
+    reported_and_instructed,
+    staff_login,
+)
 
 
 def _people(app: App, admin: Principal) -> dict[str, str]:
@@ -125,20 +132,8 @@ def test_c_08_completion_invites_the_occupier_to_rate_only_when_feedback_is_on(
     titles = []
     for feedback in (True, False):
         agencies.update_settings(uow(), {"feedback_enabled": feedback})
-        issue = issues.report(
-            uow(),
-            admin,
-            title=f"Feedback {feedback}",
-            unit_id=unit.id,
-            reporter_occupier_id=reporter.id,
-        )
-        issues.instruct(
-            uow(),
-            admin,
-            issue.id,
-            party=Party.CONTRACTOR,
-            party_id=contractor.id,
-            paying=PayingForWork.LANDLORD,
+        issue = reported_and_instructed(
+            app, admin, unit.id, reporter.id, contractor.id, f"Feedback {feedback}"
         )
         issues.set_appointment(uow(), admin, issue.id, datetime.now(UTC) + timedelta(days=1))
         issues.complete(

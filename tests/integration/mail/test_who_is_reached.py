@@ -7,7 +7,6 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from repairlink.bootstrap import App
-from repairlink.domain.issues import Party, PayingForWork
 from repairlink.domain.people import Contractor
 from repairlink.mail import log
 from repairlink.mail.catcher import Mailbox
@@ -21,7 +20,7 @@ from tests.factories import (
     make_unit,
     uow_of,
 )
-from tests.integration.mail.conftest import Send, received
+from tests.integration.mail.conftest import Send, received, reported_and_instructed
 
 
 def _addr(name: str) -> str:
@@ -82,18 +81,7 @@ def test_nobody_unreachable_is_mailed_and_the_log_says_why(
     fine = make_contractor(app, admin, company="Here Ltd")
 
     def reported_by(occupier_id: int, title: str) -> int:
-        issue = issues.report(
-            uow(), admin, title=title, unit_id=unit.id, reporter_occupier_id=occupier_id
-        )
-        issues.instruct(
-            uow(),
-            admin,
-            issue.id,
-            party=Party.CONTRACTOR,
-            party_id=fine.id,
-            paying=PayingForWork.LANDLORD,
-        )
-        return issue.id
+        return reported_and_instructed(app, admin, unit.id, occupier_id, fine.id, title).id
 
     first = reported_by(no_email.id, "No address")
     second = reported_by(locked.id, "Locked out")
@@ -131,17 +119,7 @@ def test_h_04_a_deleted_occupier_leaves_the_mail_log_and_is_not_mailed_again(
     unit = make_unit(app, admin)
     reporter = living_occupier(app, admin, unit, first_name="Della", surname="Gone")
     contractor = make_contractor(app, admin)
-    issue = issues.report(
-        uow(), admin, title="Broken door", unit_id=unit.id, reporter_occupier_id=reporter.id
-    )
-    issues.instruct(
-        uow(),
-        admin,
-        issue.id,
-        party=Party.CONTRACTOR,
-        party_id=contractor.id,
-        paying=PayingForWork.LANDLORD,
-    )
+    issue = reported_and_instructed(app, admin, unit.id, reporter.id, contractor.id, "Broken door")
     send_all()
     assert (str(reporter.email), f"Job instructed: Broken door (IS{issue.number})") in received(
         box, admin.agency_id

@@ -80,7 +80,7 @@ def served(tmp_path: Path) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 180  # a 500-unit sync first; CI machines are shared
     try:
         while time.monotonic() < deadline:  # wait for readiness, not for a fixed time
             try:

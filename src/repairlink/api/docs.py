@@ -3,7 +3,7 @@ assets from the package (api/static/, see its README.txt): they work with no net
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -15,8 +15,7 @@ def install(api: FastAPI) -> None:
     api.mount(ASSETS, StaticFiles(packages=[("repairlink.api", "static")]), name="api-docs")
     openapi_url = api.openapi_url or "/openapi.json"
 
-    @api.get("/docs", include_in_schema=False)
-    def swagger_ui() -> HTMLResponse:
+    async def swagger_ui(request: Request) -> HTMLResponse:
         return get_swagger_ui_html(
             openapi_url=openapi_url,
             title=f"{api.title} API",
@@ -27,8 +26,7 @@ def install(api: FastAPI) -> None:
             swagger_ui_parameters={"validatorUrl": None},
         )
 
-    @api.get("/redoc", include_in_schema=False)
-    def redoc() -> HTMLResponse:
+    async def redoc(request: Request) -> HTMLResponse:
         return get_redoc_html(
             openapi_url=openapi_url,
             title=f"{api.title} API",
@@ -36,3 +34,7 @@ def install(api: FastAPI) -> None:
             redoc_favicon_url=f"{ASSETS}/favicon.png",
             with_google_fonts=False,
         )
+
+    # plain routes, as FastAPI's own docs are: pages, not API operations
+    api.add_route("/docs", swagger_ui, include_in_schema=False)
+    api.add_route("/redoc", redoc, include_in_schema=False)

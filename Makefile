@@ -2,22 +2,32 @@
 SHELL := /bin/bash
 UV := python3 -m uv
 RUN := $(UV) run --frozen
+# The service alone: no test, lint or browser tools (those are the `dev` group of pyproject.toml)
+SERVE := $(UV) run --frozen --no-dev
 export UV_PROJECT_ENVIRONMENT := .venv
 export PLAYWRIGHT_CHROMIUM := /usr/bin/chromium
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint types imports pytest pg chromium db demo clean
+.PHONY: uv install install-service run test lint types imports pytest pg chromium db demo clean
 
-install:
+uv:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+
+# Everything: the service and the development tools (pytest, Playwright, mypy, ruff...).
+install: uv
 	$(UV) sync --frozen --quiet
+
+# What the service needs to run, and nothing else; tools already installed are left alone.
+install-service: uv
+	$(UV) sync --frozen --no-dev --inexact --quiet
 
 # Starts the service on http://127.0.0.1:8000 (the console at /, the API at /api/v1) with an
 # embedded SQLite file under ./var/, the Alto simulator on :8101, and the demo agency connected
-# to it and synced; it prints the demo login.
-run: install
-	$(RUN) repairlink db upgrade
-	$(RUN) repairlink serve --demo
+# to it and synced; mail is caught in the process and shown on the console's Mail page; it
+# prints the demo login.
+run: install-service
+	$(SERVE) repairlink db upgrade
+	$(SERVE) repairlink serve --demo
 
 lint: install
 	$(RUN) ruff format --check src tests bench

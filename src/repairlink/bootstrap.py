@@ -10,13 +10,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from repairlink.connectors import REGISTRY
 from repairlink.domain.actors import Actor
+from repairlink.domain.audit import OutboxEvent
+from repairlink.mail.recipients import mail_fan_out
 from repairlink.outbound.fanout import fan_out
 from repairlink.outbound.issue_out import wants
 from repairlink.services.files import FileStore
 from repairlink.settings import Settings
 from repairlink.store.db import make_engine, make_session_factory
 from repairlink.store.migrate import require_migrated
-from repairlink.store.uow import UnitOfWork
+from repairlink.store.uow import FanOut, UnitOfWork
 
 
 def _pms_wants(system: str, event_type: str, aggregate_kind: str) -> bool:
@@ -28,6 +30,12 @@ def _pms_wants(system: str, event_type: str, aggregate_kind: str) -> bool:
 FAN_OUT = fan_out(_pms_wants)
 
 
+def with_mail(session: Session, event: OutboxEvent) -> None:
+    """... and, when mail is set up, to the people it concerns (docs/notifications.md)."""
+    FAN_OUT(session, event)
+    mail_fan_out(session, event)
+
+
 @dataclass
 class App:
     settings: Settings
@@ -36,13 +44,14 @@ class App:
     files: FileStore
     # told after each commit that wrote outbox events: the runners wake up and send them
     event_listeners: list[Callable[[], None]] = field(default_factory=list)
+    fan_out: FanOut = FAN_OUT
 
     def uow(self, actor: Actor, agency_id: int | None = None) -> UnitOfWork:
         return UnitOfWork(
             self.sessions,
             actor=actor,
             agency_id=agency_id,
-            fan_out=FAN_OUT,
+            fan_out=self.fan_out,
             on_events=self._events_written,
         )
 
@@ -72,4 +81,7 @@ def build(settings: Settings, *, check_migrated: bool = True) -> App:
     engine = make_engine(settings.database_url, echo=settings.sql_echo)
     if check_migrated:
         require_migrated(engine)
-    return App(settings, engine, make_session_factory(engine), FileStore(settings.files_dir))
+    app = App(settings, engine, make_session_factory(engine), FileStore(settings.files_dir))
+    if settings.mail_enabled:
+        app.fan_out = with_mail
+    return app

@@ -76,8 +76,11 @@ def serve(
     from repairlink.bootstrap import build
 
     settings = _settings()
-    app = build(settings)  # refuses an unmigrated database before anything else starts
+    if demo and not settings.smtp_host:
+        settings = settings.model_copy(update={"mail_catch": True})
     stack = contextlib.ExitStack()
+    settings = _catch_mail(settings, stack)
+    app = build(settings)  # refuses an unmigrated database before anything else starts
     if demo:
         _start_demo(app, stack, simulator_port)
 
@@ -100,6 +103,28 @@ def serve(
         uvicorn.run(create_server(app), host=host, port=port, log_level="info")
 
 
+def _catch_mail(settings: Settings, stack: Any) -> Settings:
+    """With mail_catch on, an SMTP server inside this process catches what is sent (the
+    console's Mail page shows it); the sender is pointed at it."""
+    if not settings.mail_catch:
+        if settings.smtp_host:
+            out.print(f"Mail: sent through {settings.smtp_host}:{settings.smtp_port}")
+        return settings
+    from repairlink.mail.catcher import run_in_process
+
+    catcher = run_in_process(settings.mail_catch_port)
+    stack.callback(catcher.stop)
+    out.print(f"Mail: caught on 127.0.0.1:{catcher.port}, not sent on; see the console's Mail page")
+    return settings.model_copy(
+        update={
+            "smtp_host": "127.0.0.1",
+            "smtp_port": catcher.port,
+            "smtp_tls": "none",
+            "smtp_user": "",
+        }
+    )
+
+
 def _start_runner(app: Any, stack: Any) -> None:
     """Who sends outbox events and runs schedules (principle 6)."""
     if app.settings.runner == "embedded":
@@ -115,7 +140,7 @@ def _start_runner(app: Any, stack: Any) -> None:
 
 
 def _start_demo(app: Any, stack: Any, simulator_port: int) -> None:
-    from repairlink.demo import connect_demo_to_alto, seed_demo
+    from repairlink.demo import connect_demo_to_alto, seed_demo, seed_demo_issues
     from repairlink.simulators.alto import running_alto
 
     seed_demo(app)
@@ -124,6 +149,8 @@ def _start_demo(app: Any, stack: Any, simulator_port: int) -> None:
     state = connect_demo_to_alto(app, sim.base_url)
     made = sum(c.get("created", 0) + c.get("updated", 0) for c in state.counts.values())
     out.print(f"Demo agency synced from Alto: {made} records (run {state.run_id})")
+    if seeded := seed_demo_issues(app):
+        out.print(f"Demo issues reported on {seeded} of the synced properties")
 
 
 @agency_cli.command("create")
@@ -276,7 +303,8 @@ def demo() -> None:
     verb = "Seeded" if created else "Found"
     out.print(
         f"{verb} the demo agency. Log in on the console (/login) or the API with "
-        f"[bold]{DEMO_EMAIL}[/] / [bold]{DEMO_PASSWORD}[/]"
+        f"[bold]{DEMO_EMAIL}[/] / [bold]{DEMO_PASSWORD}[/]. Its properties, people and "
+        "issues come with `repairlink serve --demo`, which syncs it from the Alto simulator."
     )
 
 

@@ -4,40 +4,31 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import sqlalchemy as sa
+
 from repairlink.bootstrap import App
 from repairlink.domain.actors import Actor, ActorKind
-from repairlink.domain.agency import Role
+from repairlink.domain.agency import Role, User
 from repairlink.domain.issues import Party, PayingForWork
-from repairlink.domain.people import Contractor, Landlord, Occupier, Tenancy, UnitLandlord
-from repairlink.domain.places import Unit
+from repairlink.domain.people import ExternalRef
 from repairlink.errors import NotFoundError
 from repairlink.inbound.run_state import RunState
-from repairlink.services import agencies, auth, issues, people_and_places
+from repairlink.services import agencies, auth, issues
 from repairlink.services.auth import Principal
+from repairlink.services.occupiers import active_at_unit
+from repairlink.store.tables import cols
 from repairlink.store.uow import UnitOfWork
 
 DEMO_SLUG = "demo"
 DEMO_EMAIL = "admin@demo-lettings.co.uk"
 DEMO_PASSWORD = "repairlink-demo"
 
-STREETS = [
-    ("Flat 1", "12 Albion Road", "London", "N16 9PH"),
-    ("Flat 2", "12 Albion Road", "London", "N16 9PH"),
-    ("", "4 Cavendish Mews", "Bath", "BA1 2LT"),
-    ("", "27 Quayside", "Bristol", "BS1 4QA"),
-    ("Room 3", "88 Castle Street", "Cardiff", "CF10 1BS"),
-]
-PEOPLE = [
-    ("Amira", "Khan"),
-    ("Tom", "Hughes"),
-    ("Grace", "Okafor"),
-    ("Liam", "Evans"),
-    ("Sofia", "Rossi"),
-]
-TRADES = [
-    ("Brightwater Plumbing Ltd", ["plumbing", "gas"]),
-    ("Sparks & Sons Electrical", ["electrician"]),
-    ("Greenleaf Gardens", ["gardening"]),
+TITLES = [
+    "Boiler not heating water",
+    "Kitchen tap dripping",
+    "Hallway light flickers",
+    "Garden fence panel down",
+    "Damp patch in bedroom",
 ]
 
 
@@ -66,7 +57,9 @@ def connect_demo_to_alto(app: App, base_url: str) -> RunState:
 
 
 def seed_demo(app: App) -> bool:
-    """Create the demo agency and its data unless it exists. Returns whether it created it."""
+    """Create the demo agency and its admin login unless it exists. Returns whether it created
+    it. Its people and places come from the PMS (`connect_demo_to_alto`), its issues after
+    (`seed_demo_issues`)."""
     try:
         agencies.find_by_slug(app.uow(Actor.system("demo")), DEMO_SLUG)
         return False
@@ -75,109 +68,83 @@ def seed_demo(app: App) -> bool:
     agency = agencies.create_agency(
         app.uow(Actor.system("demo")), name="Demo Lettings", slug=DEMO_SLUG
     )
-    user = auth.create_user(
+    auth.create_user(
         app.uow(Actor.system("demo"), agency.id),
         email=DEMO_EMAIL,
         name="Demo Admin",
         role=Role.ADMIN,
         password=DEMO_PASSWORD,
     )
-    who = Principal(agency.id, Role.ADMIN, None, Actor(ActorKind.USER, user.id, DEMO_EMAIL))
+    return True
+
+
+def _synced(uow: UnitOfWork, kind: str, limit: int) -> list[int]:
+    """Ids of records of `kind` that the PMS knows (they bear its reference), oldest first."""
+    ref = cols(ExternalRef)
+    with uow:
+        return list(
+            uow.session.scalars(
+                sa.select(ref.entity_id)
+                .where(ref.agency_id == uow.agency, ref.entity_kind == kind, ref.system == "alto")
+                .order_by(ref.entity_id)
+                .limit(limit)
+            )
+        )
+
+
+def _homes(uow: UnitOfWork, count: int) -> list[tuple[int, int]]:
+    """(unit, occupier living there today) on units synced from the PMS."""
+    homes = []
+    for unit_id in _synced(uow, "unit", 200):
+        with uow:
+            living = active_at_unit(uow, unit_id, date.today())
+        if living:
+            homes.append((unit_id, living[0].id))
+        if len(homes) == count:
+            break
+    return homes
+
+
+def seed_demo_issues(app: App) -> int:
+    """Report the demo's issues on units synced from the PMS, by the occupiers living there,
+    and move some on with the PMS's contractors, so instructing sends a works order the PMS
+    accepts. Does nothing when the demo agency has issues already. Answers how many it made."""
+    agency = agencies.find_by_slug(app.uow(Actor.system("demo")), DEMO_SLUG)
+    with app.uow(Actor.system("demo"), agency.id) as read:
+        admin = read.first(read.select(User, cols(User).email == DEMO_EMAIL))
+    actor = Actor(ActorKind.USER, admin.id if admin else None, DEMO_EMAIL)
+    who = Principal(agency.id, Role.ADMIN, None, actor)
 
     def uow() -> UnitOfWork:
         return app.uow(who.actor, agency.id)
 
-    landlord = people_and_places.create(
-        uow(),
-        Landlord,
-        {
-            "first_name": "Helen",
-            "surname": "Marsh",
-            "email": "helen.marsh@example.com",
-            "phone": "020 7946 0101",
-        },
-    )
-    contractors = [
-        people_and_places.create(
-            uow(),
-            Contractor,
-            {
-                "company": name,
-                "email": f"jobs@{name.split()[0].lower()}.example.com",
-                "phone": f"0117 496 00{i}0",
-                "trades": trades,
-            },
-        )
-        for i, (name, trades) in enumerate(TRADES)
-    ]
-    units = []
-    for i, (flat, line1, town, postcode) in enumerate(STREETS):
-        unit = people_and_places.create(
-            uow(),
-            Unit,
-            {
-                "flat": flat,
-                "line1": line1,
-                "town": town,
-                "postcode": postcode,
-                "ref": f"DEMO-{i + 1:03d}",
-            },
-        )
-        people_and_places.create(
-            uow(), UnitLandlord, {"unit_id": unit.id, "landlord_id": landlord.id, "primary": True}
-        )
-        first, last = PEOPLE[i]
-        occupier = people_and_places.create(
-            uow(),
-            Occupier,
-            {
-                "first_name": first,
-                "surname": last,
-                "email": f"{first.lower()}@example.com",
-                "phone": f"07700 9001{i:02d}",
-            },
-        )
-        people_and_places.create(
-            uow(),
-            Tenancy,
-            {
-                "occupier_id": occupier.id,
-                "unit_id": unit.id,
-                "start_date": date(2025, 9, 1),
-                "periodic": True,
-            },
-        )
-        units.append(unit)
-
-    titles = [
-        "Boiler not heating water",
-        "Kitchen tap dripping",
-        "Hallway light flickers",
-        "Garden fence panel down",
-        "Damp patch in bedroom",
-    ]
+    if issues.list_issues(uow(), who, limit=1).items:
+        return 0
+    contractors = _synced(uow(), "contractor", 2)
     reported = [
-        issues.report(uow(), who, title=t, unit_id=u.id, category="Repairs")
-        for t, u in zip(titles, units, strict=True)
+        issues.report(
+            uow(),
+            who,
+            title=title,
+            unit_id=unit_id,
+            reporter_occupier_id=occupier_id,
+            category="Repairs",
+        )
+        for title, (unit_id, occupier_id) in zip(TITLES, _homes(uow(), len(TITLES)), strict=False)
     ]
-    issues.instruct(
-        uow(),
-        who,
-        reported[0].id,
-        party=Party.CONTRACTOR,
-        party_id=contractors[0].id,
-        paying=PayingForWork.LANDLORD,
-    )
-    issues.request_quotes(uow(), who, reported[1].id, [c.id for c in contractors[:2]])
-    issues.instruct(
-        uow(),
-        who,
-        reported[2].id,
-        party=Party.CONTRACTOR,
-        party_id=contractors[1].id,
-        paying=PayingForWork.LANDLORD,
-    )
+    if len(reported) < 3 or len(contractors) < 2:
+        return len(reported)
+    for issue, contractor_id in ((reported[0], contractors[0]), (reported[2], contractors[1])):
+        issues.instruct(
+            uow(),
+            who,
+            issue.id,
+            party=Party.CONTRACTOR,
+            party_id=contractor_id,
+            paying=PayingForWork.LANDLORD,
+        )
+    issues.request_quotes(uow(), who, reported[1].id, contractors)
     issues.set_appointment(
         uow(), who, reported[2].id, datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
     )
-    return True
+    return len(reported)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -42,3 +42,36 @@ class Settings(BaseSettings):
         default=False,
         description="Allow webhook URLs on private and loopback addresses (tests, demos)",
     )
+
+    # Mail (docs/notifications.md): empty smtp_host and no catcher means no mail is queued.
+    smtp_host: str = Field(default="", description="The SMTP server that sends mail ('': none)")
+    smtp_port: int = Field(default=587, description="Its port")
+    smtp_user: str = Field(default="", description="Log in to it as ('': no login)")
+    smtp_password: SecretStr = Field(default=SecretStr(""), description="With this password")
+    smtp_tls: Literal["starttls", "ssl", "none"] = Field(
+        default="starttls", description="STARTTLS, TLS from the start (ssl), or none"
+    )
+    smtp_timeout_s: float = Field(default=15.0, gt=0, description="Wait for the SMTP server")
+    mail_from: str = Field(
+        default="repairs@repairlink.invalid",
+        description="The From address; the display name is the agency's",
+    )
+    mail_catch: bool = Field(
+        default=False,
+        description="Catch mail in `serve` (an SMTP server on 127.0.0.1 inside the process) and "
+        "show it on the console's Mail page instead of sending it on",
+    )
+    mail_catch_port: int = Field(
+        default=0, ge=0, description="Port of the in-process catcher (0: any free port)"
+    )
+    public_url: str = Field(
+        default="", description="The console's address in links sent by mail ('': host:port)"
+    )
+
+    @property
+    def mail_enabled(self) -> bool:
+        return bool(self.smtp_host) or self.mail_catch
+
+    @property
+    def console_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")

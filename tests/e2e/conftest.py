@@ -12,6 +12,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -54,6 +55,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     upgrade(url)
     # Webhooks may go to 127.0.0.1: the tests' receivers listen there.
     settings = Settings(database_url=url, files_dir=folder / "files", webhooks_allow_private=True)
+    with serving(settings) as served:
+        yield served
+
+
+@contextmanager
+def serving(settings: Settings) -> Iterator[Site]:
+    """The console and API on a free port of 127.0.0.1, the embedded runner sending."""
     app = build(settings)
     runner = EmbeddedRunner(app).start()  # delivers outbox events as `repairlink serve` does
     # Bound and listening before the server thread starts: the browser's first request waits

@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -114,6 +114,20 @@ def test_make_run_path_answers_on_docs_console_and_demo_login_works(served: str)
     ).json()["items"]
     assert runs[0]["status"] == "succeeded"
     assert runs[0]["counts"]["unit"]["created"] > 0  # the simulated Alto's units arrived
+    # The demo's issues sit on synced units: the instructed ones reach Alto as works orders.
+    auth = {"Authorization": f"Bearer {token}"}
+    instructed = [i["id"] for i in issues.json()["items"] if i["contractor_id"]]
+    assert len(instructed) == 2
+
+    def synced() -> bool:
+        answers = [
+            httpx.get(f"{served}/api/v1/issues/{i}/sync", headers=auth).json()[0]
+            for i in instructed
+        ]
+        assert all(a["status"] in ("synced", "pending") for a in answers), answers
+        return all(a["status"] == "synced" for a in answers)
+
+    _until(synced)
     # `make run` opens on the console: the login page, then the demo agency's dashboard.
     with httpx.Client(base_url=served, timeout=10) as browser:
         assert browser.get("/").headers["location"] == "/login"
@@ -125,6 +139,17 @@ def test_make_run_path_answers_on_docs_console_and_demo_login_works(served: str)
         assert "Alto" in dashboard
         assert "succeeded" in dashboard
         assert "Boiler not heating water" in browser.get("/issues").text
+        # Mail is caught in the process, and the Mail page shows it.
+        _until(lambda: "New issue IS1: Boiler not heating water" in browser.get("/mail").text)
+        assert "Caught mail" in browser.get("/mail").text
+
+
+def _until(done: Callable[[], bool], timeout_s: float = 60) -> None:
+    """Wait for what the embedded runner does in the background, up to a deadline."""
+    deadline = time.monotonic() + timeout_s
+    while not done():
+        assert time.monotonic() < deadline, "not done in time"
+        time.sleep(0.2)
 
 
 def test_db_upgrade_makes_the_database_folder_of_a_fresh_checkout(tmp_path: Path) -> None:

@@ -1,10 +1,11 @@
-"""The FastAPI application: every route under /api/v1, OpenAPI at /openapi.json and /docs."""
+"""The FastAPI application: every route under /api/v1, OpenAPI at /openapi.json, /docs and
+/redoc."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from repairlink.api import problems
+from repairlink.api import docs, problems
 from repairlink.api.routers import (
     agency,
     auth,
@@ -36,12 +37,13 @@ def create_app(app: App) -> FastAPI:
         title="Repairlink",
         version="1",
         description=DESCRIPTION,
-        docs_url="/docs",
+        docs_url=None,  # /docs and /redoc with assets of our own (api/docs.py)
         openapi_url="/openapi.json",
         redoc_url=None,
     )
     api.state.app = app
     problems.install(api)
+    docs.install(api)
 
     @api.get("/health", tags=["health"], summary="Is the service up")
     def health() -> dict[str, str]:

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from repairlink.errors import NotFoundError
-from repairlink.services.pagination import Page, decode_cursor, encode_cursor
+from repairlink.services.pagination import Page, decode_cursor, encode_cursor, newest_first
 from repairlink.store.sync_tables import (
     connections,
     reconciliation_runs,
@@ -49,25 +49,7 @@ def get_run(uow: UnitOfWork, run_id: int) -> Row:
 
 def list_runs(uow: UnitOfWork, *, cursor: str | None = None, limit: int = 50) -> Page[Row]:
     """Newest first."""
-    return _newest_first(uow, _with_system(uow, sync_runs), sync_runs.c.id, cursor, limit)
-
-
-def _newest_first(
-    uow: UnitOfWork,
-    query: sa.Select[Any],
-    id_column: sa.Column[int],
-    cursor: str | None,
-    limit: int,
-) -> Page[Row]:
-    """One page of `query`'s rows, newest (highest id) first."""
-    query = query.order_by(id_column.desc()).limit(limit + 1)
-    if cursor:
-        query = query.where(id_column < decode_cursor(cursor))
-    with uow:
-        rows = [dict(x) for x in uow.session.connection().execute(query).mappings()]
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(rows, encode_cursor(rows[-1]["id"]) if more else None)
+    return newest_first(uow, _with_system(uow, sync_runs), sync_runs.c.id, cursor, limit)
 
 
 def _details(
@@ -125,4 +107,4 @@ def list_reconciliations(
 ) -> Page[Row]:
     """Newest first (PW-09)."""
     query = _with_system(uow, reconciliation_runs)
-    return _newest_first(uow, query, reconciliation_runs.c.id, cursor, limit)
+    return newest_first(uow, query, reconciliation_runs.c.id, cursor, limit)

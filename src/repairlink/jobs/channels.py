@@ -1,6 +1,6 @@
 """Where a delivery goes: a PMS connection (its connector's outbound capabilities, driven by
-its profile) or a webhook subscription. Clients are kept between deliveries: a PMS token is fetched
-once, not once per event."""
+its profile), a webhook subscription or a person by mail. Clients are kept between deliveries:
+a PMS token is fetched once, not once per event."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from repairlink.connectors import REGISTRY, ConnectorKind
 from repairlink.domain.actors import Actor
 from repairlink.domain.delivery import Learned, Outcome
 from repairlink.errors import RepairlinkError
+from repairlink.mail.sender import MailChannel
 from repairlink.outbound.issue_out import IssueOut
 from repairlink.pms.capabilities import WorkOrders
 from repairlink.pms.connector import TerminalFetchError, TransientFetchError
@@ -32,6 +33,7 @@ class Channels:
             allow_private=app.settings.webhooks_allow_private,
             timeout_s=app.settings.webhook_timeout_s,
         )
+        self.mail = MailChannel(app.settings, app.uow)
         self._writers: dict[int, tuple[Any, WorkOrders]] = {}
         self._lock = threading.Lock()
 
@@ -48,6 +50,8 @@ class Channels:
         try:
             if delivery["channel"] == "webhook":
                 return self.webhooks.send(delivery, event, now)
+            if delivery["channel"] == "mail":
+                return self.mail.send(delivery, event, now)
             outcome = self._to_pms(delivery, event, again, learned)
         except TransientFetchError as exc:
             outcome = Outcome.failed(

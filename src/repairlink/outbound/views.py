@@ -12,7 +12,7 @@ from repairlink.domain.issues import Issue
 from repairlink.errors import NotFoundError
 from repairlink.outbound.issue_out import sync_requested
 from repairlink.outbound.ledger import rearm
-from repairlink.services.pagination import Page, decode_cursor, encode_cursor
+from repairlink.services.pagination import Page, newest_first
 from repairlink.store.outbound_tables import deliveries, delivery_attempts
 from repairlink.store.sync_tables import connections
 from repairlink.store.tables import external_refs, outbox
@@ -128,24 +128,8 @@ def list_deliveries(
         where.append(d.channel == channel)
     if target_id is not None:
         where.append(d.target_id == target_id)
-    if cursor is not None:
-        where.append(d.id < decode_cursor(cursor))
-    with uow:
-        rows = [
-            dict(r)
-            for r in uow.session.connection()
-            .execute(
-                sa.select(*LISTED)
-                .join(outbox, outbox.c.id == d.event_id)
-                .where(*where)
-                .order_by(d.id.desc())
-                .limit(limit + 1)
-            )
-            .mappings()
-        ]
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(rows, encode_cursor(int(rows[-1]["id"])) if more else None)
+    query = sa.select(*LISTED).join(outbox, outbox.c.id == d.event_id).where(*where)
+    return newest_first(uow, query, d.id, cursor, limit)
 
 
 def connection_counts(uow: UnitOfWork, system: str) -> dict[str, int] | None:

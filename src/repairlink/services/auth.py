@@ -126,6 +126,10 @@ def create_user(
     return user
 
 
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from repairlink.domain.actors import ActorKind
 from repairlink.domain.audit import OutboxEvent
 from repairlink.domain.people import Occupier, Tenancy
-from repairlink.errors import ForbiddenError, InvalidError
+from repairlink.errors import ForbiddenError, InvalidError, NotFoundError
 from repairlink.store.tables import cols
 from repairlink.store.uow import UnitOfWork
 
@@ -62,3 +62,26 @@ def invite_occupier(uow: UnitOfWork, occupier_id: int) -> OutboxEvent:
         event = uow.emit(INVITED, occupier, occupier_id=occupier.id)
         uow.commit()
     return event
+
+
+def invite_many(uow: UnitOfWork, occupier_ids: list[int]) -> tuple[list[int], list[str]]:
+    """The bulk "Invite" action on a selection of occupiers: each one invited in a transaction
+    of its own. Answers who was invited, and why each of the others could not be."""
+    if not occupier_ids:
+        raise InvalidError(
+            "occupier.none_selected", "Select at least one occupier", field="occupier_ids"
+        )
+    invited, refused = [], []
+    for occupier_id in dict.fromkeys(occupier_ids):
+        try:
+            invite_occupier(uow, occupier_id)
+        except NotFoundError as exc:
+            refused.append(exc.message)
+            continue
+        except InvalidError as exc:
+            with uow:
+                name = uow.get(Occupier, occupier_id).display_name
+            refused.append(f"{name}: {exc.message}")
+            continue
+        invited.append(occupier_id)
+    return invited, refused

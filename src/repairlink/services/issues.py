@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -50,10 +51,18 @@ class Upload:
     content: bytes
 
 
-def _changed(uow: UnitOfWork, issue: Issue, before: Status, event: str = "") -> None:
+def _changed(uow: UnitOfWork, issue: Issue, before: Status, event: str = "", **extra: Any) -> None:
+    """`extra` rides on the event's payload (e.g. who was asked for a quote: the mail needs it)."""
     issue.updated_at = uow.now()
     name = event or ("issue.status_changed" if issue.status != before else "issue.updated")
-    uow.emit(name, issue, number=issue.number, status_from=before.value, status=issue.status.value)
+    uow.emit(
+        name,
+        issue,
+        number=issue.number,
+        status_from=before.value,
+        status=issue.status.value,
+        **extra,
+    )
 
 
 def report(
@@ -160,7 +169,7 @@ def request_quotes(
         asked = {
             q.contractor_id: q for q in uow.all(uow.select(Quote, cols(Quote).issue_id == issue.id))
         }
-        quotes = []
+        quotes, newly_asked = [], []
         for contractor_id in dict.fromkeys(contractor_ids):
             contractor = uow.get(Contractor, contractor_id, field="contractor_ids")
             if not contractor.active:
@@ -174,8 +183,9 @@ def request_quotes(
             if quote is None:
                 quote = Quote(agency_id=uow.agency, issue_id=issue.id, contractor_id=contractor_id)
                 uow.add(quote)
+                newly_asked.append(contractor_id)
             quotes.append(quote)
-        _changed(uow, issue, before)
+        _changed(uow, issue, before, asked=newly_asked)
         uow.commit()
     return quotes
 
@@ -298,7 +308,7 @@ def set_appointment(uow: UnitOfWork, who: Principal, issue_id: int, at: datetime
         issue = _load_for_instructed(uow, who, issue_id)
         before = issue.status
         issue.set_appointment(at)
-        _changed(uow, issue, before)
+        _changed(uow, issue, before, appointment_at=at.isoformat())
         uow.commit()
     return issue
 
@@ -428,6 +438,7 @@ def add_comment(
             created_at=uow.now(),
         )
         uow.add(comment)
-        uow.emit("issue.commented", issue, recipients=recipients)
+        uow.flush()
+        uow.emit("issue.commented", issue, recipients=recipients, comment_id=comment.id)
         uow.commit()
     return comment

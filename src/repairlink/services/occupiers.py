@@ -13,6 +13,8 @@ from repairlink.domain.people import ExternalRef, Occupier, Tenancy
 from repairlink.errors import InvalidError
 from repairlink.services.pagination import Page, paginate
 from repairlink.services.people_and_places import search_clause
+from repairlink.store.mail_tables import mail_messages, password_links
+from repairlink.store.outbound_tables import deliveries, delivery_attempts
 from repairlink.store.tables import audit_log, cols
 from repairlink.store.uow import UnitOfWork
 
@@ -101,7 +103,8 @@ def bulk_archive(uow: UnitOfWork, occupier_ids: list[int]) -> list[Occupier]:
 
 def delete(uow: UnitOfWork, occupier_id: int, *, confirm: bool) -> None:
     """H-04: permanent. Anonymises the occupier on their issues and removes their personal data
-    from every other place: tenancies, logins, comment recipient lists, the audit trail."""
+    from every other place: tenancies, logins, comment recipient lists, the audit trail, the
+    mail log."""
     if confirm is not True:
         raise InvalidError(
             "occupier.delete_unconfirmed",
@@ -139,6 +142,7 @@ def delete(uow: UnitOfWork, occupier_id: int, *, confirm: bool) -> None:
             [r.id for r in refs],
             [i.id for i in reported],
         )
+        _scrub_mail(uow, occupier.id)
         uow.emit("occupier.deleted", occupier)
         uow.commit()
 
@@ -183,6 +187,35 @@ def _scrub_audit(
         if any(name in changes for name in PERSONAL_ISSUE_FIELDS):
             kept = {k: v for k, v in changes.items() if k not in PERSONAL_ISSUE_FIELDS}
             conn.execute(sa.update(audit_log).where(log.id == row_id).values(changes=kept))
+
+
+def _scrub_mail(uow: UnitOfWork, occupier_id: int) -> None:
+    """Their messages stay in the log as to a deleted occupier, without what the mail server
+    answered about their address; their links stop working."""
+    conn, m, d = uow.session.connection(), mail_messages.c, deliveries.c
+    mine = sa.and_(
+        m.agency_id == uow.agency, m.recipient_kind == "occupier", m.recipient_id == occupier_id
+    )
+    sends = sa.select(d.id).where(
+        d.agency_id == uow.agency, d.channel == "mail", d.target_id.in_(sa.select(m.id).where(mine))
+    )
+    conn.execute(
+        sa.update(delivery_attempts)
+        .where(delivery_attempts.c.delivery_id.in_(sends))
+        .values(error=None)
+    )
+    conn.execute(sa.update(deliveries).where(d.id.in_(sends)).values(last_error=None))
+    conn.execute(
+        sa.update(mail_messages)
+        .where(mine)
+        .values(recipient_id=None, recipient_name=ANONYMISED, to_address=None)
+    )
+    link = password_links.c
+    conn.execute(
+        sa.delete(password_links).where(
+            link.agency_id == uow.agency, link.occupier_id == occupier_id
+        )
+    )
 
 
 def active_at_unit(uow: UnitOfWork, unit_id: int, day: date) -> list[Occupier]:

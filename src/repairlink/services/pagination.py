@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 
@@ -56,3 +56,21 @@ def paginate(
     rows = rows[:limit]
     last = rows[-1].id if more else None  # type: ignore[attr-defined]
     return Page(rows, encode_cursor(last) if last is not None else None)
+
+
+def newest_first(
+    uow: UnitOfWork,
+    query: sa.Select[Any],
+    id_column: sa.ColumnElement[int],
+    cursor: str | None,
+    limit: int,
+) -> Page[dict[str, Any]]:
+    """One page of `query`'s rows as dicts, newest (highest id, selected as "id") first."""
+    query = query.order_by(id_column.desc()).limit(limit + 1)
+    if cursor:
+        query = query.where(id_column < decode_cursor(cursor))
+    with uow:
+        rows = [dict(x) for x in uow.session.connection().execute(query).mappings()]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, encode_cursor(rows[-1]["id"]) if more else None)

@@ -13,11 +13,13 @@ from repairlink.web.routes import (
     issue_actions,
     issues,
     login,
+    mail,
     occupiers,
     portal,
     properties,
     reports,
     webhooks,
+    welcome,
 )
 
 
@@ -36,6 +38,8 @@ def create_console(app: App) -> FastAPI:
         reports,
         portal,
         webhooks,
+        mail,
+        welcome,
     ):
         console.include_router(module.router)
     errors.install(console)

@@ -58,7 +58,7 @@ def list_deliveries(
     caller: StaffCaller,
     paging: Paging,
     state: Literal["pending", "delivered", "skipped", "dead"] | None = None,
-    channel: Literal["connection", "webhook"] | None = None,
+    channel: Literal["connection", "webhook", "mail"] | None = None,
     target_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> PageOf[DeliveryRead]:
     page = views.list_deliveries(
@@ -84,7 +84,7 @@ def replay_delivery(caller: StaffCaller, delivery_id: RecordId) -> DeliveryRead:
 
 @router.post("/deliveries/replay-dead", summary="Replay every dead letter")
 def replay_dead(
-    caller: StaffCaller, channel: Literal["connection", "webhook"] | None = None
+    caller: StaffCaller, channel: Literal["connection", "webhook", "mail"] | None = None
 ) -> Rearmed:
     return Rearmed(rearmed=views.replay_dead(caller.uow(), channel=channel))
 

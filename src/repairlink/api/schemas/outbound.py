@@ -42,7 +42,7 @@ class DeliveryRead(ReadModel):
     id: int
     event_id: int
     event_type: str
-    channel: Literal["connection", "webhook"]
+    channel: Literal["connection", "webhook", "mail"]
     target_id: int
     aggregate_kind: str
     aggregate_id: int

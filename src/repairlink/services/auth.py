@@ -126,6 +126,11 @@ def create_user(
     return user
 
 
+def list_users(uow: UnitOfWork) -> list[User]:
+    with uow:
+        return uow.all(uow.select(User).order_by(cols(User).id))
+
+
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from functools import cache
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 from babel import Locale
 from babel.dates import format_date, format_time, get_date_format
 from babel.numbers import format_currency, format_decimal, get_territory_currencies
@@ -73,6 +74,27 @@ class Formats:
         if minor is None:
             return NONE
         return format_currency(Decimal(minor) / 100, self.currency, locale=self.locale)
+
+    def phone(self, value: str | None) -> str:
+        """'+447700900123' -> '07700 900123' for a UK agency; other countries' numbers in the
+        international form."""
+        if not value:
+            return NONE
+        try:
+            parsed = phonenumbers.parse(value, None)
+        except phonenumbers.NumberParseException:
+            return value
+        home = phonenumbers.region_code_for_number(parsed) == self.territory
+        style = (
+            phonenumbers.PhoneNumberFormat.NATIONAL
+            if home
+            else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+        return str(phonenumbers.format_number(parsed, style))
+
+    @property
+    def territory(self) -> str:
+        return Locale.parse(self.locale).territory or "GB"
 
     def number(self, value: int | None) -> str:
         return NONE if value is None else format_decimal(value, locale=self.locale)

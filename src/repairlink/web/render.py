@@ -41,7 +41,7 @@ def _with_formats(name: str) -> Callable[..., str]:
     return apply
 
 
-for _name in ("when", "day", "time", "money", "number"):
+for _name in ("when", "day", "time", "money", "number", "phone"):
     templates.env.filters[_name] = _with_formats(_name)
 templates.env.filters["plain"] = plain
 templates.env.globals["actors"] = ACTORS

@@ -6,13 +6,12 @@ agency's settings (C-07, C-08, C-11), makes and revokes an API key."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
 from repairlink.domain.agency import Role
-from repairlink.domain.issues import Document, Party, PayingForWork, Status
+from repairlink.domain.issues import Document, Status
 from repairlink.services import agencies, issues
 from repairlink.services.issues import Upload
 from repairlink.store.tables import cols
@@ -20,6 +19,7 @@ from tests.e2e.a11y import check_page, press
 from tests.e2e.conftest import PASSWORD, Agency, Site, login, new_page
 from tests.factories import (
     as_contractor,
+    completed_issue,
     living_occupier,
     make_contractor,
     make_issue,
@@ -44,25 +44,14 @@ def _done_job(agency: Agency, *, feedback: bool, invoice: Upload | None = None):
     unit = make_unit(app, who, line1="4 Mill Street", town="Leeds", postcode="LS1 4AP")
     occupier = living_occupier(app, who, unit, first_name="Nia", surname="Jones")
     contractor = make_contractor(app, who, company="Dripless Plumbing")
-    issue = make_issue(app, who, unit, title="Kitchen tap drips", reporter_occupier_id=occupier.id)
-    issues.instruct(
-        agency.uow(),
+    issue = completed_issue(
+        app,
         who,
-        issue.id,
-        party=Party.CONTRACTOR,
-        party_id=contractor.id,
-        paying=PayingForWork.LANDLORD,
-    )
-    when = datetime.now(UTC) + timedelta(days=1)
-    issues.set_appointment(agency.uow(), who, issue.id, when)
-    issues.complete(
-        agency.uow(),
-        who,
-        issue.id,
-        files=app.files,
-        notes="New washer fitted",
-        costs=None,
-        invoice=invoice,
+        contractor,
+        invoice,
+        unit=unit,
+        title="Kitchen tap drips",
+        reporter_occupier_id=occupier.id,
     )
     return issue, occupier, contractor
 

@@ -39,22 +39,22 @@ def _list(
         q=q,
         show=chosen,
         base=f"/{plural.lower()}",
-        params=urlencode({"q": q, "show": chosen}),
+        params=urlencode({"q": q, "status": chosen}),
     )
 
 
 @router.get("/contractors", response_class=HTMLResponse)
 def contractors(
-    request: Request, viewer: Staff, q: Search = "", show: Search = "active", n: PageNumber = 1
+    request: Request, viewer: Staff, q: Search = "", status: Search = "active", n: PageNumber = 1
 ) -> HTMLResponse:
-    return _list(request, viewer, Contractor, "Contractors", q, show, n)
+    return _list(request, viewer, Contractor, "Contractors", q, status, n)
 
 
 @router.get("/landlords", response_class=HTMLResponse)
 def landlords(
-    request: Request, viewer: Staff, q: Search = "", show: Search = "active", n: PageNumber = 1
+    request: Request, viewer: Staff, q: Search = "", status: Search = "active", n: PageNumber = 1
 ) -> HTMLResponse:
-    return _list(request, viewer, Landlord, "Landlords", q, show, n)
+    return _list(request, viewer, Landlord, "Landlords", q, status, n)
 
 
 @router.get("/contractors/{contractor_id}", response_class=HTMLResponse)

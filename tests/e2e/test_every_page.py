@@ -30,7 +30,7 @@ from tests.integration.sync.conftest import settings_for, sync
 PHOTO = Upload("leak.png", "image/png", b"\x89PNG\r\n\x1a\n" + b"0" * 64)
 INVOICE = Upload("invoice-12.pdf", "application/pdf", b"%PDF-1.4 invoice 12")
 PHONE = {"width": 390, "height": 844}
-PHONE_SHOTS = {"/occupiers": "phone-occupiers", "/jobs": "phone-jobs"}
+PHONE_SHOTS = {"/occupiers": "phone-occupiers"}
 
 
 @dataclass

@@ -40,7 +40,7 @@ def rule_reasons(system: str) -> dict[str, str]:
     kind = REGISTRY.get(system)
     found: dict[str, list[str]] = {}
     for rule in kind.profile.rules if kind else ():
-        text = getattr(rule, "reason", "") or getattr(rule, "why", "")
+        text = getattr(rule, "reason", "")  # filters and guards say what they keep out
         if text and text not in found.get(rule.rule, []):
             found.setdefault(rule.rule, []).append(text)
     return {rule: "; or ".join(texts) for rule, texts in found.items()}

@@ -89,7 +89,7 @@ def test_s_07_a_dry_run_shows_its_diff_and_writes_nothing_then_applying_it_syncs
 
     page.goto("/dashboard")
     health = page.get_by_role("region", name="Alto")
-    expect(health).to_contain_text("Succeeded")
+    expect(health).to_contain_text("succeeded")
     expect(health.get_by_role("link", name="0 pending (0 failing), 0 dead")).to_be_visible()
     check_page(page, "dashboard")
     page.goto("/integrations/alto")

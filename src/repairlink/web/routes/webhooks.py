@@ -80,14 +80,14 @@ def create(
 
 @router.post("/{webhook_id}/pause")
 def pause(viewer: AdminPost, webhook_id: int) -> RedirectResponse:
-    subscriptions.set_active(viewer.uow(), webhook_id, False, PAUSED)
-    return redirect("/webhooks", notice=f"Webhook {webhook_id} paused: no events are sent to it")
+    hook = subscriptions.set_active(viewer.uow(), webhook_id, False, PAUSED)
+    return redirect("/webhooks", notice=f"Paused: no events are sent to {hook['url']}")
 
 
 @router.post("/{webhook_id}/resume")
 def resume(viewer: AdminPost, webhook_id: int) -> RedirectResponse:
-    subscriptions.set_active(viewer.uow(), webhook_id, True, None)
-    return redirect("/webhooks", notice=f"Webhook {webhook_id} resumed")
+    hook = subscriptions.set_active(viewer.uow(), webhook_id, True, None)
+    return redirect("/webhooks", notice=f"Resumed: events go to {hook['url']} again")
 
 
 @router.get("/{webhook_id}", response_class=HTMLResponse)
@@ -106,7 +106,7 @@ def deliveries(
         request,
         "webhooks/deliveries.html",
         viewer,
-        title=f"Webhook {webhook_id}: deliveries",
+        title=f"Deliveries to {hook['url']}",
         hook=hook,
         deliveries=found.items,
         attempts=attempts,
@@ -125,7 +125,7 @@ def replay(viewer: StaffPost, webhook_id: int, delivery_id: int) -> RedirectResp
             error="That delivery is not one of this webhook's",
         )
     views.replay(viewer.uow(), delivery_id)
-    return redirect(f"/webhooks/{webhook_id}", notice=f"Delivery {delivery_id} sent again")
+    return redirect(f"/webhooks/{webhook_id}", notice="The delivery is sent again")
 
 
 @router.post("/{webhook_id}/replay-dead")

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from repairlink.domain.issues import QuoteStatus, Status
 from repairlink.domain.places import Unit
 from repairlink.services import issues, links, people_and_places
 from repairlink.services.issue_search import IssueQuery, find_issues
+from repairlink.web.forms import uploads
 from repairlink.web.render import page, redirect
 from repairlink.web.routes.issues import issue_context
 from repairlink.web.session import Contractor, Occupier, OccupierPost, Viewer
@@ -68,6 +69,7 @@ def report(
     description: Annotated[str, Form(max_length=5000)] = "",
     unit_id: Annotated[str, Form(max_length=12)] = "",
     free_address: Annotated[str, Form(max_length=500)] = "",
+    photos: Annotated[list[UploadFile], File()] = [],  # noqa: B006 (FastAPI copies defaults)
 ) -> RedirectResponse:
     made = issues.report(
         viewer.uow(),
@@ -76,6 +78,8 @@ def report(
         description=description,
         unit_id=int(unit_id) if unit_id.isdigit() else None,
         free_address=free_address,
+        photos=uploads(photos),
+        files=viewer.app.files,
     )
     return redirect("/my/issues", notice=f"Thank you: your issue is {made.reference}")
 

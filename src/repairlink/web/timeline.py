@@ -102,6 +102,8 @@ def _enum_text(name: str, value: Any) -> str | None:
         return QUOTE_STATES[QuoteStatus(value)]
     if name == "paying_for_work" and value in PayingForWork._value2member_map_:
         return PAYING[PayingForWork(value)]
+    if name == "priority" and isinstance(value, str):
+        return value.capitalize()
     if name in ("deactivated_by", "archived_by", "instructed_party") and isinstance(value, str):
         return ACTORS.get(value, value).capitalize()
     return None

@@ -84,7 +84,7 @@ class Formats:
             parsed = phonenumbers.parse(value, None)
         except phonenumbers.NumberParseException:
             return value
-        home = phonenumbers.region_code_for_number(parsed) == self.territory
+        home = parsed.country_code == phonenumbers.country_code_for_region(self.territory)
         style = (
             phonenumbers.PhoneNumberFormat.NATIONAL
             if home

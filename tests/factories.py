@@ -78,8 +78,11 @@ def make_issue(app: App, who: Principal, unit: Unit | None = None, **fields: Any
     return issues.report(app.uow(who.actor, who.agency_id), who, unit_id=unit.id, **values)
 
 
-def instructed_issue(app: App, who: Principal, contractor: Contractor | None = None) -> Issue:
-    issue = make_issue(app, who)
+def instructed_issue(
+    app: App, who: Principal, contractor: Contractor | None = None, **issue_fields: Any
+) -> Issue:
+    """Instructed to `contractor` (or a new one); `issue_fields` go to `make_issue`."""
+    issue = make_issue(app, who, **issue_fields)
     contractor = contractor or make_contractor(app, who)
     return issues.instruct(
         app.uow(who.actor, who.agency_id),
@@ -91,8 +94,10 @@ def instructed_issue(app: App, who: Principal, contractor: Contractor | None = N
     )
 
 
-def in_progress_issue(app: App, who: Principal, contractor: Contractor | None = None) -> Issue:
-    issue = instructed_issue(app, who, contractor)
+def in_progress_issue(
+    app: App, who: Principal, contractor: Contractor | None = None, **issue_fields: Any
+) -> Issue:
+    issue = instructed_issue(app, who, contractor, **issue_fields)
     when = datetime.now(UTC) + timedelta(days=2)
     return issues.set_appointment(app.uow(who.actor, who.agency_id), who, issue.id, when)
 
@@ -149,9 +154,16 @@ def quotes_requested_issue(app: App, who: Principal, *contractors: Contractor) -
     return issues.get(uow_of(app, who), who, issue.id)
 
 
-def completed_issue(app: App, who: Principal, contractor: Contractor | None = None) -> Issue:
-    """Completed with no costs and no invoice: the agency's settings must allow it."""
-    issue = in_progress_issue(app, who, contractor)
+def completed_issue(
+    app: App,
+    who: Principal,
+    contractor: Contractor | None = None,
+    invoice: issues.Upload | None = None,
+    **issue_fields: Any,
+) -> Issue:
+    """Completed with no costs (and no invoice unless given): the agency's settings must allow
+    it. `issue_fields` go to `make_issue`."""
+    issue = in_progress_issue(app, who, contractor, **issue_fields)
     return issues.complete(
-        uow_of(app, who), who, issue.id, files=app.files, notes="Fixed", costs=None, invoice=None
+        uow_of(app, who), who, issue.id, files=app.files, notes="Fixed", costs=None, invoice=invoice
     )

@@ -1,8 +1,12 @@
 """What every page must pass: axe-core finds no violation; every control is reached with Tab
-and shows where the focus is; and its screenshot for docs/console.md."""
+and shows where the focus is; and, when asked for, its screenshot for docs/console.md.
+
+The screenshots are written only with REPAIRLINK_SCREENSHOTS=1 (see docs/console.md), so that
+`make test` leaves a clean tree clean."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
@@ -11,6 +15,7 @@ from playwright.sync_api import Page
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "console"
 _axe = Axe()
 MAX_SHOT_HEIGHT = 2400  # px: a long report is shown by its top
+TAKE_SHOTS = os.environ.get("REPAIRLINK_SCREENSHOTS") == "1"
 
 # Everything that takes focus, visible, outside closed dialogs; radio groups take one Tab stop.
 _FOCUSABLE = """() => {
@@ -61,9 +66,14 @@ def assert_keyboard_reachable(page: Page) -> None:
 
 
 def check_page(page: Page, name: str) -> None:
-    """axe, keyboard, then the screenshot that docs/console.md shows."""
+    """axe, keyboard, then (with REPAIRLINK_SCREENSHOTS=1) the screenshot docs/console.md shows."""
     assert_accessible(page)
     assert_keyboard_reachable(page)
+    if TAKE_SHOTS:
+        screenshot(page, name)
+
+
+def screenshot(page: Page, name: str) -> None:
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     SHOTS.mkdir(parents=True, exist_ok=True)
     height = min(page.evaluate("() => document.documentElement.scrollHeight"), MAX_SHOT_HEIGHT)

@@ -132,8 +132,7 @@ class Agency:
         return email
 
 
-@pytest.fixture
-def agency(site: Site) -> Agency:
+def new_agency(site: Site) -> Agency:
     """A fresh agency with an admin login."""
     slug = f"e2e-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{uuid.uuid4().hex[:8]}"
     made = agencies.create_agency(
@@ -149,6 +148,12 @@ def agency(site: Site) -> Agency:
     )
     who = Principal(made.id, Role.ADMIN, None, Actor(ActorKind.USER, user.id, email))
     return Agency(made.id, email, who, site.app)
+
+
+@pytest.fixture
+def agency(site: Site) -> Agency:
+    """A fresh agency with an admin login."""
+    return new_agency(site)
 
 
 def login(page: Page, email: str, password: str = PASSWORD) -> None:

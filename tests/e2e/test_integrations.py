@@ -45,7 +45,7 @@ def test_al_02_settings_form_refuses_no_property_category_naming_the_field(
 ) -> None:
     login(page, agency.email)
     _connect(page, alto)
-    categories = page.get_by_role("group", name="Property categories (AL-02)")
+    categories = page.get_by_role("group", name="Property categories")
     expect(categories.get_by_label("residential")).to_be_checked()
     check_page(page, "integration-settings")
     for name in ("residential", "commercial"):
@@ -53,7 +53,7 @@ def test_al_02_settings_form_refuses_no_property_category_naming_the_field(
     press(page, "Save settings")
     expect(page.get_by_role("alert")).to_contain_text("1 field(s) need attention")
     expect(page.locator("#err-categories")).to_contain_text(
-        "Property categories (AL-02): Value error, choose residential, commercial or both"
+        "Property categories: choose residential, commercial or both"
     )
     expect(page.get_by_label("Client id")).to_have_value(alto.client_id)  # input kept
 
@@ -70,9 +70,12 @@ def test_s_07_a_dry_run_shows_its_diff_and_writes_nothing_then_applying_it_syncs
     status = page.get_by_test_id("run-status")
     expect(status).to_have_text("succeeded", timeout=RUN_TIMEOUT)  # htmx follows the run
     first = page.locator("section.change").first
-    expect(first).to_contain_text("Create unit")
+    expect(first).to_contain_text("Create property")
     expect(first).to_contain_text("Postcode: — →")
-    expect(page.locator("#run-report")).to_contain_text("AL-02")  # skips name their rule
+    skips = page.get_by_role("table").filter(has_text="Why")
+    expect(skips).to_contain_text(
+        "property status is not in the agency's allow-list"
+    )  # why, in words
     assert _unit_count(agency) == 0  # a dry run writes nothing
     check_page(page, "dry-run")
 

@@ -81,7 +81,7 @@ def test_login_refuses_a_wrong_password_and_roles_keep_to_their_side(
     response = page.goto("/occupiers")
     assert response is not None
     assert response.status == 403
-    expect(page.locator("main")).to_contain_text("This page is for admin, agent")
+    expect(page.locator("main")).to_contain_text("This page is for administrators and agents")
 
 
 def test_a_form_post_without_the_csrf_token_is_refused(page: Page, agency: Agency) -> None:
@@ -92,6 +92,8 @@ def test_a_form_post_without_the_csrf_token_is_refused(page: Page, agency: Agenc
     forged = page.request.post(f"/properties/{unit.id}/deactivate", form={}, max_redirects=0)
     assert forged.status == 303
     page.goto(forged.headers["location"])
-    expect(page.get_by_role("alert")).to_contain_text("[csrf_token]")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "The form was stale or not sent from this site"
+    )
     with agency.uow() as uow:
         assert uow.get(Unit, unit.id).active

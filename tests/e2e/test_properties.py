@@ -77,7 +77,7 @@ def test_c_13_record_page_shows_references_and_who_changed_which_field(
     newest = page.locator("ol.timeline > li").first
     expect(newest).to_contain_text(f"{agency.email} changed")
     expect(newest).to_contain_text("Active: yes → no")
-    expect(newest).to_contain_text("Deactivated by: — → user")
+    expect(newest).to_contain_text("Deactivated by: — → A person")
     expect(page.locator("ol.timeline > li").last).to_contain_text("created the record")
     check_page(page, "property")
 
@@ -91,15 +91,15 @@ def test_h_06_merge_a_duplicate_suggested_on_the_reports_page(page: Page, agency
     login(page, agency.email)
     page.goto("/reports")
     group = page.locator("#h-duplicates ~ ul").first
-    expect(group).to_contain_text(f"Unit {keep.id}")
-    expect(group).to_contain_text(f"Unit {twin.id}")
+    expect(group).to_contain_text("7 Canal Wharf, Leeds, LS1 4AP (reference W-007)")
+    expect(group).to_contain_text("7, Canal Wharf, Leeds, LS1 4AP (reference W-007B)")
     check_page(page, "reports-duplicates")
 
-    page.get_by_role("link", name=f"Unit {keep.id}").focus()
+    group.get_by_role("link", name=re.compile("W-007\\)")).focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_label("Duplicate unit")).to_have_value(str(twin.id))
+    expect(page.get_by_label("Duplicate property")).to_have_value(str(twin.id))
     press(page, "Merge into this property")
-    expect(page.get_by_role("status")).to_contain_text(f"Unit {twin.id} is merged")
+    expect(page.get_by_role("status")).to_contain_text("is merged into this property")
     expect(page.get_by_role("link", name=re.compile("Leaking roof"))).to_be_visible()
     with agency.uow() as uow:
         assert uow.get(Issue, moved.id).unit_id == keep.id

@@ -41,12 +41,12 @@ def test_pw_09_reports_list_what_reconciliation_deactivated_and_export_the_snaps
 
     login(page, agency.email)
     page.goto("/reports")
-    listed = page.get_by_role("region", name="Units deactivated by reconciliation (PW-09)")
+    listed = page.get_by_role("region", name="Properties the PMS no longer lists")
     expect(listed.locator("tbody tr")).to_have_count(1)
     check_page(page, "reports")
 
     with page.expect_download() as download:
-        press(page, "Export the most recent snapshot’s units (CSV)", role="link")
+        press(page, "Export the properties of the latest check (CSV)", role="link")
     with Path(download.value.path()).open(newline="") as exported:
         ids = {int(line["id"]) for line in csv.DictReader(exported)}
     assert gone not in ids  # the snapshot is what the PMS still lists

@@ -7,6 +7,7 @@ it. The site's embedded runner delivers; the tests only reload."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,9 +57,9 @@ def _badge(page: Page):  # type: ignore[no-untyped-def]
 
 def _instruct(page: Page, s: Synced) -> None:
     page.get_by_label("Contractor", exact=True).select_option(str(alto_contractor(s)))
-    page.get_by_label("Who pays for the work (C-04)").first.select_option("landlord")
+    page.get_by_label("Who pays for the work").first.select_option("landlord")
     press(page, "Instruct contractor")
-    expect(page.get_by_role("status")).to_contain_text("Instructed the contractor")
+    expect(page.get_by_role("status")).to_contain_text("Instructed: the contractor has the job")
 
 
 def _orders(s: Synced, summary: str) -> list[dict]:  # type: ignore[type-arg]
@@ -79,14 +80,14 @@ def test_pw_10_al_10_al_13_an_issue_closed_in_the_console_reaches_alto_and_shows
     # AL-10: reported is not yet a works order; the badge says so and why.
     reload_until(page, _badge(page), "Not sent · Alto")
     expect(page.get_by_test_id("sync-reason")).to_have_text(
-        "Issues reach Alto only once instructed (AL-10)"
+        "Issues reach Alto only once instructed"
     )
 
     _instruct(page, synced)
     reload_until(page, _badge(page), "Synced · Alto")
     assert _order(synced, summary)["status"] == "Supplier instructed"
 
-    page.get_by_label("Date and time (UK time)").fill("2026-12-01T09:30")
+    page.get_by_label("Date and time").fill("2026-12-01T09:30")
     press(page, "Set appointment")
     expect(page.get_by_role("status")).to_contain_text("Appointment set")
     invoice = tmp_path / "invoice-2211.pdf"
@@ -135,7 +136,8 @@ def test_pw_10_s_01_a_failed_sync_shows_why_and_sync_now_after_the_outage_syncs_
     failed = page.get_by_test_id("failed-deliveries")
     expect(failed.locator("tbody tr")).to_have_count(1)
     row = failed.locator("tbody tr").first
-    expect(row).to_contain_text(f"Issue {issue_id}")
+    expect(row.get_by_role("link")).to_have_attribute("href", f"/issues/{issue_id}")
+    expect(row.get_by_role("link")).to_have_text(re.compile(r"^IS\d+$"))  # its reference
     expect(row).to_contain_text("failed, retrying")
     expect(row).to_contain_text("503")
     check_page(page, "integration-failed")

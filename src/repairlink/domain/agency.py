@@ -37,6 +37,8 @@ class Agency:
     invoice_option: InvoiceOption = InvoiceOption.OPTIONAL
     only_display_uploaded_properties: bool = False
     created_at: datetime | None = None
+    locale: str = "en_GB"  # how the console writes money, dates and numbers
+    time_zone: str = "Europe/London"
     id: int = field(default=None)  # type: ignore[assignment]
 
 

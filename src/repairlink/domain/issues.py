@@ -221,16 +221,18 @@ class Quote:
 
 @dataclass(eq=False, kw_only=True)
 class Document:
-    """A file attached to an issue: the invoice, or a completion document (C-07)."""
+    """A file attached to an issue: the invoice, or a completion document (C-07); a photo sent
+    with the report; a contractor's quote document (C-05, with its quote)."""
 
     agency_id: int
     issue_id: int
-    kind: str  # "invoice" | "completion"
+    kind: str  # "invoice" | "completion" | "photo" | "quote"
     filename: str
     content_type: str
     size: int
     storage_key: str
     created_at: datetime | None = None
+    quote_id: int | None = None
     id: int = field(default=None)  # type: ignore[assignment]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 
@@ -18,7 +19,10 @@ SETTINGS = (
     "invoice_option",
     "only_display_uploaded_properties",
     "name",
+    "locale",
+    "time_zone",
 )
+LOCALES = ("en_GB", "en_US")  # how money, dates and numbers are written
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 
 
@@ -58,6 +62,21 @@ def update_settings(uow: UnitOfWork, changes: dict[str, Any]) -> Agency:
         for name, value in changes.items():
             if name not in SETTINGS:
                 raise InvalidError("agency.unknown_setting", f"No setting '{name}'", field=name)
+            _check(name, value)
             setattr(agency, name, value)
         uow.commit()
     return agency
+
+
+def _check(name: str, value: Any) -> None:
+    if name == "locale" and value not in LOCALES:
+        raise InvalidError(
+            "agency.bad_locale", f"Choose one of {', '.join(LOCALES)}", field="locale"
+        )
+    if name == "time_zone":
+        try:
+            ZoneInfo(str(value))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidError(
+                "agency.bad_time_zone", f"'{value}' is not a time zone", field="time_zone"
+            ) from None

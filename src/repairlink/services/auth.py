@@ -130,6 +130,11 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def list_users(uow: UnitOfWork) -> list[User]:
+    with uow:
+        return uow.all(uow.select(User).order_by(cols(User).id))
+
+
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

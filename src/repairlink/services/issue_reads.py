@@ -13,6 +13,7 @@ from repairlink.domain.issues import Comment, Document, Issue, Quote, Status
 from repairlink.domain.people import ExternalRef, Occupier
 from repairlink.errors import NotFoundError
 from repairlink.services.auth import Principal
+from repairlink.services.issue_files import may_see
 from repairlink.services.occupiers import active_at_unit
 from repairlink.services.pagination import Page, paginate
 from repairlink.store.tables import cols
@@ -43,7 +44,7 @@ def load(uow: UnitOfWork, who: Principal, issue_id: int, *roles: Role) -> Issue:
     return issue
 
 
-def _contacts_for(uow: UnitOfWork, who: Principal, found: list[Issue]) -> list[Issue]:
+def contacts_for(uow: UnitOfWork, who: Principal, found: list[Issue]) -> list[Issue]:
     """C-10: a contractor sees a reporter's email and phone only while the reporter is active
     at the issue's unit; otherwise it gets a detached copy without them (nothing is written)."""
     if who.role is not Role.CONTRACTOR:
@@ -65,7 +66,7 @@ def _contacts_for(uow: UnitOfWork, who: Principal, found: list[Issue]) -> list[I
 
 def get(uow: UnitOfWork, who: Principal, issue_id: int) -> Issue:
     with uow:
-        return _contacts_for(uow, who, [load(uow, who, issue_id)])[0]
+        return contacts_for(uow, who, [load(uow, who, issue_id)])[0]
 
 
 def occupier_contacts(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Occupier]:
@@ -75,6 +76,19 @@ def occupier_contacts(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Oc
         if issue.unit_id is None:
             return []
         return active_at_unit(uow, issue.unit_id, uow.now().date())
+
+
+def scope(who: Principal) -> list[sa.ColumnElement[bool]]:
+    """The issues `who` may list: all for staff, a contractor's jobs and quote requests, an
+    occupier's own."""
+    issue = cols(Issue)
+    if who.role is Role.OCCUPIER:
+        return [issue.reporter_occupier_id == who.subject_id]
+    if who.role is Role.CONTRACTOR:
+        quote = cols(Quote)
+        asked = sa.select(quote.issue_id).where(quote.contractor_id == who.subject_id)
+        return [sa.or_(issue.contractor_id == who.subject_id, issue.id.in_(asked))]
+    return []
 
 
 def list_issues(
@@ -87,20 +101,14 @@ def list_issues(
     limit: int = 50,
 ) -> Page[Issue]:
     issue = cols(Issue)
-    where: list[sa.ColumnElement[bool]] = []
+    where = scope(who)
     if status is not None:
         where.append(issue.status == status)
     if number:
         where.append(_numbered(uow, number))
-    if who.role is Role.OCCUPIER:
-        where.append(issue.reporter_occupier_id == who.subject_id)
-    elif who.role is Role.CONTRACTOR:
-        quote = cols(Quote)
-        asked = sa.select(quote.issue_id).where(quote.contractor_id == who.subject_id)
-        where.append(sa.or_(issue.contractor_id == who.subject_id, issue.id.in_(asked)))
     with uow:
         page = paginate(uow, uow.select(Issue, *where), issue.id, cursor=cursor, limit=limit)
-        return Page(_contacts_for(uow, who, page.items), page.next_cursor)
+        return Page(contacts_for(uow, who, page.items), page.next_cursor)
 
 
 def _numbered(uow: UnitOfWork, number: str) -> sa.ColumnElement[bool]:
@@ -126,11 +134,17 @@ def quotes_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Quote]:
 
 
 def documents_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Document]:
+    """The issue's documents that `who` may see (services.issue_files.may_see)."""
     with uow:
         issue = load(uow, who, issue_id)
-        return uow.all(
+        found = uow.all(
             uow.select(Document, cols(Document).issue_id == issue.id).order_by(cols(Document).id)
         )
+        quotes = {
+            q.id: q.contractor_id
+            for q in uow.all(uow.select(Quote, cols(Quote).issue_id == issue.id))
+        }
+    return [d for d in found if may_see(who, issue, d, quotes)]
 
 
 def comments_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Comment]:
@@ -139,3 +153,12 @@ def comments_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Comment]
         return uow.all(
             uow.select(Comment, cols(Comment).issue_id == issue.id).order_by(cols(Comment).id)
         )
+
+
+def references_of(uow: UnitOfWork, issue_ids: set[int]) -> dict[int, str]:
+    """Issue id -> its reference ('IS12'), for lists that name issues."""
+    if not issue_ids:
+        return {}
+    with uow:
+        found = uow.all(uow.select(Issue, cols(Issue).id.in_(issue_ids)))
+    return {i.id: i.reference for i in found}

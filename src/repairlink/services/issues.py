@@ -3,16 +3,12 @@ checks the transition, the change and its outbox event commit together (S-01).""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-import sqlalchemy as sa
 
 from repairlink.domain.agency import Role
 from repairlink.domain.issues import (
     Comment,
-    Document,
     Issue,
     Party,
     PayingForWork,
@@ -20,12 +16,13 @@ from repairlink.domain.issues import (
     QuoteStatus,
     Status,
 )
-from repairlink.domain.people import Contractor, Landlord, Occupier
-from repairlink.domain.places import Unit
+from repairlink.domain.people import Contractor, Landlord
 from repairlink.domain.values import Money
 from repairlink.errors import ConflictError, InvalidError, NotFoundError
 from repairlink.services.auth import Principal
 from repairlink.services.files import FileStore
+from repairlink.services.issue_files import Upload as Upload
+from repairlink.services.issue_files import keep
 from repairlink.services.issue_reads import (
     comments_of as comments_of,
 )
@@ -38,17 +35,11 @@ from repairlink.services.issue_reads import load
 from repairlink.services.issue_reads import occupier_contacts as occupier_contacts
 from repairlink.services.issue_reads import quotes_of as quotes_of
 from repairlink.services.occupiers import active_at_unit
+from repairlink.services.reporting import report as report
 from repairlink.store.tables import cols
 from repairlink.store.uow import UnitOfWork
 
 STAFF = (Role.ADMIN, Role.AGENT)
-
-
-@dataclass(frozen=True)
-class Upload:
-    filename: str
-    content_type: str
-    content: bytes
 
 
 def _changed(uow: UnitOfWork, issue: Issue, before: Status, event: str = "", **extra: Any) -> None:
@@ -63,91 +54,6 @@ def _changed(uow: UnitOfWork, issue: Issue, before: Status, event: str = "", **e
         status=issue.status.value,
         **extra,
     )
-
-
-def report(
-    uow: UnitOfWork,
-    who: Principal,
-    *,
-    title: str,
-    description: str = "",
-    category: str = "",
-    priority: str = "normal",
-    planned: bool = False,
-    unit_id: int | None = None,
-    free_address: str = "",
-    reporter_occupier_id: int | None = None,
-) -> Issue:
-    """Report an issue. C-11: with 'only display uploaded properties' on, only an active unit
-    of the platform will do, never a free-typed address."""
-    who.require(*STAFF, Role.OCCUPIER)
-    if not title.strip():
-        raise InvalidError("issue.title_required", "Give the issue a title", field="title")
-    if who.role is Role.OCCUPIER:
-        reporter_occupier_id = who.subject_id
-    with uow:
-        agency = uow.this_agency()
-        if agency.only_display_uploaded_properties and free_address.strip():
-            raise InvalidError(
-                "issue.free_address_off",
-                "Free-typed addresses are switched off: choose one of the agency's properties",
-                field="unit_id",
-                rule="C-11",
-            )
-        if unit_id is not None:
-            unit = uow.get(Unit, unit_id, field="unit_id")
-            if not unit.active and agency.only_display_uploaded_properties:
-                raise InvalidError(
-                    "issue.unit_inactive",
-                    "Issues can only be reported against active properties",
-                    field="unit_id",
-                    rule="C-11",
-                )
-        elif agency.only_display_uploaded_properties:
-            raise InvalidError(
-                "issue.unit_required",
-                "Choose one of the agency's properties; free-typed addresses are switched off",
-                field="unit_id",
-                rule="C-11",
-            )
-        elif not free_address.strip():
-            raise InvalidError(
-                "issue.address_required", "Give a unit or an address", field="unit_id"
-            )
-        reporter = (
-            uow.get(Occupier, reporter_occupier_id, field="reporter_occupier_id")
-            if reporter_occupier_id is not None
-            else None
-        )
-        number = (
-            uow.session.scalar(
-                sa.select(sa.func.max(cols(Issue).number)).where(
-                    cols(Issue).agency_id == uow.agency
-                )
-            )
-            or 0
-        ) + 1
-        issue = Issue(
-            agency_id=uow.agency,
-            number=number,
-            title=title.strip(),
-            description=description,
-            category=category,
-            priority=priority,
-            planned=planned,
-            unit_id=unit_id,
-            free_address=free_address.strip(),
-            reporter_occupier_id=reporter_occupier_id,
-            reporter_name=reporter.display_name if reporter else "",
-            reporter_email=reporter.email if reporter else None,
-            reporter_phone=reporter.phone if reporter else None,
-            created_at=uow.now(),
-            updated_at=uow.now(),
-        )
-        uow.add(issue)
-        uow.emit("issue.created", issue, number=number, status=issue.status.value)
-        uow.commit()
-    return issue
 
 
 def request_quotes(
@@ -199,8 +105,11 @@ def submit_quote(
     net: int,
     vat: int,
     notes: str = "",
+    document: Upload | None = None,
+    files: FileStore | None = None,
 ) -> Quote:
-    """C-05: the contractor answers a request with an amount and notes."""
+    """C-05: the contractor answers a request with an amount, notes and perhaps a document
+    (kept with the quote; it needs `files`)."""
     with uow:
         issue = load(uow, who, issue_id, *STAFF, Role.CONTRACTOR)
         if who.role is Role.CONTRACTOR:
@@ -220,6 +129,8 @@ def submit_quote(
         amount = Money.of(net=net, vat=vat, field="amount")
         row.net, row.vat, row.gross = amount.net, amount.vat, amount.gross
         row.notes, row.status = notes, QuoteStatus.SUBMITTED
+        if document is not None and files is not None:
+            keep(uow, files, issue, [("quote", document)], quote=row)
         uow.emit("issue.quote_submitted", issue, quote_id=row.id, contractor_id=contractor_id)
         uow.commit()
     return row
@@ -333,20 +244,7 @@ def complete(
         issue.complete(agency=agency, notes=notes, costs=costs, has_invoice=invoice is not None)
         uploads = [("invoice", invoice)] if invoice else []
         uploads += [("completion", doc) for doc in documents or []]
-        for kind, upload in uploads:
-            key = files.save(uow.agency, upload.filename, upload.content)
-            uow.add(
-                Document(
-                    agency_id=uow.agency,
-                    issue_id=issue.id,
-                    kind=kind,
-                    filename=upload.filename,
-                    content_type=upload.content_type,
-                    size=len(upload.content),
-                    storage_key=key,
-                    created_at=uow.now(),
-                )
-            )
+        keep(uow, files, issue, uploads)
         _changed(uow, issue, before)
         if issue.status is Status.AWAITING_FEEDBACK:  # C-08: the occupier is invited to rate
             uow.emit(

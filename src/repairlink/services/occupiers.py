@@ -11,7 +11,7 @@ from repairlink.domain.agency import ApiKey, Role, User
 from repairlink.domain.issues import Comment, Issue
 from repairlink.domain.people import ExternalRef, Occupier, Tenancy
 from repairlink.errors import InvalidError
-from repairlink.services.pagination import Page, paginate
+from repairlink.services.pagination import Numbered, Page, numbered, paginate
 from repairlink.services.people_and_places import search_clause
 from repairlink.store.mail_tables import mail_messages, password_links
 from repairlink.store.outbound_tables import deliveries, delivery_attempts
@@ -32,6 +32,26 @@ class OccupierFilter(StrEnum):
     ALL = "all"
 
 
+def _filters(
+    uow: UnitOfWork, status: OccupierFilter, q: str, unit_id: int | None
+) -> list[sa.ColumnElement[bool]]:
+    archived_at = cols(Occupier).archived_at
+    where: list[sa.ColumnElement[bool]] = []
+    if status is OccupierFilter.ACTIVE:
+        where.append(archived_at.is_(None))
+    elif status is OccupierFilter.ARCHIVED:
+        where.append(archived_at.is_not(None))
+    elif status is OccupierFilter.ACTIVE_AND_RECENTLY_ARCHIVED:
+        where.append(sa.or_(archived_at.is_(None), archived_at >= uow.now() - RECENTLY_ARCHIVED))
+    if q.strip():
+        where.append(search_clause(Occupier, q))
+    if unit_id is not None:
+        tenancy = cols(Tenancy)
+        tenants = sa.select(tenancy.occupier_id).where(tenancy.unit_id == unit_id)
+        where.append(cols(Occupier).id.in_(tenants))
+    return where
+
+
 def list_occupiers(
     uow: UnitOfWork,
     *,
@@ -41,26 +61,26 @@ def list_occupiers(
     cursor: str | None = None,
     limit: int = 50,
 ) -> Page[Occupier]:
-    archived_at = cols(Occupier).archived_at
-    where: list[sa.ColumnElement[bool]] = []
     with uow:
-        if status is OccupierFilter.ACTIVE:
-            where.append(archived_at.is_(None))
-        elif status is OccupierFilter.ARCHIVED:
-            where.append(archived_at.is_not(None))
-        elif status is OccupierFilter.ACTIVE_AND_RECENTLY_ARCHIVED:
-            where.append(
-                sa.or_(archived_at.is_(None), archived_at >= uow.now() - RECENTLY_ARCHIVED)
-            )
-        if q.strip():
-            where.append(search_clause(Occupier, q))
-        if unit_id is not None:
-            tenancy = cols(Tenancy)
-            tenants = sa.select(tenancy.occupier_id).where(tenancy.unit_id == unit_id)
-            where.append(cols(Occupier).id.in_(tenants))
+        where = _filters(uow, status, q, unit_id)
         return paginate(
             uow, uow.select(Occupier, *where), cols(Occupier).id, cursor=cursor, limit=limit
         )
+
+
+def find_occupiers(
+    uow: UnitOfWork,
+    *,
+    status: OccupierFilter = OccupierFilter.ACTIVE_AND_RECENTLY_ARCHIVED,
+    q: str = "",
+    page: int = 1,
+    per_page: int = 50,
+) -> Numbered[Occupier]:
+    """The console's list: the same filters, numbered pages with the total."""
+    with uow:
+        where = _filters(uow, status, q, None)
+        stmt = uow.select(Occupier, *where)
+        return numbered(uow, stmt, cols(Occupier).id, page=page, per_page=per_page)
 
 
 def lock(uow: UnitOfWork, occupier_id: int) -> Occupier:
@@ -225,3 +245,9 @@ def active_at_unit(uow: UnitOfWork, unit_id: int, day: date) -> list[Occupier]:
     occupier = cols(Occupier)
     query = uow.select(Occupier, occupier.archived_at.is_(None), occupier.id.in_(living))
     return uow.all(query.order_by(occupier.id))
+
+
+def living_at(uow: UnitOfWork, unit_id: int) -> list[Occupier]:
+    """`active_at_unit` today, in its own transaction (for pages and forms)."""
+    with uow:
+        return active_at_unit(uow, unit_id, uow.now().date())

@@ -1,4 +1,5 @@
-"""Cursor pagination for every list: stable under inserts, cheap at any depth (keyset on id)."""
+"""Cursor pagination for every API list: stable under inserts, cheap at any depth (keyset on
+id); numbered pages with a total for the console's lists."""
 
 from __future__ import annotations
 
@@ -74,3 +75,52 @@ def newest_first(
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(rows, encode_cursor(rows[-1]["id"]) if more else None)
+
+
+@dataclass
+class Numbered(Generic[T]):
+    """One numbered page of a list and how long the whole list is (the console's lists: a
+    total, previous and next)."""
+
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.items) - 1 if self.items else 0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def numbered(
+    uow: UnitOfWork,
+    stmt: sa.Select[T],
+    *order_by: sa.ColumnElement[Any],
+    page: int = 1,
+    per_page: int = 50,
+) -> Numbered[T]:
+    """Page `page` of `stmt` (already filtered) in `order_by` order, with the total count."""
+    if not 1 <= per_page <= MAX_LIMIT:
+        raise InvalidError("page.bad_limit", f"limit is from 1 to {MAX_LIMIT}", field="limit")
+    page = max(1, page)
+    total = uow.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
+    last_page = max(1, -(-total // per_page))
+    page = min(page, last_page)
+    rows = uow.all(stmt.order_by(*order_by).offset((page - 1) * per_page).limit(per_page))
+    return Numbered(rows, total, page, per_page)

@@ -17,7 +17,7 @@ from repairlink.domain.people import Agent, Contractor, ExternalRef, Landlord, O
 from repairlink.domain.places import Building, Estate, Unit
 from repairlink.domain.values import Address, normalise_email, normalise_phone, normalise_postcode
 from repairlink.errors import InvalidError
-from repairlink.services.pagination import Page, paginate
+from repairlink.services.pagination import Numbered, Page, numbered, paginate
 from repairlink.store.tables import KIND_OF, cols
 from repairlink.store.uow import UnitOfWork
 
@@ -130,7 +130,7 @@ def get(uow: UnitOfWork, cls: type[T], record_id: int) -> T:
 _PHONE_LIKE = re.compile(r"[\d\s()+.-]+")
 
 
-def _contains(text: str) -> str:
+def contains(text: str) -> str:
     """A LIKE pattern finding `text` anywhere, its own % and _ taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -147,7 +147,7 @@ def search_clause(cls: type, q: str) -> sa.ColumnElement[bool]:
         return sa.false() if not columns else sa.true()
     by_words = sa.and_(
         *[
-            sa.or_(*[sa.func.lower(col).like(_contains(word), escape="\\") for col in columns])
+            sa.or_(*[sa.func.lower(col).like(contains(word), escape="\\") for col in columns])
             for word in words
         ]
     )
@@ -157,6 +157,34 @@ def search_clause(cls: type, q: str) -> sa.ColumnElement[bool]:
     phones = [col for col in columns if "phone" in col.key]
     number = digits.lstrip("0")
     return sa.or_(by_words, *[col.like(f"%{number}%") for col in phones])
+
+
+def find_people(
+    uow: UnitOfWork,
+    cls: type[T],
+    *,
+    q: str = "",
+    archived: bool | None = False,
+    page: int = 1,
+    per_page: int = 50,
+) -> Numbered[T]:
+    """A console list of people of `cls` (contractors, landlords): searched by name, email or
+    phone; active ones (`archived=False`), archived ones (True) or all (None); numbered."""
+    archived_at = cols(cls).archived_at
+    where: list[sa.ColumnElement[bool]] = []
+    if archived is not None:
+        where.append(archived_at.is_not(None) if archived else archived_at.is_(None))
+    if q.strip():
+        where.append(search_clause(cls, q))
+    with uow:
+        return numbered(uow, uow.select(cls, *where), cols(cls).id, page=page, per_page=per_page)
+
+
+def names_of(uow: UnitOfWork, cls: type, ids: set[int]) -> dict[int, str]:
+    """How people name records of `cls`: a unit by its address, a person by their name."""
+    with uow:
+        found: list[Any] = uow.all(uow.select(cls, cols(cls).id.in_(ids)))
+    return {r.id: r.address.one_line() if isinstance(r, Unit) else r.display_name for r in found}
 
 
 def list_page(

@@ -97,3 +97,23 @@ def references_of(
         uow.get(cls, record_id, field="record_id")
         stmt = uow.select(ExternalRef, ref.entity_kind == kind, ref.entity_id == record_id)
         return paginate(uow, stmt, ref.id, cursor=cursor, limit=limit)
+
+
+def references_for(
+    uow: UnitOfWork, kind: str, record_ids: list[int]
+) -> dict[int, list[ExternalRef]]:
+    """The references of many records of one kind (a list's page), in one query."""
+    _check_kind(kind)
+    ref = cols(ExternalRef)
+    found: dict[int, list[ExternalRef]] = {}
+    if not record_ids:
+        return found
+    with uow:
+        rows = uow.all(
+            uow.select(
+                ExternalRef, ref.entity_kind == kind, ref.entity_id.in_(record_ids)
+            ).order_by(ref.system, ref.id)
+        )
+    for row in rows:
+        found.setdefault(row.entity_id, []).append(row)
+    return found

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from repairlink.domain.actors import ActorKind
 from repairlink.domain.issues import Issue
-from repairlink.domain.people import Occupier, Tenancy
+from repairlink.domain.people import Occupier, Tenancy, UnitLandlord
 from repairlink.domain.places import Unit
 from repairlink.store.sync_tables import reconciliation_runs, reconciliation_snapshot
 from repairlink.store.tables import cols
@@ -21,6 +21,14 @@ def issues_at(uow: UnitOfWork, unit_id: int) -> list[Issue]:
     with uow:
         uow.get(Unit, unit_id)
         return uow.all(uow.select(Issue, cols(Issue).unit_id == unit_id).order_by(cols(Issue).id))
+
+
+def units_of_landlord(uow: UnitOfWork, landlord_id: int) -> list[Unit]:
+    """The properties a landlord owns (their unit links), in id order."""
+    link = cols(UnitLandlord)
+    with uow:
+        owned = sa.select(link.unit_id).where(link.landlord_id == landlord_id)
+        return uow.all(uow.select(Unit, cols(Unit).id.in_(owned)).order_by(cols(Unit).id))
 
 
 def occupiers_at(uow: UnitOfWork, unit_id: int) -> list[tuple[Occupier, Tenancy]]:

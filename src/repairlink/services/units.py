@@ -3,6 +3,7 @@ duplicates so that one address has one unit (H-06)."""
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -11,9 +12,13 @@ from repairlink.domain.issues import Issue
 from repairlink.domain.people import ExternalRef, Tenancy, UnitLandlord
 from repairlink.domain.places import Unit
 from repairlink.errors import InvalidError
-from repairlink.services.pagination import Page, paginate
+from repairlink.services.pagination import Numbered, Page, numbered, paginate
+from repairlink.services.people_and_places import contains
 from repairlink.store.tables import cols
 from repairlink.store.uow import UnitOfWork
+
+_WORD = re.compile(r"[a-z0-9]+")
+_POSTCODE_PART = re.compile(r"[a-z][0-9]|[0-9][a-z]")  # a letter beside a digit: 'n16', '9ph'
 
 
 class UnitFilter(StrEnum):
@@ -24,6 +29,54 @@ class UnitFilter(StrEnum):
     ALL = "all"
 
 
+def address_words(q: str) -> sa.ColumnElement[bool]:
+    """The words of `q` are words of the unit's address as the console writes it (flat, lines,
+    town, county, postcode), whatever its case and punctuation, the last one perhaps still being
+    typed: 'Flat 1, 12 Albion Road' finds flat 1, not flat 2. A postcode matches with or
+    without its space ('N169PH')."""
+    unit = cols(Unit)
+    words = _WORD.findall(q.lower())
+    if not words:
+        return sa.false()
+    spaced = sa.func.replace(unit.address_key, "|", " ")
+    haystack = sa.literal(" ") + spaced + sa.literal(" ") + sa.func.lower(unit.county) + " "
+    postcode = sa.func.replace(sa.func.lower(unit.postcode), " ", "")
+    clauses = []
+    for n, word in enumerate(words):
+        tail = "%" if n == len(words) - 1 else " %"
+        found: sa.ColumnElement[bool] = haystack.like(f"% {word}{tail}")
+        if _POSTCODE_PART.search(word):
+            found = sa.or_(found, postcode.like(contains(word), escape="\\"))
+        clauses.append(found)
+    return sa.and_(*clauses)
+
+
+def _search(uow: UnitOfWork, q: str) -> sa.ColumnElement[bool]:
+    """By any part of the address, the unit's own reference, or any PMS's reference (id or
+    OID) of the unit."""
+    unit, ref = cols(Unit), cols(ExternalRef)
+    whole = q.strip()
+    by_pms = sa.select(ref.entity_id).where(
+        ref.agency_id == uow.agency,
+        ref.entity_kind == "unit",
+        sa.or_(ref.external_id == whole, ref.external_oid == whole),
+    )
+    return sa.or_(
+        address_words(whole),
+        sa.func.lower(unit.ref).like(contains(whole.lower()), escape="\\"),
+        unit.id.in_(by_pms),
+    )
+
+
+def _filtered(uow: UnitOfWork, status: UnitFilter, q: str) -> list[sa.ColumnElement[bool]]:
+    where: list[sa.ColumnElement[bool]] = []
+    if status is not UnitFilter.ALL:
+        where.append(cols(Unit).active.is_(status is UnitFilter.ACTIVE))
+    if q.strip():
+        where.append(_search(uow, q))
+    return where
+
+
 def list_units(
     uow: UnitOfWork,
     *,
@@ -32,20 +85,23 @@ def list_units(
     cursor: str | None = None,
     limit: int = 50,
 ) -> Page[Unit]:
-    where: list[sa.ColumnElement[bool]] = []
-    if status is not UnitFilter.ALL:
-        where.append(cols(Unit).active.is_(status is UnitFilter.ACTIVE))
-    if q.strip():
-        like = f"%{q.strip().lower()}%"
-        where.append(
-            sa.or_(
-                cols(Unit).address_key.like(like),
-                sa.func.lower(cols(Unit).postcode).like(like),
-                sa.func.lower(cols(Unit).ref).like(like),
-            )
-        )
     with uow:
+        where = _filtered(uow, status, q)
         return paginate(uow, uow.select(Unit, *where), cols(Unit).id, cursor=cursor, limit=limit)
+
+
+def find_units(
+    uow: UnitOfWork,
+    *,
+    status: UnitFilter = UnitFilter.ACTIVE,
+    q: str = "",
+    page: int = 1,
+    per_page: int = 50,
+) -> Numbered[Unit]:
+    """The console's list: the same search, numbered pages with the total."""
+    with uow:
+        where = _filtered(uow, status, q)
+        return numbered(uow, uow.select(Unit, *where), cols(Unit).id, page=page, per_page=per_page)
 
 
 def deactivate_unit(uow: UnitOfWork, unit_id: int) -> Unit:

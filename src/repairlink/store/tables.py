@@ -72,6 +72,8 @@ agencies = sa.Table(
     sa.Column("invoice_option", enum_column(agency.InvoiceOption), nullable=False),
     sa.Column("only_display_uploaded_properties", sa.Boolean, nullable=False, default=False),
     sa.Column("created_at", UtcDateTime),
+    sa.Column("locale", sa.String(16), nullable=False, server_default="en_GB"),
+    sa.Column("time_zone", sa.String(64), nullable=False, server_default="Europe/London"),
 )
 users = sa.Table(
     "users",
@@ -265,6 +267,7 @@ documents = sa.Table(
     _agency(),
     sa.Column("issue_id", sa.ForeignKey("issues.id"), nullable=False, index=True),
     sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("quote_id", sa.ForeignKey("quotes.id")),
     _text("filename"),
     _text("content_type"),
     sa.Column("size", sa.Integer, nullable=False),

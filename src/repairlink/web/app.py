@@ -8,13 +8,16 @@ from fastapi.staticfiles import StaticFiles
 from repairlink.bootstrap import App
 from repairlink.web import errors
 from repairlink.web.routes import (
+    admin,
     dashboard,
     integrations,
     issue_actions,
+    issue_new,
     issues,
     login,
     mail,
     occupiers,
+    people,
     portal,
     properties,
     reports,
@@ -32,8 +35,11 @@ def create_console(app: App) -> FastAPI:
         dashboard,
         properties,
         occupiers,
+        issue_new,  # before issues: /issues/new is not an issue's id
         issues,
         issue_actions,
+        people,
+        admin,
         integrations,
         reports,
         portal,

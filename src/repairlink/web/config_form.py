@@ -10,6 +10,8 @@ from pydantic import BaseModel, HttpUrl, SecretStr, ValidationError
 from pydantic.fields import FieldInfo
 from starlette.datastructures import FormData
 
+from repairlink.web.plain import plain
+
 
 @dataclass
 class FormField:
@@ -68,8 +70,8 @@ def fields_of(
         drawn.append(
             FormField(
                 name=name,
-                title=info.title or name.replace("_", " ").capitalize(),
-                description=info.description or "",
+                title=plain(info.title) or name.replace("_", " ").capitalize(),
+                description=plain(info.description),
                 widget=widget,
                 value=value,
                 options=options,
@@ -105,5 +107,5 @@ def errors_of(exc: ValidationError) -> dict[str, str]:
     found: dict[str, str] = {}
     for error in exc.errors():
         where = str(error["loc"][0]) if error["loc"] else "settings"
-        found.setdefault(where, error["msg"])
+        found.setdefault(where, plain(str(error["msg"]).removeprefix("Value error, ")))
     return found

@@ -1,5 +1,6 @@
 """The one error model on pages (principle 8): a refused form comes back to the page it was
-sent from with a notice naming the field and the rule; a page that cannot be shown says why."""
+sent from with a notice naming the field by its label and saying why, in plain words (no rule
+ids: web.plain); a page that cannot be shown says why."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from repairlink.errors import RepairlinkError
+from repairlink.web.plain import refusal, said
 from repairlink.web.render import page, redirect
 from repairlink.web.session import LoginRequired, current
 
@@ -61,14 +63,14 @@ def install(console: FastAPI) -> None:
 
     @console.exception_handler(RepairlinkError)
     def domain_error(request: Request, exc: RepairlinkError) -> Response:
-        return _refused(request, exc.status, str(exc))
+        return _refused(request, exc.status, refusal(exc))
 
     @console.exception_handler(RequestValidationError)
     def invalid_form(request: Request, exc: RequestValidationError) -> Response:
         parts = []
         for error in exc.errors():
             where = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
-            parts.append(f"{error.get('msg', 'invalid')} [{'.'.join(where) or 'form'}]")
+            parts.append(said(str(error.get("msg", "not valid")), ".".join(where) or "form"))
         return _refused(request, 422, "; ".join(parts) or "The form is not valid")
 
     @console.exception_handler(HTTPException)

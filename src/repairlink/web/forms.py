@@ -4,33 +4,53 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from fastapi import UploadFile
 
 from repairlink.errors import InvalidError
-from repairlink.web.render import LOCAL
+from repairlink.services.issue_files import Upload
+
+_SYMBOLS = "£$€ "
 
 
 def pence(text: str, *, field: str, rule: str | None = None) -> int:
-    """'120.50' or '£120.50' -> 12050."""
-    cleaned = text.strip().lstrip("£").replace(",", "")
+    """'120.50', '£120.50' or '$1,120.50' -> 12050 (pence or cents)."""
+    cleaned = text.strip().lstrip(_SYMBOLS).replace(",", "")
     try:
         amount = Decimal(cleaned)
     except InvalidOperation:
         raise InvalidError(
-            "form.bad_amount", f"'{text}' is not an amount in pounds", field=field, rule=rule
+            "form.bad_amount", f"'{text}' is not an amount of money", field=field, rule=rule
         ) from None
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
         raise InvalidError(
-            "form.bad_amount", "Give pounds and pence, not below zero", field=field, rule=rule
+            "form.bad_amount",
+            "Give an amount with at most two decimals, not below zero",
+            field=field,
+            rule=rule,
         )
     return int(amount * 100)
 
 
-def local_datetime(text: str, *, field: str, rule: str | None = None) -> datetime:
-    """A datetime-local input ('2026-11-25T09:30'), read as UK time."""
+def local_datetime(text: str, *, field: str, zone: ZoneInfo, rule: str | None = None) -> datetime:
+    """A datetime-local input ('2026-11-25T09:30'), read in the agency's time zone."""
     try:
         naive = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidError(
             "form.bad_datetime", "Give a date and a time", field=field, rule=rule
         ) from None
-    return naive.replace(tzinfo=LOCAL) if naive.tzinfo is None else naive
+    return naive.replace(tzinfo=zone) if naive.tzinfo is None else naive
+
+
+def upload(file: UploadFile | None) -> Upload | None:
+    """A file input's upload, or None when no file was chosen."""
+    if file is None or not file.filename:
+        return None
+    content_type = file.content_type or "application/octet-stream"
+    return Upload(file.filename, content_type, file.file.read())
+
+
+def uploads(files: list[UploadFile]) -> list[Upload]:
+    return [u for u in (upload(f) for f in files) if u is not None]

@@ -71,9 +71,7 @@ def _why_not_sent(system: str) -> str:
     kind = REGISTRY.get(system)
     sends = kind.profile.of(SendIssues) if kind else []
     if sends and sends[0].once == "instructed":
-        return (
-            f"Issues reach {kind.title if kind else system} only once instructed ({sends[0].rule})"
-        )
+        return f"Issues reach {kind.title if kind else system} only once instructed"
     return "Nothing sent yet"
 
 

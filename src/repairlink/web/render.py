@@ -3,36 +3,59 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 from urllib.parse import quote, unquote
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
+from repairlink.web.format import UK, Formats
+from repairlink.web.plain import plain
+from repairlink.web.run_view import kind_name, one_kind
 from repairlink.web.session import Viewer
+from repairlink.web.timeline import ACTORS
 
 FLASH = "rl_flash"
-LOCAL = ZoneInfo("Europe/London")  # the agencies are British; times are shown in their zone
 
 templates = Jinja2Templates(directory=str(resources.files("repairlink.web") / "templates"))
 
 
-def when(value: datetime | None, fmt: str = "%d %b %Y %H:%M") -> str:
-    if value is None:
-        return "—"
-    return value.astimezone(LOCAL).strftime(fmt)
+def _formats(ctx: Context) -> Formats:
+    found = ctx.get("fmt")
+    return found if isinstance(found, Formats) else UK
 
 
-def pounds(pence: int | None) -> str:
-    return "—" if pence is None else f"£{pence / 100:,.2f}"
+def _with_formats(name: str) -> Callable[..., str]:
+    """A filter that writes a value as the page's agency does (its locale and time zone)."""
+
+    @pass_context
+    def apply(ctx: Context, value: Any) -> str:
+        method: Callable[[Any], str] = getattr(_formats(ctx), name)
+        return method(value)
+
+    return apply
 
 
-templates.env.filters["when"] = when
-templates.env.filters["pounds"] = pounds
+for _name in ("when", "day", "time", "money", "number", "phone"):
+    templates.env.filters[_name] = _with_formats(_name)
+templates.env.filters["plain"] = plain
+templates.env.globals["actors"] = ACTORS
+templates.env.globals["kind_name"] = kind_name
+templates.env.globals["one_kind"] = one_kind
+templates.env.globals["event_name"] = lambda name: (
+    str(name).replace(".", " ").replace("_", " ").capitalize()
+)
+templates.env.globals["document_kinds"] = {
+    "invoice": "invoice",
+    "completion": "completion document",
+    "photo": "photo",
+    "quote": "quote",
+}
 
 
 def _notices(request: Request) -> dict[str, str]:
@@ -58,7 +81,13 @@ def page(
     response = templates.TemplateResponse(
         request,
         name,
-        {"viewer": viewer, "path": request.url.path, **notices, **context},
+        {
+            "viewer": viewer,
+            "path": request.url.path,
+            "fmt": viewer.formats if viewer else UK,
+            **notices,
+            **context,
+        },
         status_code=status_code,
     )
     if notices:

@@ -12,17 +12,19 @@ import hashlib
 import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, cast
 
 from fastapi import Depends, Request
 
 from repairlink.bootstrap import App
 from repairlink.domain.actors import Actor
-from repairlink.domain.agency import Role
+from repairlink.domain.agency import Agency, Role
 from repairlink.errors import ForbiddenError, UnauthenticatedError
-from repairlink.services import auth
+from repairlink.services import agencies, auth
 from repairlink.services.auth import Principal
 from repairlink.store.uow import UnitOfWork
+from repairlink.web.format import Formats
 
 COOKIE = "rl_session"
 CSRF_FIELD = "csrf_token"
@@ -60,6 +62,19 @@ class Viewer:
     def is_staff(self) -> bool:
         return self.who.is_staff
 
+    @property
+    def is_admin(self) -> bool:
+        return self.who.role is Role.ADMIN
+
+    @cached_property
+    def agency(self) -> Agency:
+        return agencies.get_agency(self.uow())
+
+    @cached_property
+    def formats(self) -> Formats:
+        """Money and dates as the agency writes them (its locale and time zone)."""
+        return Formats(self.agency.locale, self.agency.time_zone)
+
     def uow(self) -> UnitOfWork:
         return self.app.uow(self.who.actor, self.who.agency_id)
 
@@ -92,8 +107,9 @@ def _gate(*roles: Role, post: bool) -> Callable[[Request], Awaitable[Viewer]]:
     async def dependency(request: Request) -> Viewer:
         viewer = current(request)
         if roles and viewer.who.role not in roles:
-            allowed = ", ".join(r.value for r in roles)
-            raise ForbiddenError("auth.forbidden", f"This page is for {allowed}", field="role")
+            raise ForbiddenError(
+                "auth.forbidden", f"This page is for {_people(roles)}", field="role"
+            )
         if post:
             await _check_csrf(request, viewer)
         return viewer
@@ -108,9 +124,23 @@ OccupierPost = Annotated[Viewer, Depends(_gate(Role.OCCUPIER, post=True))]
 Contractor = Annotated[Viewer, Depends(_gate(Role.CONTRACTOR, post=False))]
 ContractorPost = Annotated[Viewer, Depends(_gate(Role.CONTRACTOR, post=True))]
 StaffOrContractorPost = Annotated[Viewer, Depends(_gate(*STAFF, Role.CONTRACTOR, post=True))]
+Admin = Annotated[Viewer, Depends(_gate(Role.ADMIN, post=False))]
 AdminPost = Annotated[Viewer, Depends(_gate(Role.ADMIN, post=True))]
 Anyone = Annotated[Viewer, Depends(_gate(post=False))]
 AnyonePost = Annotated[Viewer, Depends(_gate(post=True))]
+
+
+ROLE_NAMES = {
+    Role.ADMIN: "administrators",
+    Role.AGENT: "agents",
+    Role.CONTRACTOR: "contractors",
+    Role.OCCUPIER: "occupiers",
+}
+
+
+def _people(roles: tuple[Role, ...]) -> str:
+    names = [ROLE_NAMES[r] for r in roles]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def home_of(role: Role) -> str:

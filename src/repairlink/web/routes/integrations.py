@@ -15,8 +15,8 @@ from repairlink.inbound import reports
 from repairlink.jobs import sync_run
 from repairlink.outbound import views
 from repairlink.pms.profile import Schedule
-from repairlink.services import connections
-from repairlink.web import config_form, timeline
+from repairlink.services import connections, issue_reads
+from repairlink.web import config_form, run_view, timeline
 from repairlink.web.render import page, redirect
 from repairlink.web.session import AdminPost, Staff, StaffPost, Viewer
 
@@ -60,7 +60,8 @@ def run_report(request: Request, viewer: Staff, run_id: int) -> HTMLResponse:
         quarantined=reports.quarantined(viewer.uow(), run_id, limit=100),
         changes=changes,
         label=timeline.label,
-        shown=timeline.shown,
+        shown=timeline.Reader(viewer.uow(), viewer.formats).value,
+        skip_reasons=run_view.skip_reasons(run),
     )
 
 
@@ -78,6 +79,7 @@ def _troubled(viewer: Viewer, connection_id: int) -> list[dict[str, Any]]:
 def connector(request: Request, viewer: Staff, system: str) -> HTMLResponse:
     connection = _connection(viewer, system)
     history = [r for r in reports.list_runs(viewer.uow(), limit=100).items if r["system"] == system]
+    troubled = _troubled(viewer, int(connection["id"])) if connection else []
     return page(
         request,
         "integrations/connector.html",
@@ -87,7 +89,11 @@ def connector(request: Request, viewer: Staff, system: str) -> HTMLResponse:
         info=sync_run.connector_info(system),
         connection=connection,
         runs=history[:30],
-        deliveries=_troubled(viewer, int(connection["id"])) if connection else [],
+        deliveries=troubled,
+        issue_refs=issue_reads.references_of(
+            viewer.uow(),
+            {int(d["aggregate_id"]) for d in troubled if d["aggregate_kind"] == "issue"},
+        ),
     )
 
 
@@ -97,7 +103,7 @@ def sync_all(viewer: StaffPost, system: str) -> Response:
     sync_run.connector_kind(system)
     count = views.sync_all(viewer.uow(), system)
     return redirect(
-        f"/integrations/{system}#h-deliveries", notice=f"Sync all: {count} delivery(ies) retried"
+        f"/integrations/{system}#h-deliveries", notice=f"Sync all: {count} update(s) sent again"
     )
 
 
@@ -152,7 +158,7 @@ def _start(viewer: Viewer, system: str, *, full: bool, dry_run: bool) -> Respons
         viewer.app, viewer.who.agency_id, system, full=full, dry_run=dry_run
     )
     what = ("a full" if full else "an incremental") + (" dry run" if dry_run else " sync")
-    return redirect(f"/integrations/runs/{run_id}", notice=f"Started {what} (run {run_id})")
+    return redirect(f"/integrations/runs/{run_id}", notice=f"Started {what}")
 
 
 @router.post("/{system}/preview")

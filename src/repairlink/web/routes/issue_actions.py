@@ -1,30 +1,41 @@
-"""The issue's transitions as form posts (C-03..C-08). The domain refuses an illegal one; the
-page comes back with the notice naming the rule."""
+"""The issue's transitions as form posts (C-03..C-08): the agent's, the contractor's (quote,
+appointment, completion) and the occupier's (rating the job). The domain refuses an illegal one;
+the page comes back with a notice that says why. Documents download for those who may see them."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 
 from repairlink.domain.agency import Role
 from repairlink.domain.issues import Party, PayingForWork
 from repairlink.domain.values import Money
 from repairlink.outbound import views
-from repairlink.services import issues
-from repairlink.services.issues import Upload
-from repairlink.web.forms import local_datetime, pence
+from repairlink.services import documents, issues
+from repairlink.web.forms import local_datetime, pence, upload, uploads
 from repairlink.web.render import redirect
-from repairlink.web.session import StaffOrContractorPost, StaffPost, Viewer
+from repairlink.web.session import (
+    Anyone,
+    ContractorPost,
+    OccupierPost,
+    StaffOrContractorPost,
+    StaffPost,
+    Viewer,
+)
 
 router = APIRouter(prefix="/issues/{issue_id}")
 Reason = Annotated[str, Form(max_length=2000)]
 Paying = Annotated[PayingForWork, Form()]
 
 
+Files = Annotated[list[UploadFile], File()]
+PAGES = {Role.CONTRACTOR: "/jobs/{}", Role.OCCUPIER: "/my/issues/{}"}
+
+
 def _done(viewer: Viewer, issue_id: int, notice: str) -> RedirectResponse:
-    where = f"/jobs/{issue_id}" if viewer.who.role is Role.CONTRACTOR else f"/issues/{issue_id}"
+    where = PAGES.get(viewer.who.role, "/issues/{}").format(issue_id)
     return redirect(where, notice=notice)
 
 
@@ -55,7 +66,7 @@ def instruct(
     issues.instruct(
         viewer.uow(), viewer.who, issue_id, party=party, party_id=party_id, paying=paying
     )
-    return _done(viewer, issue_id, f"Instructed the {party.value}")
+    return _done(viewer, issue_id, f"Instructed: the {party.value} has the job")
 
 
 @router.post("/appointment")
@@ -64,7 +75,7 @@ def appointment(
     issue_id: int,
     appointment_at: Annotated[str, Form(max_length=40)],
 ) -> RedirectResponse:
-    at = local_datetime(appointment_at, field="appointment_at", rule="C-06")
+    at = local_datetime(appointment_at, field="appointment_at", zone=viewer.formats.zone)
     issues.set_appointment(viewer.uow(), viewer.who, issue_id, at)
     return _done(viewer, issue_id, "Appointment set")
 
@@ -77,19 +88,12 @@ def complete(
     net: Annotated[str, Form(max_length=20)] = "",
     vat: Annotated[str, Form(max_length=20)] = "",
     invoice: Annotated[UploadFile | None, File()] = None,
+    documents: Files = [],  # noqa: B006 (FastAPI copies defaults)
 ) -> RedirectResponse:
     costs = None
     if net.strip() or vat.strip():
         costs = Money.of(
-            net=pence(net or "0", field="net", rule="C-07"),
-            vat=pence(vat or "0", field="vat", rule="C-07"),
-            field="costs",
-        )
-    upload = None
-    if invoice is not None and invoice.filename:
-        content = invoice.file.read()
-        upload = Upload(
-            invoice.filename, invoice.content_type or "application/octet-stream", content
+            net=pence(net or "0", field="net"), vat=pence(vat or "0", field="vat"), field="costs"
         )
     issues.complete(
         viewer.uow(),
@@ -98,7 +102,8 @@ def complete(
         files=viewer.app.files,
         notes=notes,
         costs=costs,
-        invoice=upload,
+        invoice=upload(invoice),
+        documents=uploads(documents),
     )
     return _done(viewer, issue_id, "Job marked complete")
 
@@ -127,3 +132,56 @@ def sync_now(viewer: StaffPost, issue_id: int) -> RedirectResponse:
     rearmed = views.sync_issue_now(viewer.uow(), issue_id)
     what = f"{rearmed} waiting or failed update(s) retried" if rearmed else "the issue sent again"
     return _done(viewer, issue_id, f"Sync requested: {what}")
+
+
+@router.post("/quote")
+def submit_quote(
+    viewer: ContractorPost,
+    issue_id: int,
+    net: Annotated[str, Form(max_length=20)],
+    vat: Annotated[str, Form(max_length=20)] = "",
+    notes: Annotated[str, Form(max_length=5000)] = "",
+    document: Annotated[UploadFile | None, File()] = None,
+) -> RedirectResponse:
+    """C-05: the contractor answers a quote request."""
+    issues.submit_quote(
+        viewer.uow(),
+        viewer.who,
+        issue_id,
+        contractor_id=viewer.who.subject_id or 0,
+        net=pence(net, field="net"),
+        vat=pence(vat or "0", field="vat"),
+        notes=notes.strip(),
+        document=upload(document),
+        files=viewer.app.files,
+    )
+    return _done(viewer, issue_id, "Quote sent: the agent will tell you if it is awarded")
+
+
+@router.post("/feedback")
+def feedback(
+    viewer: OccupierPost,
+    issue_id: int,
+    rating: Annotated[int, Form(ge=1, le=5)],
+    comment: Annotated[str, Form(max_length=2000)] = "",
+) -> RedirectResponse:
+    """C-08: the occupier rates the completed job."""
+    issues.leave_feedback(viewer.uow(), viewer.who, issue_id, rating=rating, comment=comment)
+    return _done(viewer, issue_id, "Thank you for rating the job")
+
+
+@router.get("/documents/{document_id}")
+def download(viewer: Anyone, issue_id: int, document_id: int) -> Response:
+    """A document of the issue, for whoever may see it (services.issue_files.may_see)."""
+    found, content = documents.read_document(
+        viewer.uow(), viewer.who, viewer.app.files, issue_id, document_id
+    )
+    quoted = found.filename.replace("\\", "_").replace('"', "_")
+    return Response(
+        content,
+        media_type=found.content_type or "application/octet-stream",
+        headers={
+            "Content-Disposition": f'attachment; filename="{quoted}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -1,45 +1,90 @@
-"""Issues: the list by status, the detail page with its timeline, the actions its status
-allows (C-03), its sync badge (PW-10, fed by web.outbound) and comments (C-09)."""
+"""Issues: the list (search by number, title, address or contractor; filters by status,
+priority, contractor and property; oldest or newest first), the detail page with its timeline,
+the actions its status allows (C-03), its sync badge (PW-10, fed by web.outbound), documents
+to download and comments (C-09)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from repairlink.domain.issues import ALLOWED_FROM, Issue, PayingForWork, QuoteStatus, Status
 from repairlink.domain.people import Contractor, Landlord
 from repairlink.domain.places import Unit
-from repairlink.services import history, issues, people_and_places
+from repairlink.services import issues, people_and_places
+from repairlink.services.issue_search import PRIORITIES, IssueOrder, IssueQuery, find_issues
 from repairlink.store.tables import cols
 from repairlink.web import outbound, timeline
 from repairlink.web.render import page, redirect
 from repairlink.web.session import Staff, StaffPost, Viewer
 
 router = APIRouter(prefix="/issues")
+PageNumber = Annotated[int, Query(ge=1, le=1_000_000, alias="page")]
+ORDERS = {IssueOrder.NEWEST: "Newest first", IssueOrder.OLDEST: "Oldest first"}
+
+
+def issue_query(
+    q: Annotated[str, Query(max_length=200)] = "",
+    status: Status | None = None,
+    priority: Annotated[str, Query(max_length=20)] = "",
+    contractor_id: int | None = None,
+    unit_id: int | None = None,
+    order: IssueOrder = IssueOrder.NEWEST,
+) -> IssueQuery:
+    return IssueQuery(
+        q=q,
+        status=status,
+        priority=priority,
+        contractor_id=contractor_id,
+        unit_id=unit_id,
+        order=order,
+    )
+
+
+def _params(query: IssueQuery) -> str:
+    values = {
+        "q": query.q,
+        "status": query.status.value if query.status else "",
+        "priority": query.priority,
+        "contractor_id": query.contractor_id or "",
+        "unit_id": query.unit_id or "",
+        "order": query.order.value,
+    }
+    return urlencode({k: v for k, v in values.items() if v})
 
 
 @router.get("", response_class=HTMLResponse)
 def list_issues(
     request: Request,
     viewer: Staff,
-    status: Status | None = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    query: Annotated[IssueQuery, Depends(issue_query)],
+    page_number: PageNumber = 1,
 ) -> HTMLResponse:
-    found = issues.list_issues(viewer.uow(), viewer.who, status=status, cursor=cursor or None)
+    found = find_issues(viewer.uow(), viewer.who, query, page=page_number)
+    unit = people_and_places.get(viewer.uow(), Unit, query.unit_id) if query.unit_id else None
     return page(
         request,
         "issues/list.html",
         viewer,
         title="Issues",
-        issues=found.items,
-        next_cursor=found.next_cursor,
-        status=status.value if status else "",
+        found=found,
+        query=query,
+        unit=unit,
+        addresses=_addresses(viewer, found.items),
         statuses=list(Status),
-        params=urlencode({"status": status.value}) if status else "",
+        priorities=PRIORITIES,
+        orders=ORDERS,
+        contractors=active(viewer, Contractor),
+        params=_params(query),
     )
+
+
+def _addresses(viewer: Viewer, found: list[Issue]) -> dict[int, str]:
+    ids = {i.unit_id for i in found if i.unit_id is not None}
+    return people_and_places.names_of(viewer.uow(), Unit, ids) if ids else {}
 
 
 def allowed(issue: Issue) -> set[str]:
@@ -50,44 +95,56 @@ def allowed(issue: Issue) -> set[str]:
     return names
 
 
-def _active(viewer: Viewer, cls: type) -> list[object]:
+def active(viewer: Viewer, cls: type) -> list[Any]:
     return people_and_places.list_page(
         viewer.uow(), cls, cols(cls).archived_at.is_(None), limit=200
     ).items
 
 
+def _name(viewer: Viewer, cls: type, record_id: int | None) -> str:
+    if record_id is None:
+        return ""
+    return people_and_places.names_of(viewer.uow(), cls, {record_id}).get(record_id, "")
+
+
 def issue_context(viewer: Viewer, issue_id: int) -> dict[str, Any]:
-    """What the agent's and the contractor's issue pages both show."""
+    """What the agent's, the contractor's and the occupier's issue pages all show."""
     issue = issues.get(viewer.uow(), viewer.who, issue_id)
     unit = people_and_places.get(viewer.uow(), Unit, issue.unit_id) if issue.unit_id else None
+    quotes = issues.quotes_of(viewer.uow(), viewer.who, issue_id)
+    named = {q.contractor_id for q in quotes}
+    if issue.contractor_id is not None:
+        named.add(issue.contractor_id)
     return {
         "title": f"{issue.reference}: {issue.title}",
         "issue": issue,
         "unit": unit,
-        "quotes": issues.quotes_of(viewer.uow(), viewer.who, issue_id),
+        "quotes": quotes,
         "documents": issues.documents_of(viewer.uow(), viewer.who, issue_id),
         "allowed": allowed(issue),
+        "contractor_names": people_and_places.names_of(viewer.uow(), Contractor, named),
+        "landlord_name": _name(viewer, Landlord, issue.landlord_id),
+        "paying_labels": timeline.PAYING,
+        "quote_states": timeline.QUOTE_STATES,
     }
 
 
 @router.get("/{issue_id}", response_class=HTMLResponse)
 def show(request: Request, viewer: Staff, issue_id: int) -> HTMLResponse:
     context = issue_context(viewer, issue_id)
-    contractors = _active(viewer, Contractor)
     return page(
         request,
         "issues/detail.html",
         viewer,
         **context,
-        contractors=contractors,
-        contractor_names={c.id: c.display_name for c in contractors},  # type: ignore[attr-defined]
-        landlords=_active(viewer, Landlord),
+        contractors=active(viewer, Contractor),
+        landlords=active(viewer, Landlord),
         paying=list(PayingForWork),
         submitted=QuoteStatus.SUBMITTED,
         comments=issues.comments_of(viewer.uow(), viewer.who, issue_id),
         reachable=issues.occupier_contacts(viewer.uow(), viewer.who, issue_id),
         sync_status=outbound.issue_sync_status(viewer.uow(), issue_id),
-        trail=timeline.entries(history.history(viewer.uow(), "issue", issue_id)),
+        trail=timeline.trail(viewer.uow(), viewer.formats, "issue", issue_id),
     )
 
 
@@ -102,7 +159,7 @@ def comment(
         viewer.uow(), viewer.who, issue_id, body=body, to_all_occupiers=to_all_occupiers == "yes"
     )
     reached = (
-        f" and sent to {len(made.recipient_ids)} active occupier(s) (C-09)"
+        f" and sent to {len(made.recipient_ids)} active occupier(s)"
         if made.to_all_occupiers
         else ""
     )

@@ -1,18 +1,24 @@
-"""The occupier's side (report an issue, C-11; their issues) and the contractor's (their jobs,
-the appointment, completion with costs and invoice: C-06, C-07)."""
+"""The occupier's side (report an issue, C-11; their issues, rating a completed job, C-08) and
+the contractor's (their jobs and quote requests, quoting, C-05; the appointment, completion with
+costs and invoice: C-06, C-07)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from repairlink.domain.issues import QuoteStatus, Status
 from repairlink.domain.places import Unit
-from repairlink.services import agencies, issues, links, people_and_places
+from repairlink.services import issues, links, people_and_places
+from repairlink.services.issue_search import IssueQuery, find_issues
+from repairlink.web.forms import uploads
 from repairlink.web.render import page, redirect
 from repairlink.web.routes.issues import issue_context
 from repairlink.web.session import Contractor, Occupier, OccupierPost, Viewer
+
+PageNumber = Annotated[int, Query(ge=1, le=1_000_000, alias="page")]
 
 router = APIRouter()
 
@@ -26,15 +32,26 @@ def _units_for(viewer: Viewer, only_uploaded: bool) -> list[Unit]:
 
 
 @router.get("/my/issues", response_class=HTMLResponse)
-def my_issues(request: Request, viewer: Occupier) -> HTMLResponse:
-    mine = issues.list_issues(viewer.uow(), viewer.who, limit=100)
-    return page(request, "portal/my_issues.html", viewer, title="My issues", issues=mine.items)
+def my_issues(request: Request, viewer: Occupier, page_number: PageNumber = 1) -> HTMLResponse:
+    mine = find_issues(viewer.uow(), viewer.who, IssueQuery(), page=page_number)
+    return page(request, "portal/my_issues.html", viewer, title="My issues", found=mine)
+
+
+@router.get("/my/issues/{issue_id}", response_class=HTMLResponse)
+def my_issue(request: Request, viewer: Occupier, issue_id: int) -> HTMLResponse:
+    context = issue_context(viewer, issue_id)
+    return page(
+        request,
+        "portal/my_issue.html",
+        viewer,
+        **context,
+        rate=context["issue"].status is Status.AWAITING_FEEDBACK,
+    )
 
 
 @router.get("/my/report", response_class=HTMLResponse)
 def report_form(request: Request, viewer: Occupier) -> HTMLResponse:
-    agency = agencies.get_agency(viewer.uow())
-    only = agency.only_display_uploaded_properties
+    only = viewer.agency.only_display_uploaded_properties
     return page(
         request,
         "portal/report.html",
@@ -52,6 +69,7 @@ def report(
     description: Annotated[str, Form(max_length=5000)] = "",
     unit_id: Annotated[str, Form(max_length=12)] = "",
     free_address: Annotated[str, Form(max_length=500)] = "",
+    photos: Annotated[list[UploadFile], File()] = [],  # noqa: B006 (FastAPI copies defaults)
 ) -> RedirectResponse:
     made = issues.report(
         viewer.uow(),
@@ -60,23 +78,31 @@ def report(
         description=description,
         unit_id=int(unit_id) if unit_id.isdigit() else None,
         free_address=free_address,
+        photos=uploads(photos),
+        files=viewer.app.files,
     )
     return redirect("/my/issues", notice=f"Thank you: your issue is {made.reference}")
 
 
 @router.get("/jobs", response_class=HTMLResponse)
-def jobs(request: Request, viewer: Contractor) -> HTMLResponse:
-    mine = issues.list_issues(viewer.uow(), viewer.who, limit=100)
-    return page(request, "portal/jobs.html", viewer, title="My jobs", issues=mine.items)
+def jobs(request: Request, viewer: Contractor, page_number: PageNumber = 1) -> HTMLResponse:
+    mine = find_issues(viewer.uow(), viewer.who, IssueQuery(), page=page_number)
+    return page(request, "portal/jobs.html", viewer, title="My jobs", found=mine)
 
 
 @router.get("/jobs/{issue_id}", response_class=HTMLResponse)
 def job(request: Request, viewer: Contractor, issue_id: int) -> HTMLResponse:
     context = issue_context(viewer, issue_id)
+    issue = context["issue"]
+    mine = next(iter(context["quotes"]), None)  # a contractor sees only its own quote
+    asked = mine is not None and mine.status is QuoteStatus.REQUESTED
     return page(
         request,
         "portal/job.html",
         viewer,
         **context,
+        quote=mine,
+        can_quote=asked and issue.status is Status.QUOTES_REQUESTED,
+        instructed=issue.contractor_id == viewer.who.subject_id,
         contacts=issues.occupier_contacts(viewer.uow(), viewer.who, issue_id),
     )

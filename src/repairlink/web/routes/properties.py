@@ -1,5 +1,6 @@
-"""Properties: search and the active/deactivated/all filter, deactivate and reactivate (H-05),
-merge duplicates (H-06), the record page with references and the audit trail (C-13)."""
+"""Properties: search (any part of the address, the postcode with or without its space, any PMS
+reference) and the active/deactivated/all filter, deactivate and reactivate (H-05), merge
+duplicates (H-06), the record page with references and the audit trail (C-13)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,21 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from repairlink.domain.places import Unit
-from repairlink.services import history, people_and_places, references, unit_reads, units
+from repairlink.errors import InvalidError
+from repairlink.services import people_and_places, references, unit_reads, units
 from repairlink.services.units import UnitFilter
 from repairlink.web import timeline
 from repairlink.web.render import page, redirect
-from repairlink.web.session import Staff, StaffPost
+from repairlink.web.session import Staff, StaffPost, Viewer
 
 router = APIRouter(prefix="/properties")
 Search = Annotated[str, Query(max_length=200)]
-Cursor = Annotated[str | None, Query(max_length=200)]
+PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]
+FILTER_LABELS = {
+    UnitFilter.ACTIVE: "Active",
+    UnitFilter.DEACTIVATED: "Deactivated",
+    UnitFilter.ALL: "All",
+}
 
 
 @router.get("", response_class=HTMLResponse)
@@ -27,19 +34,19 @@ def list_properties(
     viewer: Staff,
     q: Search = "",
     status: UnitFilter = UnitFilter.ACTIVE,
-    cursor: Cursor = None,
+    page_number: Annotated[PageNumber, Query(alias="page")] = 1,
 ) -> HTMLResponse:
-    found = units.list_units(viewer.uow(), status=status, q=q, cursor=cursor or None, limit=50)
+    found = units.find_units(viewer.uow(), status=status, q=q, page=page_number, per_page=50)
     return page(
         request,
         "properties/list.html",
         viewer,
         title="Properties",
-        units=found.items,
-        next_cursor=found.next_cursor,
+        found=found,
+        refs=references.references_for(viewer.uow(), "unit", [u.id for u in found.items]),
         q=q,
         status=status.value,
-        filters=[(f.value, f.value.capitalize()) for f in UnitFilter],
+        filters=[(f.value, text) for f, text in FILTER_LABELS.items()],
         params=urlencode({"q": q, "status": status.value}),
     )
 
@@ -48,17 +55,23 @@ def list_properties(
 def show(request: Request, viewer: Staff, unit_id: int) -> HTMLResponse:
     unit = people_and_places.get(viewer.uow(), Unit, unit_id)
     groups = unit_reads.duplicate_groups(viewer.uow(), unit_id=unit_id)
+    merged_into = (
+        people_and_places.get(viewer.uow(), Unit, unit.merged_into_id)
+        if unit.merged_into_id
+        else None
+    )
     return page(
         request,
         "properties/detail.html",
         viewer,
-        title=unit.address.one_line() or f"Unit {unit.id}",
+        title=unit.address.one_line(),
         unit=unit,
+        merged_into=merged_into,
         refs=references.references_of(viewer.uow(), "unit", unit_id, limit=100).items,
         occupiers=unit_reads.occupiers_at(viewer.uow(), unit_id),
         issues=unit_reads.issues_at(viewer.uow(), unit_id),
         duplicates=[u for group in groups for u in group if u.id != unit_id],
-        trail=timeline.entries(history.history(viewer.uow(), "unit", unit_id)),
+        trail=timeline.trail(viewer.uow(), viewer.formats, "unit", unit_id),
     )
 
 
@@ -74,13 +87,30 @@ def reactivate(viewer: StaffPost, unit_id: int) -> RedirectResponse:
     return redirect(f"/properties/{unit_id}", notice=f"{unit.address.one_line()} is active again")
 
 
+def _duplicate(viewer: Viewer, duplicate_id: int | None, duplicate_q: str) -> Unit:
+    """The duplicate chosen from the suggestions, or the one property a search finds."""
+    if duplicate_id is not None:
+        return people_and_places.get(viewer.uow(), Unit, duplicate_id)
+    found = units.find_units(viewer.uow(), status=UnitFilter.ALL, q=duplicate_q, per_page=2)
+    if found.total != 1:
+        many = f"{found.total} properties match" if found.total else "No property matches"
+        raise InvalidError(
+            "unit.merge_search", f"{many}: give its full address or reference", field="duplicate"
+        )
+    return found.items[0]
+
+
 @router.post("/{unit_id}/merge")
 def merge(
-    viewer: StaffPost, unit_id: int, duplicate_id: Annotated[int, Form(ge=1)]
+    viewer: StaffPost,
+    unit_id: int,
+    duplicate_id: Annotated[int | None, Form(ge=1)] = None,
+    duplicate_q: Annotated[str, Form(max_length=200)] = "",
 ) -> RedirectResponse:
-    units.merge_units(viewer.uow(), survivor_id=unit_id, duplicate_id=duplicate_id)
+    duplicate = _duplicate(viewer, duplicate_id, duplicate_q)
+    units.merge_units(viewer.uow(), survivor_id=unit_id, duplicate_id=duplicate.id)
     return redirect(
         f"/properties/{unit_id}",
-        notice=f"Unit {duplicate_id} is merged into this one: its issues, occupiers and "
-        "references are here now (H-06)",
+        notice=f"{duplicate.address.one_line()} is merged into this property: its issues, "
+        "occupiers and references are here now",
     )

@@ -12,6 +12,7 @@ from repairlink.domain.agency import Role
 from repairlink.domain.events import EVENT_TYPES
 from repairlink.errors import InvalidError
 from repairlink.outbound import views
+from repairlink.web.plain import refusal
 from repairlink.web.render import page, redirect
 from repairlink.web.session import AdminPost, Staff, StaffPost, Viewer
 from repairlink.webhooks import subscriptions
@@ -68,9 +69,8 @@ def create(
             allow_private=viewer.app.settings.webhooks_allow_private,
         )
     except InvalidError as exc:  # the form comes back as it was sent, with the reason
-        exc.rule = exc.rule or "S-02"
         values = {"url": url, "event_types": event_types, "description": description}
-        return _list_page(request, viewer, values=values, error=str(exc), status=422)
+        return _list_page(request, viewer, values=values, error=refusal(exc), status=422)
     response = page(
         request, "webhooks/created.html", viewer, title="Webhook created", hook=row, secret=secret
     )
@@ -80,14 +80,14 @@ def create(
 
 @router.post("/{webhook_id}/pause")
 def pause(viewer: AdminPost, webhook_id: int) -> RedirectResponse:
-    subscriptions.set_active(viewer.uow(), webhook_id, False, PAUSED)
-    return redirect("/webhooks", notice=f"Webhook {webhook_id} paused: no events are sent to it")
+    hook = subscriptions.set_active(viewer.uow(), webhook_id, False, PAUSED)
+    return redirect("/webhooks", notice=f"Paused: no events are sent to {hook['url']}")
 
 
 @router.post("/{webhook_id}/resume")
 def resume(viewer: AdminPost, webhook_id: int) -> RedirectResponse:
-    subscriptions.set_active(viewer.uow(), webhook_id, True, None)
-    return redirect("/webhooks", notice=f"Webhook {webhook_id} resumed")
+    hook = subscriptions.set_active(viewer.uow(), webhook_id, True, None)
+    return redirect("/webhooks", notice=f"Resumed: events go to {hook['url']} again")
 
 
 @router.get("/{webhook_id}", response_class=HTMLResponse)
@@ -106,7 +106,7 @@ def deliveries(
         request,
         "webhooks/deliveries.html",
         viewer,
-        title=f"Webhook {webhook_id}: deliveries",
+        title=f"Deliveries to {hook['url']}",
         hook=hook,
         deliveries=found.items,
         attempts=attempts,
@@ -122,10 +122,10 @@ def replay(viewer: StaffPost, webhook_id: int, delivery_id: int) -> RedirectResp
     if delivery["channel"] != "webhook" or int(delivery["target_id"]) != webhook_id:
         return redirect(
             f"/webhooks/{webhook_id}",
-            error=f"Delivery {delivery_id} is not one of this webhook's [delivery_id] (S-02)",
+            error="That delivery is not one of this webhook's",
         )
     views.replay(viewer.uow(), delivery_id)
-    return redirect(f"/webhooks/{webhook_id}", notice=f"Delivery {delivery_id} sent again")
+    return redirect(f"/webhooks/{webhook_id}", notice="The delivery is sent again")
 
 
 @router.post("/{webhook_id}/replay-dead")

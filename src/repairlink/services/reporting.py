@@ -1,0 +1,116 @@
+"""Reporting an issue (C-11): by an occupier for their home, by staff for an occupier or for
+themselves; with photos. `services.issues` re-exports it with the rest of the lifecycle."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from repairlink.domain.agency import Role
+from repairlink.domain.issues import Issue
+from repairlink.domain.people import Occupier
+from repairlink.domain.places import Unit
+from repairlink.errors import InvalidError
+from repairlink.services.auth import Principal
+from repairlink.services.files import FileStore
+from repairlink.services.issue_files import Upload, check_photos, keep
+from repairlink.store.tables import cols
+from repairlink.store.uow import UnitOfWork
+
+STAFF = (Role.ADMIN, Role.AGENT)
+
+
+def _check_where(uow: UnitOfWork, unit_id: int | None, free_address: str) -> None:
+    """A unit of the agency, or a typed address; C-11 allows only an active unit."""
+    agency = uow.this_agency()
+    if agency.only_display_uploaded_properties and free_address.strip():
+        raise InvalidError(
+            "issue.free_address_off",
+            "Free-typed addresses are switched off: choose one of the agency's properties",
+            field="unit_id",
+            rule="C-11",
+        )
+    if unit_id is not None:
+        unit = uow.get(Unit, unit_id, field="unit_id")
+        if not unit.active and agency.only_display_uploaded_properties:
+            raise InvalidError(
+                "issue.unit_inactive",
+                "Issues can only be reported against active properties",
+                field="unit_id",
+                rule="C-11",
+            )
+    elif agency.only_display_uploaded_properties:
+        raise InvalidError(
+            "issue.unit_required",
+            "Choose one of the agency's properties; free-typed addresses are switched off",
+            field="unit_id",
+            rule="C-11",
+        )
+    elif not free_address.strip():
+        raise InvalidError(
+            "issue.address_required", "Choose the property, or type its address", field="unit_id"
+        )
+
+
+def report(
+    uow: UnitOfWork,
+    who: Principal,
+    *,
+    title: str,
+    description: str = "",
+    category: str = "",
+    priority: str = "normal",
+    planned: bool = False,
+    unit_id: int | None = None,
+    free_address: str = "",
+    reporter_occupier_id: int | None = None,
+    photos: list[Upload] | None = None,
+    files: FileStore | None = None,
+) -> Issue:
+    """Report an issue, with photos if given (they need `files`). C-11: with 'only display
+    uploaded properties' on, only an active unit of the platform will do, never a free-typed
+    address. Staff report for an occupier (`reporter_occupier_id`) or for themselves."""
+    who.require(*STAFF, Role.OCCUPIER)
+    if not title.strip():
+        raise InvalidError("issue.title_required", "Give the issue a title", field="title")
+    check_photos(photos or [])
+    if who.role is Role.OCCUPIER:
+        reporter_occupier_id = who.subject_id
+    with uow:
+        _check_where(uow, unit_id, free_address)
+        reporter = (
+            uow.get(Occupier, reporter_occupier_id, field="reporter_occupier_id")
+            if reporter_occupier_id is not None
+            else None
+        )
+        number = (
+            uow.session.scalar(
+                sa.select(sa.func.max(cols(Issue).number)).where(
+                    cols(Issue).agency_id == uow.agency
+                )
+            )
+            or 0
+        ) + 1
+        issue = Issue(
+            agency_id=uow.agency,
+            number=number,
+            title=title.strip(),
+            description=description,
+            category=category,
+            priority=priority,
+            planned=planned,
+            unit_id=unit_id,
+            free_address=free_address.strip(),
+            reporter_occupier_id=reporter_occupier_id,
+            reporter_name=reporter.display_name if reporter else "",
+            reporter_email=reporter.email if reporter else None,
+            reporter_phone=reporter.phone if reporter else None,
+            created_at=uow.now(),
+            updated_at=uow.now(),
+        )
+        uow.add(issue)
+        if photos and files is not None:
+            uow.flush()
+            keep(uow, files, issue, [("photo", photo) for photo in photos])
+        uow.emit("issue.created", issue, number=number, status=issue.status.value)
+        uow.commit()
+    return issue

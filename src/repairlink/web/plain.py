@@ -1,0 +1,74 @@
+"""Plain language on pages: the console never shows a rule id (C-05, PW-10...) or a field's
+machine name. Messages made elsewhere (the domain's errors, a PMS's answer kept on a delivery,
+a sync's skip reason) carry them for the API, the CLI and the logs; pages read them through
+these functions."""
+
+from __future__ import annotations
+
+import re
+
+from repairlink.errors import RepairlinkError
+
+RULE_ID = re.compile(r"\b(C|H|PM|AL|PW|PX|S)-\d{2}\b")
+# "(AL-10)", "(PW-10, S-01)", "[rule AL-02]" and the like, with the space before them
+_RULE_REFERENCE = re.compile(
+    r"\s*[(\[](?:rule\s+)?(?:(?:C|H|PM|AL|PW|PX|S)-\d{2}(?:,\s*|\s+and\s+)?)+[)\]]"
+)
+
+# A field's machine name -> the label its form gives it; others are humanised.
+FIELD_LABELS = {
+    "unit_id": "Property",
+    "free_address": "Address",
+    "reporter_occupier_id": "Reported for",
+    "contractor_id": "Contractor",
+    "contractor_ids": "Contractors",
+    "party_id": "Contractor or landlord",
+    "quote_id": "Quote",
+    "costs": "Costs",
+    "costs.gross": "Costs",
+    "amount": "Amount",
+    "net": "Cost, net",
+    "vat": "VAT",
+    "invoice": "Invoice document",
+    "appointment_at": "Date and time",
+    "occupier_ids": "Occupiers",
+    "duplicate_id": "Duplicate property",
+    "survivor_id": "Property",
+    "rating": "Rating",
+    "status": "Status",
+    "role": "Role",
+    "file": "File",
+    "photos": "Photos",
+    "document": "Quote document",
+    "url": "Endpoint URL",
+    "event_types": "Event types",
+    "time_zone": "Time zone",
+    "locale": "Language and money",
+}
+
+
+def plain(text: str | None) -> str:
+    """`text` without rule ids: '... a alto property (AL-10)' -> '... a alto property'."""
+    if not text:
+        return ""
+    return RULE_ID.sub("", _RULE_REFERENCE.sub("", text)).strip()
+
+
+def field_label(name: str) -> str:
+    if name in FIELD_LABELS:
+        return FIELD_LABELS[name]
+    last = name.rsplit(".", 1)[-1]
+    spaced = "".join(f" {c}" if c.isdigit() else c for c in last.replace("_", " "))
+    return spaced.strip().capitalize()
+
+
+def said(message: str, field: str | None) -> str:
+    """A refusal as the page says it: the field by its label, then the reason."""
+    reason = plain(message)
+    if not field or field in ("form", "actor", "csrf_token"):
+        return reason
+    return f"{field_label(field)}: {reason}"
+
+
+def refusal(exc: RepairlinkError) -> str:
+    return said(exc.message, exc.field)

@@ -100,11 +100,8 @@ class IssueOut:
             return Outcome.skip(
                 f"Issues reach {self.system.capitalize()} only once instructed ({sends.rule})"
             )
-        if facts.refs.property is None:
-            return Outcome.failed(
-                f"The issue's unit is not linked to a {self.system} property ({sends.rule})",
-                terminal=True,
-            )
+        if facts.refs.property is None:  # nothing to retry: say so, fail nothing
+            return Outcome.skip(f"Not sent: this property is not in {self.system.capitalize()}")
         self.key = f"{event['id']}"
         order = self._work_order(facts, status, again)
         if event["event_type"] in STATUS_EVENTS or not (

@@ -8,11 +8,13 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from repairlink.domain.issues import Party, PayingForWork
+from repairlink.domain.places import Unit
 from repairlink.domain.values import Money
 from repairlink.jobs.channels import Channels
 from repairlink.outbound.ledger import utcnow
 from repairlink.outbound.views import issue_sync_status
 from repairlink.pms.issue_facts import work_order_marker
+from repairlink.services import issues, people_and_places
 from repairlink.store.outbound_tables import deliveries
 from tests.integration.outbound.conftest import Clock, Synced, send_due, states
 from tests.integration.outbound.issues_in_alto import (
@@ -212,3 +214,29 @@ def test_s_01_what_a_close_sent_before_its_charge_failed_is_not_sent_again(
     assert len(order["documents"]) == 2
     assert len(synced.admin("charges")) == 1
     assert _status(synced, issue.id)["status"] == "synced"
+
+
+def test_al_10_an_issue_on_a_property_that_is_not_in_alto_is_not_sent_and_fails_nothing(
+    synced: Synced, channels: Channels
+) -> None:
+    """A unit made by hand (not in Alto) cannot carry a works order: the issue says so, and no
+    delivery fails or waits to be retried (the sync badge is not red)."""
+    who = staff(synced)
+    unit = people_and_places.create(
+        synced.app.uow(who.actor, synced.agency_id), Unit, {"line1": "1 Local Lane"}
+    )
+    issue = issues.report(
+        synced.app.uow(who.actor, synced.agency_id), who, title="Gate sticks", unit_id=unit.id
+    )
+    instruct(synced, issue)
+    send_due(synced.app, channels)
+    assert _orders(synced) == []
+    status = _status(synced, issue.id)
+    assert (status["status"], status["reason"]) == (
+        "not_sent",
+        "Not sent: this property is not in Alto",
+    )
+    assert {state for _channel, state, _note in states(synced.app, synced.agency_id)} <= {
+        "delivered",
+        "skipped",
+    }

@@ -38,6 +38,7 @@ class RecordingPms:
     url: str = ""
     properties: list[dict[str, str]] = field(default_factory=list)
     suppliers: list[dict[str, Any]] = field(default_factory=list)
+    requests_raised: list[dict[str, Any]] = field(default_factory=list)  # work orders made there
     orders: dict[str, dict[str, Any]] = field(default_factory=dict)
     requests: list[Recorded] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -76,7 +77,9 @@ class RecordingPms:
 
     async def listing(self, request: Request) -> Response:
         await self.record(request)
-        items = self.properties if request.url.path == "/properties" else self.suppliers
+        lists = {"/properties": self.properties, "/requests": self.requests_raised}
+        with self.lock:
+            items = list(lists.get(request.url.path, self.suppliers))
         return JSONResponse({"items": items})
 
     async def work_orders(self, request: Request) -> Response:
@@ -118,6 +121,7 @@ def _app(pms: RecordingPms) -> Starlette:
         routes=[
             Route("/properties", pms.listing),
             Route("/suppliers", pms.listing),
+            Route("/requests", pms.listing),
             Route("/work-orders", pms.work_orders, methods=["GET", "POST"]),
             Route("/work-orders/{id}", pms.work_order, methods=["GET", "PATCH"]),
             Route("/work-orders/{id}/documents", pms.documents, methods=["POST"]),

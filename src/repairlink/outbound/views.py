@@ -12,6 +12,7 @@ from repairlink.domain.issues import Issue
 from repairlink.errors import NotFoundError
 from repairlink.outbound.issue_out import sync_requested
 from repairlink.outbound.ledger import rearm
+from repairlink.services.connections import find_connection_id
 from repairlink.services.pagination import Page, newest_first
 from repairlink.store.outbound_tables import deliveries, delivery_attempts
 from repairlink.store.sync_tables import connections
@@ -135,12 +136,9 @@ def list_deliveries(
 def connection_counts(uow: UnitOfWork, system: str) -> dict[str, int] | None:
     """Deliveries to the agency's connection to `system`, counted by state, plus "failing"
     (pending after a failed attempt); None when the agency is not connected to it."""
-    c = connections.c
     with uow:
         conn = uow.session.connection()
-        connection_id = conn.execute(
-            sa.select(c.id).where(c.agency_id == uow.agency, c.system == system)
-        ).scalar()
+        connection_id = find_connection_id(uow, system)
         if connection_id is None:
             return None
         mine = sa.and_(
@@ -263,13 +261,8 @@ def sync_issue_now(uow: UnitOfWork, issue_id: int) -> int:
 
 def sync_all(uow: UnitOfWork, system: str) -> int:
     """ "Sync all" for a connector: retry now every delivery to it that waits or failed."""
-    c = connections.c
     with uow:
-        connection_id = (
-            uow.session.connection()
-            .execute(sa.select(c.id).where(c.agency_id == uow.agency, c.system == system))
-            .scalar()
-        )
+        connection_id = find_connection_id(uow, system)
         if connection_id is None:
             raise NotFoundError(
                 "connection.not_found",

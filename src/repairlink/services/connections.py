@@ -14,14 +14,23 @@ from repairlink.store.uow import UnitOfWork
 Row = dict[str, Any]
 
 
+def find_connection_id(uow: UnitOfWork, system: str) -> int | None:
+    """The id of the agency's connection to `system` (inside `with uow`), or None."""
+    c = connections.c
+    found: int | None = (
+        uow.session.connection()
+        .execute(sa.select(c.id).where(c.agency_id == uow.agency, c.system == system))
+        .scalar()
+    )
+    return found
+
+
 def save_connection(uow: UnitOfWork, system: str, config: Row) -> int:
     """Connect the agency to a PMS, or change the connection's settings (already validated)."""
     c = connections.c
     with uow:
         conn = uow.session.connection()
-        found = conn.execute(
-            sa.select(c.id).where(c.agency_id == uow.agency, c.system == system)
-        ).scalar()
+        found = find_connection_id(uow, system)
         if found is None:
             found = conn.execute(
                 sa.insert(connections)

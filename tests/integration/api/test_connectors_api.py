@@ -7,13 +7,13 @@ shape, and the hub reads them as it would theirs."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from repairlink.simulators.alto import running_alto
 from repairlink.simulators.alto.server import RunningAlto
 from tests.integration.api.conftest import Client
+from tests.integration.sync.conftest import settings_for
 from tests.ruled_alto import LEASES, use_ruled_alto
 
 
@@ -26,16 +26,6 @@ def ruled(monkeypatch: pytest.MonkeyPatch) -> None:
 def sim() -> Iterator[RunningAlto]:
     with running_alto(seed=5, units=10) as running:
         yield running
-
-
-def _settings(sim: RunningAlto, **extra: Any) -> dict[str, Any]:
-    return {
-        "base_url": sim.base_url,
-        "client_id": sim.client_id,
-        "client_secret": sim.client_secret,
-        "agency_ref": sim.agency_ref,
-        **extra,
-    }
 
 
 def test_the_connectors_list_says_when_each_syncs_and_nothing_is_unsupported_for_alto(
@@ -59,12 +49,12 @@ def test_a_setting_a_profile_rule_refuses_is_answered_422_naming_the_setting_and
     """The mechanism behind PW-01 (one location a connection): refused when connecting, with
     the setting and the rule named, and nothing saved."""
     refused = staff.request(
-        "PUT", "/connections/alto", json=_settings(sim, categories=["residential", "commercial"])
+        "PUT", "/connections/alto", json=settings_for(sim, categories=["residential", "commercial"])
     )
     assert refused.status_code == 422
     problem = refused.json()
     assert (problem["field"], problem["rule"]) == ("categories", "PW-01")
     assert "exactly one category" in problem["detail"]
     assert staff.ok("GET", "/connections") == []
-    saved = staff.ok("PUT", "/connections/alto", json=_settings(sim, categories=["residential"]))
+    saved = staff.ok("PUT", "/connections/alto", json=settings_for(sim, categories=["residential"]))
     assert saved["config"]["categories"] == ["residential"]

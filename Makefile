@@ -8,7 +8,7 @@ export UV_PROJECT_ENVIRONMENT := .venv
 export PLAYWRIGHT_CHROMIUM := /usr/bin/chromium
 PYTEST_WORKERS ?= 2
 
-.PHONY: uv install install-service run test lint types imports pytest pg chromium db demo clean
+.PHONY: uv install install-service run test lint types imports pytest pg chromium screenshots db demo clean
 
 uv:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -53,6 +53,10 @@ pytest: install pg chromium
 	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test: lint types imports pytest
+
+# Refreshes docs/console/*.png from the browser tests (`make test` leaves them as they are).
+screenshots: install pg chromium
+	REPAIRLINK_SCREENSHOTS=1 $(RUN) pytest -n $(PYTEST_WORKERS) --dist loadfile tests/e2e
 
 clean:
 	rm -rf .venv var .mypy_cache .ruff_cache .pytest_cache

@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 from ..kit.errors import BadRequest, NotFound
 from ..kit.paging import CursorPaging, DateFilters, list_response
 from ..kit.query import Keep, all_of, choice, code_is, flag
-from . import records, render, vocab
+from . import content, render, vocab
 from .dataset import AltoData
 from .state import SimState
 
@@ -41,7 +41,7 @@ def one_page(items: list[dict[str, Any]]) -> Response:
     return JSONResponse({"meta": {"nextToken": None, "totalItems": len(items)}, "items": items})
 
 
-def _json(state: SimState, item: dict[str, Any], flat: records.Flat) -> Response:
+def _json(state: SimState, item: dict[str, Any], flat: content.Flat) -> Response:
     return JSONResponse(state.faults.served(item, flat["id"], flat["modifiedDate"]))
 
 
@@ -77,9 +77,9 @@ def inventory_list(state: SimState, request: Request) -> Response:
 def inventory_detail(state: SimState, request: Request) -> Response:
     data = state.data
     slot = data.inventory.require(request.path_params["inventory_id"], "Inventory item")
-    flat = records.property_flat(data, slot)
+    flat = content.property_flat(data, slot)
     owner_slot = data.owner_slot(slot)
-    owner = records.contact_flat(data, owner_slot) if data.contacts.alive[owner_slot] else None
+    owner = content.contact_flat(data, owner_slot) if data.contacts.alive[owner_slot] else None
     return _json(state, render.inventory_detail(flat, owner), flat)
 
 
@@ -89,14 +89,14 @@ def tenancies(state: SimState, request: Request) -> Response:
     return list_response(state, request, KEBAB_100, shape)
 
 
-def _tenancy_flat(data: AltoData, request: Request) -> records.Flat:
+def _tenancy_flat(data: AltoData, request: Request) -> content.Flat:
     slot = data.tenancies.require(request.path_params["tenancy_id"], "Tenancy")
-    return records.tenancy_flat(data, slot)
+    return content.tenancy_flat(data, slot)
 
 
 def tenancy_detail(state: SimState, request: Request) -> Response:
     flat = _tenancy_flat(state.data, request)
-    return _json(state, render.tenancy(flat, records.tenants_of(state.data, flat)), flat)
+    return _json(state, render.tenancy(flat, content.tenants_of(state.data, flat)), flat)
 
 
 def tenancy_tenant_ids(state: SimState, request: Request) -> Response:
@@ -114,8 +114,8 @@ def property_tenancies(state: SimState, request: Request) -> Response:
     items = []
     for tenancy_slot in range(len(table)):
         if column[tenancy_slot] == slot and table.alive[tenancy_slot]:
-            flat = records.tenancy_flat(data, tenancy_slot)
-            item = render.tenancy(flat, records.tenants_of(data, flat))
+            flat = content.tenancy_flat(data, tenancy_slot)
+            item = render.tenancy(flat, content.tenants_of(data, flat))
             items.append(state.faults.served(item, flat["id"], flat["modifiedDate"]))
     return one_page(items)
 
@@ -145,7 +145,7 @@ def suppliers(state: SimState, request: Request) -> Response:
     return list_response(state, request, CAMEL_100, state.shapes["supplier"], keep)
 
 
-def _contact_flat(data: AltoData, request: Request, key: str, roles: set[int]) -> records.Flat:
+def _contact_flat(data: AltoData, request: Request, key: str, roles: set[int]) -> content.Flat:
     try:
         record_id = int(request.path_params[key])
     except ValueError as error:
@@ -153,7 +153,7 @@ def _contact_flat(data: AltoData, request: Request, key: str, roles: set[int]) -
     slot = data.contacts.slot_of(record_id)
     if slot is None or data.contacts.code("role", slot) not in roles:
         raise NotFound(f"{record_id} was not found.")
-    return records.contact_flat(data, slot)
+    return content.contact_flat(data, slot)
 
 
 def supplier_detail(state: SimState, request: Request) -> Response:

@@ -3,7 +3,7 @@
 Built eagerly from the seed in one pass (about a second per 100k units). Everything that
 decides whether the hub syncs a record (record type, management, maintenance, status,
 archived, tenancy status, role, email present, trade) is decided here, so the
-filter-breaking records are counted and placed on purpose; text is left to `records`.
+filter-breaking records are counted and placed on purpose; text is left to `content`.
 """
 
 from __future__ import annotations

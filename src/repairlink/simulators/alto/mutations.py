@@ -11,7 +11,7 @@ from typing import Any
 from ..kit import clock
 from ..kit.errors import BadRequest
 from ..kit.records import KEEP_NO_OVERRIDE, Flat, Kind, TableRecords
-from . import records, vocab
+from . import content, vocab
 from .dataset import CODE_VOCAB, SHOWCASE_DEFAULTS, AltoData
 
 KIND_ROLES: dict[str, tuple[int, ...]] = {
@@ -27,7 +27,7 @@ def _kinds(data: AltoData) -> dict[str, Kind]:
     def contact(roles: tuple[int, ...]) -> Kind:
         return Kind(
             data.contacts,
-            lambda slot: records.contact_flat(data, slot),
+            lambda slot: content.contact_flat(data, slot),
             read_only=frozenset({"userType"}),
             belongs=lambda slot: role[slot] in roles,
         )
@@ -35,13 +35,13 @@ def _kinds(data: AltoData) -> dict[str, Kind]:
     return {
         "inventory": Kind(
             data.inventory,
-            lambda slot: records.property_flat(data, slot),
+            lambda slot: content.property_flat(data, slot),
             CODE_VOCAB,
             frozenset({"ownerId"}),
         ),
         "tenancies": Kind(
             data.tenancies,
-            lambda slot: records.tenancy_flat(data, slot),
+            lambda slot: content.tenancy_flat(data, slot),
             {"status": vocab.TENANCY_STATUSES},
             frozenset({"propertyId"}),
         ),

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..kit.clock import to_dotnet, to_midnight
 from ..kit.uploads import Document
-from .records import Flat
+from .content import Flat
 
 Json = dict[str, Any]
 

@@ -8,7 +8,7 @@ sync reads ahead of serving.
 from __future__ import annotations
 
 from ..kit.rendered import Json, Shape
-from . import records, render, vocab
+from . import content, render, vocab
 from .dataset import AltoData
 
 LANDLORD_ROLES = {vocab.ROLE_LANDLORD, vocab.ROLE_POTENTIAL_LANDLORD}
@@ -16,19 +16,19 @@ LANDLORD_ROLES = {vocab.ROLE_LANDLORD, vocab.ROLE_POTENTIAL_LANDLORD}
 
 def shapes(data: AltoData) -> dict[str, Shape]:
     def inventory_item(slot: int) -> Json:
-        return render.inventory_item(records.property_flat(data, slot))
+        return render.inventory_item(content.property_flat(data, slot))
 
     def inventory_ref(slot: int) -> Json:
-        flat = records.property_flat(data, slot)
+        flat = content.property_flat(data, slot)
         return {"id": str(flat["id"]), "address": render.inventory_item(flat)["address"]}
 
     def landlord(slot: int) -> Json:
-        places = [records.property_place(data, p) for p in data.owned_property_slots(slot)]
-        return render.landlord(records.contact_flat(data, slot), places)
+        places = [content.property_place(data, p) for p in data.owned_property_slots(slot)]
+        return render.landlord(content.contact_flat(data, slot), places)
 
     def tenancy_with_tenants(slot: int) -> Json:
-        flat = records.tenancy_flat(data, slot)
-        return render.tenancy(flat, records.tenants_of(data, flat))
+        flat = content.tenancy_flat(data, slot)
+        return render.tenancy(flat, content.tenants_of(data, flat))
 
     role = data.contacts.codes["role"]
     return {
@@ -40,17 +40,17 @@ def shapes(data: AltoData) -> dict[str, Shape]:
             Shape(
                 "supplier",
                 data.contacts,
-                lambda s: render.supplier(records.contact_flat(data, s)),
+                lambda s: render.supplier(content.contact_flat(data, s)),
                 lambda s: role[s] == vocab.ROLE_SUPPLIER,
             ),
             Shape(
                 "tenancy",
                 data.tenancies,
-                lambda s: render.tenancy(records.tenancy_flat(data, s), None),
+                lambda s: render.tenancy(content.tenancy_flat(data, s), None),
             ),
             Shape("tenancy_with_tenants", data.tenancies, tenancy_with_tenants),
             Shape(
-                "contact", data.contacts, lambda s: render.contact(records.contact_flat(data, s))
+                "contact", data.contacts, lambda s: render.contact(content.contact_flat(data, s))
             ),
         )
     }

@@ -14,7 +14,7 @@ from ..kit import fields
 from ..kit.bodies import form_text, form_texts, json_body, require_form
 from ..kit.clock import now_ms
 from ..kit.uploads import Document, FileFacts, digest
-from . import charges, records, render, work_orders
+from . import charges, content, render, work_orders
 from .api import one_page
 from .charges import Target
 from .state import SimState
@@ -90,7 +90,7 @@ async def property_charge(state: SimState, request: Request) -> Response:
 
 async def tenancy_charge(state: SimState, request: Request) -> Response:
     tenancy_id = int(request.path_params["tenancy_id"])
-    flat = records.tenancy_flat(state.data, state.data.tenancies.require(tenancy_id, "Tenancy"))
+    flat = content.tenancy_flat(state.data, state.data.tenancies.require(tenancy_id, "Tenancy"))
     target = Target(request.url.path, flat["propertyId"], tenancy_id, tuple(flat["tenantIds"]))
     return await _charge(state, request, target)
 

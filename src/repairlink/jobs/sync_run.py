@@ -60,7 +60,7 @@ class ConnectorInfo:
 
     system: str
     title: str
-    schedules: list[str]  # when it syncs, in words
+    schedules: list[tuple[tuple[str, ...], str]]  # the kinds each schedule syncs, and when
     unsupported: list[tuple[str, str]]  # (what, the message for people): never an error (PX-08)
 
 
@@ -72,7 +72,7 @@ def connector_info(system: str) -> ConnectorInfo:
     return ConnectorInfo(
         system,
         kind.title,
-        [f"{', '.join(s.kinds)}: {s.describe()}" for s in schedules],
+        [(s.kinds, s.describe()) for s in schedules],
         [(u.what, u.message) for u in missing],
     )
 

@@ -34,7 +34,9 @@ def test_the_connectors_list_says_when_each_syncs_and_nothing_is_unsupported_for
     listed = {c["system"]: c for c in staff.ok("GET", "/connectors")}
     assert listed["alto"]["title"] == "Alto"
     assert listed["alto"]["unsupported"] == []
-    assert any("daily at 02:00" in s for s in listed["alto"]["schedules"])
+    (daily,) = listed["alto"]["schedules"]
+    assert daily["when"] == "daily at 02:00 (Europe/London)"
+    assert "unit" in daily["kinds"]
 
 
 def test_what_a_pms_cannot_do_is_listed_plainly(staff: Client, ruled: None) -> None:

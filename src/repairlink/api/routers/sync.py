@@ -21,6 +21,7 @@ from repairlink.api.schemas.sync import (
     RunRead,
     RunStart,
     RunStarted,
+    ScheduleRead,
     SkipRead,
     UnsupportedRead,
     masked,
@@ -51,7 +52,7 @@ def _connector(system: str) -> ConnectorRead:
     return ConnectorRead(
         system=info.system,
         title=info.title,
-        schedules=info.schedules,
+        schedules=[ScheduleRead(kinds=list(k), when=w) for k, w in info.schedules],
         unsupported=[UnsupportedRead(what=w, message=m) for w, m in info.unsupported],
     )
 

@@ -35,13 +35,18 @@ class UnsupportedRead(BaseModel):
     message: str
 
 
+class ScheduleRead(BaseModel):
+    kinds: list[str]  # the record kinds it syncs
+    when: str  # in words: "daily at 02:00 (Europe/London)"
+
+
 class ConnectorRead(BaseModel):
     """A connector the agency can use: when it syncs, and what it does not do (said plainly,
     never an error)."""
 
     system: str
     title: str
-    schedules: list[str]
+    schedules: list[ScheduleRead]
     unsupported: list[UnsupportedRead]
 
 

@@ -31,6 +31,7 @@ from repairlink.inbound.page import PageWriter, UseCaseWriter
 from repairlink.inbound.page_worker import PagePreparer
 from repairlink.inbound.ready_page import ReadyPage
 from repairlink.inbound.run_state import RunState
+from repairlink.inbound.table_stats import TableStats
 from repairlink.pms.connector import Connector, FetchError
 from repairlink.pms.profile import Config, Schedule
 from repairlink.pms.retry import RetryPolicy
@@ -69,6 +70,7 @@ class SyncEngine:
         if lacking:
             raise ValueError(f"{self.profile.system} syncs {lacking}: give their use cases")
         self._dry: sa.Connection | None = None  # a dry run's one connection
+        self.table_stats = TableStats(db.dialect, self.profile)
 
     # -- the run ----------------------------------------------------------------------------
     def run(
@@ -211,6 +213,8 @@ class SyncEngine:
             state.checkpoint, state.counts, state.skip_reasons = committed
             state.rows_written = written
             raise
+        if self._dry is None:
+            self.table_stats.after_commit(self.db, state.rows_written)
         return None if ahead is None else ahead.result()
 
     def _fetch(

@@ -14,6 +14,9 @@ from pydantic import BaseModel
 from repairlink.connectors.alto.config import AltoConfig
 from repairlink.connectors.alto.connector import AltoConnector
 from repairlink.connectors.alto.works_orders import AltoWorksOrders
+from repairlink.connectors.propman.config import PropmanConfig
+from repairlink.connectors.propman.connector import PropmanConnector
+from repairlink.connectors.propman.repair_orders import PropmanRepairOrders
 from repairlink.pms.capabilities import WorkOrders, check_offered
 from repairlink.pms.connector import Connector
 from repairlink.pms.profile import Profile, SendIssues
@@ -45,5 +48,13 @@ class ConnectorKind:
 REGISTRY: dict[str, ConnectorKind] = {
     "alto": ConnectorKind(
         "alto", "Alto", AltoConfig, AltoConnector, AltoConnector.profile, AltoWorksOrders
+    ),
+    "propman": ConnectorKind(
+        "propman",
+        "Propman",
+        PropmanConfig,
+        PropmanConnector,
+        PropmanConnector.profile,
+        PropmanRepairOrders,
     ),
 }

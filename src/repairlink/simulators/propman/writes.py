@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from ..kit import fields
 from ..kit.bodies import json_body
 from ..kit.clock import now_ms, to_utc_z
-from ..kit.errors import FieldError
+from ..kit.errors import FieldError, NotFound
 from ..kit.ledger import Ledger
 from .content import PREFIX
 from .data import PropmanData
@@ -122,6 +122,16 @@ class Writes:
         return fields.check_all(body, rules, required=("issueReference", "status", "title"))
 
 
+def _order(state: PropmanState, request: Request) -> RepairOrder:
+    """A repair order by its job reference (RO90000001), as Propman names it everywhere."""
+    job = str(request.path_params["job"])
+    digits = job[2:] if job.startswith("RO") else ""
+    found = state.propman.orders.get(int(digits)) if digits.isdigit() else None
+    if found is None:
+        raise NotFound(f"Repair order {job} was not found.")
+    return found
+
+
 async def create_order(state: PropmanState, request: Request) -> Response:
     writes = state.propman
     values = writes.order_values(await json_body(request))
@@ -133,7 +143,7 @@ async def create_order(state: PropmanState, request: Request) -> Response:
 async def replace_order(state: PropmanState, request: Request) -> Response:
     """PM-05: the whole repair order again, every field, on each status change."""
     writes = state.propman
-    order = writes.orders.require(request.path_params["order_id"], "Repair order")
+    order = _order(state, request)
     values = writes.order_values(await json_body(request))
     order.values = values
     order.history.append(values["status"])
@@ -142,8 +152,7 @@ async def replace_order(state: PropmanState, request: Request) -> Response:
 
 
 def get_order(state: PropmanState, request: Request) -> Response:
-    order = state.propman.orders.require(request.path_params["order_id"], "Repair order")
-    return JSONResponse(order.json())
+    return JSONResponse(_order(state, request).json())
 
 
 def find_orders(state: PropmanState, request: Request) -> Response:
@@ -202,7 +211,7 @@ async def create_invoice(state: PropmanState, request: Request) -> Response:
 ENDPOINTS = (
     ("POST", "/repair-orders", create_order),
     ("GET", "/repair-orders", find_orders),
-    ("GET", "/repair-orders/{order_id:int}", get_order),
-    ("PUT", "/repair-orders/{order_id:int}", replace_order),
+    ("GET", "/repair-orders/{job:str}", get_order),
+    ("PUT", "/repair-orders/{job:str}", replace_order),
     ("POST", "/purchase-invoices", create_invoice),
 )

@@ -77,3 +77,8 @@ def pull(sim: RunningPropman, path: str, **params: Any) -> list[dict[str, Any]]:
             items += body["items"]
             if len(items) >= body["total"] or not body["items"]:
                 return items
+
+
+def sim_id(sim: RunningPropman, kind: str, reference: str) -> int:
+    """The simulator's id (its admin API's) of the record with this Propman reference."""
+    return next(int(i["id"]) for i in pull(sim, f"/{kind}") if i["reference"] == reference)

@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from repairlink.bootstrap import App
 from repairlink.connectors.propman.profile import PROFILE
 from repairlink.domain.actors import Actor
 from repairlink.inbound import reports
+from repairlink.jobs import schedules
+from repairlink.jobs.sync_run import connect
 from repairlink.pms.profile import Schedule
+from repairlink.services import agencies
 from repairlink.simulators.propman import RunningPropman
 from repairlink.store.tables import buildings, landlords, units
-from tests.integration.propman.conftest import held, rows, sim_id, sync
+from tests.integration.propman.conftest import held, rows, settings_for, sim_id, sync
 
 SCHEDULES: list[Schedule] = PROFILE.of(Schedule)
 (OWNERS,) = [s for s in SCHEDULES if s.kinds == ("landlord", "unit_landlord")]
@@ -87,3 +92,47 @@ def test_pm_03_the_hourly_run_updates_existing_records_and_leaves_new_ones_for_t
         ]
         == held(app, connected, "building")[building_ref]
     )
+
+
+def _due_of(found: list[Any], agency_id: int) -> dict[str, datetime]:
+    return {
+        due.schedule.name: due.fire_at
+        for due in found
+        if isinstance(due, schedules.Due) and due.agency_id == agency_id
+    }
+
+
+def test_pm_03_each_schedule_is_timed_per_agency_in_the_connectors_settings(
+    app: App, agency_id: int, propman: RunningPropman
+) -> None:
+    """An agency that wants owners every 6 hours, changes every 15 minutes and everything
+    daily gets those, the schedules keeping their names (and bookmarks); another agency
+    connected to Propman keeps the article's daily, hourly and weekly."""
+    connect(
+        app,
+        agency_id,
+        "propman",
+        settings_for(
+            propman, owners_every_hours=6, changes_every_minutes=15, everything_every_days=1
+        ),
+    )
+    other = agencies.create_agency(
+        app.uow(Actor.system()), name="Other blocks", slug=f"other-{uuid.uuid4().hex[:8]}"
+    ).id
+    connect(app, other, "propman", settings_for(propman))
+    later = datetime.now(UTC) + timedelta(days=15)
+
+    def at(step: timedelta) -> datetime:
+        return schedules.last_fire_time(Schedule("x", ("unit",), every=step), later)
+
+    found = schedules.claim_due(app, later)
+    assert _due_of(found, agency_id) == {
+        OWNERS.name: at(timedelta(hours=6)),
+        HOURLY.name: at(timedelta(minutes=15)),
+        WEEKLY.name: at(timedelta(days=1)),
+    }
+    assert _due_of(found, other) == {
+        OWNERS.name: at(timedelta(days=1)),
+        HOURLY.name: at(timedelta(hours=1)),
+        WEEKLY.name: at(timedelta(weeks=1)),
+    }

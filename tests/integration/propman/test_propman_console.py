@@ -79,3 +79,16 @@ def test_an_issues_cost_code_is_chosen_on_its_page(
         data={"cost_code_id": str(code["id"]), CSRF_FIELD: csrf_for(token)},
     )
     assert rows(app, issues_table, connected)[issue_id]["cost_code_id"] == code["id"]
+
+
+def test_the_propman_connector_and_settings_pages_say_what_syncs_and_when(
+    app: App, connected: int, console: TestClient
+) -> None:
+    connector = console.get("/integrations/propman")
+    assert connector.status_code == 200
+    assert "as a repair order as soon as a contractor is instructed" in connector.text
+    settings = console.get("/integrations/propman/settings")
+    assert settings.status_code == 200
+    for label in ("API key", "Owners sync every (hours)", "syncs every (days)"):
+        assert label in settings.text
+    assert "PM-" not in connector.text  # plain words, no rule ids

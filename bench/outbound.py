@@ -1,6 +1,8 @@
 """Benchmark: issue status changes reaching Alto, from our commit to the simulator's receipt.
 
-    uv run python bench/outbound.py [--rate 100] [--seconds 60]
+    uv run python bench/outbound.py [--rate 100] [--seconds 60] [--connector alto|propman]
+
+(`--connector propman`: the same changes reaching Propman as repair orders, PM-04/PM-07.)
 
 Drives `rate` status changes a second (reported -> job instructed, each one a new works order
 in Alto, AL-10) for `seconds`, first with the embedded runner (SQLite, the runner thread in this
@@ -41,12 +43,13 @@ from repairlink.jobs.worker import ensure_schema, jobs_app, waker
 from repairlink.services import agencies, issues
 from repairlink.services.auth import Principal
 from repairlink.settings import Settings
-from repairlink.simulators.alto.process import alto_process
 from repairlink.simulators.alto.state import (
     DEFAULT_AGENCY_REF,
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
 )
+from repairlink.simulators.kit.process import simulator_process
+from repairlink.simulators.propman.app import DEFAULT_API_KEY
 from repairlink.store.migrate import upgrade
 from repairlink.store.outbound_tables import deliveries
 from repairlink.store.tables import contractors, external_refs
@@ -55,6 +58,16 @@ from repairlink.store.tables import contractors, external_refs
 # connections, PMS clients and tokens on first use, once in its life, not once per change.
 WARM_UP_S = 5
 DRIVERS = 4  # threads making the changes
+# connector -> the settings that connect an agency to its simulator at `base`
+SETTINGS = {
+    "alto": lambda base: {
+        "base_url": base,
+        "client_id": DEFAULT_CLIENT_ID,
+        "client_secret": DEFAULT_CLIENT_SECRET,
+        "agency_ref": DEFAULT_AGENCY_REF,
+    },
+    "propman": lambda base: {"base_url": base, "api_key": DEFAULT_API_KEY},
+}
 PG_SERVER = os.environ.get("REPAIRLINK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 
 
@@ -66,23 +79,13 @@ class Portfolio:
     connection_id: int  # the agency's Alto connection
 
 
-def _prepared(app: App, base: str, count: int) -> Portfolio:
-    """An agency synced from Alto, `count` reported issues at its units, and a contractor."""
+def _prepared(app: App, base: str, count: int, connector: str) -> Portfolio:
+    """An agency synced from the PMS, `count` reported issues at its units, and a contractor."""
     agency = agencies.create_agency(
         app.uow(Actor.system("bench")), name="Bench", slug=f"bench-{uuid.uuid4().hex[:8]}"
     )
-    connection_id = connect(
-        app,
-        agency.id,
-        "alto",
-        {
-            "base_url": base,
-            "client_id": DEFAULT_CLIENT_ID,
-            "client_secret": DEFAULT_CLIENT_SECRET,
-            "agency_ref": DEFAULT_AGENCY_REF,
-        },
-    )
-    run_sync(app, agency.id, "alto", full=True)
+    connection_id = connect(app, agency.id, connector, SETTINGS[connector](base))
+    run_sync(app, agency.id, connector, full=True)
     who = Principal(agency.id, Role.ADMIN, None, Actor(ActorKind.USER, 1, "bench@example.com"))
     r, c = external_refs.c, contractors.c
     with app.engine.connect() as conn:
@@ -202,11 +205,11 @@ def _warm_then_measure(app: App, base: str, p: Portfolio, rate: float) -> Result
     return latencies, lost, (len(committed) - 1) / span if span else float("nan")
 
 
-def embedded(base: str, rate: float, seconds: int, workdir: Path) -> Result:
+def embedded(base: str, rate: float, seconds: int, workdir: Path, connector: str) -> Result:
     url = f"sqlite:///{workdir}/embedded.db"
     upgrade(url)
     app = build(Settings(database_url=url, files_dir=workdir / "files"))
-    portfolio = _prepared(app, base, int(rate * (seconds + WARM_UP_S)))
+    portfolio = _prepared(app, base, int(rate * (seconds + WARM_UP_S)), connector)
     runner = EmbeddedRunner(app).start()
     try:
         return _warm_then_measure(app, base, portfolio, rate)
@@ -229,7 +232,7 @@ def _pg_database() -> Iterator[str]:
         admin.dispose()
 
 
-def distributed(base: str, rate: float, seconds: int, workdir: Path) -> Result:
+def distributed(base: str, rate: float, seconds: int, workdir: Path, connector: str) -> Result:
     with ExitStack() as stack:
         url = stack.enter_context(_pg_database())
         upgrade(url)
@@ -239,7 +242,7 @@ def distributed(base: str, rate: float, seconds: int, workdir: Path) -> Result:
         ensure_schema(settings)
         app = build(settings)
         stack.callback(app.close)
-        portfolio = _prepared(app, base, int(rate * (seconds + WARM_UP_S)))
+        portfolio = _prepared(app, base, int(rate * (seconds + WARM_UP_S)), connector)
         env = {**os.environ, "REPAIRLINK_DATABASE_URL": url, "REPAIRLINK_FILES_DIR": str(workdir)}
         command = [str(Path(sys.executable).parent / "repairlink"), "worker"]
         for n in (1, 2):
@@ -256,16 +259,20 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0, help="status changes a second")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--units", type=int, default=500, help="the simulator's portfolio")
+    parser.add_argument("--connector", choices=sorted(SETTINGS), default="alto")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="repairlink-bench-outbound-"))
-    with alto_process(seed=1, units=args.units) as base:
-        latencies, lost, achieved = embedded(base, args.rate, args.seconds, workdir)
+    module = f"repairlink.simulators.{args.connector}"
+    with simulator_process(module, seed=1, units=args.units) as base:
+        latencies, lost, achieved = embedded(base, args.rate, args.seconds, workdir, args.connector)
         print(f"changes: {int(args.rate * args.seconds)}")
         print(f"embedded_changes_per_s: {achieved:.1f}")
         print(f"embedded_p50_ms: {_pct(latencies, 50):.1f}")
         print(f"embedded_p99_ms: {_pct(latencies, 99):.1f}")
         print(f"embedded_lost: {lost}")
-        d_latencies, d_lost, d_achieved = distributed(base, args.rate, args.seconds, workdir)
+        d_latencies, d_lost, d_achieved = distributed(
+            base, args.rate, args.seconds, workdir, args.connector
+        )
         print(f"distributed_changes_per_s: {d_achieved:.1f}")
         print(f"distributed_p50_ms: {_pct(d_latencies, 50):.1f}")
         print(f"distributed_p99_ms: {_pct(d_latencies, 99):.1f}")

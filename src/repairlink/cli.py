@@ -141,6 +141,7 @@ def _start_runner(app: Any, stack: Any) -> None:
 
 def _start_demo(app: Any, stack: Any, simulator_port: int) -> None:
     from repairlink.demo import connect_demo_to_alto, seed_demo, seed_demo_issues
+    from repairlink.demo_propman import start_propman_demo
     from repairlink.simulators.alto import running_alto
 
     seed_demo(app)
@@ -151,6 +152,7 @@ def _start_demo(app: Any, stack: Any, simulator_port: int) -> None:
     out.print(f"Demo agency synced from Alto: {made} records (run {state.run_id})")
     if seeded := seed_demo_issues(app):
         out.print(f"Demo issues reported on {seeded} of the synced properties")
+    start_propman_demo(app, stack, simulator_port + 1, out.print)
 
 
 @agency_cli.command("create")

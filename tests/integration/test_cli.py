@@ -142,6 +142,29 @@ def test_make_run_path_answers_on_docs_console_and_demo_login_works(served: str)
         # Mail is caught in the process, and the Mail page shows it.
         _until(lambda: "New issue IS1: Boiler not heating water" in browser.get("/mail").text)
         assert "Caught mail" in browser.get("/mail").text
+    _block_management_demo_is_synced(served)
+
+
+def _block_management_demo_is_synced(served: str) -> None:
+    """The second demo agency: a block manager synced from the Propman simulator, its
+    instructed issue's repair order in Propman."""
+    from repairlink.demo_propman import EMAIL, PASSWORD
+
+    login = httpx.post(
+        f"{served}/api/v1/auth/login", json={"email": EMAIL, "password": PASSWORD}, timeout=10
+    )
+    assert login.status_code == 200, login.text
+    auth = {"Authorization": f"Bearer {login.json()['token']}"}
+    buildings = httpx.get(f"{served}/api/v1/buildings", headers=auth, timeout=10).json()
+    assert buildings["items"]
+    issues = httpx.get(f"{served}/api/v1/issues", headers=auth, timeout=10).json()["items"]
+    (instructed,) = [i["id"] for i in issues if i["contractor_id"]]
+    _until(
+        lambda: (
+            httpx.get(f"{served}/api/v1/issues/{instructed}/sync", headers=auth).json()[0]["status"]
+            == "synced"
+        )
+    )
 
 
 def _until(done: Callable[[], bool], timeout_s: float = 60) -> None:

@@ -5,18 +5,21 @@ REGISTRY is the one list of connectors: explicit and typed, so mypy checks every
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from repairlink.connectors.alto.config import AltoConfig
 from repairlink.connectors.alto.connector import AltoConnector
 from repairlink.connectors.alto.works_orders import AltoWorksOrders
+from repairlink.connectors.propman.config import PropmanConfig
+from repairlink.connectors.propman.connector import PropmanConnector
+from repairlink.connectors.propman.repair_orders import PropmanRepairOrders
 from repairlink.pms.capabilities import WorkOrders, check_offered
 from repairlink.pms.connector import Connector
-from repairlink.pms.profile import Profile, SendIssues
+from repairlink.pms.profile import Profile, Schedule, SendIssues
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,17 @@ class ConnectorKind:
     def __post_init__(self) -> None:
         check_offered(self.system, self.profile, self.outbound)
 
+    def timed(self, schedule: Schedule, settings: Mapping[str, Any]) -> Schedule:
+        """When a declared schedule fires for one connection: as declared, or as its settings
+        time it (a config model with `timed`: PM-03's schedules are set per agency). It keeps
+        its name, so its bookmark and its runs stay the declared schedule's."""
+        try:
+            config = self.config_model.model_validate(settings)
+        except ValidationError:
+            return schedule  # settings saved before a field was added: the declared times
+        timing = getattr(config, "timed", None)
+        return timing(schedule) if timing is not None else schedule
+
     @property
     def way_out(self) -> str:
         """What people are told about issues going to this PMS (its connector page)."""
@@ -45,5 +59,13 @@ class ConnectorKind:
 REGISTRY: dict[str, ConnectorKind] = {
     "alto": ConnectorKind(
         "alto", "Alto", AltoConfig, AltoConnector, AltoConnector.profile, AltoWorksOrders
+    ),
+    "propman": ConnectorKind(
+        "propman",
+        "Propman",
+        PropmanConfig,
+        PropmanConnector,
+        PropmanConnector.profile,
+        PropmanRepairOrders,
     ),
 }

@@ -97,6 +97,7 @@ class Issue:
     instructed_party: Party | None = None
     contractor_id: int | None = None
     landlord_id: int | None = None
+    cost_code_id: int | None = None  # one of the building's cost codes (block management)
     paying_for_work: PayingForWork | None = None
     appointment_at: datetime | None = None
     completion_notes: str = ""

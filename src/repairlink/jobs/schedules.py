@@ -71,14 +71,14 @@ def claim_due(app: App, now: datetime) -> list[Due | DueReconciliation]:
     due: list[Due | DueReconciliation] = []
     with app.engine.begin() as conn:
         rows = conn.execute(
-            sa.select(c.id, c.agency_id, c.system, c.created_at).where(c.enabled)
+            sa.select(c.id, c.agency_id, c.system, c.created_at, c.config).where(c.enabled)
         ).all()
     for row in rows:
         kind = REGISTRY.get(row.system)
         if kind is None:
             continue
         for schedule in kind.profile.of(Schedule):
-            fire_at = last_fire_time(schedule, now)
+            fire_at = last_fire_time(kind.timed(schedule, row.config), now)
             if fire_at < row.created_at:  # nothing was due before the agency connected
                 continue
             if _record(app, row.id, name_of(schedule), fire_at, now):

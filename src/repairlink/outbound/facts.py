@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from repairlink.domain.actors import Actor
 from repairlink.domain.issues import Document, Issue, PayingForWork, Quote, QuoteStatus
 from repairlink.domain.people import ExternalRef, Tenancy
-from repairlink.domain.places import Unit
+from repairlink.domain.places import CostCode, Unit
 from repairlink.pms.issue_facts import IssueFacts, PmsRefs, work_order_marker
 from repairlink.pms.profile import (
     AttachDocuments,
@@ -85,8 +85,11 @@ def load_facts(uow_for: UowFor, system: str, issue_id: int, due: Due) -> IssueFa
         if due.documents:
             documents = uow.all(uow.select(Document, d.issue_id == issue.id).order_by(d.id))
         tenancies = _tenancies(uow, issue) if due.charges else []
+        estate_id, building_id, cost_code = _place(uow, issue)
         wanted = [
             ("unit", issue.unit_id),
+            ("estate", estate_id),
+            ("building", building_id),
             ("contractor", issue.contractor_id),
             ("occupier", issue.reporter_occupier_id),
             ("issue", issue.id),
@@ -110,6 +113,8 @@ def load_facts(uow_for: UowFor, system: str, issue_id: int, due: Due) -> IssueFa
         quote=quote,
         refs=PmsRefs(
             property=refs.get(("unit", issue.unit_id)),
+            estate=refs.get(("estate", estate_id)),
+            building=refs.get(("building", building_id)),
             supplier=refs.get(("contractor", issue.contractor_id)),
             tenant=refs.get(("occupier", issue.reporter_occupier_id)),
             tenancy=next((refs[k] for x in tenancies if (k := ("tenancy", x.id)) in refs), None),
@@ -122,7 +127,22 @@ def load_facts(uow_for: UowFor, system: str, issue_id: int, due: Due) -> IssueFa
         ),
         documents=tuple(documents),
         marker=work_order_marker(issue),
+        cost_code=cost_code,
     )
+
+
+def _place(uow: UnitOfWork, issue: Issue) -> tuple[int | None, int | None, str | None]:
+    """The unit's estate and building, and the issue's cost code: one query."""
+    if issue.unit_id is None and issue.cost_code_id is None:
+        return None, None, None
+    u, c = cols(Unit), cols(CostCode)
+    code = sa.select(c.code).where(c.id == issue.cost_code_id).scalar_subquery()
+    row = uow.session.execute(
+        sa.select(u.estate_id, u.building_id, code).where(u.id == issue.unit_id)
+    ).first()
+    if row is None:
+        return None, None, uow.session.scalar(sa.select(code))
+    return row[0], row[1], row[2]
 
 
 def _tenancies(uow: UnitOfWork, issue: Issue) -> list[Tenancy]:

@@ -100,6 +100,13 @@ class IssueOut:
             return Outcome.skip(
                 f"Issues reach {self.system.capitalize()} only once instructed ({sends.rule})"
             )
+        party = facts.issue.instructed_party
+        if sends.once == "instructed" and party is not None and party.value not in sends.parties:
+            whom = " or ".join(f"a {p}" for p in sends.parties)
+            return Outcome.skip(
+                f"Not sent: {self.system.capitalize()} takes issues instructed to {whom}, "
+                f"and this one was instructed to the {party.value} ({sends.rule})"
+            )
         if facts.refs.property is None:  # nothing to retry: say so, fail nothing
             return Outcome.skip(f"Not sent: this property is not in {self.system.capitalize()}")
         self.key = f"{event['id']}"

@@ -24,6 +24,8 @@ class PmsRefs:
     step due needs it and it was not looked up."""
 
     property: str | None = None  # the issue's unit
+    estate: str | None = None  # the unit's estate and building (block management, PM-04)
+    building: str | None = None
     supplier: str | None = None  # the instructed contractor
     tenant: str | None = None  # the reporting occupier
     tenancy: str | None = None  # their tenancy at the unit: only when they pay (a charge)
@@ -43,6 +45,7 @@ class IssueFacts:
     refs: PmsRefs
     documents: tuple[Document, ...]  # loaded when documents or a charge are due
     marker: str  # see `work_order_marker`
+    cost_code: str | None = None  # the code of the issue's cost code (PM-04)
 
     @property
     def reporter(self) -> str:

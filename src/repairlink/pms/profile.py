@@ -227,6 +227,9 @@ class SendIssues:
     rule: str
     once: Literal["instructed", "created"]
     description: str
+    # to whom an issue must be instructed for it to be sent (PM-04: a contractor only); an
+    # issue instructed to another party is not sent, and says why
+    parties: tuple[str, ...] = ("contractor", "landlord")
 
 
 @dataclass(frozen=True)

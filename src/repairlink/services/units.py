@@ -68,8 +68,18 @@ def _search(uow: UnitOfWork, q: str) -> sa.ColumnElement[bool]:
     )
 
 
-def _filtered(uow: UnitOfWork, status: UnitFilter, q: str) -> list[sa.ColumnElement[bool]]:
+def _filtered(
+    uow: UnitOfWork,
+    status: UnitFilter,
+    q: str,
+    estate_id: int | None = None,
+    building_id: int | None = None,
+) -> list[sa.ColumnElement[bool]]:
     where: list[sa.ColumnElement[bool]] = []
+    if estate_id is not None:  # block management: the property list by estate and building
+        where.append(cols(Unit).estate_id == estate_id)
+    if building_id is not None:
+        where.append(cols(Unit).building_id == building_id)
     if status is not UnitFilter.ALL:
         where.append(cols(Unit).active.is_(status is UnitFilter.ACTIVE))
     if q.strip():
@@ -97,10 +107,12 @@ def find_units(
     q: str = "",
     page: int = 1,
     per_page: int = 50,
+    estate_id: int | None = None,
+    building_id: int | None = None,
 ) -> Numbered[Unit]:
     """The console's list: the same search, numbered pages with the total."""
     with uow:
-        where = _filtered(uow, status, q)
+        where = _filtered(uow, status, q, estate_id, building_id)
         return numbered(uow, uow.select(Unit, *where), cols(Unit).id, page=page, per_page=per_page)
 
 

@@ -232,6 +232,7 @@ issues_table = sa.Table(
     sa.Column("status", enum_column(issues.Status), nullable=False, index=True),
     sa.Column("instructed_party", enum_column(issues.Party)),
     sa.Column("contractor_id", sa.ForeignKey("contractors.id"), index=True),
+    sa.Column("cost_code_id", sa.ForeignKey("cost_codes.id")),  # one of the building's (PM-04)
     sa.Column("landlord_id", sa.ForeignKey("landlords.id")),
     sa.Column("paying_for_work", enum_column(issues.PayingForWork)),
     sa.Column("appointment_at", UtcDateTime),

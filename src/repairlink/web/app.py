@@ -12,6 +12,7 @@ from repairlink.web.routes import (
     dashboard,
     integrations,
     issue_actions,
+    issue_costing,
     issue_new,
     issues,
     login,
@@ -38,6 +39,7 @@ def create_console(app: App) -> FastAPI:
         issue_new,  # before issues: /issues/new is not an issue's id
         issues,
         issue_actions,
+        issue_costing,
         people,
         admin,
         integrations,

@@ -196,6 +196,7 @@ def samples(a: dict[str, int]) -> dict[tuple[str, str], Sample]:
         ("POST", "/api/v1/issues/{id}/feedback"): Sample(json={"rating": 5}),
         ("POST", "/api/v1/issues/{id}/cancel"): Sample(json={"reason": "B cancels"}),
         ("POST", "/api/v1/issues/{id}/comments"): Sample(json={"body": "B comments"}),
+        ("PUT", "/api/v1/issues/{id}/cost-code"): Sample(json={"cost_code_id": a["cost_code"]}),
         # routes without path ids that name A's records in the body: 404
         ("POST", "/api/v1/buildings"): Sample(json={"name": "B", "estate_id": a["estate"]}),
         ("POST", "/api/v1/units"): Sample(json={"line1": "B", "building_id": a["building"]}),

@@ -9,11 +9,32 @@ from fastapi import APIRouter, Response
 
 from repairlink.api.deps import AnyCaller, Paging, RecordId, StaffCaller, StaffOrContractor
 from repairlink.api.schemas.common import PageOf
-from repairlink.api.schemas.issues import CommentCreate, CommentRead, ContactRead, DocumentRead
-from repairlink.services import documents, issues
+from repairlink.api.schemas.issues import (
+    CommentCreate,
+    CommentRead,
+    ContactRead,
+    CostCodeChoice,
+    DocumentRead,
+    IssueRead,
+)
+from repairlink.api.schemas.places import CostCodeRead
+from repairlink.services import documents, issue_costing, issues
 from repairlink.services.listing import page_of
 
 router = APIRouter(prefix="/issues", tags=["issues"])
+
+
+@router.get("/{id}/cost-codes", summary="The cost codes the issue may take: its building's")
+def cost_codes(caller: StaffCaller, id: RecordId, paging: Paging) -> PageOf[CostCodeRead]:
+    codes = issue_costing.cost_codes_for(caller.uow(), caller.who, id)
+    page = page_of(codes, cursor=paging.cursor, limit=paging.limit)
+    return PageOf[CostCodeRead].model_validate(page)
+
+
+@router.put("/{id}/cost-code", summary="Choose the issue's cost code from its building's")
+def choose_cost_code(caller: StaffCaller, id: RecordId, body: CostCodeChoice) -> IssueRead:
+    issue = issue_costing.choose_cost_code(caller.uow(), caller.who, id, body.cost_code_id)
+    return IssueRead.model_validate(issue)
 
 
 @router.get("/{id}/comments", summary="The issue's comments")

@@ -47,6 +47,7 @@ class IssueRead(ReadModel):
     instructed_party: Party | None
     contractor_id: int | None
     landlord_id: int | None
+    cost_code_id: int | None = Field(None, description="One of the building's cost codes")
     paying_for_work: PayingForWork | None
     appointment_at: datetime | None
     completion_notes: str
@@ -63,6 +64,10 @@ class IssueRead(ReadModel):
     @computed_field
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+
+class CostCodeChoice(WriteModel):
+    cost_code_id: Id | None = Field(description="One of the building's cost codes; null clears")
 
 
 class QuoteRequest(WriteModel):

@@ -124,7 +124,7 @@ def _settings_page(
         title=f"{kind.title} settings",
         kind=kind,
         fields=config_form.fields_of(kind.config_model, values, errors),
-        schedules=kind.profile.of(Schedule),
+        schedules=[kind.timed(s, values or {}) for s in kind.profile.of(Schedule)],
         error=f"Check the settings: {len(errors)} field(s) need attention" if errors else None,
     )
 

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from repairlink.domain.issues import ALLOWED_FROM, Issue, PayingForWork, QuoteStatus, Status
 from repairlink.domain.people import Contractor, Landlord
 from repairlink.domain.places import Unit
-from repairlink.services import issues, people_and_places
+from repairlink.services import issue_costing, issues, people_and_places
 from repairlink.services.issue_search import PRIORITIES, IssueOrder, IssueQuery, find_issues
 from repairlink.store.tables import cols
 from repairlink.web import outbound, timeline
@@ -144,6 +144,7 @@ def show(request: Request, viewer: Staff, issue_id: int) -> HTMLResponse:
         comments=issues.comments_of(viewer.uow(), viewer.who, issue_id),
         reachable=issues.occupier_contacts(viewer.uow(), viewer.who, issue_id),
         sync_status=outbound.issue_sync_status(viewer.uow(), issue_id),
+        cost_codes=issue_costing.cost_codes_for(viewer.uow(), viewer.who, issue_id),
         trail=timeline.trail(viewer.uow(), viewer.formats, "issue", issue_id),
     )
 

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from repairlink.domain.places import Unit
 from repairlink.errors import InvalidError
-from repairlink.services import people_and_places, references, unit_reads, units
+from repairlink.services import blocks, people_and_places, references, unit_reads, units
 from repairlink.services.units import UnitFilter
 from repairlink.web import timeline
 from repairlink.web.render import page, redirect
@@ -35,8 +35,19 @@ def list_properties(
     q: Search = "",
     status: UnitFilter = UnitFilter.ACTIVE,
     page_number: Annotated[PageNumber, Query(alias="page")] = 1,
+    estate: Annotated[int | None, Query(ge=1)] = None,
+    building: Annotated[int | None, Query(ge=1)] = None,
 ) -> HTMLResponse:
-    found = units.find_units(viewer.uow(), status=status, q=q, page=page_number, per_page=50)
+    found = units.find_units(
+        viewer.uow(),
+        status=status,
+        q=q,
+        page=page_number,
+        per_page=50,
+        estate_id=estate,
+        building_id=building,
+    )
+    where = {"estate": estate or "", "building": building or ""}
     return page(
         request,
         "properties/list.html",
@@ -47,7 +58,10 @@ def list_properties(
         q=q,
         status=status.value,
         filters=[(f.value, text) for f, text in FILTER_LABELS.items()],
-        params=urlencode({"q": q, "status": status.value}),
+        params=urlencode({"q": q, "status": status.value, **where}),
+        blocks=blocks.choices(viewer.uow(), estate),
+        estate=estate,
+        building=building,
     )
 
 
@@ -66,6 +80,7 @@ def show(request: Request, viewer: Staff, unit_id: int) -> HTMLResponse:
         viewer,
         title=unit.address.one_line(),
         unit=unit,
+        place=blocks.place_of(viewer.uow(), unit),
         merged_into=merged_into,
         refs=references.references_of(viewer.uow(), "unit", unit_id, limit=100).items,
         occupiers=unit_reads.occupiers_at(viewer.uow(), unit_id),

@@ -15,6 +15,7 @@ from repairlink.mail.recipients import mail_fan_out
 from repairlink.outbound.fanout import fan_out
 from repairlink.outbound.issue_out import wants
 from repairlink.services.files import FileStore
+from repairlink.services.login_throttle import LoginThrottle
 from repairlink.settings import Settings
 from repairlink.store.db import make_engine, make_session_factory
 from repairlink.store.migrate import require_migrated
@@ -45,6 +46,8 @@ class App:
     # told after each commit that wrote outbox events: the runners wake up and send them
     event_listeners: list[Callable[[], None]] = field(default_factory=list)
     fan_out: FanOut = FAN_OUT
+    # failed logins per account and per client address (docs/security.md)
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
     def uow(self, actor: Actor, agency_id: int | None = None) -> UnitOfWork:
         return UnitOfWork(
@@ -82,6 +85,11 @@ def build(settings: Settings, *, check_migrated: bool = True) -> App:
     if check_migrated:
         require_migrated(engine)
     app = App(settings, engine, make_session_factory(engine), FileStore(settings.files_dir))
+    app.login_throttle = LoginThrottle(
+        settings.login_limit_per_account,
+        settings.login_limit_per_client,
+        settings.rate_limit_storage,
+    )
     if settings.mail_enabled:
         app.fan_out = with_mail
     return app

@@ -68,9 +68,44 @@ class Settings(BaseSettings):
         default="", description="The console's address in links sent by mail ('': host:port)"
     )
 
+    # Security (docs/security.md)
+    environment: Literal["development", "production"] = Field(
+        default="production",
+        description="development (`make run`, tests): a key is made under ./var when none is "
+        "set, and the session cookie may go over plain http; production needs a key",
+    )
+    secret_keys: SecretStr = Field(
+        default=SecretStr(""),
+        description="Fernet keys, comma-separated, newest first: the first seals PMS "
+        "credentials and webhook secrets, any opens them (`repairlink keys new`)",
+    )
+    secret_key_file: Path = Field(
+        default=Path("var/secret.key"),
+        description="Where the keys are read from when secret_keys is empty",
+    )
+    login_limit_per_account: str = Field(
+        default="10/minute", description="Failed logins an e-mail address may have"
+    )
+    login_limit_per_client: str = Field(
+        default="30/minute", description="Failed logins one client address may have"
+    )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="Where login counts live (a `limits` storage URI; redis://... for several "
+        "service processes)",
+    )
+    outbound_allow_loopback: bool = Field(
+        default=False,
+        description="Let PMS connections and webhooks call 127.0.0.1 and ::1 (simulators, tests)",
+    )
+
     @property
     def mail_enabled(self) -> bool:
         return bool(self.smtp_host) or self.mail_catch
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment == "development"
 
     @property
     def console_url(self) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from repairlink.connectors import REGISTRY
 from repairlink.domain.actors import Actor
 from repairlink.domain.audit import OutboxEvent
+from repairlink.egress import guard
 from repairlink.mail.recipients import mail_fan_out
 from repairlink.outbound.fanout import fan_out
 from repairlink.outbound.issue_out import wants
@@ -81,6 +82,8 @@ class App:
 
 
 def build(settings: Settings, *, check_migrated: bool = True) -> App:
+    # the addresses PMS connections may call (webhooks' policy goes with their sender)
+    guard.configure(guard.Policy(allow_loopback=settings.allows_loopback))
     engine = make_engine(settings.database_url, echo=settings.sql_echo)
     if check_migrated:
         require_migrated(engine)

@@ -94,9 +94,10 @@ class Settings(BaseSettings):
         description="Where login counts live (a `limits` storage URI; redis://... for several "
         "service processes)",
     )
-    outbound_allow_loopback: bool = Field(
-        default=False,
-        description="Let PMS connections and webhooks call 127.0.0.1 and ::1 (simulators, tests)",
+    outbound_allow_loopback: bool | None = Field(
+        default=None,
+        description="Let PMS connections and webhooks call 127.0.0.1 and ::1 (simulators, "
+        "tests); unset: allowed in development only",
     )
 
     @property
@@ -106,6 +107,12 @@ class Settings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.environment == "development"
+
+    @property
+    def allows_loopback(self) -> bool:
+        if self.outbound_allow_loopback is None:
+            return self.is_development
+        return self.outbound_allow_loopback
 
     @property
     def console_url(self) -> str:

@@ -118,7 +118,8 @@ def test_dns_rebinding_cannot_reach_loopback_through_a_webhook(
     }
     outcome = sender.send({"target_id": row["id"]}, event, datetime.now(UTC))
     sender.close()
-    assert not outcome.ok and outcome.terminal
+    assert not outcome.ok
+    assert outcome.terminal
     assert "127.0.0.1" in (outcome.error or "")
     assert receiver.requests == []
 

@@ -18,6 +18,7 @@ from repairlink.outbound.issue_out import wants
 from repairlink.services.files import FileStore
 from repairlink.services.login_throttle import LoginThrottle
 from repairlink.settings import Settings
+from repairlink.store import sealing
 from repairlink.store.db import make_engine, make_session_factory
 from repairlink.store.migrate import require_migrated
 from repairlink.store.uow import FanOut, UnitOfWork
@@ -82,6 +83,9 @@ class App:
 
 
 def build(settings: Settings, *, check_migrated: bool = True) -> App:
+    # PMS credentials and webhook secrets are sealed with these keys (refused without one
+    # outside development: MissingKeyError)
+    sealing.use(sealing.load_keys(settings))
     # the addresses PMS connections may call (webhooks' policy goes with their sender)
     guard.configure(guard.Policy(allow_loopback=settings.allows_loopback))
     engine = make_engine(settings.database_url, echo=settings.sql_echo)

@@ -94,6 +94,15 @@ class Settings(BaseSettings):
         description="Where login counts live (a `limits` storage URI; redis://... for several "
         "service processes)",
     )
+    max_json_bytes: int = Field(
+        default=1024 * 1024, gt=0, description="Largest JSON or form body (413 beyond)"
+    )
+    max_upload_bytes: int = Field(
+        default=10 * 1024 * 1024, gt=0, description="Largest file in a multipart body"
+    )
+    max_request_bytes: int = Field(
+        default=25 * 1024 * 1024, gt=0, description="Largest multipart body, all files together"
+    )
     outbound_allow_loopback: bool | None = Field(
         default=None,
         description="Let PMS connections and webhooks call 127.0.0.1 and ::1 (simulators, "

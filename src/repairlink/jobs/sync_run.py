@@ -20,6 +20,7 @@ from repairlink.jobs.use_cases import use_cases
 from repairlink.pms.profile import ConfigRule, Profile, Schedule, Unsupported
 from repairlink.pms.retry import RetryPolicy
 from repairlink.services import connections
+from repairlink.store import sealing
 
 
 def connector_kind(system: str) -> Any:
@@ -41,9 +42,9 @@ def connect(app: App, agency_id: int, system: str, settings: dict[str, Any]) -> 
     stored = config.model_dump(mode="json")
     check_settings(kind.profile, stored)
     check_addresses(config)
-    for name, value in config:  # keep secrets usable: SecretStr dumps as '**********'
+    for name, value in config:  # secrets sealed: SecretStr dumps as '**********'
         if hasattr(value, "get_secret_value"):
-            stored[name] = value.get_secret_value()
+            stored[name] = sealing.keyring().seal(value.get_secret_value())
     return connections.save_connection(app.uow(Actor.system("connect"), agency_id), system, stored)
 
 

@@ -106,7 +106,7 @@ class Settings(BaseSettings):
     outbound_allow_loopback: bool | None = Field(
         default=None,
         description="Let PMS connections and webhooks call 127.0.0.1 and ::1 (simulators, "
-        "tests); unset: allowed in development only",
+        "tests); unset: PMS connections may in development only, webhooks may not",
     )
 
     @property
@@ -122,6 +122,12 @@ class Settings(BaseSettings):
         if self.outbound_allow_loopback is None:
             return self.is_development
         return self.outbound_allow_loopback
+
+    @property
+    def webhooks_allow_loopback(self) -> bool:
+        """Webhooks reach loopback only when allowed outright (not by development alone: an
+        agency's receivers are elsewhere)."""
+        return bool(self.outbound_allow_loopback)
 
     @property
     def console_url(self) -> str:

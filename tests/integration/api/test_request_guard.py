@@ -104,3 +104,13 @@ def test_nul_in_a_console_form_is_refused(app: App) -> None:
         )
     assert refused.status_code == 422
     assert "email" in refused.text
+
+
+def test_nul_in_a_multipart_text_field_is_422_naming_it(staff: Client) -> None:
+    issue = report(staff, make_unit(staff))
+    refused = staff.post(
+        f"/issues/{issue['id']}/complete",
+        data={"notes": "fixed\x00", "net": "100", "vat": "20", "gross": "120"},
+        files={"invoice": ("invoice.pdf", b"%PDF-1.4")},
+    )
+    assert (refused.status_code, refused.json()["field"]) == (422, "notes")

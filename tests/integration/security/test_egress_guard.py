@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from repairlink.api.app import create_app
 from repairlink.bootstrap import App
 from repairlink.egress import guard
 from repairlink.egress.transport import AddressRefused, guarded_client
@@ -21,6 +22,7 @@ from repairlink.services.auth import Principal
 from repairlink.webhooks import subscriptions
 from repairlink.webhooks.sender import WebhookSender
 from tests.factories import uow_of
+from tests.integration.api.conftest import TestClient, login_client
 from tests.integration.outbound.receiver import Receiver, running_receiver
 
 REFUSED = [
@@ -168,3 +170,21 @@ def test_a_refused_address_is_refused_before_connecting(monkeypatch: pytest.Monk
         pytest.raises(AddressRefused, match="link-local"),
     ):
         http.get("http://metadata.invalid/latest/meta-data")
+
+
+@ONE_BACKEND
+def test_the_api_refuses_a_metadata_address_as_a_pms_base_url(app: App, agency_id: int) -> None:
+    with TestClient(create_app(app)) as http:
+        staff = login_client(app, http, agency_id)
+        body = {
+            "base_url": "http://169.254.169.254",
+            "client_id": "id",
+            "client_secret": "the client secret",
+            "agency_ref": "ref",
+        }
+        refused = staff.request("PUT", "/connections/alto", json=body)
+    assert refused.status_code == 422
+    assert (refused.json()["field"], refused.json()["code"]) == (
+        "base_url",
+        "egress.address_refused",
+    )

@@ -24,8 +24,11 @@ install-service: uv
 # Starts the service on http://127.0.0.1:8000 (the console at /, the API at /api/v1) with an
 # embedded SQLite file under ./var/, the Alto simulator on :8101, and the demo agency connected
 # to it and synced; mail is caught in the process and shown on the console's Mail page; it
-# prints the demo login.
+# prints the demo login. It runs as local development (docs/security.md): `keys init` makes the
+# key that seals stored secrets in var/secret.key, and the simulators on 127.0.0.1 may be called.
+run: export REPAIRLINK_ENVIRONMENT ?= development
 run: install-service
+	$(SERVE) repairlink keys init
 	$(SERVE) repairlink db upgrade
 	$(SERVE) repairlink serve --demo
 

@@ -54,6 +54,10 @@ from repairlink.store.migrate import upgrade
 from repairlink.store.outbound_tables import deliveries
 from repairlink.store.tables import contractors, external_refs
 
+# A benchmark is local development: a key under ./var seals the connection's secret, and the
+# simulators on 127.0.0.1 may be called (docs/security.md).
+os.environ.setdefault("REPAIRLINK_ENVIRONMENT", "development")
+
 # Changes sent at the full rate before the clock starts: a runner makes its database
 # connections, PMS clients and tokens on first use, once in its life, not once per change.
 WARM_UP_S = 5

@@ -47,6 +47,10 @@ from repairlink.simulators.alto.state import (
 )
 from repairlink.store.migrate import upgrade
 
+# A benchmark is local development: a key under ./var seals the connection's secret, and the
+# simulators on 127.0.0.1 may be called (docs/security.md).
+os.environ.setdefault("REPAIRLINK_ENVIRONMENT", "development")
+
 
 def _records(state: RunState) -> int:
     return sum(sum(counts.values()) for counts in state.counts.values())

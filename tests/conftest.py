@@ -12,6 +12,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+# Tests run as local development (docs/security.md): every Settings() below, and every
+# `repairlink` process a test starts, reads these.
+os.environ.setdefault("REPAIRLINK_ENVIRONMENT", "development")
+os.environ.setdefault("REPAIRLINK_SECRET_KEYS", "lxqzzhy-1gYqURPDOYtUjbavUxf02ox_6u0SkCd7-as=")
+
 from repairlink.bootstrap import App, build
 from repairlink.domain.actors import Actor, ActorKind
 from repairlink.domain.agency import Role

@@ -11,11 +11,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from repairlink.connectors import REGISTRY
 from repairlink.domain.actors import Actor
 from repairlink.domain.audit import OutboxEvent
+from repairlink.egress import guard
 from repairlink.mail.recipients import mail_fan_out
 from repairlink.outbound.fanout import fan_out
 from repairlink.outbound.issue_out import wants
 from repairlink.services.files import FileStore
+from repairlink.services.login_throttle import LoginThrottle
 from repairlink.settings import Settings
+from repairlink.store import sealing
 from repairlink.store.db import make_engine, make_session_factory
 from repairlink.store.migrate import require_migrated
 from repairlink.store.uow import FanOut, UnitOfWork
@@ -45,6 +48,8 @@ class App:
     # told after each commit that wrote outbox events: the runners wake up and send them
     event_listeners: list[Callable[[], None]] = field(default_factory=list)
     fan_out: FanOut = FAN_OUT
+    # failed logins per account and per client address (docs/security.md)
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
     def uow(self, actor: Actor, agency_id: int | None = None) -> UnitOfWork:
         return UnitOfWork(
@@ -78,10 +83,20 @@ class App:
 
 
 def build(settings: Settings, *, check_migrated: bool = True) -> App:
+    # PMS credentials and webhook secrets are sealed with these keys (refused without one
+    # outside development: MissingKeyError)
+    sealing.use(sealing.load_keys(settings))
+    # the addresses PMS connections may call (webhooks' policy goes with their sender)
+    guard.configure(guard.Policy(allow_loopback=settings.allows_loopback))
     engine = make_engine(settings.database_url, echo=settings.sql_echo)
     if check_migrated:
         require_migrated(engine)
     app = App(settings, engine, make_session_factory(engine), FileStore(settings.files_dir))
+    app.login_throttle = LoginThrottle(
+        settings.login_limit_per_account,
+        settings.login_limit_per_client,
+        settings.rate_limit_storage,
+    )
     if settings.mail_enabled:
         app.fan_out = with_mail
     return app

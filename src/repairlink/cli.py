@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from repairlink.cli_keys import keys_cli
 from repairlink.cli_outbound import outbox_cli, worker
 from repairlink.domain.actors import Actor
 from repairlink.domain.agency import Role
@@ -29,6 +30,7 @@ cli.add_typer(apikey_cli, name="apikey")
 sync_cli = typer.Typer(help="Connections to PMSs and their syncs.", no_args_is_help=True)
 cli.add_typer(sync_cli, name="sync")
 cli.add_typer(outbox_cli, name="outbox")
+cli.add_typer(keys_cli, name="keys")
 cli.command()(worker)
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -78,6 +80,8 @@ def serve(
     settings = _settings()
     if demo and not settings.smtp_host:
         settings = settings.model_copy(update={"mail_catch": True})
+    if demo:  # the simulators listen on 127.0.0.1
+        settings = settings.model_copy(update={"outbound_allow_loopback": True})
     stack = contextlib.ExitStack()
     settings = _catch_mail(settings, stack)
     app = build(settings)  # refuses an unmigrated database before anything else starts
@@ -317,8 +321,10 @@ def _safe_url(url: str) -> str:
 
 
 def main() -> None:
+    from repairlink.store.sealing import MissingKeyError
+
     try:
         cli()
-    except RepairlinkError as exc:
+    except (RepairlinkError, MissingKeyError) as exc:  # no key: the service does not start
         err.print(f"[red]error:[/] {escape(str(exc))}")
         sys.exit(1)

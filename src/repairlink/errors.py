@@ -57,3 +57,13 @@ class Transient:
 
 class Terminal:
     """Marker: retrying will not help."""
+
+
+class ThrottledError(RepairlinkError):
+    """Too many attempts: try again after `retry_after_s` seconds (sent as Retry-After)."""
+
+    status = 429
+
+    def __init__(self, code: str, message: str, *, retry_after_s: int, field: str | None = None):
+        super().__init__(code, message, field=field)
+        self.retry_after_s = retry_after_s

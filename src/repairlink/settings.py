@@ -68,9 +68,66 @@ class Settings(BaseSettings):
         default="", description="The console's address in links sent by mail ('': host:port)"
     )
 
+    # Security (docs/security.md)
+    environment: Literal["development", "production"] = Field(
+        default="production",
+        description="development (`make run`, tests): a key is made under ./var when none is "
+        "set, and the session cookie may go over plain http; production needs a key",
+    )
+    secret_keys: SecretStr = Field(
+        default=SecretStr(""),
+        description="Fernet keys, comma-separated, newest first: the first seals PMS "
+        "credentials and webhook secrets, any opens them (`repairlink keys new`)",
+    )
+    secret_key_file: Path = Field(
+        default=Path("var/secret.key"),
+        description="Where the keys are read from when secret_keys is empty",
+    )
+    login_limit_per_account: str = Field(
+        default="10/minute", description="Failed logins an e-mail address may have"
+    )
+    login_limit_per_client: str = Field(
+        default="30/minute", description="Failed logins one client address may have"
+    )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="Where login counts live (a `limits` storage URI; redis://... for several "
+        "service processes)",
+    )
+    max_json_bytes: int = Field(
+        default=1024 * 1024, gt=0, description="Largest JSON or form body (413 beyond)"
+    )
+    max_upload_bytes: int = Field(
+        default=10 * 1024 * 1024, gt=0, description="Largest file in a multipart body"
+    )
+    max_request_bytes: int = Field(
+        default=25 * 1024 * 1024, gt=0, description="Largest multipart body, all files together"
+    )
+    outbound_allow_loopback: bool | None = Field(
+        default=None,
+        description="Let PMS connections and webhooks call 127.0.0.1 and ::1 (simulators, "
+        "tests); unset: PMS connections may in development only, webhooks may not",
+    )
+
     @property
     def mail_enabled(self) -> bool:
         return bool(self.smtp_host) or self.mail_catch
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment == "development"
+
+    @property
+    def allows_loopback(self) -> bool:
+        if self.outbound_allow_loopback is None:
+            return self.is_development
+        return self.outbound_allow_loopback
+
+    @property
+    def webhooks_allow_loopback(self) -> bool:
+        """Webhooks reach loopback only when allowed outright (not by development alone: an
+        agency's receivers are elsewhere)."""
+        return bool(self.outbound_allow_loopback)
 
     @property
     def console_url(self) -> str:

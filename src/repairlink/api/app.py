@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from repairlink.api import docs, problems
+from repairlink.api.request_guard import Limits, RequestGuard
 from repairlink.api.routers import (
     agency,
     auth,
@@ -42,6 +43,11 @@ def create_app(app: App) -> FastAPI:
         redoc_url=None,
     )
     api.state.app = app
+    # sizes and characters checked before parsing and authentication (the console too)
+    limits = Limits(
+        app.settings.max_json_bytes, app.settings.max_upload_bytes, app.settings.max_request_bytes
+    )
+    api.add_middleware(RequestGuard, limits=limits)
     problems.install(api)
     docs.install(api)
 

@@ -34,12 +34,12 @@ def get_app(request: Request) -> App:
 
 
 AppDep = Annotated[App, Depends(get_app)]
-_bearer = HTTPBearer(auto_error=False, description="An API key (rl_...) or a login token")
+bearer = HTTPBearer(auto_error=False, description="An API key (rl_...) or a login token")
 
 
 def principal(
     app: AppDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     if credentials is None or not credentials.credentials:
         raise UnauthenticatedError(

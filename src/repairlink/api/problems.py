@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from repairlink.errors import RepairlinkError
+from repairlink.errors import RepairlinkError, ThrottledError
 
 MEDIA_TYPE = "application/problem+json"
 LOCATIONS = frozenset({"body", "query", "path", "header", "cookie"})
@@ -61,7 +61,12 @@ def field_of(loc: Sequence[Any]) -> str:
 def install(app: FastAPI) -> None:
     @app.exception_handler(RepairlinkError)
     def domain_error(_request: Request, exc: RepairlinkError) -> JSONResponse:
-        return problem(exc.status, exc.code, exc.message, field=exc.field, rule=exc.rule)
+        headers = (
+            {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, ThrottledError) else None
+        )
+        return problem(
+            exc.status, exc.code, exc.message, field=exc.field, rule=exc.rule, headers=headers
+        )
 
     @app.exception_handler(RequestValidationError)
     def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:

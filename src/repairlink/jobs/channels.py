@@ -32,6 +32,7 @@ class Channels:
             app.engine,
             allow_private=app.settings.webhooks_allow_private,
             timeout_s=app.settings.webhook_timeout_s,
+            allow_loopback=app.settings.webhooks_allow_loopback,
         )
         self.mail = MailChannel(app.settings, app.uow)
         self._writers: dict[int, tuple[Any, WorkOrders]] = {}

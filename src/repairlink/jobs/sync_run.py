@@ -6,9 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import AnyUrl, BaseModel
+
 from repairlink.bootstrap import App
 from repairlink.connectors import REGISTRY
 from repairlink.domain.actors import Actor
+from repairlink.egress import guard
 from repairlink.errors import ConflictError, InvalidError
 from repairlink.inbound.engine import Progress, SyncEngine
 from repairlink.inbound.run_state import RunState
@@ -17,6 +20,7 @@ from repairlink.jobs.use_cases import use_cases
 from repairlink.pms.profile import ConfigRule, Profile, Schedule, Unsupported
 from repairlink.pms.retry import RetryPolicy
 from repairlink.services import connections
+from repairlink.store import sealing
 
 
 def connector_kind(system: str) -> Any:
@@ -37,10 +41,19 @@ def connect(app: App, agency_id: int, system: str, settings: dict[str, Any]) -> 
     config = kind.config_model.model_validate(settings)
     stored = config.model_dump(mode="json")
     check_settings(kind.profile, stored)
-    for name, value in config:  # keep secrets usable: SecretStr dumps as '**********'
+    check_addresses(config)
+    for name, value in config:  # secrets sealed: SecretStr dumps as '**********'
         if hasattr(value, "get_secret_value"):
-            stored[name] = value.get_secret_value()
+            stored[name] = sealing.keyring().seal(value.get_secret_value())
     return connections.save_connection(app.uow(Actor.system("connect"), agency_id), system, stored)
+
+
+def check_addresses(config: BaseModel) -> None:
+    """Every address in the settings (a base_url) through the egress guard: a PMS connection
+    never points into our own network (the client secret would be sent there)."""
+    for name, value in config:
+        if isinstance(value, AnyUrl):
+            guard.check_url(str(value), guard.default_policy(), field=name)
 
 
 def check_settings(profile: Profile, settings: dict[str, Any]) -> None:

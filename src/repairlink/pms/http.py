@@ -4,7 +4,9 @@ the PMS says) or terminal (retrying will not help) for the engine and the way ou
 
 Timeouts are split: a PMS that does not accept the connection is given a few seconds, one that
 accepted it the connector's read timeout. Redirects are not followed: a PMS API answers where
-it was asked, and a credential must never follow a redirect elsewhere.
+it was asked, and a credential must never follow a redirect elsewhere. Every request goes
+through the egress guard (`egress/`): a base_url that resolves to a private, loopback or
+metadata address is refused, terminally, before the client secret is sent.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from repairlink.egress.transport import AddressRefused, guarded_client
 from repairlink.pms.connector import TerminalFetchError, TransientFetchError
 from repairlink.pms.streams import Paging, RawPage, Stream
 
@@ -89,6 +92,8 @@ class ClientCredentials:
                 data={"grant_type": "client_credentials"},
                 auth=(self.client_id, self.client_secret),
             )
+        except AddressRefused as exc:
+            raise TerminalFetchError(f"{self.name}'s address is refused: {exc}") from exc
         except httpx.TransportError as exc:
             raise TransientFetchError(f"{self.name}'s token endpoint unreachable: {exc}") from exc
         raise_for(response, self.name, "token")
@@ -127,7 +132,7 @@ class PmsHttp:
         self.auth = auth
         self.name = name
         timeout = httpx.Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s))
-        self.http = http or httpx.Client(timeout=timeout, follow_redirects=False)
+        self.http = http or guarded_client(timeout)
 
     def close(self) -> None:
         self.http.close()
@@ -180,6 +185,8 @@ class PmsHttp:
                 )
             except httpx.TimeoutException as exc:
                 raise TransientFetchError(f"{self.name} timed out on {path}") from exc
+            except AddressRefused as exc:
+                raise TerminalFetchError(f"{self.name}'s address is refused: {exc}") from exc
             except httpx.TransportError as exc:
                 raise TransientFetchError(f"{self.name} unreachable on {path}: {exc}") from exc
             if response.status_code == 401 and attempt == 1:

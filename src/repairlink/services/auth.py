@@ -17,6 +17,7 @@ from repairlink.domain.agency import ApiKey, Role, Session, User
 from repairlink.domain.people import Occupier
 from repairlink.domain.values import normalise_email
 from repairlink.errors import ForbiddenError, InvalidError, UnauthenticatedError
+from repairlink.services.login_throttle import LoginThrottle
 from repairlink.store.tables import cols
 from repairlink.store.uow import UnitOfWork
 
@@ -156,20 +157,46 @@ def _refuse_locked_occupier(uow: UnitOfWork, user: User | ApiKey) -> None:
             )
 
 
-def login(uow: UnitOfWork, *, email: str, password: str) -> str:
-    """Email and password -> a bearer token for 12 hours. Locked occupiers cannot log in (H-01)."""
+# A hash of no one's password: an unknown or disabled account is checked against it, so it
+# costs the same argon2 work as a known one and answers in the same time (no enumeration).
+_UNKNOWN_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def _check_password(user: User | None, password: str) -> bool:
+    try:
+        _hasher.verify(user.password_hash if user is not None else _UNKNOWN_HASH, password)
+    except VerificationError:
+        return False
+    return user is not None and user.active
+
+
+def login(
+    uow: UnitOfWork,
+    *,
+    email: str,
+    password: str,
+    throttle: LoginThrottle | None = None,
+    client: str = "",
+    replaces: str | None = None,
+) -> str:
+    """Email and password -> a new bearer token for 12 hours. Locked occupiers cannot log in
+    (H-01). With `throttle`, a caller who failed too often is refused (429) before any check;
+    `replaces` is the caller's previous token, revoked (a session is never reused)."""
+    if throttle is not None:
+        throttle.check(email, client)
     with uow:
         user = uow.session.scalars(
             sa.select(User).where(cols(User).email == email.strip().lower())
         ).first()
-        if user is None or not user.active:
+        if not _check_password(user, password):
+            if throttle is not None:
+                throttle.failed(email, client)
             raise _unauthenticated()
-        try:
-            _hasher.verify(user.password_hash, password)
-        except VerificationError:
-            raise _unauthenticated() from None
+        assert user is not None
         uow.agency_id = user.agency_id
         _refuse_locked_occupier(uow, user)
+        if replaces:
+            _revoke(uow, replaces)
         token = secrets.token_urlsafe(32)
         uow.add(
             Session(
@@ -180,7 +207,27 @@ def login(uow: UnitOfWork, *, email: str, password: str) -> str:
             )
         )
         uow.commit()
+    if throttle is not None:
+        throttle.succeeded(email)
     return token
+
+
+def _revoke(uow: UnitOfWork, token: str) -> bool:
+    found = uow.session.execute(
+        sa.delete(Session).where(cols(Session).token_hash == _hash_token(token))
+    )
+    return bool(getattr(found, "rowcount", 0))
+
+
+def logout(uow: UnitOfWork, token: str) -> bool:
+    """Revoke a login token at once, for the console and the API alike. API keys are revoked
+    by their own route; True when a session ended."""
+    if token.startswith(KEY_PREFIX):
+        return False
+    with uow:
+        ended = _revoke(uow, token)
+        uow.commit()
+    return ended
 
 
 def authenticate(uow: UnitOfWork, token: str) -> Principal:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from repairlink.store.sealing import SealedText
 from repairlink.store.tables import metadata
 from repairlink.store.types import UtcDateTime
 
@@ -15,7 +16,7 @@ webhook_subscriptions = sa.Table(
     sa.Column("agency_id", sa.ForeignKey("agencies.id"), nullable=False, index=True),
     sa.Column("url", sa.String(2048), nullable=False),
     sa.Column("event_types", sa.JSON, nullable=False),  # ["issue.closed", "issue.*"] or ["*"]
-    sa.Column("secret", sa.String(128), nullable=False),  # whsec_<base64>, shown once
+    sa.Column("secret", SealedText, nullable=False),  # whsec_<base64>, shown once, sealed
     sa.Column("description", sa.String(255), nullable=False, default=""),
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("disabled_reason", sa.String(255)),  # e.g. the endpoint answered 410 Gone

@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from repairlink.store.sealing import SealedJson
 from repairlink.store.tables import metadata
 from repairlink.store.types import UtcDateTime
 
@@ -17,7 +18,7 @@ connections = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("agency_id", sa.ForeignKey("agencies.id"), nullable=False, index=True),
     sa.Column("system", sa.String(32), nullable=False),
-    sa.Column("config", sa.JSON, nullable=False),
+    sa.Column("config", SealedJson, nullable=False),  # secrets sealed (store/sealing.py)
     sa.Column("enabled", sa.Boolean, nullable=False, default=True),
     # signpost per schedule ("*": a run of every kind): where its next run starts reading
     sa.Column("bookmarks", sa.JSON, nullable=False, default=dict),

@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from repairlink.bootstrap import App
 from repairlink.web import errors
+from repairlink.web.headers import SecurityHeaders
 from repairlink.web.routes import (
     admin,
     dashboard,
@@ -51,4 +52,5 @@ def create_console(app: App) -> FastAPI:
     ):
         console.include_router(module.router)
     errors.install(console)
+    console.add_middleware(SecurityHeaders)
     return console

@@ -13,11 +13,11 @@ import orjson
 import sqlalchemy as sa
 
 from repairlink.domain.delivery import Outcome
-from repairlink.errors import InvalidError
+from repairlink.egress.transport import AddressRefused, guarded_client
 from repairlink.pms.http import retry_after
 from repairlink.store.outbound_tables import webhook_subscriptions
 from repairlink.webhooks import signing
-from repairlink.webhooks.address_guard import check_url
+from repairlink.webhooks.address_guard import policy
 
 THROTTLED = {429, 502, 503, 504}
 
@@ -43,10 +43,19 @@ def body_of(event: Mapping[str, Any]) -> bytes:
 
 
 class WebhookSender:
-    def __init__(self, engine: sa.Engine, *, allow_private: bool, timeout_s: float) -> None:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        *,
+        allow_private: bool,
+        timeout_s: float,
+        allow_loopback: bool = False,
+    ) -> None:
         self.engine = engine
-        self.allow_private = allow_private
-        self.http = httpx.Client(timeout=timeout_s, follow_redirects=False)
+        # every send resolves once, checks, and connects to what it checked (egress/)
+        self.http = guarded_client(
+            timeout_s, policy(allow_private=allow_private, allow_loopback=allow_loopback)
+        )
 
     def close(self) -> None:
         self.http.close()
@@ -59,16 +68,14 @@ class WebhookSender:
             ).first()
         if sub is None or not sub.active:
             return Outcome.skip("The subscription is paused or gone")
-        try:
-            check_url(sub.url, allow_private=self.allow_private)
-        except InvalidError as exc:
-            return Outcome.failed(exc.message, terminal=True)
         body = body_of(event)
         headers = signing.headers(
             sub.secret, message_id(int(event["id"])), int(now.timestamp()), body
         )
         try:
             response = self.http.post(sub.url, content=body, headers=headers)
+        except AddressRefused as exc:
+            return Outcome.failed(f"Webhook URL refused: {exc}", terminal=True)
         except httpx.TimeoutException:
             return Outcome.failed("The endpoint did not answer in time")
         except httpx.TransportError as exc:

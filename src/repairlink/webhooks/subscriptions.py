@@ -41,10 +41,16 @@ def _check_patterns(patterns: list[str]) -> list[str]:
 
 
 def subscribe(
-    uow: UnitOfWork, *, url: str, event_types: list[str], description: str, allow_private: bool
+    uow: UnitOfWork,
+    *,
+    url: str,
+    event_types: list[str],
+    description: str,
+    allow_private: bool,
+    allow_loopback: bool = False,
 ) -> tuple[Row, str]:
     """Answers the subscription and its secret (whsec_...), which is not shown again."""
-    check_url(url, allow_private=allow_private)
+    check_url(url, allow_private=allow_private, allow_loopback=allow_loopback)
     patterns = _check_patterns(event_types)
     secret = new_secret()
     with uow:

@@ -243,6 +243,8 @@ def samples(a: dict[str, int]) -> dict[tuple[str, str], Sample]:
         ("GET", "/api/v1/connectors/{system}"): Sample(expect=200),
         # B's own dead letters (none) and B's own webhook, refused for its private address
         ("POST", "/api/v1/deliveries/replay-dead"): Sample(expect=200),
+        # logging out an API key revokes nothing (keys have their own route)
+        ("POST", "/api/v1/auth/logout"): Sample(expect=204),
         ("POST", "/api/v1/webhooks"): Sample(
             json={"url": "http://10.0.0.1/hook", "event_types": ["*"]}, expect=422
         ),

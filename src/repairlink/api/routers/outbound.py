@@ -107,6 +107,7 @@ def create_webhook(caller: AdminCaller, body: WebhookCreate) -> WebhookCreated:
         event_types=body.event_types,
         description=body.description,
         allow_private=caller.app.settings.webhooks_allow_private,
+        allow_loopback=caller.app.settings.webhooks_allow_loopback,
     )
     return WebhookCreated.model_validate({**row, "secret": secret})
 

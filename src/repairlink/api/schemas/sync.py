@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from repairlink.api.schemas.common import ReadModel
+from repairlink.jobs.reseal import secret_fields
 
 SECRET_NAMES = ("secret", "password", "token")
 
@@ -23,8 +24,9 @@ class ConnectionRead(ReadModel):
 
 
 def masked(row: dict[str, Any]) -> ConnectionRead:
+    secret = secret_fields(row["system"])
     config = {
-        k: ("********" if any(s in k for s in SECRET_NAMES) else v)
+        k: ("********" if k in secret or any(s in k for s in SECRET_NAMES) else v)
         for k, v in row["config"].items()
     }
     return ConnectionRead.model_validate({**row, "config": config})

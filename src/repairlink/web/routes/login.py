@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from repairlink.domain.actors import Actor
-from repairlink.errors import UnauthenticatedError
+from repairlink.errors import ThrottledError, UnauthenticatedError
 from repairlink.services import auth
 from repairlink.web.render import page, redirect
 from repairlink.web.session import COOKIE, AnyonePost, LoginRequired, current, get_app, home_of
@@ -44,12 +44,28 @@ def login(
 ) -> HTMLResponse | RedirectResponse:
     app = get_app(request)
     try:
-        token = auth.login(app.uow(Actor.system("web")), email=email, password=password)
-        who = auth.authenticate(app.uow(Actor.system("web")), token)
-    except UnauthenticatedError as exc:
-        return page(
-            request, "login.html", None, status_code=401, error=str(exc), email=email, next=next
+        token = auth.login(
+            app.uow(Actor.system("web")),
+            email=email,
+            password=password,
+            throttle=app.login_throttle,
+            client=request.client.host if request.client else "",
+            replaces=request.cookies.get(COOKIE) or None,  # a new session at each login
         )
+        who = auth.authenticate(app.uow(Actor.system("web")), token)
+    except (UnauthenticatedError, ThrottledError) as exc:
+        refused = page(
+            request,
+            "login.html",
+            None,
+            status_code=exc.status,
+            error=exc.message if isinstance(exc, ThrottledError) else str(exc),
+            email=email,
+            next=next,
+        )
+        if isinstance(exc, ThrottledError):
+            refused.headers["Retry-After"] = str(exc.retry_after_s)
+        return refused
     response = redirect(_safe_next(next) or home_of(who.role))
     response.set_cookie(
         COOKIE,
@@ -58,13 +74,17 @@ def login(
         path="/",
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        # always Secure outside local development (the browser sends it over https only)
+        secure=request.url.scheme == "https" or not app.settings.is_development,
     )
     return response
 
 
 @router.post("/logout")
-def logout(_viewer: AnyonePost) -> RedirectResponse:
+def logout(viewer: AnyonePost) -> RedirectResponse:
+    """The session is revoked, not only forgotten by this browser: its token stops working on
+    the console and the API at once."""
+    auth.logout(viewer.uow(), viewer.token)
     response = redirect("/login", notice="You are logged out")
     response.delete_cookie(COOKIE, path="/")
     return response

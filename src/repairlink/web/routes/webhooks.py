@@ -67,6 +67,7 @@ def create(
             event_types=chosen,
             description=description.strip(),
             allow_private=viewer.app.settings.webhooks_allow_private,
+            allow_loopback=viewer.app.settings.webhooks_allow_loopback,
         )
     except InvalidError as exc:  # the form comes back as it was sent, with the reason
         values = {"url": url, "event_types": event_types, "description": description}

@@ -73,10 +73,17 @@ def test_pms_and_webhook_secrets_are_sealed_in_the_database_and_still_work(
 
 
 @pytest.fixture
-def keyring_restored() -> Iterator[None]:
+def keyring_restored(app: App) -> Iterator[None]:
+    """The test's keys put back, and every secret of the session's database (other tests'
+    connections too) sealed with them again: later tests open them."""
     before = sealing.keyring()
     yield
+    sealing.use(sealing.Keyring([os.environ["REPAIRLINK_SECRET_KEYS"], *_test_keys_seen]))
+    reseal(app)
     sealing.use(before)
+
+
+_test_keys_seen: list[str] = []
 
 
 def test_keys_rotate_and_reencrypt_seals_with_the_new_one(
@@ -85,6 +92,7 @@ def test_keys_rotate_and_reencrypt_seals_with_the_new_one(
     _connect(staff, sim)
     old = os.environ["REPAIRLINK_SECRET_KEYS"]
     new = sealing.new_key()
+    _test_keys_seen.append(new)
     sealing.use(sealing.Keyring([new, old]))
     reseal(app)
     sealing.use(sealing.Keyring([new]))  # the old key dropped: everything opens with the new

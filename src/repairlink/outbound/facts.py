@@ -35,6 +35,17 @@ REACHED = {
 }
 
 
+def _place_columns() -> tuple[sa.ScalarSelect[Any], ...]:
+    """The issue's unit's estate and building, and its cost code's code (block management,
+    PM-04), as columns of the issue's own query: no query of their own."""
+    i, u, c = cols(Issue), cols(Unit), cols(CostCode)
+    return (
+        sa.select(u.estate_id).where(u.id == i.unit_id).scalar_subquery(),
+        sa.select(u.building_id).where(u.id == i.unit_id).scalar_subquery(),
+        sa.select(c.code).where(c.id == i.cost_code_id).scalar_subquery(),
+    )
+
+
 @dataclass(frozen=True)
 class Due:
     """The steps the profile sets off at one issue status."""
@@ -66,6 +77,9 @@ def due_at(profile: Profile, status: str) -> Due:
     )
 
 
+_PLACE = _place_columns()
+
+
 def load_facts(uow_for: UowFor, system: str, issue_id: int, due: Due) -> IssueFacts:
     i, q, d = cols(Issue), cols(Quote), cols(Document)
     awarded = (
@@ -76,16 +90,17 @@ def load_facts(uow_for: UowFor, system: str, issue_id: int, due: Due) -> IssueFa
     )
     with uow_for(Actor.system("outbound")) as uow:
         found = uow.session.execute(
-            uow.select(Issue, i.id == issue_id).add_columns(awarded)
+            uow.select(Issue, i.id == issue_id).add_columns(awarded, *_PLACE)
         ).first()
         # none: `get` answers the agency's NotFound, in its words
-        issue, quote = found if found is not None else (uow.get(Issue, issue_id), None)
+        issue, quote, estate_id, building_id, cost_code = (
+            found if found is not None else (uow.get(Issue, issue_id), None, None, None, None)
+        )
         unit = uow.get(Unit, issue.unit_id) if due.issue_pdf and issue.unit_id else None
         documents: list[Document] = []
         if due.documents:
             documents = uow.all(uow.select(Document, d.issue_id == issue.id).order_by(d.id))
         tenancies = _tenancies(uow, issue) if due.charges else []
-        estate_id, building_id, cost_code = _place(uow, issue)
         wanted = [
             ("unit", issue.unit_id),
             ("estate", estate_id),
@@ -129,20 +144,6 @@ def load_facts(uow_for: UowFor, system: str, issue_id: int, due: Due) -> IssueFa
         marker=work_order_marker(issue),
         cost_code=cost_code,
     )
-
-
-def _place(uow: UnitOfWork, issue: Issue) -> tuple[int | None, int | None, str | None]:
-    """The unit's estate and building, and the issue's cost code: one query."""
-    if issue.unit_id is None and issue.cost_code_id is None:
-        return None, None, None
-    u, c = cols(Unit), cols(CostCode)
-    code = sa.select(c.code).where(c.id == issue.cost_code_id).scalar_subquery()
-    row = uow.session.execute(
-        sa.select(u.estate_id, u.building_id, code).where(u.id == issue.unit_id)
-    ).first()
-    if row is None:
-        return None, None, uow.session.scalar(sa.select(code))
-    return row[0], row[1], row[2]
 
 
 def _tenancies(uow: UnitOfWork, issue: Issue) -> list[Tenancy]:

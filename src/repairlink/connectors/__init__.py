@@ -14,6 +14,8 @@ from pydantic import BaseModel
 from repairlink.connectors.alto.config import AltoConfig
 from repairlink.connectors.alto.connector import AltoConnector
 from repairlink.connectors.alto.works_orders import AltoWorksOrders
+from repairlink.connectors.propertyware.config import PropertywareConfig
+from repairlink.connectors.propertyware.connector import PropertywareConnector
 from repairlink.pms.capabilities import WorkOrders, check_offered
 from repairlink.pms.connector import Connector
 from repairlink.pms.profile import Profile, SendIssues
@@ -45,5 +47,12 @@ class ConnectorKind:
 REGISTRY: dict[str, ConnectorKind] = {
     "alto": ConnectorKind(
         "alto", "Alto", AltoConfig, AltoConnector, AltoConnector.profile, AltoWorksOrders
+    ),
+    "propertyware": ConnectorKind(
+        "propertyware",
+        "Propertyware",
+        PropertywareConfig,
+        PropertywareConnector,
+        PropertywareConnector.profile,
     ),
 }

@@ -55,6 +55,7 @@ PROFILE = Profile(
         Filter(
             "PW-02", "occupier", lambda r, _: r.attrs.get("lease_active") is True, "no active lease"
         ),
+        RequiresSynced("PW-02", "occupier", "unit_id", "their unit does not sync"),
         # PW-03: later syncs read the last 72 hours, hourly
         Schedule(
             "PW-03",
@@ -72,6 +73,8 @@ PROFILE = Profile(
         Entity("PW-05", "tenancy"),
         Schedule("PW-05", kinds=("tenancy",), cron="30 23 * * *", tz="UTC"),
         FieldPolicy("PW-05", "tenancy", "*", Policy.OVERWRITE_ALL),
+        RequiresSynced("PW-05", "tenancy", "unit_id", "the lease is at a unit that does not sync"),
+        RequiresSynced("PW-05", "tenancy", "occupier_id", "the tenant does not sync"),
         # PW-06: existing properties: only the integration data field; existing residents: only
         # their unit and move-in/move-out dates; existing work orders: never
         *_no_updates("unit", "integration_data"),

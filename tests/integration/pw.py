@@ -15,6 +15,7 @@ from repairlink.jobs.sync_run import connect, run_sync
 from repairlink.pms.profile import Schedule
 from repairlink.pms.retry import RetryPolicy
 from repairlink.simulators.propertyware import RunningPropertyware, running_propertyware
+from tests.integration.sync.conftest import held
 
 SYSTEM = "propertyware"
 
@@ -76,3 +77,13 @@ def pull(sim: RunningPropertyware, path: str, **params: Any) -> list[dict[str, A
             items += response.json()
             if len(items) >= int(response.headers["X-Total-Count"]):
                 return items
+
+
+def dropped_one(app: App, agency_id: int, sim: RunningPropertyware) -> tuple[dict[str, int], str]:
+    """A full sync, then Propertyware drops the unit with the lowest id: answers what we held
+    (Propertyware id -> our id) and the dropped unit's Propertyware id."""
+    run_pw(app, agency_id, full=True)
+    ours = held(app, agency_id, "unit", SYSTEM)
+    gone_ext = min(ours)
+    sim.admin("DELETE", f"units/{gone_ext}")
+    return ours, gone_ext

@@ -16,6 +16,7 @@ from repairlink.connectors.alto.connector import AltoConnector
 from repairlink.connectors.alto.works_orders import AltoWorksOrders
 from repairlink.connectors.propertyware.config import PropertywareConfig
 from repairlink.connectors.propertyware.connector import PropertywareConnector
+from repairlink.connectors.propertyware.work_orders import PropertywareWorkOrders
 from repairlink.pms.capabilities import WorkOrders, check_offered
 from repairlink.pms.connector import Connector
 from repairlink.pms.profile import Profile, SendIssues
@@ -54,5 +55,6 @@ REGISTRY: dict[str, ConnectorKind] = {
         PropertywareConfig,
         PropertywareConnector,
         PropertywareConnector.profile,
+        PropertywareWorkOrders,
     ),
 }

@@ -9,17 +9,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
 from repairlink.bootstrap import App
 from repairlink.domain.actors import Actor
-from repairlink.simulators.alto import running_alto
+from repairlink.simulators.propertyware import running_propertyware
 from repairlink.webhooks import subscriptions
 from tests.integration.api.conftest import Client, client_for, login_client, new_agency
-from tests.integration.sync.conftest import reconciling  # noqa: F401 (a fixture: PW-09 on Alto)
+from tests.integration.pw import pw_settings
 
 SENTINEL = "ZZ-AGENCY-A-ONLY"
 SEGMENT_KIND = {
@@ -126,25 +125,16 @@ def build_agency_a(a: Client) -> dict[str, int]:
 
 
 def synced_once(a: Client) -> tuple[int, int]:
-    """Connect A to a simulated Alto, sync it once and reconcile it once (PW-09, declared by
-    the `reconciling` fixture) through the API: the run's id and the reconciliation's."""
-    with running_alto(seed=3, units=20) as sim:
-        a.ok(
-            "PUT",
-            "/connections/alto",
-            json={
-                "base_url": sim.base_url,
-                "client_id": sim.client_id,
-                "client_secret": sim.client_secret,
-                "agency_ref": sim.agency_ref,
-            },
-        )
-        run_id: int = a.ok("POST", "/connections/alto/runs", 202, json={})["run_id"]
+    """Connect A to a simulated Propertyware, sync it once and reconcile it once (PW-09)
+    through the API: the run's id and the reconciliation's."""
+    with running_propertyware(seed=3, units=20) as sim:
+        a.ok("PUT", "/connections/propertyware", json=pw_settings(sim))
+        run_id: int = a.ok("POST", "/connections/propertyware/runs", 202, json={})["run_id"]
         deadline = time.monotonic() + 60
         while a.ok("GET", f"/sync-runs/{run_id}")["status"] == "running":
             assert time.monotonic() < deadline, "the sync did not finish"
             time.sleep(0.05)
-        started = a.ok("POST", "/connections/alto/reconciliations", 202, json={})
+        started = a.ok("POST", "/connections/propertyware/reconciliations", 202, json={})
         reconciliation_id: int = started["reconciliation_id"]
         while a.ok("GET", f"/reconciliations/{reconciliation_id}")["status"] == "running":
             assert time.monotonic() < deadline, "the reconciliation did not finish"
@@ -283,7 +273,6 @@ def _routes(api: FastAPI) -> list[tuple[str, str]]:
     return found
 
 
-@pytest.mark.usefixtures("reconciling")
 def test_c_01_every_route_answers_404_for_another_agencys_ids(
     app: App, http: TestClient, api: FastAPI
 ) -> None:

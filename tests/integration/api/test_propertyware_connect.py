@@ -25,3 +25,23 @@ def test_pw_01_a_second_location_is_refused_when_connecting(
     assert "client_secret" not in str(saved["config"]) or saved["config"]["client_secret"] != (
         pw.client_secret
     )
+
+
+def test_pw_08_properties_and_residents_are_not_made_here_while_propertyware_is_connected(
+    staff: Client, pw: RunningPropertyware
+) -> None:
+    """Made here they would never reach Propertyware: refused, 409 naming the rule; other
+    records (contractors) are still made here."""
+    before = staff.ok("POST", "/units", 201, json={"line1": "1 Before St", "town": "Fresno"})
+    assert before["id"]
+    staff.ok("PUT", "/connections/propertyware", json=pw_settings(pw))
+    for path, body in (
+        ("/units", {"line1": "2 After St", "town": "Fresno"}),
+        ("/occupiers", {"first_name": "Ana", "surname": "Diaz", "email": "ana@x.example"}),
+    ):
+        refused = staff.request("POST", path, json=body)
+        assert refused.status_code == 409, refused.text
+        problem = refused.json()
+        assert problem["rule"] == "PW-08"
+        assert "Propertyware is connected" in problem["detail"]
+    staff.ok("POST", "/contractors", 201, json={"company": "Bay Plumbing"})

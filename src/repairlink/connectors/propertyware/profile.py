@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from repairlink.pms.incoming import Incoming
 from repairlink.pms.profile import (
+    AttachDocuments,
     Config,
     ConfigRule,
+    CreatedOnlyInPms,
     Entity,
     FieldPolicy,
     Filter,
@@ -16,8 +18,23 @@ from repairlink.pms.profile import (
     Reconciliation,
     RequiresSynced,
     Schedule,
+    SendIssues,
+    StatusMap,
     Unsupported,
 )
+
+# Our status -> the work order's (Propertyware's status is free text)
+STATUSES: dict[str, str | None] = {
+    "reported": "Open",
+    "quotes_requested": "Estimate Requested",
+    "job_instructed": "Assigned",
+    "awaiting_completion": "Scheduled",
+    "completed": "Completed",
+    "awaiting_feedback": None,
+    "closed": "Closed",
+    "cancelled": "Cancelled",
+    "forwarded_to_pm": None,
+}
 
 
 def _one_location(config: Config) -> str | None:
@@ -86,6 +103,28 @@ PROFILE = Profile(
             "owners and service providers",
             "Propertyware does not sync owners or service providers: upload them as CSV",
         ),
+        # PW-08: properties and residents made here never reach Propertyware, so making them is
+        # unavailable while the integration is active; a work order made here is created there
+        # at once, every later change follows, and at completion its photos, its record with
+        # every call and message, and its invoices are uploaded
+        SendIssues(
+            "PW-08",
+            once="created",
+            description=(
+                "An issue reaches Propertyware as a work order as soon as it is reported, and "
+                "every later change follows. Once the job is complete, its photos, invoices and "
+                "completion documents are uploaded, with a PDF of the issue and its messages. "
+                "Properties and residents come from Propertyware: they are not added here."
+            ),
+        ),
+        StatusMap("PW-08", STATUSES),
+        AttachDocuments(
+            "PW-08",
+            when="completed",
+            issue_pdf=True,
+            document_kinds=("photo", "invoice", "completion"),
+        ),
+        CreatedOnlyInPms("PW-08", kinds=("unit", "occupier")),
         # PW-09: on the 27th at 03:00 Pacific, deactivate active units the PMS no longer lists
         Reconciliation("PW-09", "unit", cron="0 3 27 * *", tz="America/Los_Angeles"),
     ),

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from repairlink.cli_import import people_cli
 from repairlink.cli_outbound import outbox_cli, worker
 from repairlink.domain.actors import Actor
 from repairlink.domain.agency import Role
@@ -29,6 +30,7 @@ cli.add_typer(apikey_cli, name="apikey")
 sync_cli = typer.Typer(help="Connections to PMSs and their syncs.", no_args_is_help=True)
 cli.add_typer(sync_cli, name="sync")
 cli.add_typer(outbox_cli, name="outbox")
+cli.add_typer(people_cli, name="people")
 cli.command()(worker)
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)

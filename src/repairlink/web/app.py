@@ -18,6 +18,7 @@ from repairlink.web.routes import (
     mail,
     occupiers,
     people,
+    people_import,
     portal,
     properties,
     reports,
@@ -38,6 +39,7 @@ def create_console(app: App) -> FastAPI:
         issue_new,  # before issues: /issues/new is not an issue's id
         issues,
         issue_actions,
+        people_import,  # before people: /people/import
         people,
         admin,
         integrations,

@@ -153,6 +153,9 @@ def _start_demo(app: Any, stack: Any, simulator_port: int) -> None:
     out.print(f"Demo agency synced from Alto: {made} records (run {state.run_id})")
     if seeded := seed_demo_issues(app):
         out.print(f"Demo issues reported on {seeded} of the synced properties")
+    from repairlink.demo_propertyware import start_propertyware_demo  # the US demo agency
+
+    out.print("\n".join(start_propertyware_demo(app, stack, simulator_port)))
 
 
 @agency_cli.command("create")

@@ -3,8 +3,9 @@ its errors look on the wire."""
 
 from __future__ import annotations
 
+import random
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from starlette.responses import JSONResponse, Response
@@ -45,6 +46,18 @@ class PwErrors:
         return JSONResponse(body, status_code=400)
 
 
+def _other_status(flat: Flat) -> str:
+    return "vacant" if flat["status"] == "occupied" else "occupied"
+
+
+def _more_rent(flat: Flat) -> float:
+    return float(flat["rent"]) + 25.0
+
+
+def _other_priority(flat: Flat) -> str:
+    return "LOW" if flat["priority"] == "HIGH" else "HIGH"
+
+
 class PwRecords(TableRecords):
     """Admin edits; `active` (and a work order's flags) live in the table as codes."""
 
@@ -74,6 +87,26 @@ class PwRecords(TableRecords):
     def archive(self, kind: str, record_id: int, now_ms: int) -> Flat:
         """Propertyware deactivates rather than archives."""
         return self.edit(kind, record_id, {"active": False}, now_ms)
+
+    def churn(self, fraction: float, seed: int | None, now_ms: int) -> dict[str, list[int]]:
+        """Change `fraction` of the units (their status), leases (their rent) and work orders
+        (their priority), as a day of staff at work would: benchmarks' 1% churn."""
+        rng = random.Random(seed)
+        changes: dict[str, tuple[str, Callable[[Flat], object]]] = {
+            "units": ("status", _other_status),
+            "leases": ("rent", _more_rent),
+            "workorders": ("priority", _other_priority),
+        }
+        touched: dict[str, list[int]] = {}
+        for name, (key, change) in changes.items():
+            kind = self.kind(name)
+            alive = [slot for slot in range(len(kind.table)) if kind.table.alive[slot]]
+            picked = rng.sample(alive, max(1, round(len(alive) * fraction)))
+            for slot in picked:
+                kind.table.overrides.setdefault(slot, {})[key] = change(kind.flat(slot))
+                kind.table.touch(slot, now_ms)
+            touched[name] = [kind.table.id_of(slot) for slot in picked]
+        return touched
 
     def add(self, kind: str, fields: Flat, now_ms: int) -> Flat:
         if kind != "units":

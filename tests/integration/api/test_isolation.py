@@ -156,6 +156,10 @@ def with_webhook(app: App, agency_id: int, a: Client, issue_id: int) -> tuple[in
     return int(row["id"]), int(delivery["id"])
 
 
+# a bad row: checked in B, nothing written (a list walked later must show B nothing)
+B_CSV = ("b.csv", b"surname,email\nB owner,not-an-email\n", "text/csv")
+
+
 def samples(a: dict[str, int]) -> dict[tuple[str, str], Sample]:
     """Bodies for the routes that need one. Ids in bodies are agency A's too."""
     when = (datetime.now(UTC) + timedelta(days=1)).isoformat()
@@ -216,6 +220,8 @@ def samples(a: dict[str, int]) -> dict[tuple[str, str], Sample]:
         ("POST", "/api/v1/contractors"): person,
         ("POST", "/api/v1/agents"): person,
         ("POST", "/api/v1/rmcs"): person,
+        ("POST", "/api/v1/landlords/import"): Sample(files={"file": B_CSV}, expect=200),
+        ("POST", "/api/v1/contractors/import"): Sample(files={"file": B_CSV}, expect=200),
         ("PATCH", "/api/v1/agency"): Sample(json={"feedback_enabled": True}, expect=200),
         # list filters naming A's records find nothing
         ("GET", "/api/v1/occupiers"): Sample(

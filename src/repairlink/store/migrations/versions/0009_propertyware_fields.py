@@ -18,24 +18,26 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("units") as batch:
+    with op.batch_alter_table("units", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.add_column(sa.Column("integration_data", sa.JSON, nullable=True))
-    with op.batch_alter_table("occupiers") as batch:
+    # a table SQLite rebuilds keeps AUTOINCREMENT only if told: ids are never reused (H-04)
+    with op.batch_alter_table("occupiers", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.add_column(sa.Column("unit_id", sa.Integer, nullable=True))
         batch.add_column(sa.Column("move_in", sa.Date, nullable=True))
         batch.add_column(sa.Column("move_out", sa.Date, nullable=True))
         batch.create_foreign_key("fk_occupiers_unit_id_units", "units", ["unit_id"], ["id"])
-    with op.batch_alter_table("issues") as batch:
+    with op.batch_alter_table("issues", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.add_column(sa.Column("manager_ref", sa.String(64), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("issues") as batch:
+    with op.batch_alter_table("issues", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.drop_column("manager_ref")
-    with op.batch_alter_table("occupiers") as batch:
+    # a table SQLite rebuilds keeps AUTOINCREMENT only if told: ids are never reused (H-04)
+    with op.batch_alter_table("occupiers", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.drop_constraint("fk_occupiers_unit_id_units", type_="foreignkey")
         batch.drop_column("move_out")
         batch.drop_column("move_in")
         batch.drop_column("unit_id")
-    with op.batch_alter_table("units") as batch:
+    with op.batch_alter_table("units", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.drop_column("integration_data")

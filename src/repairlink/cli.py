@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from repairlink.cli_keys import keys_cli
+from repairlink.cli_import import people_cli
 from repairlink.cli_outbound import outbox_cli, worker
 from repairlink.domain.actors import Actor
 from repairlink.domain.agency import Role
@@ -31,6 +32,7 @@ sync_cli = typer.Typer(help="Connections to PMSs and their syncs.", no_args_is_h
 cli.add_typer(sync_cli, name="sync")
 cli.add_typer(outbox_cli, name="outbox")
 cli.add_typer(keys_cli, name="keys")
+cli.add_typer(people_cli, name="people")
 cli.command()(worker)
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -157,6 +159,9 @@ def _start_demo(app: Any, stack: Any, simulator_port: int) -> None:
     if seeded := seed_demo_issues(app):
         out.print(f"Demo issues reported on {seeded} of the synced properties")
     start_propman_demo(app, stack, simulator_port + 1, out.print)
+    from repairlink.demo_propertyware import start_propertyware_demo  # the US demo agency
+
+    out.print("\n".join(start_propertyware_demo(app, stack, simulator_port)))
 
 
 @agency_cli.command("create")

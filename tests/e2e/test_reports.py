@@ -1,6 +1,6 @@
 """Reports in the browser (PW-09): a unit the PMS no longer lists, deactivated by a real
-reconciliation through the Alto simulator, is listed with a link to its property, whose trail
-names the reconciliation; the most recent snapshot's units download as CSV."""
+reconciliation through the Propertyware simulator, is listed with a link to its property, whose
+trail names the reconciliation; the most recent snapshot's units download as CSV."""
 
 from __future__ import annotations
 
@@ -12,32 +12,25 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from repairlink.jobs.reconcile_run import run_reconciliation
-from repairlink.jobs.sync_run import connect
-from repairlink.simulators.alto import running_alto
-from repairlink.simulators.alto.server import RunningAlto
+from repairlink.simulators.propertyware import RunningPropertyware, running_propertyware
 from tests.e2e.a11y import check_page, press
 from tests.e2e.conftest import Agency, login
-from tests.integration.sync.conftest import (
-    dropped_one,
-    reconciling,  # noqa: F401 (a fixture: PW-09 on Alto)
-    settings_for,
-)
+from tests.integration.pw import SYSTEM, connect_pw, dropped_one
 
 
 @pytest.fixture(scope="module")
-def alto() -> Iterator[RunningAlto]:
-    with running_alto(seed=5, units=20) as sim:
-        yield sim
+def sim() -> Iterator[RunningPropertyware]:
+    with running_propertyware(seed=5, units=20) as running:
+        yield running
 
 
-@pytest.mark.usefixtures("reconciling")
 def test_pw_09_reports_list_what_reconciliation_deactivated_and_export_the_snapshot(
-    page: Page, agency: Agency, alto: RunningAlto
+    page: Page, agency: Agency, sim: RunningPropertyware
 ) -> None:
-    connect(agency.app, agency.id, "alto", settings_for(alto))
-    ours, gone_ext = dropped_one(agency.app, agency.id, alto)
+    connect_pw(agency.app, agency.id, sim)
+    ours, gone_ext = dropped_one(agency.app, agency.id, sim)
     gone = ours[gone_ext]
-    assert run_reconciliation(agency.app, agency.id, "alto").deactivated == [gone]
+    assert run_reconciliation(agency.app, agency.id, SYSTEM).deactivated == [gone]
 
     login(page, agency.email)
     page.goto("/reports")

@@ -14,6 +14,8 @@ import httpx
 import pytest
 
 from repairlink.demo import DEMO_EMAIL, DEMO_PASSWORD
+from repairlink.demo_propertyware import EMAIL as US_EMAIL
+from repairlink.demo_propertyware import PASSWORD as US_PASSWORD
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -142,6 +144,16 @@ def test_make_run_path_answers_on_docs_console_and_demo_login_works(served: str)
         # Mail is caught in the process, and the Mail page shows it.
         _until(lambda: "New issue IS1: Boiler not heating water" in browser.get("/mail").text)
         assert "Caught mail" in browser.get("/mail").text
+    # and a US agency on Propertyware, synced: properties, residents, leases, work orders
+    us = httpx.post(
+        f"{served}/api/v1/auth/login", json={"email": US_EMAIL, "password": US_PASSWORD}
+    )
+    us_auth = {"Authorization": f"Bearer {us.json()['token']}"}
+    agency = httpx.get(f"{served}/api/v1/agency", headers=us_auth).json()
+    assert agency["name"] == "Golden State Property Management"
+    us_runs = httpx.get(f"{served}/api/v1/sync-runs", headers=us_auth).json()["items"]
+    assert {r["status"] for r in us_runs} == {"succeeded"}
+    assert httpx.get(f"{served}/api/v1/issues", headers=us_auth).json()["items"]
     _block_management_demo_is_synced(served)
 
 

@@ -14,6 +14,7 @@ from repairlink.api.routers import (
     issues,
     outbound,
     people,
+    people_import,
     places,
     sync,
     trails,
@@ -56,7 +57,18 @@ def create_app(app: App) -> FastAPI:
         return {"status": "ok"}
 
     v1 = APIRouter(prefix=PREFIX)
-    for module in (auth, agency, places, people, issues, issue_records, trails, sync, outbound):
+    for module in (
+        auth,
+        agency,
+        places,
+        people_import,
+        people,
+        issues,
+        issue_records,
+        trails,
+        sync,
+        outbound,
+    ):
         v1.include_router(module.router)
     api.include_router(v1)
     return api

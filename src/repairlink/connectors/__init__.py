@@ -17,6 +17,9 @@ from repairlink.connectors.alto.works_orders import AltoWorksOrders
 from repairlink.connectors.propman.config import PropmanConfig
 from repairlink.connectors.propman.connector import PropmanConnector
 from repairlink.connectors.propman.repair_orders import PropmanRepairOrders
+from repairlink.connectors.propertyware.config import PropertywareConfig
+from repairlink.connectors.propertyware.connector import PropertywareConnector
+from repairlink.connectors.propertyware.work_orders import PropertywareWorkOrders
 from repairlink.pms.capabilities import WorkOrders, check_offered
 from repairlink.pms.connector import Connector
 from repairlink.pms.profile import Profile, Schedule, SendIssues
@@ -67,5 +70,13 @@ REGISTRY: dict[str, ConnectorKind] = {
         PropmanConnector,
         PropmanConnector.profile,
         PropmanRepairOrders,
+    ),
+    "propertyware": ConnectorKind(
+        "propertyware",
+        "Propertyware",
+        PropertywareConfig,
+        PropertywareConnector,
+        PropertywareConnector.profile,
+        PropertywareWorkOrders,
     ),
 }

@@ -93,6 +93,7 @@ class Issue:
     reporter_name: str = ""
     reporter_email: str | None = None
     reporter_phone: str | None = None
+    manager_ref: str | None = None  # the PMS user id of the manager it is assigned to (PW-04)
     status: Status = Status.REPORTED
     instructed_party: Party | None = None
     contractor_id: int | None = None

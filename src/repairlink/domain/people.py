@@ -46,6 +46,10 @@ class Person:
 class Occupier(Person):
     """A tenant or resident. Locking (H-01) is archiving: a locked occupier cannot log in."""
 
+    unit_id: int | None = None  # where a PMS says they live (PW-06)
+    move_in: date | None = None
+    move_out: date | None = None
+
     def lock(self, now: datetime) -> None:
         if self.archived_at is not None:
             raise ConflictError(

@@ -56,6 +56,7 @@ class Unit:
     deactivated_at: datetime | None = None
     deactivated_by: str | None = None  # an ActorKind: user, sync_run, reconciliation...
     merged_into_id: int | None = None
+    integration_data: dict[str, Any] | None = None  # the PMS's facts beyond the address (PW-06)
     id: int = field(default=None)  # type: ignore[assignment]
 
     @property

@@ -109,6 +109,7 @@ class SyncEngine:
             creator=plan.creator,
             kept=KeptRows() if dry_run else None,
             use_cases=self.use_cases,
+            kinds=plan.kinds,
         )
         streams = streams_for(self.connector.streams, plan.kinds, full=state.window_from is None)
         try:

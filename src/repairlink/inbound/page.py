@@ -56,12 +56,17 @@ class PageWriter:
     # new records this run left for another (PM-03), so that their children wait with them
     deferred: set[tuple[str, str]] = field(default_factory=set)
     use_cases: Mapping[str, UseCaseWriter] = field(default_factory=dict)
+    # the run's kinds: a list may carry others (Propertyware's leases carry the residents a
+    # two-hourly run takes and the leases a nightly one does, PW-05); empty: every kind
+    kinds: frozenset[str] = frozenset()
 
     def write(self, conn: sa.Connection, page: ReadyPage, state: RunState, ctx: RunContext) -> None:
         for bad in page.bad:
             self.quarantine(conn, state, bad.kind, bad.external_id, bad.reason, bad.payload)
         held_back: dict[str, list[Decision]] = {}
         for kind in self.profile.kinds:
+            if self.kinds and kind not in self.kinds:
+                continue
             passing = page.passing.get(kind, set())
             for batch in self._one_per_match(kind, page.by_kind.get(kind, []), passing):
                 decisions = self._decide(
@@ -95,7 +100,7 @@ class PageWriter:
             if any(record.links[name] in self.deferred for name in missing):
                 waiting.append(self._defer(Decision(Action.DEFER, record, "")))
                 continue
-            unknown = missing - required
+            unknown = missing - required - set(record.optional_links)
             if unknown:
                 names = ", ".join(f"{n}={record.links[n][1]}" for n in sorted(unknown))
                 reason = f"unknown reference: {names}"

@@ -17,6 +17,7 @@ from repairlink.inbound.page import UseCaseWriter
 from repairlink.inbound.plan import Decision
 from repairlink.services import issues
 from repairlink.services.auth import Principal
+from repairlink.store.tables import units
 
 
 def use_cases(app: App) -> dict[str, UseCaseWriter]:
@@ -35,5 +36,16 @@ def report_issue(app: App, conn: sa.Connection, ctx: RunContext, decision: Decis
         priority=str(values.get("priority") or "normal"),
         unit_id=values.get("unit_id"),
         reporter_occupier_id=values.get("reporter_occupier_id"),
+        manager_ref=_manager_of(conn, values.get("unit_id")),
     )
     return issue.id
+
+
+def _manager_of(conn: sa.Connection, unit_id: int | None) -> str | None:
+    """PW-04: the property manager's PMS user id, as the PMS told it of the unit (its
+    integration data); None where the PMS tells none."""
+    if unit_id is None:
+        return None
+    data = conn.execute(sa.select(units.c.integration_data).where(units.c.id == unit_id)).scalar()
+    manager = (data or {}).get("manager_user_id")
+    return None if manager is None else str(manager)

@@ -26,6 +26,9 @@ class Incoming:
     # Set when this source can update a record we hold but cannot create one (it lacks the
     # facts the filters need): the rule id that says where such records come from.
     update_only: str | None = None
+    # Links that may name a record we do not hold: then the link is left empty, where any
+    # other unknown reference quarantines the record (PW-04: the resident "when one is given").
+    optional_links: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

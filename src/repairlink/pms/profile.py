@@ -211,6 +211,15 @@ class Unsupported:
 
 
 @dataclass(frozen=True)
+class CreatedOnlyInPms:
+    """Records of these kinds come only from the PMS: one made in the platform would never
+    reach it, so making them here is refused while the agency is connected (PW-08)."""
+
+    rule: str
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class StatusMap:
     """Our issue status -> the PMS's work-order status (None: that status sends nothing)."""
 
@@ -294,6 +303,7 @@ Declaration = (
     | Reconciliation
     | ConfigRule
     | Unsupported
+    | CreatedOnlyInPms
     | StatusMap
     | SendIssues
     | AttachDocuments

@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from repairlink.domain.people import Agent, Contractor, ExternalRef, Landlord, Occupier, Rmc
 from repairlink.domain.places import Building, Estate, Unit
 from repairlink.domain.values import Address, normalise_email, normalise_phone, normalise_postcode
-from repairlink.errors import InvalidError
+from repairlink.errors import ConflictError, InvalidError
 from repairlink.services.pagination import Numbered, Page, numbered, paginate
+from repairlink.store.sync_tables import connections
 from repairlink.store.tables import KIND_OF, cols
 from repairlink.store.uow import UnitOfWork
 
@@ -67,8 +68,18 @@ def _with_address_key(unit: Unit) -> None:
     unit.set_address(Address.create(**parts))
 
 
-def create(uow: UnitOfWork, cls: type[T], fields: dict[str, Any]) -> T:
+# (system, kind) -> (rule, the PMS's name) when that kind comes only from that PMS, or None
+CreatedIn = Callable[[str, str], tuple[str, str] | None]
+
+
+def create(
+    uow: UnitOfWork, cls: type[T], fields: dict[str, Any], *, only_in_pms: CreatedIn | None = None
+) -> T:
+    """Make a record. A kind that comes only from a PMS the agency is connected to is refused
+    (PW-08): it would never reach that PMS."""
     with uow:
+        if only_in_pms is not None:
+            _refuse_if_made_in_pms(uow, KIND_OF[cls], only_in_pms)
         obj = cls(agency_id=uow.agency, **normalise(uow, fields))  # type: ignore[call-arg]
         if isinstance(obj, Unit):
             _with_address_key(obj)
@@ -76,6 +87,23 @@ def create(uow: UnitOfWork, cls: type[T], fields: dict[str, Any]) -> T:
         uow.flush()
         uow.commit()
     return obj
+
+
+def _refuse_if_made_in_pms(uow: UnitOfWork, kind: str, only_in_pms: CreatedIn) -> None:
+    c = connections.c
+    systems = uow.session.execute(
+        sa.select(c.system).where(c.agency_id == uow.agency, c.enabled).order_by(c.id)
+    ).scalars()
+    for system in systems:
+        found = only_in_pms(system, kind)
+        if found is not None:
+            rule, title = found
+            raise ConflictError(
+                f"{kind}.created_in_pms",
+                f"{title} is connected: add the {kind.replace('_', ' ')} in {title}, and the "
+                "next sync brings it here",
+                rule=rule,
+            )
 
 
 # (system, kind, field) -> the rule id that makes the PMS the owner of that field, or None

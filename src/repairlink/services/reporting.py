@@ -63,6 +63,7 @@ def report(
     unit_id: int | None = None,
     free_address: str = "",
     reporter_occupier_id: int | None = None,
+    manager_ref: str | None = None,
     photos: list[Upload] | None = None,
     files: FileStore | None = None,
 ) -> Issue:
@@ -104,6 +105,7 @@ def report(
             reporter_name=reporter.display_name if reporter else "",
             reporter_email=reporter.email if reporter else None,
             reporter_phone=reporter.phone if reporter else None,
+            manager_ref=manager_ref,
             created_at=uow.now(),
             updated_at=uow.now(),
         )

@@ -139,6 +139,8 @@ units = sa.Table(
     sa.Column("deactivated_at", UtcDateTime),
     sa.Column("deactivated_by", sa.String(32)),
     sa.Column("merged_into_id", sa.ForeignKey("units.id")),
+    # what the PMS says of the property beyond its address (PW-06: all a sync may update)
+    sa.Column("integration_data", sa.JSON),
     sa.Index("ix_units_agency_address_key", "agency_id", "address_key"),
 )
 cost_codes = sa.Table(
@@ -150,7 +152,15 @@ cost_codes = sa.Table(
     _text("description"),
     sa.Column("building_id", sa.ForeignKey("buildings.id")),
 )
-occupiers = sa.Table("occupiers", metadata, *_person_columns())
+occupiers = sa.Table(
+    "occupiers",
+    metadata,
+    *_person_columns(),
+    # where the PMS says they live, and when (PW-06: the fields a sync may still change)
+    sa.Column("unit_id", sa.ForeignKey("units.id")),
+    sa.Column("move_in", sa.Date),
+    sa.Column("move_out", sa.Date),
+)
 landlords = sa.Table("landlords", metadata, *_person_columns())
 contractors = sa.Table(
     "contractors",
@@ -228,6 +238,8 @@ issues_table = sa.Table(
     ),
     _text("reporter_name"),
     sa.Column("reporter_email", sa.String(320)),
+    # the PMS user id of the property manager the issue is assigned to (PW-04)
+    sa.Column("manager_ref", sa.String(64)),
     sa.Column("reporter_phone", sa.String(32)),
     sa.Column("status", enum_column(issues.Status), nullable=False, index=True),
     sa.Column("instructed_party", enum_column(issues.Party)),

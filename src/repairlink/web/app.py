@@ -20,6 +20,7 @@ from repairlink.web.routes import (
     mail,
     occupiers,
     people,
+    people_import,
     portal,
     properties,
     reports,
@@ -41,6 +42,7 @@ def create_console(app: App) -> FastAPI:
         issues,
         issue_actions,
         issue_costing,
+        people_import,  # before people: /people/import
         people,
         admin,
         integrations,

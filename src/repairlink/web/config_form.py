@@ -37,7 +37,9 @@ def _choices(info: FieldInfo, annotation: Any) -> list[str]:
 def _widget(info: FieldInfo) -> tuple[str, list[str], str]:
     annotation = info.annotation
     if get_origin(annotation) is list:
-        return "checkboxes", _choices(info, get_args(annotation)[0]), ""
+        choices = _choices(info, get_args(annotation)[0])
+        # a list with no choices to offer (Propertyware's portfolio ids): typed, comma-separated
+        return ("checkboxes", choices, "") if choices else ("text", [], "")
     if get_origin(annotation) is Literal:
         return "radios", _choices(info, annotation), ""
     if annotation is SecretStr:
@@ -67,6 +69,8 @@ def fields_of(
             value = [] if widget == "checkboxes" else ""
         if widget == "password":
             value = ""  # never sent back to the browser
+        elif widget == "text" and isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
         drawn.append(
             FormField(
                 name=name,
@@ -97,7 +101,9 @@ def read(model: type[BaseModel], form: FormData, current: dict[str, Any] | None)
             text = raw.strip() if isinstance(raw, str) else ""
             if widget == "password" and not text and current and current.get(name):
                 text = str(current[name])
-            if text or info.is_required():
+            if get_origin(info.annotation) is list:
+                settings[name] = [v.strip() for v in text.split(",") if v.strip()]
+            elif text or info.is_required():
                 settings[name] = text
     return settings
 

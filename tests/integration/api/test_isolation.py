@@ -9,17 +9,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
 from repairlink.bootstrap import App
 from repairlink.domain.actors import Actor
-from repairlink.simulators.alto import running_alto
+from repairlink.simulators.propertyware import running_propertyware
 from repairlink.webhooks import subscriptions
 from tests.integration.api.conftest import Client, client_for, login_client, new_agency
-from tests.integration.sync.conftest import reconciling  # noqa: F401 (a fixture: PW-09 on Alto)
+from tests.integration.pw import pw_settings
 
 SENTINEL = "ZZ-AGENCY-A-ONLY"
 SEGMENT_KIND = {
@@ -126,25 +125,16 @@ def build_agency_a(a: Client) -> dict[str, int]:
 
 
 def synced_once(a: Client) -> tuple[int, int]:
-    """Connect A to a simulated Alto, sync it once and reconcile it once (PW-09, declared by
-    the `reconciling` fixture) through the API: the run's id and the reconciliation's."""
-    with running_alto(seed=3, units=20) as sim:
-        a.ok(
-            "PUT",
-            "/connections/alto",
-            json={
-                "base_url": sim.base_url,
-                "client_id": sim.client_id,
-                "client_secret": sim.client_secret,
-                "agency_ref": sim.agency_ref,
-            },
-        )
-        run_id: int = a.ok("POST", "/connections/alto/runs", 202, json={})["run_id"]
+    """Connect A to a simulated Propertyware, sync it once and reconcile it once (PW-09)
+    through the API: the run's id and the reconciliation's."""
+    with running_propertyware(seed=3, units=20) as sim:
+        a.ok("PUT", "/connections/propertyware", json=pw_settings(sim))
+        run_id: int = a.ok("POST", "/connections/propertyware/runs", 202, json={})["run_id"]
         deadline = time.monotonic() + 60
         while a.ok("GET", f"/sync-runs/{run_id}")["status"] == "running":
             assert time.monotonic() < deadline, "the sync did not finish"
             time.sleep(0.05)
-        started = a.ok("POST", "/connections/alto/reconciliations", 202, json={})
+        started = a.ok("POST", "/connections/propertyware/reconciliations", 202, json={})
         reconciliation_id: int = started["reconciliation_id"]
         while a.ok("GET", f"/reconciliations/{reconciliation_id}")["status"] == "running":
             assert time.monotonic() < deadline, "the reconciliation did not finish"
@@ -164,6 +154,10 @@ def with_webhook(app: App, agency_id: int, a: Client, issue_id: int) -> tuple[in
     a.ok("POST", f"/issues/{issue_id}/comments", 201, json={"body": "for the webhook"})
     (delivery,) = a.ok("GET", "/deliveries", params={"channel": "webhook"})["items"]
     return int(row["id"]), int(delivery["id"])
+
+
+# a bad row: checked in B, nothing written (a list walked later must show B nothing)
+B_CSV = ("b.csv", b"surname,email\nB owner,not-an-email\n", "text/csv")
 
 
 def samples(a: dict[str, int]) -> dict[tuple[str, str], Sample]:
@@ -227,6 +221,8 @@ def samples(a: dict[str, int]) -> dict[tuple[str, str], Sample]:
         ("POST", "/api/v1/contractors"): person,
         ("POST", "/api/v1/agents"): person,
         ("POST", "/api/v1/rmcs"): person,
+        ("POST", "/api/v1/landlords/import"): Sample(files={"file": B_CSV}, expect=200),
+        ("POST", "/api/v1/contractors/import"): Sample(files={"file": B_CSV}, expect=200),
         ("PATCH", "/api/v1/agency"): Sample(json={"feedback_enabled": True}, expect=200),
         # list filters naming A's records find nothing
         ("GET", "/api/v1/occupiers"): Sample(
@@ -286,7 +282,6 @@ def _routes(api: FastAPI) -> list[tuple[str, str]]:
     return found
 
 
-@pytest.mark.usefixtures("reconciling")
 def test_c_01_every_route_answers_404_for_another_agencys_ids(
     app: App, http: TestClient, api: FastAPI
 ) -> None:

@@ -1,22 +1,16 @@
-"""An Alto simulator per test (tests change upstream data) and an agency connected to it; and
-Alto with PW-09's reconciliation declared, to prove that mechanism on the one connector that has
-a client and a simulator."""
+"""An Alto simulator per test (tests change upstream data) and an agency connected to it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from repairlink.bootstrap import App
-from repairlink.connectors import REGISTRY
-from repairlink.connectors.alto.connector import AltoConnector
 from repairlink.inbound.run_state import RunState
 from repairlink.jobs.sync_run import connect, run_sync
-from repairlink.pms.profile import Profile, Reconciliation
 from repairlink.pms.retry import RetryPolicy
 from repairlink.simulators.alto import running_alto
 from repairlink.simulators.alto.server import RunningAlto
@@ -37,26 +31,6 @@ def settings_for(sim: RunningAlto, **extra: Any) -> dict[str, Any]:
         "agency_ref": sim.agency_ref,
         **extra,
     }
-
-
-# Propertyware's PW-09, word for word; Propertyware has no client yet, so Alto carries it here.
-PW_09 = Reconciliation("PW-09", "unit", cron="0 3 27 * *", tz="America/Los_Angeles")
-
-
-class ReconciledAlto(AltoConnector):
-    """Alto as it is, its profile's rules plus the PW-09 declaration: the engine reads the
-    declaration from the profile and nothing else, whatever the PMS."""
-
-    profile = Profile("alto", (*AltoConnector.profile.rules, PW_09))
-
-
-@pytest.fixture
-def reconciling(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The connector registry's Alto declares PW-09 for this test (schedules, CLI, API)."""
-    kind = REGISTRY["alto"]
-    monkeypatch.setitem(
-        REGISTRY, "alto", replace(kind, build=ReconciledAlto, profile=ReconciledAlto.profile)
-    )
 
 
 @pytest.fixture
@@ -88,16 +62,6 @@ def held(app: App, agency_id: int, kind: str, system: str = "alto") -> dict[str,
             )
         )
         return {r.external_id: r.entity_id for r in rows}
-
-
-def dropped_one(app: App, agency_id: int, sim: RunningAlto) -> tuple[dict[str, int], str]:
-    """A full sync, then the PMS drops the property with the lowest Alto id: answers what we
-    held (Alto id -> our id) and the dropped property's Alto id."""
-    sync(app, agency_id, full=True)
-    ours = held(app, agency_id, "unit")
-    gone_ext = min(ours)
-    sim.admin("DELETE", f"inventory/{gone_ext}")
-    return ours, gone_ext
 
 
 def pull(sim: RunningAlto, path: str, **params: Any) -> list[dict[str, Any]]:

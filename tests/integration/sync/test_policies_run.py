@@ -1,6 +1,7 @@
-"""Run-level mechanisms that PMSs without a client yet declare (PX-01's look-back-only runs,
-PW-06's create-only fields), carried by Alto over HTTP: the engine reads the declarations and
-nothing else, whatever the PMS."""
+"""Run-level mechanisms that PMSs without a client yet declare (PX-01's look-back-only runs),
+carried by Alto over HTTP: the engine reads the declarations and nothing else, whatever the
+PMS. PW-06's create-only fields are proved with Propertyware's own connector
+(test_propertyware_inbound.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,9 @@ import pytest
 from repairlink.bootstrap import App
 from repairlink.connectors import REGISTRY
 from repairlink.connectors.alto.connector import AltoConnector
-from repairlink.pms.profile import Declaration, FieldPolicy, Policy, Profile, Schedule
+from repairlink.pms.profile import Declaration, Profile, Schedule
 from repairlink.simulators.alto.server import RunningAlto
-from repairlink.store.tables import units
-from tests.integration.sync.conftest import held, pull, row, sync
+from tests.integration.sync.conftest import held, pull, sync
 
 EVERYTHING = ("unit", "landlord", "unit_landlord", "contractor", "occupier", "tenancy")
 
@@ -59,24 +59,3 @@ def test_a_pms_with_no_initial_sync_reads_only_its_look_back_window(
     assert run.window_from is not None
     assert run.window_to - run.window_from == timedelta(hours=72)
     assert list(held(app, connected, "unit")) == [recent]
-
-
-def test_fields_written_only_when_a_record_is_created_stay_as_they_were(
-    app: App, connected: int, alto: RunningAlto, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The mechanism behind PW-06: an existing property changes only in the fields the profile
-    lets the PMS update (here the town); the others keep their first values."""
-    _alto_with(
-        monkeypatch,
-        FieldPolicy("PW-06", "unit", "*", Policy.SET_ON_CREATE_ONLY),
-        FieldPolicy("PW-06", "unit", "town", Policy.PMS_OWNED),
-        drop=FieldPolicy,
-    )
-    sync(app, connected, full=True)
-    ext, unit_id = next(iter(held(app, connected, "unit").items()))
-    before = row(app, units, unit_id)
-    alto.admin("PATCH", f"inventory/{ext}", {"street": "New Street", "town": "New Town"})
-    sync(app, connected)
-    after = row(app, units, unit_id)
-    assert after["town"] == "New Town"
-    assert after["line1"] == before["line1"]

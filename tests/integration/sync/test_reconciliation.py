@@ -1,6 +1,7 @@
-"""PW-09 reconciliation, the generic mechanism: a profile's `Reconciliation` declaration makes the
-engine compare the PMS's complete list with our active units, through the Alto simulator over
-real HTTP, on SQLite and PostgreSQL."""
+"""PW-09 reconciliation with Propertyware's own connector: its profile's `Reconciliation`
+declaration makes the engine compare Propertyware's complete list of units (the one list that
+carries units) with our active units, through the Propertyware simulator over real HTTP, on
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from typer.testing import CliRunner
 from repairlink.api.app import create_app
 from repairlink.bootstrap import App
 from repairlink.cli import cli
-from repairlink.connectors.alto.config import AltoConfig
+from repairlink.connectors.propertyware.config import PropertywareConfig
+from repairlink.connectors.propertyware.connector import PropertywareConnector
+from repairlink.connectors.propertyware.profile import PROFILE
 from repairlink.domain.actors import Actor
 from repairlink.domain.agency import Role
 from repairlink.errors import InvalidError
@@ -27,37 +30,50 @@ from repairlink.jobs import schedules
 from repairlink.jobs.reconcile_run import run_reconciliation
 from repairlink.jobs.sync_run import connect
 from repairlink.jobs.worker import RECONCILE, jobs_app
+from repairlink.pms.profile import Reconciliation
 from repairlink.pms.retry import RetryPolicy
 from repairlink.pms.streams import RawPage
 from repairlink.server import create_server
 from repairlink.services import agencies as agencies_service
 from repairlink.services import auth, history, unit_reads, units
 from repairlink.simulators.alto.server import RunningAlto
+from repairlink.simulators.propertyware import RunningPropertyware
 from repairlink.store.sync_tables import connections, reconciliation_runs
 from repairlink.store.tables import agencies, audit_log, outbox
 from repairlink.store.tables import units as units_table
 from repairlink.web.routes.reports import CSV_COLUMNS
 from tests.integration.api.conftest import login_client
-from tests.integration.sync.conftest import (
-    PW_09,
-    ReconciledAlto,
-    dropped_one,
-    held,
-    pull,
-    row,
-    settings_for,
-    sync,
-)
+from tests.integration.pw import SYSTEM, connect_pw, dropped_one, pull, pw_settings, run_pw
+from tests.integration.sync.conftest import held as held_in
+from tests.integration.sync.conftest import row, settings_for
 
 with warnings.catch_warnings():  # Starlette nudges towards httpx2; httpx is what we ship with
     warnings.filterwarnings("ignore", message="Using `httpx` with")
     from fastapi.testclient import TestClient
 
 NO_WAIT = RetryPolicy(sleep=lambda _seconds: None)
+(PW_09,) = PROFILE.of(Reconciliation)
+
+
+@pytest.fixture
+def connected(app: App, agency_id: int, pw: RunningPropertyware) -> int:
+    return connect_pw(app, agency_id, pw)
+
+
+def held(app: App, agency_id: int, kind: str) -> dict[str, int]:
+    return held_in(app, agency_id, kind, SYSTEM)
+
+
+def sync(app: App, agency_id: int, *, full: bool = False) -> Any:
+    return run_pw(app, agency_id, full=full)
+
+
+def listed_units(sim: RunningPropertyware) -> list[dict[str, Any]]:
+    return pull(sim, "/units", includeDeactivated="true")
 
 
 def reconcile(app: App, agency_id: int, **kwargs: Any) -> Any:
-    return run_reconciliation(app, agency_id, "alto", retry=NO_WAIT, **kwargs)
+    return run_reconciliation(app, agency_id, SYSTEM, retry=NO_WAIT, **kwargs)
 
 
 def active(app: App, unit_ids: list[int]) -> dict[int, bool]:
@@ -69,9 +85,9 @@ def run_row(app: App, run_id: int) -> dict[str, Any]:
 
 
 def test_pw_09_a_unit_the_pms_no_longer_lists_is_deactivated_and_logged_on_it(
-    app: App, connected: int, alto: RunningAlto, reconciling: None
+    app: App, connected: int, pw: RunningPropertyware
 ) -> None:
-    ours, gone_ext = dropped_one(app, connected, alto)
+    ours, gone_ext = dropped_one(app, connected, pw)
     gone = ours[gone_ext]
 
     report = reconcile(app, connected)
@@ -118,14 +134,14 @@ def test_pw_09_a_unit_the_pms_no_longer_lists_is_deactivated_and_logged_on_it(
 
 
 def test_pw_09_a_unit_a_person_deactivated_is_never_reactivated_by_reconciliation_or_sync(
-    app: App, connected: int, alto: RunningAlto, reconciling: None, uow: Any
+    app: App, connected: int, pw: RunningPropertyware, uow: Any
 ) -> None:
     sync(app, connected, full=True)
     ours = sorted(held(app, connected, "unit").items())
     (_, listed_id), (gone_ext, gone_id) = ours[0], ours[1]
     units.deactivate_unit(uow(), listed_id)  # still in the PMS
     units.deactivate_unit(uow(), gone_id)  # and this one leaves the PMS too
-    alto.admin("DELETE", f"inventory/{gone_ext}")
+    pw.admin("DELETE", f"units/{gone_ext}")
 
     report = reconcile(app, connected)
     sync(app, connected, full=True)
@@ -144,12 +160,12 @@ def test_pw_09_a_unit_a_person_deactivated_is_never_reactivated_by_reconciliatio
 
 
 def test_pw_09_a_merged_unit_stays_while_any_of_its_references_is_listed(
-    app: App, connected: int, alto: RunningAlto, reconciling: None, uow: Any
+    app: App, connected: int, pw: RunningPropertyware, uow: Any
 ) -> None:
     sync(app, connected, full=True)
     (first_ext, survivor), (_, duplicate) = sorted(held(app, connected, "unit").items())[:2]
     units.merge_units(uow(), survivor_id=duplicate, duplicate_id=survivor)  # H-06: refs move
-    alto.admin("DELETE", f"inventory/{first_ext}")  # one of the survivor's two references
+    pw.admin("DELETE", f"units/{first_ext}")  # one of the survivor's two references
 
     report = reconcile(app, connected)
 
@@ -158,14 +174,14 @@ def test_pw_09_a_merged_unit_stays_while_any_of_its_references_is_listed(
 
 
 def test_pw_09_an_empty_pms_list_deactivates_nothing_and_keeps_the_last_snapshot(
-    app: App, connected: int, alto: RunningAlto, reconciling: None
+    app: App, connected: int, pw: RunningPropertyware
 ) -> None:
     sync(app, connected, full=True)
     ours = held(app, connected, "unit")
     first = reconcile(app, connected)
     assert (first.status, first.deactivated) == ("succeeded", [])
-    for item in pull(alto, "/inventory/filter"):  # the PMS now answers an empty list
-        alto.admin("DELETE", f"inventory/{item['inventoryId']}")
+    for item in listed_units(pw):  # the PMS now answers an empty list
+        pw.admin("DELETE", f"units/{item['id']}")
 
     report = reconcile(app, connected)
 
@@ -185,15 +201,15 @@ def test_pw_09_an_empty_pms_list_deactivates_nothing_and_keeps_the_last_snapshot
 
 
 def test_pw_09_a_list_that_cannot_be_read_whole_deactivates_nothing(
-    app: App, connected: int, alto: RunningAlto, reconciling: None
+    app: App, connected: int, pw: RunningPropertyware
 ) -> None:
-    connect(app, connected, "alto", settings_for(alto, page_size=10))
-    ours, _ = dropped_one(app, connected, alto)
+    connect(app, connected, SYSTEM, pw_settings(pw, page_size=10))
+    ours, _ = dropped_one(app, connected, pw)
     # strikes after a few pages of the property list (the one list read: it carries units)
-    alto.admin("PUT", "faults", {"rate_5xx": 0.3, "seed": 11})
+    pw.admin("PUT", "faults", {"rate_5xx": 0.3, "seed": 11})
 
     report = run_reconciliation(
-        app, connected, "alto", retry=RetryPolicy(attempts=1, sleep=lambda _s: None)
+        app, connected, SYSTEM, retry=RetryPolicy(attempts=1, sleep=lambda _s: None)
     )
 
     assert (report.status, report.deactivated) == ("failed", [])
@@ -204,15 +220,15 @@ def test_pw_09_a_list_that_cannot_be_read_whole_deactivates_nothing(
 
 
 def test_pw_09_a_unit_changed_in_the_pms_while_the_list_is_read_is_still_listed(
-    app: App, connected: int, alto: RunningAlto
+    app: App, connected: int, pw: RunningPropertyware
 ) -> None:
-    settings = settings_for(alto, page_size=10)
-    connect(app, connected, "alto", settings)
+    settings = pw_settings(pw, page_size=10)
+    connect(app, connected, SYSTEM, settings)
     sync(app, connected, full=True)
     ours = held(app, connected, "unit")
 
-    class EditedWhileRead(ReconciledAlto):
-        """After the first page of properties, a unit not served yet is edited in Alto: a list
+    class EditedWhileRead(PropertywareConnector):
+        """After the first page of units, a unit not served yet is edited in Propertyware: a list
         ordered by modified time moves it to its end, past a window that closed when the read
         began."""
 
@@ -220,13 +236,13 @@ def test_pw_09_a_unit_changed_in_the_pms_while_the_list_is_read_is_still_listed(
 
         def fetch(self, stream: str, **window: Any) -> RawPage:
             body = super().fetch(stream, **window)
-            if stream == "properties" and self.edited is None:
+            if stream == "units" and self.edited is None:
                 served = {r.external_id for r in self.parse(stream, body).records}
                 self.edited = max(set(ours) - served)
-                alto.admin("PATCH", f"inventory/{self.edited}", {"street": "Moved Street"})
+                pw.admin("PATCH", f"units/{self.edited}", {"address": "9 Moved Street"})
             return body
 
-    connector = EditedWhileRead(AltoConfig.model_validate(settings))
+    connector = EditedWhileRead(PropertywareConfig.model_validate(settings))
     with app.engine.connect() as conn:
         connection_id = conn.execute(
             sa.select(connections.c.id).where(connections.c.agency_id == connected)
@@ -249,9 +265,9 @@ def test_pw_09_a_unit_changed_in_the_pms_while_the_list_is_read_is_still_listed(
 
 
 def test_pw_09_a_dry_run_says_what_it_would_deactivate_and_writes_nothing(
-    app: App, connected: int, alto: RunningAlto, reconciling: None
+    app: App, connected: int, pw: RunningPropertyware
 ) -> None:
-    ours, gone_ext = dropped_one(app, connected, alto)
+    ours, gone_ext = dropped_one(app, connected, pw)
 
     report = reconcile(app, connected, dry_run=True)
 
@@ -276,15 +292,16 @@ def test_pw_09_a_dry_run_says_what_it_would_deactivate_and_writes_nothing(
 
 
 def test_pw_09_a_connector_whose_profile_declares_no_reconciliation_says_so(
-    app: App, connected: int
+    app: App, agency_id: int, alto: RunningAlto
 ) -> None:
-    with pytest.raises(InvalidError) as refused:
-        reconcile(app, connected)  # Alto's own profile: AL-01..AL-13, no reconciliation
+    connect(app, agency_id, "alto", settings_for(alto))
+    with pytest.raises(InvalidError) as refused:  # Alto's profile: AL-01..AL-13, none
+        run_reconciliation(app, agency_id, "alto", retry=NO_WAIT)
     assert refused.value.code == "reconciliation.not_declared"
 
 
 def test_pw_09_repairlink_reconcile_on_the_command_line(
-    app: App, connected: int, alto: RunningAlto, reconciling: None, monkeypatch: Any
+    app: App, connected: int, pw: RunningPropertyware, monkeypatch: Any
 ) -> None:
     monkeypatch.setenv("REPAIRLINK_DATABASE_URL", app.settings.database_url)
     monkeypatch.setenv("REPAIRLINK_FILES_DIR", str(app.settings.files_dir))
@@ -292,8 +309,8 @@ def test_pw_09_repairlink_reconcile_on_the_command_line(
         slug = conn.execute(
             sa.select(agencies.c.slug).where(agencies.c.id == connected)
         ).scalar_one()
-    ours, gone_ext = dropped_one(app, connected, alto)
-    command = ["reconcile", "--agency", slug, "--connector", "alto"]
+    ours, gone_ext = dropped_one(app, connected, pw)
+    command = ["reconcile", "--agency", slug, "--connector", SYSTEM]
     runner = CliRunner()
 
     preview = runner.invoke(cli, [*command, "--dry-run"])
@@ -307,8 +324,8 @@ def test_pw_09_repairlink_reconcile_on_the_command_line(
     assert f"deactivated 1 (ids {ours[gone_ext]})" in done.stdout
     assert row(app, units_table, ours[gone_ext])["active"] is False
 
-    for item in pull(alto, "/inventory/filter"):
-        alto.admin("DELETE", f"inventory/{item['inventoryId']}")
+    for item in listed_units(pw):
+        pw.admin("DELETE", f"units/{item['id']}")
     refused = runner.invoke(cli, command)
     assert refused.exit_code == 1
     assert "listed no units" in refused.stderr
@@ -337,9 +354,9 @@ def _finished(app: App, agency_id: int) -> dict[str, Any]:
 
 
 def test_pw_09_the_reconciliation_fires_once_at_its_time_and_the_runner_starts_it(
-    app: App, connected: int, alto: RunningAlto, reconciling: None
+    app: App, connected: int, pw: RunningPropertyware
 ) -> None:
-    ours, gone_ext = dropped_one(app, connected, alto)
+    ours, gone_ext = dropped_one(app, connected, pw)
     c = connections.c
     with app.engine.begin() as conn:
         conn.execute(
@@ -359,9 +376,13 @@ def test_pw_09_the_reconciliation_fires_once_at_its_time_and_the_runner_starts_i
     schedules.fire_due(app, syncs.append, morning, reconcile=reconcile_mine)
 
     (due,) = reconciliations
-    assert (due.reconciliation, due.system) == (PW_09, "alto")
+    assert (due.reconciliation, due.system) == (PW_09, SYSTEM)
     assert due.fire_at == datetime(2026, 11, 27, 11, 0, tzinfo=UTC)  # 03:00 in Los Angeles
-    assert [d.schedule.rule for d in syncs if d.agency_id == connected] == ["AL-01"]  # a sync
+    assert {d.schedule.rule for d in syncs if d.agency_id == connected} == {
+        "PW-02",
+        "PW-03",
+        "PW-05",
+    }
     finished = _finished(app, connected)
     assert (finished["status"], finished["rule"], finished["deactivated"]) == (
         "succeeded",
@@ -384,7 +405,7 @@ def test_pw_09_the_reconciliation_fires_once_at_its_time_and_the_runner_starts_i
 
 
 def test_pw_09_the_reports_page_lists_the_deactivated_and_exports_the_snapshot_as_csv(
-    app: App, connected: int, alto: RunningAlto, reconciling: None
+    app: App, connected: int, pw: RunningPropertyware
 ) -> None:
     email, password = f"staff-{connected}@example.com", "correct horse battery"
     auth.create_user(
@@ -399,7 +420,7 @@ def test_pw_09_the_reports_page_lists_the_deactivated_and_exports_the_snapshot_a
         before = console.get("/reports/snapshot.csv")
         assert before.headers["content-type"].startswith("text/csv")
         assert before.text.splitlines() == [",".join(CSV_COLUMNS)]  # no snapshot yet
-        ours, gone_ext = dropped_one(app, connected, alto)
+        ours, gone_ext = dropped_one(app, connected, pw)
         report = reconcile(app, connected)
 
         exported = list(csv.DictReader(io.StringIO(console.get("/reports/snapshot.csv").text)))
@@ -416,19 +437,19 @@ def test_pw_09_the_reports_page_lists_the_deactivated_and_exports_the_snapshot_a
 
 
 def test_pw_09_reconcile_now_through_the_api(
-    app: App, connected: int, alto: RunningAlto, reconciling: None
+    app: App, connected: int, pw: RunningPropertyware
 ) -> None:
-    ours, _ = dropped_one(app, connected, alto)
+    ours, _ = dropped_one(app, connected, pw)
     with TestClient(create_app(app)) as http:
         agent = login_client(app, http, connected, Role.AGENT)
-        assert agent.post("/connections/alto/reconciliations", json={}).status_code == 403
+        assert agent.post("/connections/propertyware/reconciliations", json={}).status_code == 403
         admin = login_client(app, http, connected)
-        started = admin.ok("POST", "/connections/alto/reconciliations", 202, json={})
+        started = admin.ok("POST", "/connections/propertyware/reconciliations", 202, json={})
         run_id = started["reconciliation_id"]
         assert started["href"] == f"/api/v1/reconciliations/{run_id}"
         _finished(app, connected)
         report = admin.ok("GET", f"/reconciliations/{run_id}")
-        assert (report["system"], report["rule"], report["kind"]) == ("alto", "PW-09", "unit")
+        assert (report["system"], report["rule"], report["kind"]) == (SYSTEM, "PW-09", "unit")
         assert (report["status"], report["held"], report["deactivated"]) == (
             "succeeded",
             len(ours),
@@ -441,7 +462,7 @@ def test_pw_09_reconcile_now_through_the_api(
 
 @pytest.mark.postgres
 def test_pw_09_procrastinate_workers_have_a_reconcile_task_that_runs_it(
-    apps: dict[str, App], alto: RunningAlto, reconciling: None
+    apps: dict[str, App], pw: RunningPropertyware
 ) -> None:
     """The scale-out runner defers scheduled reconciliations as `repairlink.reconcile` jobs
     (with the sync's lock); the task itself runs one to the end."""
@@ -449,12 +470,12 @@ def test_pw_09_procrastinate_workers_have_a_reconcile_task_that_runs_it(
     agency_id = agencies_service.create_agency(
         app.uow(Actor.system()), name="Workers", slug=f"workers-{time.monotonic_ns()}"
     ).id
-    connect(app, agency_id, "alto", settings_for(alto))
-    ours, _ = dropped_one(app, agency_id, alto)
+    connect_pw(app, agency_id, pw)
+    ours, _ = dropped_one(app, agency_id, pw)
     task = jobs_app(app).tasks[RECONCILE]
     assert task.queue == "syncs"
 
-    run_id = task(agency_id=agency_id, system="alto", kind="unit")
+    run_id = task(agency_id=agency_id, system=SYSTEM, kind="unit")
 
     saved = run_row(app, run_id)
     assert (saved["status"], saved["deactivated"]) == ("succeeded", 1)

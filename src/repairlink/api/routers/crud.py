@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from repairlink.api.deps import Paging, RecordId, StaffCaller
 from repairlink.api.schemas.common import PageOf
-from repairlink.jobs.ownership import pms_owned_rule
+from repairlink.jobs.ownership import created_only_in_pms, pms_owned_rule
 from repairlink.services import people_and_places
 
 
@@ -67,7 +67,9 @@ def add_record_routes(
         )
 
     def create_record(caller: StaffCaller, body: BaseModel) -> Any:
-        obj: Any = people_and_places.create(caller.uow(), cls, body.model_dump())
+        obj: Any = people_and_places.create(
+            caller.uow(), cls, body.model_dump(), only_in_pms=created_only_in_pms
+        )
         return read.model_validate(obj)
 
     def get_record(caller: StaffCaller, id: RecordId) -> Any:

@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from repairlink.pms.incoming import Incoming
 from repairlink.pms.profile import (
+    AttachDocuments,
     Config,
     ConfigRule,
+    CreatedOnlyInPms,
     Entity,
     FieldPolicy,
     Filter,
@@ -16,8 +18,23 @@ from repairlink.pms.profile import (
     Reconciliation,
     RequiresSynced,
     Schedule,
+    SendIssues,
+    StatusMap,
     Unsupported,
 )
+
+# Our status -> the work order's (Propertyware's status is free text)
+STATUSES: dict[str, str | None] = {
+    "reported": "Open",
+    "quotes_requested": "Estimate Requested",
+    "job_instructed": "Assigned",
+    "awaiting_completion": "Scheduled",
+    "completed": "Completed",
+    "awaiting_feedback": None,
+    "closed": "Closed",
+    "cancelled": "Cancelled",
+    "forwarded_to_pm": None,
+}
 
 
 def _one_location(config: Config) -> str | None:
@@ -55,6 +72,7 @@ PROFILE = Profile(
         Filter(
             "PW-02", "occupier", lambda r, _: r.attrs.get("lease_active") is True, "no active lease"
         ),
+        RequiresSynced("PW-02", "occupier", "unit_id", "their unit does not sync"),
         # PW-03: later syncs read the last 72 hours, hourly
         Schedule(
             "PW-03",
@@ -72,6 +90,8 @@ PROFILE = Profile(
         Entity("PW-05", "tenancy"),
         Schedule("PW-05", kinds=("tenancy",), cron="30 23 * * *", tz="UTC"),
         FieldPolicy("PW-05", "tenancy", "*", Policy.OVERWRITE_ALL),
+        RequiresSynced("PW-05", "tenancy", "unit_id", "the lease is at a unit that does not sync"),
+        RequiresSynced("PW-05", "tenancy", "occupier_id", "the tenant does not sync"),
         # PW-06: existing properties: only the integration data field; existing residents: only
         # their unit and move-in/move-out dates; existing work orders: never
         *_no_updates("unit", "integration_data"),
@@ -83,6 +103,28 @@ PROFILE = Profile(
             "owners and service providers",
             "Propertyware does not sync owners or service providers: upload them as CSV",
         ),
+        # PW-08: properties and residents made here never reach Propertyware, so making them is
+        # unavailable while the integration is active; a work order made here is created there
+        # at once, every later change follows, and at completion its photos, its record with
+        # every call and message, and its invoices are uploaded
+        SendIssues(
+            "PW-08",
+            once="created",
+            description=(
+                "An issue reaches Propertyware as a work order as soon as it is reported, and "
+                "every later change follows. Once the job is complete, its photos, invoices and "
+                "completion documents are uploaded, with a PDF of the issue and its messages. "
+                "Properties and residents come from Propertyware: they are not added here."
+            ),
+        ),
+        StatusMap("PW-08", STATUSES),
+        AttachDocuments(
+            "PW-08",
+            when="completed",
+            issue_pdf=True,
+            document_kinds=("photo", "invoice", "completion"),
+        ),
+        CreatedOnlyInPms("PW-08", kinds=("unit", "occupier")),
         # PW-09: on the 27th at 03:00 Pacific, deactivate active units the PMS no longer lists
         Reconciliation("PW-09", "unit", cron="0 3 27 * *", tz="America/Los_Angeles"),
     ),

@@ -3,14 +3,13 @@ suggestions to merge (H-06)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from repairlink.services import unit_reads
+from repairlink.services.csv_out import write_csv
 from repairlink.web.render import page
 from repairlink.web.session import Staff
 
@@ -46,13 +45,12 @@ def reports(request: Request, viewer: Staff) -> HTMLResponse:
 
 @router.get("/snapshot.csv")
 def snapshot_csv(viewer: Staff) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for unit in unit_reads.snapshot_units(viewer.uow()):
-        writer.writerow([getattr(unit, name) for name in CSV_COLUMNS])
+    rows = (
+        [getattr(unit, name) for name in CSV_COLUMNS]
+        for unit in unit_reads.snapshot_units(viewer.uow())
+    )
     return Response(
-        out.getvalue(),
+        write_csv(CSV_COLUMNS, rows),
         media_type="text/csv",
         headers={"Content-Disposition": 'attachment; filename="units-snapshot.csv"'},
     )

@@ -1,0 +1,149 @@
+"""Benchmark: a full Propertyware sync of a generated account (units, residents, leases, work
+orders), then 1% changed upstream and the hourly 72-hour look-back run (PW-03), then that run
+again over unchanged data; and 10,000 owners imported from CSV (PW-07).
+
+    uv run python bench/sync_propertyware.py [--units 100000] [--database sqlite:///var/b.db]
+
+The simulator runs in its own process with every record a full sync reads rendered before the
+clock starts. The floor, measured in the same run on the same simulator: every page a full
+sync reads, fetched by the connector as the sync fetches it and its items inserted raw (one row
+of JSON each) into the same database, with no mapping, matching or audit; `full_over_floor`
+says what the product costs on top of moving the bytes, whatever the machine's speed that day.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import orjson
+import sqlalchemy as sa
+
+from repairlink.bootstrap import App, build
+from repairlink.connectors.propertyware.config import PropertywareConfig
+from repairlink.connectors.propertyware.connector import PropertywareConnector
+from repairlink.connectors.propertyware.profile import PROFILE
+from repairlink.domain.actors import Actor
+from repairlink.inbound.run_state import RunState
+from repairlink.jobs.sync_run import connect, run_sync
+from repairlink.pms.http import next_offset
+from repairlink.pms.profile import Schedule
+from repairlink.pms.streams import streams_for
+from repairlink.services import agencies
+from repairlink.services.people_import import import_people
+from repairlink.settings import Settings
+from repairlink.simulators.propertyware.content import ACCOUNT_EMAIL
+from repairlink.simulators.propertyware.process import propertyware_process
+from repairlink.simulators.propertyware.state import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_SYSTEM_ID,
+)
+from repairlink.store.migrate import upgrade
+
+HOURLY = next(s for s in PROFILE.of(Schedule) if s.rule == "PW-03")
+
+
+def _records(state: RunState) -> int:
+    return sum(sum(counts.values()) for counts in state.counts.values())
+
+
+def floor(app: App, settings: dict[str, object]) -> tuple[float, int]:
+    """Seconds to fetch every page a full sync reads and insert its items raw; and how many."""
+    connector = PropertywareConnector(PropertywareConfig.model_validate(settings))
+    with app.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS bench_raw_items")
+        conn.exec_driver_sql("CREATE TABLE bench_raw_items (stream TEXT, item TEXT)")
+    items, until = 0, datetime.now(UTC)
+    started = time.perf_counter()
+    for stream in streams_for(connector.streams, set(PROFILE.kinds), full=True):
+        cursor = None
+        with app.engine.begin() as conn:
+            while True:
+                raw = connector.fetch(stream.name, since=None, until=until, cursor=cursor)
+                page = orjson.loads(raw.body)
+                rows = [(stream.name, orjson.dumps(i).decode()) for i in page]
+                marker = "?" if conn.dialect.name == "sqlite" else "%s"
+                conn.exec_driver_sql(
+                    f"INSERT INTO bench_raw_items VALUES ({marker}, {marker})", rows
+                )
+                items += len(rows)
+                cursor = next_offset(raw, len(page), stream.max_size)
+                if cursor is None:
+                    break
+    wall = time.perf_counter() - started
+    connector.close()
+    with app.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE bench_raw_items"))
+    return wall, items
+
+
+def owners_csv(rows: int) -> bytes:
+    lines = [f"Owner,{n},,owner{n}@example.com,(415) 555-{n % 10000:04d}" for n in range(rows)]
+    return ("first_name,surname,company,email,phone\n" + "\n".join(lines) + "\n").encode()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--database", default=None, help="default: a new SQLite file")
+    parser.add_argument("--owners", type=int, default=10_000, help="rows of the CSV import")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="repairlink-bench-"))
+    url = args.database or f"sqlite:///{workdir}/bench.db"
+    upgrade(url)
+    app = build(Settings(database_url=url, files_dir=workdir / "files"))
+    with propertyware_process(seed=1, units=args.units, args=("--prerender",)) as base:
+        agency = agencies.create_agency(
+            app.uow(Actor.system("bench")), name="Bench", slug=f"bench-{int(time.time())}"
+        )
+        settings: dict[str, object] = {
+            "base_url": base,
+            "client_id": DEFAULT_CLIENT_ID,
+            "client_secret": DEFAULT_CLIENT_SECRET,
+            "system_id": DEFAULT_SYSTEM_ID,
+            "locations": [1],
+            "account_email": ACCOUNT_EMAIL,
+        }
+        connect(app, agency.id, "propertyware", settings)
+        floor_wall, floor_items = floor(app, settings)
+        started = time.perf_counter()
+        full = run_sync(app, agency.id, "propertyware", full=True)
+        full_wall = time.perf_counter() - started
+        run_sync(app, agency.id, "propertyware", schedule=HOURLY)  # the schedule's first run
+        httpx.post(f"{base}/_admin/churn", json={"fraction": 0.01, "seed": 2}, timeout=120)
+        started = time.perf_counter()
+        hourly = run_sync(app, agency.id, "propertyware", schedule=HOURLY)
+        hourly_wall = time.perf_counter() - started
+        unchanged = run_sync(app, agency.id, "propertyware", schedule=HOURLY)
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        data = owners_csv(args.owners)
+        started = time.perf_counter()
+        imported = import_people(
+            app.uow(Actor.system("bench"), agency.id), "landlord", data, mode="all_or_nothing"
+        )
+        import_wall = time.perf_counter() - started
+        print(f"units: {args.units}")
+        print(f"full_records: {_records(full)}")
+        print(f"full_records_per_s: {_records(full) / full_wall:.0f}")
+        print(f"full_wall_s: {full_wall:.2f}")
+        print(f"floor_items: {floor_items}")
+        print(f"floor_wall_s: {floor_wall:.2f}")
+        print(f"full_over_floor: {full_wall / floor_wall:.2f}")
+        print(f"hourly_72h_records: {_records(hourly)}")
+        print(f"hourly_72h_wall_s: {hourly_wall:.2f}")
+        print(f"hourly_72h_rows_written: {hourly.rows_written}")
+        print(f"unchanged_rows_written: {unchanged.rows_written}")
+        print(f"peak_rss_mb: {peak_mb:.0f}")
+        print(f"owners_imported: {imported.created}")
+        print(f"owners_import_wall_s: {import_wall:.2f}")
+        app.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""The US demo agency that `make run` also seeds: a property manager in California on
+Propertyware (America/Los_Angeles, US English), connected to the Propertyware simulator and
+synced with its own schedules: properties and residents, leases, work orders."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+
+from repairlink.bootstrap import App
+from repairlink.domain.actors import Actor
+from repairlink.domain.agency import Role
+from repairlink.errors import NotFoundError
+from repairlink.services import agencies, auth
+
+SLUG = "demo-us"
+EMAIL = "admin@demo-pm.example"
+PASSWORD = "repairlink-demo"
+SCHEDULES = ("PW-02", "PW-05", "PW-03")  # residents before their leases, then work orders
+
+
+def seed_us_agency(app: App) -> int:
+    """The US demo agency and its admin login, made once; answers its id."""
+    try:
+        return agencies.find_by_slug(app.uow(Actor.system("demo")), SLUG).id
+    except NotFoundError:
+        pass
+    agency = agencies.create_agency(
+        app.uow(Actor.system("demo")), name="Golden State Property Management", slug=SLUG
+    )
+    agencies.update_settings(
+        app.uow(Actor.system("demo"), agency.id),
+        {"locale": "en_US", "time_zone": "America/Los_Angeles"},
+    )
+    auth.create_user(
+        app.uow(Actor.system("demo"), agency.id),
+        email=EMAIL,
+        name="Demo Manager",
+        role=Role.ADMIN,
+        password=PASSWORD,
+    )
+    return agency.id
+
+
+def start_propertyware_demo(app: App, stack: ExitStack, alto_port: int = 8101) -> list[str]:
+    """Serve the simulator (on :8103 beside Alto's :8101; on a free port when Alto's was moved,
+    as tests do), connect the US agency to it and run each schedule once; answers what to tell
+    the person who ran `make run`."""
+    port = 8103 if alto_port == 8101 else None
+    from repairlink.connectors.propertyware.profile import PROFILE
+    from repairlink.jobs.sync_run import connect, run_sync
+    from repairlink.pms.profile import Schedule
+    from repairlink.simulators.propertyware import running_propertyware
+
+    agency_id = seed_us_agency(app)
+    sim = stack.enter_context(running_propertyware(seed=1, units=300, port=port))
+    settings = {
+        "base_url": sim.base_url,
+        "client_id": sim.client_id,
+        "client_secret": sim.client_secret,
+        "system_id": sim.system_id,
+        "locations": [sim.portfolio_id(1)],
+        "account_email": sim.account_email,
+    }
+    connect(app, agency_id, "propertyware", settings)
+    made = 0
+    for rule in SCHEDULES:
+        (schedule,) = [s for s in PROFILE.of(Schedule) if s.rule == rule]
+        state = run_sync(app, agency_id, "propertyware", schedule=schedule)
+        made += sum(c.get("created", 0) + c.get("updated", 0) for c in state.counts.values())
+    return [
+        f"Propertyware simulator on [bold]{sim.base_url}[/] (300 units, seed 1)",
+        f"US demo agency synced from Propertyware: {made} records; log in as "
+        f"[bold]{EMAIL}[/] / [bold]{PASSWORD}[/]",
+    ]

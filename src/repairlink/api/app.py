@@ -9,6 +9,7 @@ from repairlink.api import docs, problems
 from repairlink.api.routers import (
     agency,
     auth,
+    bridge,
     issue_records,
     issues,
     outbound,
@@ -50,7 +51,18 @@ def create_app(app: App) -> FastAPI:
         return {"status": "ok"}
 
     v1 = APIRouter(prefix=PREFIX)
-    for module in (auth, agency, places, people, issues, issue_records, trails, sync, outbound):
+    for module in (
+        auth,
+        agency,
+        places,
+        people,
+        issues,
+        issue_records,
+        trails,
+        sync,
+        outbound,
+        bridge,
+    ):
         v1.include_router(module.router)
     api.include_router(v1)
     return api

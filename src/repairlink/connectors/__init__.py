@@ -14,6 +14,9 @@ from pydantic import BaseModel
 from repairlink.connectors.alto.config import AltoConfig
 from repairlink.connectors.alto.connector import AltoConnector
 from repairlink.connectors.alto.works_orders import AltoWorksOrders
+from repairlink.connectors.platform.bridge_out import BridgeWorkOrders
+from repairlink.connectors.platform.config import PlatformConfig
+from repairlink.connectors.platform.connector import PlatformConnector
 from repairlink.pms.capabilities import WorkOrders, check_offered
 from repairlink.pms.connector import Connector
 from repairlink.pms.profile import Profile, SendIssues
@@ -31,6 +34,9 @@ class ConnectorKind:
     # steps need (checked here, so a profile that declares more is refused at start).
     # None: sends nothing out.
     outbound: Callable[[Any], WorkOrders] | None = None
+    # True: the PMS is read and written by a bridge client (the agency's browser extension),
+    # which pushes pages and polls the commands; nothing here calls the PMS
+    bridged: bool = False
 
     def __post_init__(self) -> None:
         check_offered(self.system, self.profile, self.outbound)
@@ -45,5 +51,14 @@ class ConnectorKind:
 REGISTRY: dict[str, ConnectorKind] = {
     "alto": ConnectorKind(
         "alto", "Alto", AltoConfig, AltoConnector, AltoConnector.profile, AltoWorksOrders
+    ),
+    "platform": ConnectorKind(
+        "platform",
+        "Platform (browser extension)",
+        PlatformConfig,
+        PlatformConnector,
+        PlatformConnector.profile,
+        BridgeWorkOrders,
+        bridged=True,
     ),
 }

@@ -27,6 +27,11 @@ def users(state: PlatformState, request: Request) -> Response:
     return JSONResponse({"items": list(USERS)})
 
 
+def one_property(state: PlatformState, request: Request) -> Response:
+    slot = state.properties.require(request.path_params["property_id"], "Property")
+    return JSONResponse(state.render_property(slot))
+
+
 def work_order(state: PlatformState, request: Request) -> Response:
     slot = state.orders.require(request.path_params["order_id"], "Work order")
     return JSONResponse(state.render_order(slot))
@@ -92,6 +97,7 @@ ENDPOINTS: tuple[tuple[str, str, Any], ...] = (
     ("GET", "/residents", _lister("residents")),
     ("GET", "/work-orders", _lister("work-orders")),
     ("GET", "/users", users),
+    ("GET", "/properties/{property_id:int}", one_property),
     ("GET", "/work-orders/{order_id:int}", work_order),
     ("POST", "/work-orders", create_work_order),
     ("PATCH", "/work-orders/{order_id:int}", update_work_order),

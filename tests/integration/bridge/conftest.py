@@ -11,11 +11,12 @@ from typing import Any
 import httpx
 import pytest
 
+from repairlink.api.app import create_app
 from repairlink.bootstrap import App
 from repairlink.simulators.kit.server import Running
 from repairlink.simulators.platform import PlatformState, running_platform
 from repairlink.simulators.platform.bridge_client import ReferenceClient
-from tests.integration.api.conftest import Client, api, http, login_client, staff  # noqa: F401
+from tests.integration.api.conftest import Client, TestClient, login_client
 
 
 @pytest.fixture
@@ -42,16 +43,29 @@ class Bridge:
         )
 
 
-def connect_bridge(staff: Client, pms: Running[PlatformState], **settings: Any) -> tuple[int, str]:
+def connect_bridge(admin: Client, **settings: Any) -> tuple[int, str]:
     body = {"sync_method": "all", "integration_user": "1", "sync_start": "2020-01-01", **settings}
-    connection = staff.ok("PUT", "/connections/platform", json=body)
-    token = staff.ok("POST", "/connections/platform/bridge-tokens", 201, json={"label": "test"})
+    connection = admin.ok("PUT", "/connections/platform", json=body)
+    token = admin.ok("POST", "/connections/platform/bridge-tokens", 201, json={"label": "test"})
     return int(connection["id"]), str(token["token"])
 
 
+def settings_of(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """A test's connection settings: `@pytest.mark.parametrize("settings", [{...}])` or none."""
+    return dict(getattr(request, "param", None) or {})
+
+
 @pytest.fixture
-def bridge(app: App, staff: Client, pms: Running[PlatformState]) -> Iterator[Bridge]:
-    connection_id, token = connect_bridge(staff, pms)
-    with pms.client() as pms_http:
-        client = ReferenceClient(pms_http, staff.http, connection_id, token, page_size=5)
-        yield Bridge(staff, connection_id, token, client, pms)
+def settings(request: pytest.FixtureRequest) -> dict[str, Any]:
+    return settings_of(request)
+
+
+@pytest.fixture
+def bridge(
+    app: App, agency_id: int, pms: Running[PlatformState], settings: dict[str, Any]
+) -> Iterator[Bridge]:
+    with TestClient(create_app(app)) as http, pms.client() as pms_http:
+        admin = login_client(app, http, agency_id)
+        connection_id, token = connect_bridge(admin, **settings)
+        client = ReferenceClient(pms_http, http, connection_id, token, page_size=5)
+        yield Bridge(admin, connection_id, token, client, pms)

@@ -49,7 +49,8 @@ def test_a_token_is_shown_once_stored_hashed_and_revocable(app: App, bridge: Bri
     assert "token" not in row
     with app.engine.connect() as conn:
         stored = conn.execute(sa.select(bridge_tokens.c.secret_hash)).scalars().all()
-    assert bridge.token not in stored and all(len(h) == 64 for h in stored)
+    assert bridge.token not in stored
+    assert all(len(h) == 64 for h in stored)
     assert bridge.as_client("GET", "").status_code == 200
     bridge.staff.ok("DELETE", f"/connections/platform/bridge-tokens/{row['id']}")
     refused = bridge.as_client("GET", "")
@@ -59,7 +60,7 @@ def test_a_token_is_shown_once_stored_hashed_and_revocable(app: App, bridge: Bri
 
 def test_a_token_of_another_connection_or_agency_finds_nothing(app: App, bridge: Bridge) -> None:
     other: Client = login_client(app, bridge.staff.http, new_agency(app))
-    other_connection, other_token = connect_bridge(other, bridge.pms)
+    other_connection, other_token = connect_bridge(other)
     mine = bridge.as_client("POST", "/poll")
     assert mine.status_code == 200
     theirs_with_mine = bridge.staff.http.post(
@@ -80,7 +81,8 @@ def test_a_bad_page_names_the_field_and_an_oversized_one_is_413(bridge: Bridge) 
     assert no_end.status_code == 422
     assert no_end.json()["field"] == "window.to"
     unknown = _push(bridge, [], stream="leases")
-    assert unknown.status_code == 422 and unknown.json()["field"] == "stream"
+    assert unknown.status_code == 422
+    assert unknown.json()["field"] == "stream"
     too_big = _push(bridge, [_property(500000 + n) for n in range(1001)])
     assert too_big.status_code == 413
     assert too_big.json()["field"] == "items"
@@ -102,7 +104,8 @@ def test_a_dry_run_reports_and_writes_nothing_and_a_page_pushed_twice_changes_no
 ) -> None:
     items = [_property(1), _property(2)]
     dry = _push(bridge, items, dry_run=True).json()
-    assert dry["dry_run"] is True and dry["counts"]["unit"]["created"] == 2
+    assert dry["dry_run"] is True
+    assert dry["counts"]["unit"]["created"] == 2
     assert bridge.staff.ok("GET", "/units")["items"] == []
     first = _push(bridge, items).json()
     again = _push(bridge, items).json()

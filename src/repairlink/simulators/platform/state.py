@@ -33,12 +33,12 @@ USERS = (
 STATUSES = ("Open", "Assigned", "In Progress", "Complete", "Cancelled")
 HOUR_MS = 3_600_000
 POOLS = (
-    ("first", "first_name", 300),
-    ("last", "last_name", 300),
-    ("street", "street_name", 300),
-    ("city", "city", 100),
-    ("postcode", "postcode", 500),
-    ("phone", "phone_number", 300),
+    ("first", "first_name", 120),
+    ("last", "last_name", 120),
+    ("street", "street_name", 120),
+    ("city", "city", 60),
+    ("postcode", "postcode", 120),
+    ("phone", "phone_number", 120),
 )
 SUMMARIES = ("Leaking tap", "Broken boiler", "Blocked drain", "Damp in bedroom", "Faulty lock")
 PAGING = OffsetBodyPaging(

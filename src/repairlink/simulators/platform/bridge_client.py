@@ -73,12 +73,9 @@ class ReferenceClient:
         window = {"from": _iso(since), "to": _iso(until)}
         offset = 0
         while True:
-            params = {
-                "updatedSince": _iso(since),
-                "updatedUntil": _iso(until),
-                "offset": offset,
-                "limit": self.page_size,
-            }
+            # no upper bound: a record changed in the very millisecond the read began would
+            # fall outside it; reading it now and again next time is harmless (idempotent)
+            params = {"updatedSince": _iso(since), "offset": offset, "limit": self.page_size}
             page = self._pms("GET", path, params=params).json()
             items = page["items"]
             if items or offset == 0:

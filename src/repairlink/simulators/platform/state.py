@@ -94,7 +94,9 @@ class PlatformState(Runtime):
         self.residents = self._table(
             rng, "residents", 200_000, config.units * 3 // 2, config.recent
         )
-        self.orders = self._table(rng, "work-orders", 300_000, config.units * 3 // 10, 0.5)
+        self.orders = self._table(
+            rng, "work-orders", 300_000, config.units * 3 // 10, config.recent
+        )
         super().__init__(
             "Platform",
             config,
@@ -153,7 +155,7 @@ class PlatformState(Runtime):
                 "propertyId": self.properties.id_of(slot % max(len(self.properties), 1)),
                 "firstName": first,
                 "lastName": last,
-                "email": f"{first}.{last}.{slot}@example.test".lower(),
+                "email": f"{first}.{last}.{slot}@example.com".lower(),
                 "phone": self._pick(rng, "phone"),
                 "moveIn": _day(move_in),
                 "moveOut": None if move_out is None else _day(move_out),

@@ -12,6 +12,7 @@ from repairlink.simulators.platform import INTEGRATION_USER_ID
 from repairlink.store.bridge_tables import bridge_tokens
 from tests.integration.api.conftest import Client, login_client, new_agency
 from tests.integration.bridge.conftest import Bridge, connect_bridge
+from tests.integration.bridge.platform_data import add_property
 
 WINDOW = {"from": "2026-11-30T00:00:00Z", "to": "2026-12-03T00:00:00Z"}
 
@@ -34,9 +35,11 @@ def _push(bridge: Bridge, items: list[Any], **extra: Any) -> Any:
 
 
 def test_a_client_sync_pushes_the_last_72_hours_and_they_are_applied(bridge: Bridge) -> None:
+    for _ in range(7):  # two pages of five
+        add_property(bridge.pms)
     reports = bridge.client.sync()
     created = sum(r["counts"].get("unit", {}).get("created", 0) for r in reports)
-    assert created > 0
+    assert created == 7
     assert all(r["status"] == "succeeded" for r in reports)
     run = bridge.staff.ok("GET", f"/sync-runs/{reports[0]['run_id']}")
     assert run["system"] == "platform"

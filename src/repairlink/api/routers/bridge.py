@@ -10,11 +10,8 @@ import orjson
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
 
 from repairlink.api.deps import MAX_ID, AdminCaller, AppDep, Paging, RecordId
-from repairlink.api.problems import field_of
 from repairlink.api.schemas.bridge import (
     MAX_BYTES,
     MAX_ITEMS,
@@ -32,7 +29,7 @@ from repairlink.api.schemas.bridge import (
 from repairlink.api.schemas.common import PageOf
 from repairlink.bootstrap import App
 from repairlink.connectors import REGISTRY
-from repairlink.errors import InvalidError, RepairlinkError, UnauthenticatedError
+from repairlink.errors import RepairlinkError, UnauthenticatedError
 from repairlink.jobs import bridge
 from repairlink.services import bridge_tokens
 from repairlink.services.bridge_tokens import BridgeClient
@@ -111,47 +108,28 @@ def info(app: AppDep, client: Client) -> BridgeInfo:
     )
 
 
-async def _page(request: Request) -> PushedPage:
+def _size_limit(request: Request) -> None:
+    """A page over the cap is refused before its body is read (413)."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_BYTES:
         raise TooLarge(
             "bridge.page_too_large", f"A page is at most {MAX_BYTES} bytes", field="items"
         )
-    raw = await request.body()
-    if len(raw) > MAX_BYTES:
-        raise TooLarge(
-            "bridge.page_too_large", f"A page is at most {MAX_BYTES} bytes", field="items"
-        )
-    try:
-        page = PushedPage.model_validate_json(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = field_of(first.get("loc", ())) or None
-        raise InvalidError("bridge.invalid_page", str(first.get("msg", "")), field=where) from exc
-    if len(page.items) > MAX_ITEMS:
-        raise TooLarge(
-            "bridge.page_too_large", f"A page holds at most {MAX_ITEMS} items", field="items"
-        )
-    return page
 
 
 @router.post(
     "/bridge/connections/{connection_id}/pages",
     summary="Push a page read from the PMS; applied as a pulled page is (S-04, S-06, S-07)",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": PushedPage.model_json_schema()}},
-        }
-    },
+    dependencies=[Depends(_size_limit)],
 )
-async def push_page(app: AppDep, client: Client, request: Request) -> PushReport:
-    page = await _page(request)
+def push_page(app: AppDep, client: Client, page: PushedPage) -> PushReport:
+    if len(page.items) > MAX_ITEMS:
+        raise TooLarge(
+            "bridge.page_too_large", f"A page holds at most {MAX_ITEMS} items", field="items"
+        )
     body = orjson.dumps({"items": page.items})
     window = (page.window.from_, page.window.to)
-    state = await run_in_threadpool(
-        bridge.push, app, client, page.stream, body, window, dry_run=page.dry_run
-    )
+    state = bridge.push(app, client, page.stream, body, window, dry_run=page.dry_run)
     return _report(app, state.run_id, page.dry_run)
 
 

@@ -116,3 +116,52 @@ def test_a_dry_run_reports_and_writes_nothing_and_a_page_pushed_twice_changes_no
     assert again["counts"]["unit"].get("created", 0) == 0
     assert again["counts"]["unit"]["unchanged"] == 2
     assert len(bridge.staff.ok("GET", "/units")["items"]) == 2
+
+
+def _issue_at_a_platform_property(bridge: Bridge) -> dict[str, Any]:
+    prop = add_property(bridge.pms)
+    bridge.client.sync()
+    (unit,) = bridge.staff.ok("GET", "/units", params={"q": prop["name"]})["items"]
+    issue: dict[str, Any] = bridge.staff.ok(
+        "POST", "/issues", 201, json={"title": "Boiler broken", "unit_id": unit["id"]}
+    )
+    return issue
+
+
+def test_commands_are_leased_to_one_client_and_a_failure_is_retried_and_shown(
+    bridge: Bridge,
+) -> None:
+    issue = _issue_at_a_platform_property(bridge)
+    (command,) = bridge.as_client("POST", "/poll").json()["items"]
+    assert command["op"] == "create_work_order"
+    assert command["body"]["summary"].endswith("Boiler broken")
+    assert bridge.as_client("POST", "/poll").json()["items"] == []  # leased: no second client
+    failed = {"ok": False, "error": "PMS login expired"}
+    answer = bridge.as_client("POST", f"/commands/{command['id']}/ack", json=failed).json()
+    assert answer == {"state": "pending", "next": None}
+    (status,) = bridge.staff.ok("GET", f"/issues/{issue['id']}/sync")
+    assert status["status"] == "failed"
+    assert "PMS login expired" in status["reason"]
+    assert status["next_attempt_at"] is not None
+    # "Sync now" retries at once: the same command (same key) is handed out again
+    bridge.staff.ok("POST", f"/issues/{issue['id']}/sync", 202)
+    (again,) = bridge.as_client("POST", "/poll").json()["items"]
+    assert (again["id"], again["key"]) == (command["id"], command["key"])
+    done = bridge.client.apply(again)
+    acked = bridge.as_client("POST", f"/commands/{again['id']}/ack", json=done).json()
+    assert acked["state"] == "delivered"
+    (status,) = bridge.staff.ok("GET", f"/issues/{issue['id']}/sync")
+    assert status["status"] == "synced"
+    assert status["pms_number"] == done["number"]
+    # acknowledged twice: the first one counts
+    twice = bridge.as_client("POST", f"/commands/{again['id']}/ack", json=done).json()
+    assert twice["state"] == "acknowledged"
+
+
+def test_an_acknowledgement_without_its_reason_names_the_field(bridge: Bridge) -> None:
+    _issue_at_a_platform_property(bridge)
+    (command,) = bridge.as_client("POST", "/poll").json()["items"]
+    bad = bridge.as_client("POST", f"/commands/{command['id']}/ack", json={"ok": False})
+    assert bad.status_code == 422
+    missing = bridge.as_client("POST", "/commands/999999/ack", json={"ok": True})
+    assert missing.status_code == 404

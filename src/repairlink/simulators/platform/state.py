@@ -7,6 +7,7 @@ finds something."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,16 +88,26 @@ class PlatformRecords(TableRecords):
 class PlatformState(Runtime):
     def __init__(self, config: PlatformConfig) -> None:
         self.start_ms = clock.now_ms()
+        self.config_units = config.units
         rng = random.Random(config.seed)
         self.pools = draw("en_GB", config.seed, POOLS)
         self.user_ids: tuple[int, ...] = tuple(int(str(u["id"])) for u in USERS)
-        self.properties = self._table(rng, "properties", 100_000, config.units, config.recent)
+        units = max(config.units, 1)
+        # a resident or work order changed lately is at a property changed lately, so that a
+        # 72-hour read finds the property it refers to
+        recent = [rng.random() < config.recent for _ in range(units)]
+        self.properties = self._table(rng, "properties", 100_000, config.units, recent.__getitem__)
         self.residents = self._table(
-            rng, "residents", 200_000, config.units * 3 // 2, config.recent
+            rng, "residents", 200_000, config.units * 3 // 2, lambda slot: recent[slot % units]
         )
         self.orders = self._table(
-            rng, "work-orders", 300_000, config.units * 3 // 10, config.recent
+            rng,
+            "work-orders",
+            300_000,
+            config.units * 3 // 10,
+            lambda slot: recent[self.order_home(slot)],
         )
+
         super().__init__(
             "Platform",
             config,
@@ -112,15 +123,21 @@ class PlatformState(Runtime):
             "work-orders": Shape("work-order", self.orders, self.render_order),
         }
 
-    def _table(self, rng: random.Random, name: str, base: int, count: int, recent: float) -> Table:
+    def _table(
+        self, rng: random.Random, name: str, base: int, count: int, lately: Callable[[int], bool]
+    ) -> Table:
         table = Table(name, base, ())
-        for _ in range(count):
+        for slot in range(count):
             created, modified = clock.generated_times(rng)
-            if rng.random() < recent:  # changed in the 72 hours before the start
+            if lately(slot):  # changed in the 72 hours before the start
                 modified = self.start_ms - rng.randint(HOUR_MS, 71 * HOUR_MS)
             table.append(created, modified)
         table.reindex()
         return table
+
+    def order_home(self, slot: int) -> int:
+        """The property slot of a generated work order."""
+        return (slot * 7) % max(self.config_units, 1)
 
     def _version(self) -> int:
         return self.properties.version + self.residents.version + self.orders.version
@@ -155,7 +172,7 @@ class PlatformState(Runtime):
                 "propertyId": self.properties.id_of(slot % max(len(self.properties), 1)),
                 "firstName": first,
                 "lastName": last,
-                "email": f"{first}.{last}.{slot}@example.com".lower(),
+                "email": f"{_letters(first)}.{_letters(last)}.{slot}@example.com",
                 "phone": self._pick(rng, "phone"),
                 "moveIn": _day(move_in),
                 "moveOut": None if move_out is None else _day(move_out),
@@ -169,7 +186,7 @@ class PlatformState(Runtime):
             slot,
             {
                 "number": f"WO-{1000 + slot}",
-                "propertyId": self.properties.id_of(rng.randrange(max(len(self.properties), 1))),
+                "propertyId": self.properties.id_of(self.order_home(slot)),
                 "summary": rng.choice(SUMMARIES),
                 "description": "",
                 "status": rng.choice(STATUSES[:3]),
@@ -193,6 +210,10 @@ def _served(flat: Flat) -> dict[str, Any]:
     body["createdAt"] = clock.to_utc_z(flat["createdDate"])
     body["updatedAt"] = clock.to_utc_z(flat["modifiedDate"])
     return body
+
+
+def _letters(name: str) -> str:
+    return "".join(c for c in name.lower() if c.isascii() and c.isalnum()) or "x"
 
 
 def _day(ms: int) -> str:

@@ -77,6 +77,4 @@ def test_a_property_edited_in_the_pms_reaches_repairlink_through_the_extension(
     found = units.list_units(
         agency.app.uow(Actor.system("test"), agency.id), status=UnitFilter.ALL, q="Extension Row"
     )
-    assert [u["line1"] if isinstance(u, dict) else u.line1 for u in found.items] == [
-        "7 Extension Row"
-    ]
+    assert [unit.line1 for unit in found.items] == ["7 Extension Row"]

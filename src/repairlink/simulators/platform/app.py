@@ -13,5 +13,8 @@ PLATFORM: Simulator[PlatformConfig, PlatformState] = Simulator(
     config=PlatformConfig,
     state=PlatformState,
     endpoints=api.ENDPOINTS,
-    options=(Option("--api-key", "api_key", API_KEY, "the x-api-key the PMS accepts"),),
+    options=(
+        Option("--api-key", "api_key", API_KEY, "the x-api-key the PMS accepts"),
+        Option("--recent", "recent", "0.3", "the share changed in the 72 hours before the start"),
+    ),
 )

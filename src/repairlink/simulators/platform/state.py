@@ -95,7 +95,8 @@ class PlatformState(Runtime):
         units = max(config.units, 1)
         # a resident or work order changed lately is at a property changed lately, so that a
         # 72-hour read finds the property it refers to
-        recent = [rng.random() < config.recent for _ in range(units)]
+        share = float(config.recent)  # from the command line it comes as text
+        recent = [rng.random() < share for _ in range(units)]
         self.properties = self._table(rng, "properties", 100_000, config.units, recent.__getitem__)
         self.residents = self._table(
             rng, "residents", 200_000, config.units * 3 // 2, lambda slot: recent[slot % units]

@@ -8,6 +8,11 @@ from typing import Any
 
 import pytest
 
+from repairlink.bootstrap import App
+from repairlink.domain.actors import Actor
+from repairlink.domain.agency import Role
+from repairlink.services.auth import Principal
+from repairlink.services.issue_search import IssueQuery, find_issues
 from tests.integration.bridge.conftest import Bridge
 from tests.integration.bridge.platform_data import (
     add_order,
@@ -227,7 +232,7 @@ def test_px_06_a_property_not_assigned_to_the_integration_user_takes_nothing(
 
 
 def test_px_07_the_pms_number_becomes_the_issues_and_the_old_one_still_finds_it(
-    bridge: Bridge,
+    app: App, agency_id: int, bridge: Bridge
 ) -> None:
     prop = add_property(bridge.pms)
     bridge.client.sync()
@@ -238,6 +243,11 @@ def test_px_07_the_pms_number_becomes_the_issues_and_the_old_one_still_finds_it(
     by_pms = bridge.staff.ok("GET", "/issues", params={"number": made["number"]})["items"]
     by_ours = bridge.staff.ok("GET", "/issues", params={"number": issue["reference"]})["items"]
     assert [i["id"] for i in by_pms] == [i["id"] for i in by_ours] == [issue["id"]]
+    # the console's search box finds it by either number too
+    who = Principal(agency_id, Role.ADMIN, None, Actor.system("test"))
+    for typed in (made["number"], issue["reference"]):
+        found = find_issues(app.uow(who.actor, agency_id), who, IssueQuery(q=typed))
+        assert [i.id for i in found.items] == [issue["id"]]
 
 
 def test_px_08_sync_all_asks_the_client_for_a_full_run_and_leases_and_files_are_unsupported(

@@ -104,8 +104,10 @@ def _commands(
     seen: dict[int, float] = {}
     done = threading.Event()
 
+    stop = threading.Event()
+
     def poller() -> None:
-        while not done.is_set() or len(seen) < len(reported):
+        while not stop.is_set() and (not done.is_set() or len(seen) < len(reported)):
             response = client.repairlink.post(f"{client.base}/poll?limit=100", headers=client.auth)
             now = time.perf_counter()
             for command in response.json()["items"]:
@@ -138,6 +140,8 @@ def _commands(
         reported[made.id] = time.perf_counter()
     done.set()
     thread.join(120)
+    stop.set()  # whatever is still waiting is counted as not handed out
+    thread.join(30)
     delays = sorted((seen[i] - t) * 1000 for i, t in reported.items() if i in seen)
     if delays:
         p99 = delays[min(len(delays) - 1, int(len(delays) * 0.99))]

@@ -24,7 +24,10 @@ EVERY_S = 60.0
 def start_platform_demo(
     app: App, stack: ExitStack, server_url: str, say: Callable[[str], object], port: int = 8105
 ) -> None:
-    sim = stack.enter_context(running_platform(seed=1, units=200, recent=0.3, port=port))
+    try:
+        sim = stack.enter_context(running_platform(seed=1, units=200, recent=0.3, port=port))
+    except OSError:  # the port is taken (another demo): any free one will do
+        sim = stack.enter_context(running_platform(seed=1, units=200, recent=0.3))
     agency = agencies.find_by_slug(app.uow(Actor.system("demo")), DEMO_SLUG)
     settings = {"sync_method": "all", "integration_user": "1", "sync_start": "2020-01-01"}
     connection_id = connect(app, agency.id, "platform", settings)

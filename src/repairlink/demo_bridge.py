@@ -1,6 +1,7 @@
-"""`make run`'s bridge demo: the platform simulator (a PMS with no API for us) on :8105, the
-demo agency connected to it, and the reference bridge client (what the browser extension
-does) syncing it every minute against this server, in a thread of this process."""
+"""`make run`'s bridge demo: the platform simulator (a PMS with no API for us) on :8105, a
+demo agency of its own connected to it (the Alto demo agency stays as it is), and the
+reference bridge client (what the browser extension does) syncing it every minute against
+this server, in a thread of this process."""
 
 from __future__ import annotations
 
@@ -11,13 +12,17 @@ from contextlib import ExitStack
 import httpx
 
 from repairlink.bootstrap import App
+from repairlink.demo import DEMO_PASSWORD
 from repairlink.domain.actors import Actor
+from repairlink.domain.agency import Role
+from repairlink.errors import NotFoundError
 from repairlink.jobs.sync_run import connect
-from repairlink.services import agencies, bridge_tokens
+from repairlink.services import agencies, auth, bridge_tokens
 from repairlink.simulators.platform import API_KEY, running_platform
 from repairlink.simulators.platform.bridge_client import ReferenceClient
 
-DEMO_SLUG = "demo"
+DEMO_SLUG = "demo-bridge"
+DEMO_EMAIL = "admin@demo-bridge-lettings.co.uk"
 EVERY_S = 60.0
 
 
@@ -28,10 +33,10 @@ def start_platform_demo(
         sim = stack.enter_context(running_platform(seed=1, units=200, recent=0.3, port=port))
     except OSError:  # the port is taken (another demo): any free one will do
         sim = stack.enter_context(running_platform(seed=1, units=200, recent=0.3))
-    agency = agencies.find_by_slug(app.uow(Actor.system("demo")), DEMO_SLUG)
+    agency_id = _demo_agency(app)
     settings = {"sync_method": "all", "integration_user": "1", "sync_start": "2020-01-01"}
-    connection_id = connect(app, agency.id, "platform", settings)
-    uow = app.uow(Actor.system("demo"), agency.id)
+    connection_id = connect(app, agency_id, "platform", settings)
+    uow = app.uow(Actor.system("demo"), agency_id)
     _, token = bridge_tokens.create_token(uow, "platform", "make run's reference client")
     stop = threading.Event()
     stack.callback(stop.set)
@@ -39,8 +44,28 @@ def start_platform_demo(
     threading.Thread(target=_client_loop, args=args, name="bridge-client", daemon=True).start()
     say(
         f"Platform simulator on {sim.base_url} (200 properties; a PMS read through the bridge); "
-        f"its reference client syncs connection {connection_id} every {EVERY_S:.0f} s"
+        f"its reference client syncs it every {EVERY_S:.0f} s for the agency you see logged "
+        f"in as {DEMO_EMAIL} / {DEMO_PASSWORD}"
     )
+
+
+def _demo_agency(app: App) -> int:
+    """The bridge demo's agency and its admin login, made once."""
+    try:
+        return agencies.find_by_slug(app.uow(Actor.system("demo")), DEMO_SLUG).id
+    except NotFoundError:
+        pass
+    made = agencies.create_agency(
+        app.uow(Actor.system("demo")), name="Bridge Lettings", slug=DEMO_SLUG
+    )
+    auth.create_user(
+        app.uow(Actor.system("demo"), made.id),
+        email=DEMO_EMAIL,
+        name="Demo Admin",
+        role=Role.ADMIN,
+        password=DEMO_PASSWORD,
+    )
+    return made.id
 
 
 def _client_loop(

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
 
 from repairlink.domain.actors import Actor
 from repairlink.jobs.sync_run import connect
@@ -16,7 +16,7 @@ from repairlink.services import bridge_tokens, units
 from repairlink.services.units import UnitFilter
 from repairlink.simulators.kit.server import Running
 from repairlink.simulators.platform import API_KEY, PlatformState, running_platform
-from tests.e2e.conftest import CHROMIUM, Site, new_agency
+from tests.e2e.conftest import CHROMIUM, Site, login, new_agency, new_page
 
 EXTENSION = Path(__file__).resolve().parents[2] / "extension"
 
@@ -78,3 +78,21 @@ def test_a_property_edited_in_the_pms_reaches_repairlink_through_the_extension(
         agency.app.uow(Actor.system("test"), agency.id), status=UnitFilter.ALL, q="Extension Row"
     )
     assert [unit.line1 for unit in found.items] == ["7 Extension Row"]
+
+
+def test_px_01_px_08_the_connector_page_says_72_hours_and_what_is_not_supported(
+    browser: Browser, site: Site
+) -> None:
+    agency = new_agency(site)
+    connect(site.app, agency.id, "platform", {"sync_method": "assigned"})
+    page = new_page(browser, site)
+    login(page, agency.email)
+    page.goto("/integrations/platform")
+    body = page.locator("main")
+    expect(body).to_contain_text("each run reading what changed in the last 72 hours")
+    expect(body).to_contain_text("no initial full sync")
+    expect(body).to_contain_text("does not support leases")
+    expect(body).to_contain_text("does not support files")
+    page.goto("/integrations/platform/settings")
+    expect(page.locator("main")).to_contain_text("Integration sync method")
+    page.context.close()

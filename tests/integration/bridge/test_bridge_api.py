@@ -165,3 +165,19 @@ def test_an_acknowledgement_without_its_reason_names_the_field(bridge: Bridge) -
     assert bad.status_code == 422
     missing = bridge.as_client("POST", "/commands/999999/ack", json={"ok": True})
     assert missing.status_code == 404
+
+
+def test_an_issues_commands_come_in_order_the_next_only_once_the_first_is_acknowledged(
+    bridge: Bridge,
+) -> None:
+    issue = _issue_at_a_platform_property(bridge)
+    (create,) = bridge.as_client("POST", "/poll").json()["items"]
+    bridge.staff.ok("POST", f"/issues/{issue['id']}/cancel", json={"reason": "Fixed itself"})
+    assert bridge.as_client("POST", "/poll", params={"lease_s": 5}).json()["items"] == []
+    done = bridge.client.apply(create)
+    acked = bridge.as_client("POST", f"/commands/{create['id']}/ack", json=done).json()
+    assert acked["state"] == "delivered"
+    (update,) = bridge.as_client("POST", "/poll").json()["items"]
+    assert update["op"] == "update_work_order"
+    assert update["body"]["status"] == "Cancelled"
+    assert update["body"]["work_order_id"] == done["work_order_id"]

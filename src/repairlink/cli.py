@@ -93,6 +93,10 @@ def serve(
     from repairlink.server import create_server
 
     host, port = host or settings.host, port or settings.port
+    if demo:  # the bridge's demo: a PMS read by the reference client (docs/bridge.md)
+        from repairlink.demo_bridge import start_platform_demo
+
+        start_platform_demo(app, stack, f"http://{host}:{port}", out.print)
     _start_runner(app, stack)
     out.print(
         f"Repairlink console on [bold]http://{host}:{port}/[/]  "

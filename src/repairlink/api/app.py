@@ -10,6 +10,7 @@ from repairlink.api.request_guard import Limits, RequestGuard
 from repairlink.api.routers import (
     agency,
     auth,
+    bridge,
     issue_records,
     issues,
     outbound,
@@ -68,6 +69,7 @@ def create_app(app: App) -> FastAPI:
         trails,
         sync,
         outbound,
+        bridge,
     ):
         v1.include_router(module.router)
     api.include_router(v1)

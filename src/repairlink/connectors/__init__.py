@@ -20,6 +20,9 @@ from repairlink.connectors.propman.repair_orders import PropmanRepairOrders
 from repairlink.connectors.propertyware.config import PropertywareConfig
 from repairlink.connectors.propertyware.connector import PropertywareConnector
 from repairlink.connectors.propertyware.work_orders import PropertywareWorkOrders
+from repairlink.connectors.platform.bridge_out import BridgeWorkOrders
+from repairlink.connectors.platform.config import PlatformConfig
+from repairlink.connectors.platform.connector import PlatformConnector
 from repairlink.pms.capabilities import WorkOrders, check_offered
 from repairlink.pms.connector import Connector
 from repairlink.pms.profile import Profile, Schedule, SendIssues
@@ -37,6 +40,9 @@ class ConnectorKind:
     # steps need (checked here, so a profile that declares more is refused at start).
     # None: sends nothing out.
     outbound: Callable[[Any], WorkOrders] | None = None
+    # True: the PMS is read and written by a bridge client (the agency's browser extension),
+    # which pushes pages and polls the commands; nothing here calls the PMS
+    bridged: bool = False
 
     def __post_init__(self) -> None:
         check_offered(self.system, self.profile, self.outbound)
@@ -78,5 +84,14 @@ REGISTRY: dict[str, ConnectorKind] = {
         PropertywareConnector,
         PropertywareConnector.profile,
         PropertywareWorkOrders,
+    ),
+    "platform": ConnectorKind(
+        "platform",
+        "Platform (browser extension)",
+        PlatformConfig,
+        PlatformConnector,
+        PlatformConnector.profile,
+        BridgeWorkOrders,
+        bridged=True,
     ),
 }

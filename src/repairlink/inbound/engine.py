@@ -58,6 +58,7 @@ class SyncEngine:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         commit_every_s: float,  # REPAIRLINK_SYNC_COMMIT_EVERY_S
         use_cases: Mapping[str, UseCaseWriter] | None = None,
+        prepare_apart: bool = True,  # False: pages are made ready in this thread (one page)
     ) -> None:
         self.db, self.connector, self.profile = db, connector, connector.profile
         self.agency_id, self.connection_id, self.config = agency_id, connection_id, config
@@ -66,6 +67,7 @@ class SyncEngine:
         self.now = now
         self.commit_every_s = commit_every_s
         self.use_cases = dict(use_cases or {})
+        self.prepare_apart = prepare_apart
         lacking = sorted(USE_CASE_KINDS.intersection(self.profile.kinds) - set(self.use_cases))
         if lacking:
             raise ValueError(f"{self.profile.system} syncs {lacking}: give their use cases")
@@ -80,10 +82,16 @@ class SyncEngine:
         return self.execute(state, dry_run=dry_run)
 
     def begin(
-        self, *, full: bool = False, dry_run: bool = False, schedule: Schedule | None = None
+        self,
+        *,
+        full: bool = False,
+        dry_run: bool = False,
+        schedule: Schedule | None = None,
+        window: tuple[datetime | None, datetime] | None = None,
     ) -> RunState:
         """Resume the connection's unfinished run of this schedule (None: every kind, by hand),
-        or start one (its row is committed)."""
+        or start one (its row is committed); `window`: a new run over this window (a pushed
+        page's)."""
         with self.db.begin() as conn:
             return run_state.resume_or_start(
                 conn,
@@ -92,6 +100,7 @@ class SyncEngine:
                 plan=run_state.plan_for(self.profile, schedule, full=full),
                 dry_run=dry_run,
                 start=self.now(),
+                window=window,
             )
 
     def execute(self, state: RunState, *, dry_run: bool = False) -> RunState:
@@ -116,7 +125,9 @@ class SyncEngine:
             # the page-preparing process is forked inside: it collects less too
             with (
                 fewer_collections(),
-                PagePreparer(self.connector.parse, self.profile, self.config) as preparer,
+                PagePreparer(
+                    self.connector.parse, self.profile, self.config, forked=self.prepare_apart
+                ) as preparer,
                 self._rolled_back(dry_run),
             ):
                 for stream in streams:

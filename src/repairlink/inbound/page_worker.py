@@ -50,11 +50,13 @@ def _make_ready(token: int, stream: str, raw: RawPage) -> ReadyPage | str:
 
 
 class PagePreparer:
-    def __init__(self, parse: PageParser, profile: Profile, config: Config) -> None:
+    def __init__(
+        self, parse: PageParser, profile: Profile, config: Config, *, forked: bool = True
+    ) -> None:
         self._token = next(_tokens)
         _WORK[self._token] = (parse, profile, config)
         self._pool: ProcessPoolExecutor | None = None
-        if "fork" in multiprocessing.get_all_start_methods():
+        if forked and "fork" in multiprocessing.get_all_start_methods():
             self._pool = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("fork"),

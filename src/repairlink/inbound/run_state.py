@@ -88,8 +88,10 @@ def resume_or_start(
     plan: RunPlan,
     dry_run: bool,
     start: datetime,
+    window: tuple[datetime | None, datetime] | None = None,
 ) -> RunState:
-    """The connection's unfinished run of this plan, resumed as it was; or a new one."""
+    """The connection's unfinished run of this plan, resumed as it was; or a new one. With a
+    `window` (a page a bridge client pushed, and the window it read), always a new one."""
     run = sync_runs.c
     last = (
         conn.execute(
@@ -105,7 +107,12 @@ def resume_or_start(
         .mappings()
         .first()
     )
-    if last is not None and last["status"] in ("running", "failed") and not dry_run:
+    if (
+        window is None
+        and last is not None
+        and last["status"] in ("running", "failed")
+        and not dry_run
+    ):
         conn.execute(
             sa.update(sync_runs)
             .where(run.id == last["id"])
@@ -120,7 +127,10 @@ def resume_or_start(
             dict(last["counts"]),
             dict(last["skip_reasons"]),
         )
-    window_from = None if plan.full else _window_from(conn, connection_id, plan, start)
+    if window is not None:
+        window_from, start = window
+    else:
+        window_from = None if plan.full else _window_from(conn, connection_id, plan, start)
     run_id = conn.execute(
         sa.insert(sync_runs)
         .values(

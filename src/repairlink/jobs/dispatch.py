@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from repairlink.bootstrap import App
+from repairlink.connectors import REGISTRY
 from repairlink.domain.delivery import Outcome
 from repairlink.jobs.channels import Channels
 from repairlink.outbound import ledger
@@ -17,6 +18,8 @@ from repairlink.outbound.issue_out import keep_learned
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+# PMSs whose deliveries wait for their bridge client's poll (docs/bridge.md), not a sender
+BRIDGED = tuple(system for system, kind in REGISTRY.items() if kind.bridged)
 
 
 def deliver_due(
@@ -32,7 +35,9 @@ def deliver_due(
     rng = rng or random.Random()
     lease = timedelta(seconds=app.settings.delivery_lease_s)
     with app.engine.begin() as conn:
-        batch = ledger.claim(conn, worker=worker, now=clock(), lease=lease, limit=limit)
+        batch = ledger.claim(
+            conn, worker=worker, now=clock(), lease=lease, limit=limit, held=BRIDGED
+        )
     for item in batch:
         started = time.perf_counter()
         try:

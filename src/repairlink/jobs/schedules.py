@@ -75,7 +75,7 @@ def claim_due(app: App, now: datetime) -> list[Due | DueReconciliation]:
         ).all()
     for row in rows:
         kind = REGISTRY.get(row.system)
-        if kind is None:
+        if kind is None or kind.bridged:  # a bridged PMS's client keeps its schedule itself
             continue
         for schedule in kind.profile.of(Schedule):
             fire_at = last_fire_time(kind.timed(schedule, row.config), now)

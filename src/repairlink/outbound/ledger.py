@@ -79,9 +79,10 @@ class Claimed:
     again: bool  # tried before, or taken over from a worker whose lease ran out
 
 
-def _due() -> sa.Select[Any]:
+def _due(*, for_client: bool = False) -> sa.Select[Any]:
     """Due deliveries that head their aggregate's queue, oldest first, locked (skipping rows
-    another worker holds)."""
+    another worker holds). A sender leaves out those of the PMSs a bridge client serves
+    (`held` systems); a bridge client's poll takes only those of its connection (`target`)."""
     d = deliveries.c
     earlier = deliveries.alias("earlier")
     e = earlier.c
@@ -94,6 +95,17 @@ def _due() -> sa.Select[Any]:
         e.state == "pending",
         e.event_id < d.event_id,
     )
+    pms = connections.c
+    held = sa.exists().where(
+        d.channel == "connection",
+        pms.id == d.target_id,
+        pms.system.in_(sa.bindparam("held", expanding=True)),
+    )
+    whose = (
+        sa.and_(d.channel == "connection", d.target_id == sa.bindparam("target"))
+        if for_client
+        else ~held
+    )
     return (
         sa.select(d.id, d.leased_until)
         .where(
@@ -101,6 +113,7 @@ def _due() -> sa.Select[Any]:
             d.next_attempt_at <= now,
             sa.or_(d.leased_until.is_(None), d.leased_until < now),
             ~blocked,
+            whose,
         )
         .order_by(d.event_id)
         .limit(sa.bindparam("limit", type_=sa.Integer))
@@ -131,25 +144,46 @@ def _claimed() -> sa.Select[Any]:
 
 # Built once: a worker claims several times a second, and building these statements cost
 # more CPU than running them (bench/outbound.py, py-spy).
-DUE, LEASE, CLAIMED = (
+DUE, DUE_FOR_CLIENT, LEASE, CLAIMED = (
     _due(),
+    _due(for_client=True),
     sa.update(deliveries).where(deliveries.c.id.in_(sa.bindparam("ids", expanding=True))),
     _claimed(),
 )
 
 
 def claim(
-    conn: sa.Connection, *, worker: str, now: datetime, lease: timedelta, limit: int
+    conn: sa.Connection,
+    *,
+    worker: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    held: Sequence[str] = (),
+    target: int | None = None,
 ) -> list[Claimed]:
     """Lease up to `limit` due deliveries that head their aggregate's queue. A PMS delivery's
-    row carries its connection's `pms_system`, `pms_config` and `pms_enabled` (None: gone)."""
-    found = conn.execute(DUE, {"now": now, "limit": limit}).all()
+    row carries its connection's `pms_system`, `pms_config` and `pms_enabled` (None: gone).
+    `held`: PMSs whose deliveries wait for their bridge client (a sender leaves them);
+    `target`: that client's connection, whose deliveries only it takes."""
+    if target is None:
+        found = conn.execute(DUE, {"now": now, "limit": limit, "held": list(held)}).all()
+    else:
+        found = conn.execute(DUE_FOR_CLIENT, {"now": now, "limit": limit, "target": target}).all()
     if not found:
         return []
     ids = [row.id for row in found]
     taken_over = {row.id for row in found if row.leased_until is not None}
     conn.execute(LEASE, {"ids": ids, "leased_until": now + lease, "leased_by": worker})
-    rows = conn.execute(CLAIMED, {"ids": ids}).mappings()
+    return load(conn, ids, taken_over)
+
+
+def load(
+    conn: sa.Connection, ids: Sequence[int], taken_over: set[int] | None = None
+) -> list[Claimed]:
+    """These deliveries with their events, as `claim` answers them."""
+    taken_over = taken_over or set()
+    rows = conn.execute(CLAIMED, {"ids": list(ids)}).mappings()
     return [
         Claimed(dict(r), _event_of(dict(r)), again=r["attempts"] > 0 or r["id"] in taken_over)
         for r in rows

@@ -155,6 +155,15 @@ class Schedule:
 
     def describe(self) -> str:
         """When, in words: "hourly", "daily at 02:00 (Europe/London)"..."""
+        if not self.initial_full:  # PX-01: say that there is no initial full sync
+            hours = int(self.lookback.total_seconds() // 3600)
+            return (
+                f"{self._when()}, each run reading what changed in the last {hours} hours "
+                "(there is no initial full sync)"
+            )
+        return self._when()
+
+    def _when(self) -> str:
         if self.every is not None:
             return _every(self.every)
         minute, hour, day, month, weekday = (str(self.cron).split() + ["*"] * 5)[:5]

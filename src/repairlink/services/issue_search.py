@@ -11,7 +11,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 
 from repairlink.domain.issues import Issue, Status
-from repairlink.domain.people import Contractor
+from repairlink.domain.people import Contractor, ExternalRef
 from repairlink.domain.places import Unit
 from repairlink.services.auth import Principal
 from repairlink.services.issue_reads import contacts_for, scope
@@ -48,6 +48,16 @@ def _text(uow: UnitOfWork, q: str) -> sa.ColumnElement[bool]:
     issue, unit, contractor = cols(Issue), cols(Unit), cols(Contractor)
     found = _NUMBER.match(q.strip())
     by_number = [issue.number == int(found.group(1))] if found else []
+    ref = cols(ExternalRef)  # PX-07: the PMS's own number for the issue finds it too
+    by_number.append(
+        issue.id.in_(
+            sa.select(ref.entity_id).where(
+                ref.agency_id == uow.agency,
+                ref.entity_kind == "issue_number",
+                ref.external_id == q.strip(),
+            )
+        )
+    )
     words = [
         sa.or_(
             sa.func.lower(issue.title).like(contains(word), escape="\\"),

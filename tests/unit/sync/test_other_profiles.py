@@ -71,24 +71,28 @@ def test_px_02_inactive_properties_are_left_alone_and_active_only_goes_to_inacti
 def test_px_03_residents_change_only_dates_and_only_before_move_out() -> None:
     later = (datetime.now(UTC) + timedelta(days=30)).date().isoformat()
     past = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
-    resident = record("occupier", {"first_name": "New", "move_out": later})
-    decision = run(PLATFORM, resident, have=held(first_name="Old", move_out=None, archived_at=None))
-    assert decision.values == {"move_out": later}
-    gone = record("occupier", {"first_name": "New", "move_out": past})
-    assert run(PLATFORM, gone, have=held(archived_at=None)).rule == "PX-03"
+    # the occupier's name and contacts are set once; their tenancy carries the dates
+    resident = record("occupier", {"first_name": "New"})
+    assert run(PLATFORM, resident, have=held(first_name="Old")).values == {}
+    tenancy = record("tenancy", {"end_date": later})
+    decision = run(PLATFORM, tenancy, have=held(end_date=None, active=True))
+    assert decision.values == {"end_date": later}
+    gone = record("tenancy", {"end_date": later})
+    assert run(PLATFORM, gone, have=held(end_date=past, active=False)).rule == "PX-03"
 
 
 def test_px_04_sync_method_assigned_all_or_none() -> None:
-    assigned = record("issue", {"title": "t"}, assigned_to_integration_user=True)
-    unassigned = record("issue", {"title": "t"}, assigned_to_integration_user=False)
-    assert run(PLATFORM, unassigned, {"sync_method": "assigned"}).rule == "PX-04"
-    assert run(PLATFORM, assigned, {"sync_method": "assigned"}).action is Action.CREATE
+    ours = {"sync_method": "assigned", "integration_user": "1"}
+    assigned = record("issue", {"title": "t"}, assignee="1")
+    unassigned = record("issue", {"title": "t"}, assignee="2")
+    assert run(PLATFORM, unassigned, ours).rule == "PX-04"
+    assert run(PLATFORM, assigned, ours).action is Action.CREATE
     assert run(PLATFORM, unassigned, {"sync_method": "all"}).action is Action.CREATE
     assert run(PLATFORM, assigned, {"sync_method": "none"}).rule == "PX-04"
 
 
 def test_px_05_work_orders_are_never_updated_from_the_pms() -> None:
-    changed = record("issue", {"title": "Changed"}, assigned_to_integration_user=True)
+    changed = record("issue", {"title": "Changed"}, assignee="1")
     decision = run(PLATFORM, changed, {"sync_method": "all"}, have=held(title="Original"))
     assert decision.action is Action.UNCHANGED
     assert not decision.values

@@ -21,6 +21,7 @@ from repairlink.api.schemas.outbound import (
     WebhookUpdate,
 )
 from repairlink.domain.events import EVENT_TYPES
+from repairlink.jobs import bridge
 from repairlink.outbound import views
 from repairlink.webhooks import subscriptions
 
@@ -50,7 +51,9 @@ def issue_sync_now(caller: StaffCaller, issue_id: RecordId) -> Rearmed:
     summary="Sync all: retry now every delivery to this PMS that waits or failed",
 )
 def connection_sync_all(caller: StaffCaller, system: System) -> Rearmed:
-    return Rearmed(rearmed=views.sync_all(caller.uow(), system))
+    rearmed = views.sync_all(caller.uow(), system)
+    bridge.sync_all_requested(caller.app, caller.who.agency_id, system)  # PX-08
+    return Rearmed(rearmed=rearmed)
 
 
 @router.get("/deliveries", summary="The delivery log, newest first; state=dead lists dead letters")

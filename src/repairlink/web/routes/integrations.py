@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from repairlink.connectors import REGISTRY
 from repairlink.errors import InvalidError, NotFoundError
 from repairlink.inbound import reports
-from repairlink.jobs import sync_run
+from repairlink.jobs import bridge, sync_run
 from repairlink.outbound import views
 from repairlink.pms.profile import Schedule
 from repairlink.services import connections, issue_reads
@@ -102,6 +102,7 @@ def sync_all(viewer: StaffPost, system: str) -> Response:
     """Send every waiting or failed delivery to this PMS now (dead ones start a new round)."""
     sync_run.connector_kind(system)
     count = views.sync_all(viewer.uow(), system)
+    bridge.sync_all_requested(viewer.app, viewer.who.agency_id, system)  # PX-08
     return redirect(
         f"/integrations/{system}#h-deliveries", notice=f"Sync all: {count} update(s) sent again"
     )

@@ -20,12 +20,14 @@ from .alto import ALTO
 from .clients import Listed, Simulated
 from .propman import PROPMAN
 from .propertyware import PROPERTYWARE
+from .platform import PLATFORM
 from .toy import TOY_API_KEY, TOY_HEADER_TRIPLE
 
 SIMULATORS: tuple[Simulated, ...] = (
     ALTO,
     PROPMAN,
     PROPERTYWARE,
+    PLATFORM,
     # Not PMSs: a toy built on the kit, in the two styles no simulator uses yet (offset paging
     # with the total in a header or in the body; fixed-header auth), so the suite holds the
     # kit to them before the Propertyware and Propman simulators do.

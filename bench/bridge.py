@@ -1,0 +1,154 @@
+"""Benchmark: the bridge. The reference client pushes a PMS's last 72 hours (properties and
+residents) in pages of 500 to a Repairlink server over HTTP; then issues change at a steady
+rate while a client polls, and each change's command is timed from the change to the poll
+that hands it out.
+
+    uv run python bench/bridge.py [--units 50000] [--changes 300] [--rate 100]
+
+The platform simulator runs in its own process with every record changed lately (`--recent
+1`), so the client reads `units` properties and 1.5 times as many residents. Repairlink runs in
+this process (uvicorn in a thread, SQLite file, no runner: the bridge's deliveries wait for
+their client). Prints one `name: value` per line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from repairlink.bootstrap import build
+from repairlink.domain.actors import Actor
+from repairlink.domain.agency import Role
+from repairlink.jobs.sync_run import connect
+from repairlink.server import create_server
+from repairlink.services import agencies, bridge_tokens, issues, units
+from repairlink.services.auth import Principal
+from repairlink.services.units import UnitFilter
+from repairlink.settings import Settings
+from repairlink.simulators.kit.process import simulator_process
+from repairlink.simulators.platform import API_KEY
+from repairlink.simulators.platform.bridge_client import ReferenceClient
+from repairlink.store.migrate import upgrade
+
+
+def _serve(app: object) -> tuple[str, uvicorn.Server, threading.Thread]:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_server(app), log_level="warning", access_log=False)
+    )  # type: ignore[arg-type]
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{port}", server, thread
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--units", type=int, default=50_000)
+    parser.add_argument("--changes", type=int, default=300)
+    parser.add_argument("--rate", type=float, default=100.0, help="issue changes a second")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="bench-bridge-"))
+    url = f"sqlite:///{folder}/bench.db"
+    upgrade(url)
+    app = build(Settings(database_url=url, files_dir=folder / "files"))
+    agency = agencies.create_agency(app.uow(Actor.system("bench")), name="Bench", slug="bench")
+    settings = {"sync_method": "all", "integration_user": "1", "sync_start": "2020-01-01"}
+    connection_id = connect(app, agency.id, "platform", settings)
+    _, token = bridge_tokens.create_token(app.uow(Actor.system("bench"), agency.id), "platform")
+    base_url, server, thread = _serve(app)
+    module = "repairlink.simulators.platform"
+    extra = ("--recent", "1")
+    with (
+        simulator_process(module, seed=1, units=args.units, args=extra) as pms_url,
+        httpx.Client(base_url=pms_url, headers={"x-api-key": API_KEY}, timeout=60) as pms,
+        httpx.Client(base_url=base_url, timeout=300) as repairlink,
+    ):
+        client = ReferenceClient(pms, repairlink, connection_id, token, page_size=500)
+        started = time.perf_counter()
+        client.sync()
+        wall = time.perf_counter() - started
+        applied = sum(
+            c.get("created", 0) + c.get("updated", 0) + c.get("unchanged", 0)
+            for report in client.pushed
+            for c in report["counts"].values()
+        )
+        print(f"pages_pushed: {len(client.pushed)}")
+        print(f"records_applied: {applied}")
+        print(f"push_wall_s: {wall:.2f}")
+        print(f"records_per_s: {applied / wall:.0f}")
+        _commands(app, agency.id, client, args.changes, args.rate)
+    server.should_exit = True
+    thread.join(10)
+
+
+def _commands(
+    app: object, agency_id: int, client: ReferenceClient, count: int, rate: float
+) -> None:
+    """Issues reported at `rate` a second; a poller takes each command: the delay from the
+    report's commit to the poll that hands its command out."""
+    boss = Principal(agency_id, Role.ADMIN, None, Actor.system("bench"))
+    page = units.list_units(app.uow(boss.actor, agency_id), status=UnitFilter.ACTIVE, limit=count)  # type: ignore[attr-defined]
+    targets = [u.id for u in page.items] or []
+    reported: dict[int, float] = {}
+    seen: dict[int, float] = {}
+    done = threading.Event()
+
+    stop = threading.Event()
+
+    def poller() -> None:
+        while not stop.is_set() and (not done.is_set() or len(seen) < len(reported)):
+            response = client.repairlink.post(f"{client.base}/poll?limit=100", headers=client.auth)
+            now = time.perf_counter()
+            for command in response.json()["items"]:
+                issue_id = int(command["body"].get("issue_id", 0))
+                seen.setdefault(issue_id, now)
+                client.repairlink.post(
+                    f"{client.base}/commands/{command['id']}/ack",
+                    json={"ok": True, "work_order_id": f"B{issue_id}", "number": f"WO-B{issue_id}"},
+                    headers=client.auth,
+                )
+            if done.is_set() and len(seen) >= len(reported):
+                return
+
+    thread = threading.Thread(target=poller, daemon=True)
+    thread.start()
+    gap = 1.0 / rate
+    start = time.perf_counter()
+    for n in range(min(count, len(targets))):
+        time.sleep(max(0.0, start + n * gap - time.perf_counter()))
+        made = issues.report(
+            app.uow(boss.actor, agency_id),
+            boss,
+            title=f"Bench {n}",
+            description="",
+            category="",
+            priority="normal",
+            unit_id=targets[n],
+            reporter_occupier_id=None,
+        )  # type: ignore[attr-defined]
+        reported[made.id] = time.perf_counter()
+    done.set()
+    thread.join(120)
+    stop.set()  # whatever is still waiting is counted as not handed out
+    thread.join(30)
+    delays = sorted((seen[i] - t) * 1000 for i, t in reported.items() if i in seen)
+    if delays:
+        p99 = delays[min(len(delays) - 1, int(len(delays) * 0.99))]
+        print(f"commands: {len(delays)} of {len(reported)}")
+        print(f"command_p50_ms: {statistics.median(delays):.1f}")
+        print(f"command_p99_ms: {p99:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""The platform as a `Connector`: its streams are the pages a bridge client pushes, so a
+pushed page goes through the same engine, rules and report as a pulled one. `pushed` builds
+a connector that answers one page of one stream (and nothing on the others); the registry's
+connector, asked to pull, says that this PMS is read by the agency's browser instead."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import orjson
+
+from repairlink.connectors.platform import mapping
+from repairlink.connectors.platform.config import PlatformConfig
+from repairlink.connectors.platform.profile import PROFILE
+from repairlink.pms.connector import FetchedPage, TerminalFetchError, TransientFetchError
+from repairlink.pms.incoming import Incoming, Malformed
+from repairlink.pms.streams import RawPage, Stream
+
+STREAMS: tuple[Stream, ...] = (
+    Stream("properties", "/properties", ("unit",), mapping.unit),
+    Stream("residents", "/residents", ("occupier", "tenancy"), mapping.resident),
+    Stream("work_orders", "/work-orders", ("issue",), mapping.work_order),
+)
+BY_NAME = {stream.name: stream for stream in STREAMS}
+EMPTY = RawPage(b'{"items": []}')
+
+
+def parse_page(stream: str, page: RawPage) -> FetchedPage:
+    try:
+        body = orjson.loads(page.body)
+    except orjson.JSONDecodeError as exc:
+        raise TransientFetchError(f"The page pushed for {stream} is not JSON") from exc
+    declared = BY_NAME[stream]
+    records: list[Incoming | Malformed] = []
+    for item in body.get("items") or []:
+        if not isinstance(item, dict):  # S-04: quarantined, the rest of the page goes on
+            reason = "item: must be an object"
+            records.append(Malformed(declared.kinds[0], "?", reason, {"value": repr(item)}))
+            continue
+        records.extend(declared.mapper(item))
+    return FetchedPage(records, None)
+
+
+class PlatformConnector:
+    profile = PROFILE
+    streams = STREAMS
+
+    @staticmethod
+    def parse(stream: str, page: RawPage) -> FetchedPage:
+        return parse_page(stream, page)
+
+    def __init__(self, config: PlatformConfig, pages: dict[str, bytes] | None = None) -> None:
+        self.config = config
+        self.pages = pages  # None: nothing was pushed; this connector cannot pull
+
+    @classmethod
+    def pushed(cls, config: PlatformConfig, stream: str, body: bytes) -> PlatformConnector:
+        return cls(config, {stream: body})
+
+    def fetch(
+        self, stream: str, *, since: datetime | None, until: datetime, cursor: str | None
+    ) -> RawPage:
+        if self.pages is None:
+            raise TerminalFetchError(
+                "This PMS is read by the agency's browser extension or bridge client, "
+                "which pushes what changed; Repairlink cannot read it itself"
+            )
+        body = self.pages.get(stream)
+        return EMPTY if body is None else RawPage(body)
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,217 @@
+"""The reference bridge client: what the browser extension does, in Python, so that tests,
+the demo and the bench can drive the bridge (docs/bridge.md) the way the extension does.
+
+One sync: read what changed in the PMS in the last 72 hours (PX-01), list by list, and push
+each page to Repairlink with the window it read; then poll the commands waiting for the PMS,
+apply each in the PMS and acknowledge it (the PMS's work-order id, number and assignee, or why
+not). A "sync_all" command (PX-08) is a full run of the same. It imports nothing of Repairlink:
+it knows it only by HTTP.
+
+    python -m repairlink.simulators.platform.bridge_client --pms http://127.0.0.1:8105 \\
+        --repairlink http://127.0.0.1:8000 --connection 1 --token rlb_... [--every 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from .state import API_KEY
+
+HOURS = 72
+LISTS = (
+    ("properties", "/properties"),
+    ("residents", "/residents"),
+    ("work_orders", "/work-orders"),
+)
+Json = dict[str, Any]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class ReferenceClient:
+    def __init__(
+        self,
+        pms: httpx.Client,
+        repairlink: httpx.Client,
+        connection_id: int,
+        token: str,
+        *,
+        page_size: int = 500,
+    ) -> None:
+        self.pms = pms
+        self.repairlink = repairlink
+        self.base = f"/api/v1/bridge/connections/{connection_id}"
+        self.auth = {"Authorization": f"Bearer {token}"}
+        self.page_size = page_size
+        self.pushed: list[Json] = []  # the push reports of the last sync
+        self.acknowledged: list[Json] = []
+
+    # -- reading the PMS and pushing -----------------------------------------------------
+    def sync(self, *, dry_run: bool = False) -> list[Json]:
+        """One run: push the last 72 hours of every list, then carry the commands out."""
+        self.pushed = []
+        until = datetime.now(UTC)
+        since = until - timedelta(hours=HOURS)
+        for stream, path in LISTS:
+            self.push_list(stream, path, since, until, dry_run=dry_run)
+        if not dry_run:
+            self.run_commands()
+        return self.pushed
+
+    def push_list(
+        self, stream: str, path: str, since: datetime, until: datetime, *, dry_run: bool = False
+    ) -> None:
+        window = {"from": _iso(since), "to": _iso(until)}
+        offset = 0
+        while True:
+            # no upper bound: a record changed in the very millisecond the read began would
+            # fall outside it; reading it now and again next time is harmless (idempotent)
+            params = {"updatedSince": _iso(since), "offset": offset, "limit": self.page_size}
+            page = self._pms("GET", path, params=params).json()
+            items = page["items"]
+            if items or offset == 0:
+                body = {"stream": stream, "window": window, "items": items, "dry_run": dry_run}
+                self.pushed.append(self._push(body))
+            offset += len(items)
+            if not items or offset >= page["total"]:
+                return
+
+    def _push(self, body: Json) -> Json:
+        response = self.repairlink.post(f"{self.base}/pages", json=body, headers=self.auth)
+        response.raise_for_status()
+        report: Json = response.json()
+        return report
+
+    # -- commands --------------------------------------------------------------------------
+    def run_commands(self, rounds: int = 50) -> int:
+        """Poll and carry out commands until none waits; answers how many were done."""
+        done = 0
+        for _ in range(rounds):
+            response = self.repairlink.post(f"{self.base}/poll", headers=self.auth)
+            response.raise_for_status()
+            commands = response.json()["items"]
+            if not commands:
+                break
+            for command in commands:
+                while command is not None:
+                    command = self._carry_out(command)
+                    done += 1
+        return done
+
+    def _carry_out(self, command: Json) -> Json | None:
+        answer = self.apply(command)
+        response = self.repairlink.post(
+            f"{self.base}/commands/{command['id']}/ack", json=answer, headers=self.auth
+        )
+        response.raise_for_status()
+        result: Json = response.json()
+        self.acknowledged.append({"command": command, "answer": answer, "result": result})
+        following: Json | None = result.get("next")
+        return following
+
+    def apply(self, command: Json) -> Json:
+        """Carry one command out in the PMS; the acknowledgement to send."""
+        op, body = command["op"], command["body"]
+        try:
+            if op == "sync_all":  # PX-08: a full 72-hour run
+                until = datetime.now(UTC)
+                for stream, path in LISTS:
+                    self.push_list(stream, path, until - timedelta(hours=body["hours"]), until)
+                return {"ok": True}
+            if op == "create_work_order":
+                return self._create(body)
+            if op == "update_work_order":
+                return self._update(body)
+            return {"ok": False, "error": f"unknown command {op}", "retryable": False}
+        except httpx.HTTPStatusError as exc:
+            status = exc.response.status_code
+            detail = exc.response.text[:500]
+            retryable = status == 429 or status >= 500
+            return {
+                "ok": False,
+                "error": f"The PMS answered {status}: {detail}",
+                "retryable": retryable,
+            }
+        except httpx.TransportError as exc:
+            return {"ok": False, "error": f"The PMS did not answer: {exc}", "retryable": True}
+
+    def _create(self, body: Json) -> Json:
+        prop = self._pms("GET", f"/properties/{body['property_id']}").json()
+        wanted = body.get("require_property_assigned_to")
+        if wanted is not None and str(prop.get("assignedUserId")) != str(wanted):
+            return {"ok": True, "skipped": "the property is not assigned to the integration user"}
+        order = {
+            "propertyId": int(body["property_id"]),
+            "summary": body["summary"][:200],
+            "description": body.get("description") or "",
+            "status": body["status"],
+            "assigneeId": int(body["assignee_id"]),
+        }
+        made = self._pms("POST", "/work-orders", json=order).json()
+        return {
+            "ok": True,
+            "work_order_id": str(made["id"]),
+            "number": made["number"],
+            "assignee_id": str(made["assigneeId"]),
+        }
+
+    def _update(self, body: Json) -> Json:
+        path = f"/work-orders/{body['work_order_id']}"
+        wanted = body.get("only_if_assigned_to")
+        if wanted is not None:
+            current = self._pms("GET", path).json()
+            if str(current.get("assigneeId")) != str(wanted):
+                return {"ok": True, "assigned": False}  # PX-04: edits in the PMS win
+        self._pms("PATCH", path, json={"status": body["status"]})
+        return {"ok": True, "assigned": True}
+
+    def _pms(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        response = self.pms.request(method, path, **kwargs)
+        response.raise_for_status()
+        return response
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m repairlink.simulators.platform.bridge_client")
+    parser.add_argument("--pms", required=True, help="the PMS's address")
+    parser.add_argument("--pms-key", default=API_KEY)
+    parser.add_argument("--repairlink", required=True, help="Repairlink's address")
+    parser.add_argument("--connection", type=int, required=True)
+    parser.add_argument("--token", required=True, help="the connection's bridge token")
+    parser.add_argument("--every", type=float, default=0, help="seconds between syncs (0: once)")
+    args = parser.parse_args(argv)
+    with (
+        httpx.Client(base_url=args.pms, headers={"x-api-key": args.pms_key}, timeout=30) as pms,
+        httpx.Client(base_url=args.repairlink, timeout=60) as repairlink,
+    ):
+        client = ReferenceClient(pms, repairlink, args.connection, args.token)
+        while True:
+            try:
+                reports = client.sync()
+                done = client.run_commands()
+                applied = sum(
+                    sum(c.get("created", 0) + c.get("updated", 0) for c in r["counts"].values())
+                    for r in reports
+                )
+                sys.stderr.write(
+                    f"bridge client: {len(reports)} pages pushed, {applied} records applied, "
+                    f"{done} commands\n"
+                )
+            except httpx.HTTPError as exc:
+                sys.stderr.write(f"bridge client: {exc}\n")
+            if not args.every:
+                return
+            time.sleep(args.every)
+
+
+if __name__ == "__main__":
+    main()

@@ -8,7 +8,9 @@ with the embedded runner (SQLite, as `repairlink serve` runs it) sending as it w
 outage is lifted; the figure is the seconds from that moment until every delivery has landed
 (delivered, or skipped by a rule), with how many never did (lost) and whether each issue's
 second event landed after its first (order). Without the prober the waiting deliveries would
-go at their back-off step: 5 s, then 5 min after the first failure. Prints `name: value` lines.
+go at their back-off step: 5 s, then 5 min after the first failure. The floor: the same
+changes committed with no runner, then drained by one that starts (what recovery cannot beat).
+Prints `name: value` lines.
 """
 
 from __future__ import annotations
@@ -89,25 +91,39 @@ def _landed(app: App, connection_id: int) -> dict[int, list[tuple[int, datetime]
     return landed
 
 
-def once(base: str, rate: float, seconds: int, workdir: Path) -> dict[str, float]:
+def _drained(app: App, connection_id: int) -> tuple[int, dict[int, list[tuple[int, datetime]]]]:
+    """Wait until no delivery to the connection is pending (or none has landed for 60 s);
+    answers how many are left and what landed."""
+    quiet = time.monotonic()
+    left = _pending(app, connection_id)
+    while left and time.monotonic() - quiet < 60:
+        time.sleep(0.2)
+        now_left = _pending(app, connection_id)
+        quiet = time.monotonic() if now_left < left else quiet
+        left = now_left
+    return left, _landed(app, connection_id)
+
+
+def once(base: str, rate: float, seconds: int, workdir: Path, *, outage: bool) -> dict[str, float]:
+    """With `outage`: the changes meet the outage, then it is lifted. Without (the floor): the
+    same changes are committed with no runner, then the runner starts and drains them, the
+    fastest any recovery could be."""
     url = f"sqlite:///{workdir}/outage-{time.time_ns()}.db"
     upgrade(url)
     app = build(Settings(database_url=url, files_dir=workdir / "files"))
     portfolio = _prepared(app, base, int(rate * seconds / 2))
-    runner = EmbeddedRunner(app, schedules=False).start()
+    runner = EmbeddedRunner(app, schedules=False)
     try:
-        httpx.put(f"{base}/_admin/outage", json={"status": 503}, timeout=30).raise_for_status()
+        if outage:
+            runner.start()
+            httpx.put(f"{base}/_admin/outage", json={"status": 503}, timeout=30).raise_for_status()
         _drive(app, portfolio, rate)
-        httpx.delete(f"{base}/_admin/outage", timeout=30).raise_for_status()
-        lifted, lifted_at = time.monotonic(), datetime.now(UTC)
-        quiet = time.monotonic()
-        left = _pending(app, portfolio.connection_id)
-        while left and time.monotonic() - quiet < 60:
-            time.sleep(0.2)
-            now_left = _pending(app, portfolio.connection_id)
-            quiet = time.monotonic() if now_left < left else quiet
-            left = now_left
-        landed = _landed(app, portfolio.connection_id)
+        if outage:
+            httpx.delete(f"{base}/_admin/outage", timeout=30).raise_for_status()
+        else:
+            runner.start()
+        started = datetime.now(UTC)
+        left, landed = _drained(app, portfolio.connection_id)
     finally:
         runner.stop()
         app.close()
@@ -117,7 +133,7 @@ def once(base: str, rate: float, seconds: int, workdir: Path) -> dict[str, float
     )
     return {
         "changes": len(portfolio.reported) * 2,
-        "recovery_s": (last - lifted_at).total_seconds() if not left else time.monotonic() - lifted,
+        "s": (last - started).total_seconds(),
         "lost": left,
         "order_kept": float(in_order),
         "issues_landed": len(landed),
@@ -134,8 +150,10 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="repairlink-bench-outage-"))
     with alto_process(seed=1, units=args.units) as base:
         for run in range(1, args.runs + 1):
-            for name, value in once(base, args.rate, args.seconds, workdir).items():
-                print(f"run{run}_{name}: {value:g}", flush=True)
+            for outage, label in ((True, "recovery"), (False, "floor")):
+                figures = once(base, args.rate, args.seconds, workdir, outage=outage)
+                for name, value in figures.items():
+                    print(f"run{run}_{label}_{name}: {value:g}", flush=True)
 
 
 if __name__ == "__main__":

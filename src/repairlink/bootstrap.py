@@ -14,7 +14,7 @@ from repairlink.domain.audit import OutboxEvent
 from repairlink.mail.recipients import mail_fan_out
 from repairlink.outbound.fanout import fan_out
 from repairlink.outbound.issue_out import wants
-from repairlink.services.files import FileStore
+from repairlink.services.files import FileStore, LocalFileStore, S3FileStore
 from repairlink.settings import Settings
 from repairlink.store.db import make_engine, make_session_factory
 from repairlink.store.migrate import require_migrated
@@ -77,11 +77,22 @@ class App:
         self.engine.dispose()
 
 
+def file_store(settings: Settings) -> FileStore:
+    if settings.files_s3_bucket:
+        return S3FileStore(
+            settings.files_s3_bucket,
+            prefix=settings.files_s3_prefix,
+            endpoint_url=settings.files_s3_endpoint_url,
+            region=settings.files_s3_region,
+        )
+    return LocalFileStore(settings.files_dir)
+
+
 def build(settings: Settings, *, check_migrated: bool = True) -> App:
     engine = make_engine(settings.database_url, echo=settings.sql_echo)
     if check_migrated:
         require_migrated(engine)
-    app = App(settings, engine, make_session_factory(engine), FileStore(settings.files_dir))
+    app = App(settings, engine, make_session_factory(engine), file_store(settings))
     if settings.mail_enabled:
         app.fan_out = with_mail
     return app

@@ -99,8 +99,11 @@ def serve(
             f"Open [bold]http://{host}:{port}/login[/] and log in as the demo agency's admin: "
             f"[bold]{DEMO_EMAIL}[/] / [bold]{DEMO_PASSWORD}[/]"
         )
+    from repairlink.observe import logs
+
+    logs.configure(json=settings.log_json)  # JSON lines; uvicorn's loggers go through it too
     with stack:
-        uvicorn.run(create_server(app), host=host, port=port, log_level="info")
+        uvicorn.run(create_server(app), host=host, port=port, log_config=None)
 
 
 def _catch_mail(settings: Settings, stack: Any) -> Settings:

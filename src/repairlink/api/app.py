@@ -18,6 +18,7 @@ from repairlink.api.routers import (
     trails,
 )
 from repairlink.bootstrap import App
+from repairlink.observe import http as observe_http
 
 PREFIX = "/api/v1"
 DESCRIPTION = """\
@@ -44,6 +45,7 @@ def create_app(app: App) -> FastAPI:
     api.state.app = app
     problems.install(api)
     docs.install(api)
+    observe_http.install(api, app)  # request ids and JSON lines, /metrics, /livez, /readyz
 
     @api.get("/health", tags=["health"], summary="Is the service up")
     def health() -> dict[str, str]:

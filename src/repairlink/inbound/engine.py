@@ -19,6 +19,7 @@ from copy import deepcopy
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+import structlog
 
 from repairlink.errors import RepairlinkError
 from repairlink.inbound import run_state
@@ -93,6 +94,10 @@ class SyncEngine:
             )
 
     def execute(self, state: RunState, *, dry_run: bool = False) -> RunState:
+        with structlog.contextvars.bound_contextvars(run_id=state.run_id):  # on every log line
+            return self._execute(state, dry_run=dry_run)
+
+    def _execute(self, state: RunState, *, dry_run: bool) -> RunState:
         system = self.profile.system
         ctx = RunContext(
             state.run_id, self.agency_id, system, self.now(), f"{system} sync #{state.run_id}"

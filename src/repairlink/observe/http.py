@@ -83,7 +83,7 @@ def _template(scope: Scope) -> str:
     path: str = scope["path"]
     for at in [n for n, char in enumerate(path) if char == "/"]:
         if pattern.match(path[at:]):
-            return path[:at] + template
+            return path[:at] + str(template)
     return str(template)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from repairlink.api import docs, problems
+from repairlink.api import docs, openapi_problems, problems
 from repairlink.api.routers import (
     agency,
     auth,
@@ -55,4 +55,5 @@ def create_app(app: App) -> FastAPI:
     for module in (auth, agency, places, people, issues, issue_records, trails, sync, outbound):
         v1.include_router(module.router)
     api.include_router(v1)
+    openapi_problems.install(api)  # every operation's error answers, as problems
     return api

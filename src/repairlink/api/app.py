@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from repairlink.api import docs, openapi_problems, problems
+from repairlink.api.idempotency import Idempotency
 from repairlink.api.routers import (
     agency,
     auth,
@@ -45,6 +46,7 @@ def create_app(app: App) -> FastAPI:
     api.state.app = app
     problems.install(api)
     docs.install(api)
+    api.add_middleware(Idempotency)  # a POST retried with its Idempotency-Key answers again
     observe_http.install(api, app)  # request ids and JSON lines, /metrics, /livez, /readyz
 
     @api.get("/health", tags=["health"], summary="Is the service up")

@@ -47,6 +47,14 @@ ERRORS = {
     "429": "Too many requests: wait as Retry-After says",
     "500": "Something went wrong on our side",
 }
+IDEMPOTENCY_KEY: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Send the same key to retry safely: the first answer is answered again "
+    "(Idempotent-Replayed: true); the same key with a different request answers 422",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
 METHODS = ("get", "put", "post", "delete", "patch", "options", "head", "trace")
 
 
@@ -60,11 +68,13 @@ def with_problems(document: dict[str, Any]) -> dict[str, Any]:
     schemas = document["components"]["schemas"]
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)  # FastAPI's own shape: we answer problems instead
-    for operations in document.get("paths", {}).values():
+    for path, operations in document.get("paths", {}).items():
         for method in METHODS:
             operation = operations.get(method)
             if operation is None:
                 continue
+            if method == "post" and not path.startswith("/api/v1/auth/"):
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
             responses = operation.setdefault("responses", {})
             for status, description in ERRORS.items():
                 responses[status] = _problem_response(description)

@@ -15,7 +15,7 @@ from repairlink.egress import guard
 from repairlink.mail.recipients import mail_fan_out
 from repairlink.outbound.fanout import fan_out
 from repairlink.outbound.issue_out import wants
-from repairlink.services.files import FileStore
+from repairlink.services.files import FileStore, LocalFileStore, S3FileStore
 from repairlink.services.login_throttle import LoginThrottle
 from repairlink.settings import Settings
 from repairlink.store import sealing
@@ -82,6 +82,17 @@ class App:
         self.engine.dispose()
 
 
+def file_store(settings: Settings) -> FileStore:
+    if settings.files_s3_bucket:
+        return S3FileStore(
+            settings.files_s3_bucket,
+            prefix=settings.files_s3_prefix,
+            endpoint_url=settings.files_s3_endpoint_url,
+            region=settings.files_s3_region,
+        )
+    return LocalFileStore(settings.files_dir)
+
+
 def build(settings: Settings, *, check_migrated: bool = True) -> App:
     # PMS credentials and webhook secrets are sealed with these keys (refused without one
     # outside development: MissingKeyError)
@@ -91,7 +102,7 @@ def build(settings: Settings, *, check_migrated: bool = True) -> App:
     engine = make_engine(settings.database_url, echo=settings.sql_echo)
     if check_migrated:
         require_migrated(engine)
-    app = App(settings, engine, make_session_factory(engine), FileStore(settings.files_dir))
+    app = App(settings, engine, make_session_factory(engine), file_store(settings))
     app.login_throttle = LoginThrottle(
         settings.login_limit_per_account,
         settings.login_limit_per_client,

@@ -9,8 +9,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from repairlink.cli_keys import keys_cli
 from repairlink.cli_import import people_cli
+from repairlink.cli_keys import keys_cli
 from repairlink.cli_outbound import outbox_cli, worker
 from repairlink.domain.actors import Actor
 from repairlink.domain.agency import Role
@@ -109,8 +109,11 @@ def serve(
             f"Open [bold]http://{host}:{port}/login[/] and log in as the demo agency's admin: "
             f"[bold]{DEMO_EMAIL}[/] / [bold]{DEMO_PASSWORD}[/]"
         )
+    from repairlink.observe import logs
+
+    logs.configure(json=settings.log_json)  # JSON lines; uvicorn's loggers go through it too
     with stack:
-        uvicorn.run(create_server(app), host=host, port=port, log_level="info")
+        uvicorn.run(create_server(app), host=host, port=port, log_config=None)
 
 
 def _catch_mail(settings: Settings, stack: Any) -> Settings:

@@ -29,8 +29,10 @@ def worker(
     and PMS at a time). Start as many as you like, on as many machines."""
     from repairlink.bootstrap import build
     from repairlink.jobs.worker import ensure_schema, run_worker
+    from repairlink.observe import logs
 
     settings = Settings()
+    logs.configure(json=settings.log_json)
     if ensure_schema(settings):
         err.print("Created the job queue's tables")
     app = build(settings)

@@ -17,6 +17,12 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db",
     )
     files_dir: Path = Field(default=Path("var/files"), description="Where uploaded documents live")
+    # Documents in an S3-compatible bucket instead, for workers on several machines
+    files_s3_bucket: str = Field(default="", description="S3 bucket for documents ('': files_dir)")
+    files_s3_prefix: str = Field(default="", description="Key prefix inside the bucket")
+    files_s3_endpoint_url: str = Field(default="", description="S3-compatible endpoint ('': AWS)")
+    files_s3_region: str = Field(default="", description="The bucket's region ('': boto3's)")
+    log_json: bool = Field(default=True, description="Logs as JSON lines (false: for people)")
     host: str = "127.0.0.1"
     port: int = 8000
     sql_echo: bool = False

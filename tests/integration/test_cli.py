@@ -123,7 +123,7 @@ def test_make_run_path_answers_on_docs_console_and_demo_login_works(served: str)
 
     def synced() -> bool:
         answers = [
-            httpx.get(f"{served}/api/v1/issues/{i}/sync", headers=auth).json()[0]
+            httpx.get(f"{served}/api/v1/issues/{i}/sync", headers=auth).json()["items"][0]
             for i in instructed
         ]
         assert all(a["status"] in ("synced", "pending") for a in answers), answers

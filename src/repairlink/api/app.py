@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from repairlink.api import docs, problems
+from repairlink.api import docs, openapi_problems, problems
+from repairlink.api.idempotency import Idempotency
 from repairlink.api.request_guard import Limits, RequestGuard
 from repairlink.api.routers import (
     agency,
@@ -21,6 +22,7 @@ from repairlink.api.routers import (
     trails,
 )
 from repairlink.bootstrap import App
+from repairlink.observe import http as observe_http
 
 PREFIX = "/api/v1"
 DESCRIPTION = """\
@@ -45,6 +47,8 @@ def create_app(app: App) -> FastAPI:
         redoc_url=None,
     )
     api.state.app = app
+    # (the last added runs first: the request guard before anything reads a body)
+    api.add_middleware(Idempotency)  # a POST retried with its Idempotency-Key answers again
     # sizes and characters checked before parsing and authentication (the console too)
     limits = Limits(
         app.settings.max_json_bytes, app.settings.max_upload_bytes, app.settings.max_request_bytes
@@ -52,6 +56,7 @@ def create_app(app: App) -> FastAPI:
     api.add_middleware(RequestGuard, limits=limits)
     problems.install(api)
     docs.install(api)
+    observe_http.install(api, app)  # request ids and JSON lines, /metrics, /livez, /readyz
 
     @api.get("/health", tags=["health"], summary="Is the service up")
     def health() -> dict[str, str]:
@@ -73,4 +78,5 @@ def create_app(app: App) -> FastAPI:
     ):
         v1.include_router(module.router)
     api.include_router(v1)
+    openapi_problems.install(api)  # every operation's error answers, as problems
     return api

@@ -39,13 +39,16 @@ bearer = HTTPBearer(auto_error=False, description="An API key (rl_...) or a logi
 
 def principal(
     app: AppDep,
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     if credentials is None or not credentials.credentials:
         raise UnauthenticatedError(
             "auth.missing", "Send Authorization: Bearer <token>", field="authorization"
         )
-    return auth.authenticate(app.uow(Actor.system("api")), credentials.credentials)
+    who = auth.authenticate(app.uow(Actor.system("api")), credentials.credentials)
+    request.state.agency_id = who.agency_id  # on the request's log line (observe/http.py)
+    return who
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,15 @@ from pydantic import BaseModel, ValidationError
 from repairlink.connectors.alto.config import AltoConfig
 from repairlink.connectors.alto.connector import AltoConnector
 from repairlink.connectors.alto.works_orders import AltoWorksOrders
-from repairlink.connectors.propman.config import PropmanConfig
-from repairlink.connectors.propman.connector import PropmanConnector
-from repairlink.connectors.propman.repair_orders import PropmanRepairOrders
-from repairlink.connectors.propertyware.config import PropertywareConfig
-from repairlink.connectors.propertyware.connector import PropertywareConnector
-from repairlink.connectors.propertyware.work_orders import PropertywareWorkOrders
 from repairlink.connectors.platform.bridge_out import BridgeWorkOrders
 from repairlink.connectors.platform.config import PlatformConfig
 from repairlink.connectors.platform.connector import PlatformConnector
+from repairlink.connectors.propertyware.config import PropertywareConfig
+from repairlink.connectors.propertyware.connector import PropertywareConnector
+from repairlink.connectors.propertyware.work_orders import PropertywareWorkOrders
+from repairlink.connectors.propman.config import PropmanConfig
+from repairlink.connectors.propman.connector import PropmanConnector
+from repairlink.connectors.propman.repair_orders import PropmanRepairOrders
 from repairlink.pms.capabilities import WorkOrders, check_offered
 from repairlink.pms.connector import Connector
 from repairlink.pms.profile import Profile, Schedule, SendIssues

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from copy import deepcopy
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+import structlog
 
 from repairlink.errors import RepairlinkError
 from repairlink.inbound import run_state
@@ -29,6 +29,7 @@ from repairlink.inbound.gc_pause import fewer_collections
 from repairlink.inbound.kinds import USE_CASE_KINDS
 from repairlink.inbound.page import PageWriter, UseCaseWriter
 from repairlink.inbound.page_worker import PagePreparer
+from repairlink.inbound.read_ahead import ReadAhead
 from repairlink.inbound.ready_page import ReadyPage
 from repairlink.inbound.run_state import RunState
 from repairlink.inbound.table_stats import TableStats
@@ -104,6 +105,10 @@ class SyncEngine:
             )
 
     def execute(self, state: RunState, *, dry_run: bool = False) -> RunState:
+        with structlog.contextvars.bound_contextvars(run_id=state.run_id):  # on every log line
+            return self._execute(state, dry_run=dry_run)
+
+    def _execute(self, state: RunState, *, dry_run: bool) -> RunState:
         system = self.profile.system
         ctx = RunContext(
             state.run_id, self.agency_id, system, self.now(), f"{system} sync #{state.run_id}"
@@ -128,10 +133,14 @@ class SyncEngine:
                 PagePreparer(
                     self.connector.parse, self.profile, self.config, forked=self.prepare_apart
                 ) as preparer,
+                ReadAhead(
+                    lambda stream, cursor: self._fetch(stream, state, preparer, cursor),
+                    self._starts(state, [stream.name for stream in streams]),
+                ) as reader,
                 self._rolled_back(dry_run),
             ):
-                for stream in streams:
-                    self._run_stream(stream.name, state, ctx, preparer, writer)
+                for name, _ in self._starts(state, [stream.name for stream in streams]):
+                    self._run_stream(name, state, ctx, reader.pages(name), writer)
         except (FetchError, RepairlinkError) as exc:
             self._finish(state, "failed", str(exc), writer)
             raise SyncFailed("sync.failed", f"Sync run {state.run_id} failed: {exc}") from exc
@@ -171,26 +180,20 @@ class SyncEngine:
         stream: str,
         state: RunState,
         ctx: RunContext,
-        preparer: PagePreparer,
+        pages: Iterator[ReadyPage],
         writer: PageWriter,
     ) -> None:
-        mark = state.checkpoint.get(stream, {"cursor": None, "done": False})
-        if mark["done"]:
-            return
-        # The next page downloads and is made ready while this one is written.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch") as pool:
-            page: ReadyPage | None = self._fetch(stream, state, preparer, mark["cursor"])
-            while page is not None:
-                page = self._write_pages(stream, page, pool, state, ctx, preparer, writer)
+        page = next(pages, None)
+        while page is not None:
+            page = self._write_pages(stream, page, pages, state, ctx, writer)
 
     def _write_pages(
         self,
         stream: str,
         page: ReadyPage,
-        pool: ThreadPoolExecutor,
+        pages: Iterator[ReadyPage],
         state: RunState,
         ctx: RunContext,
-        preparer: PagePreparer,
         writer: PageWriter,
     ) -> ReadyPage | None:
         """Pages in one transaction for up to `commit_every_s`, the checkpoint of the last one
@@ -200,26 +203,25 @@ class SyncEngine:
         as at the last commit; a page that fails to download ends the run after a commit."""
         committed = deepcopy((state.checkpoint, state.counts, state.skip_reasons))
         written = state.rows_written
-        ahead: Future[ReadyPage] | None = None
+        failed: BaseException | None = None
+        more = True
         try:
             with self._transaction() as conn:
                 started = time.monotonic()
                 while True:
                     cursor = page.next_cursor
-                    ahead = (
-                        pool.submit(self._fetch, stream, state, preparer, cursor)
-                        if cursor
-                        else None
-                    )
                     writer.write(conn, page, state, ctx)
                     state.checkpoint[stream] = {"cursor": cursor, "done": cursor is None}
                     if self.progress:
                         self.progress(stream, page.size, state.counts)
-                    if ahead is None or time.monotonic() - started >= self.commit_every_s:
+                    more = cursor is not None
+                    if not more or time.monotonic() - started >= self.commit_every_s:
                         break
-                    if ahead.exception() is not None:
-                        break  # commit what is written; the failure is raised below
-                    page = ahead.result()
+                    try:
+                        page = next(pages)  # read ahead: usually waiting already
+                    except (FetchError, RepairlinkError) as exc:
+                        failed = exc  # commit what is written; the failure is raised below
+                        break
                 run_state.save(conn, state)
         except BaseException:
             state.checkpoint, state.counts, state.skip_reasons = committed
@@ -227,7 +229,14 @@ class SyncEngine:
             raise
         if self._dry is None:
             self.table_stats.after_commit(self.db, state.rows_written)
-        return None if ahead is None else ahead.result()
+        if failed is not None:
+            raise failed
+        return next(pages) if more else None
+
+    def _starts(self, state: RunState, streams: list[str]) -> list[tuple[str, str | None]]:
+        """Each stream still to read, with the cursor its checkpoint left it at."""
+        marks = [(s, state.checkpoint.get(s, {"cursor": None, "done": False})) for s in streams]
+        return [(s, mark["cursor"]) for s, mark in marks if not mark["done"]]
 
     def _fetch(
         self, stream: str, state: RunState, preparer: PagePreparer, cursor: str | None

@@ -13,6 +13,7 @@ from repairlink.bootstrap import App
 from repairlink.connectors import REGISTRY
 from repairlink.domain.delivery import Outcome
 from repairlink.jobs.channels import Channels
+from repairlink.observe import logs
 from repairlink.outbound import ledger
 from repairlink.outbound.issue_out import keep_learned
 
@@ -39,25 +40,47 @@ def deliver_due(
             conn, worker=worker, now=clock(), lease=lease, limit=limit, held=BRIDGED
         )
     for item in batch:
-        started = time.perf_counter()
-        try:
-            outcome = channels.send(item.delivery, item.event, clock(), again=item.again)
-        except Exception as exc:  # a bug or an outage we did not foresee: retry, and say so
-            log.exception("delivery %s failed unexpectedly", item.delivery["id"])
-            outcome = Outcome.failed(f"Unexpected error: {exc}")
-        duration_ms = int((time.perf_counter() - started) * 1000)
-        with app.engine.begin() as conn:
-            keep_learned(conn, int(item.delivery["agency_id"]), outcome.learned, clock())
-            ledger.record(
-                conn,
-                item.delivery,
-                outcome,
-                worker=worker,
-                now=clock(),
-                duration_ms=duration_ms,
-                rng=rng,
-            )
+        d = item.delivery
+        with logs.bound(event_id=d["event_id"], delivery_id=d["id"], agency_id=d["agency_id"]):
+            _send_one(app, channels, item, worker=worker, clock=clock, rng=rng)
     return len(batch)
+
+
+def _send_one(
+    app: App,
+    channels: Channels,
+    item: ledger.Claimed,
+    *,
+    worker: str,
+    clock: Clock,
+    rng: random.Random,
+) -> None:
+    started = time.perf_counter()
+    try:
+        outcome = channels.send(item.delivery, item.event, clock(), again=item.again)
+    except Exception as exc:  # a bug or an outage we did not foresee: retry, and say so
+        log.exception("delivery %s failed unexpectedly", item.delivery["id"])
+        outcome = Outcome.failed(f"Unexpected error: {exc}")
+    duration_ms = int((time.perf_counter() - started) * 1000)
+    with app.engine.begin() as conn:
+        keep_learned(conn, int(item.delivery["agency_id"]), outcome.learned, clock())
+        state = ledger.record(
+            conn,
+            item.delivery,
+            outcome,
+            worker=worker,
+            now=clock(),
+            duration_ms=duration_ms,
+            rng=rng,
+        )
+    if not outcome.ok:  # successes are the metrics' business; failures are worth a line
+        log.warning(
+            "delivery to %s %s failed (%s): %s",
+            item.delivery["channel"],
+            item.delivery["target_id"],
+            state,
+            outcome.error,
+        )
 
 
 def deliver_all_due(

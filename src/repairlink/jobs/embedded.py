@@ -14,6 +14,7 @@ from repairlink.jobs import schedules
 from repairlink.jobs.channels import Channels
 from repairlink.jobs.dispatch import deliver_all_due
 from repairlink.jobs.interpreter import hand_over_sooner
+from repairlink.jobs.recovery import Prober
 from repairlink.jobs.sync_run import start_sync
 from repairlink.outbound.ledger import new_worker_name, utcnow
 
@@ -37,6 +38,10 @@ class EmbeddedRunner:
             threading.Thread(target=self._loop, args=(n,), name=f"{self.name}-{n}", daemon=True)
             for n in range(senders)
         ]
+        self.prober = Prober(app, self.channels, worker=f"{self.name}-probe")
+        self._threads.append(
+            threading.Thread(target=self._probes, name=f"{self.name}-probe", daemon=True)
+        )
         if schedules:
             self._threads.append(
                 threading.Thread(target=self._schedules, name=f"{self.name}-cron", daemon=True)
@@ -71,6 +76,17 @@ class EmbeddedRunner:
             except Exception:  # keep the runner alive: the next wake tries again
                 log.exception("embedded runner: a round failed")
             wake.wait(self.poll_s)
+
+    def _probes(self) -> None:
+        """Fast recovery (outbound/recovery.py): a PMS that answers again gets its waiting
+        deliveries at once, not after their back-off step."""
+        while not self._stop.is_set():
+            try:
+                if self.prober.probe_due():
+                    self.wake()
+            except Exception:
+                log.exception("embedded runner: probing failed")
+            self._stop.wait(self.prober.floor_s)
 
     def _schedules(self) -> None:
         while not self._stop.is_set():

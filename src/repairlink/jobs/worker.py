@@ -28,6 +28,7 @@ from repairlink.jobs.channels import Channels
 from repairlink.jobs.dispatch import deliver_all_due
 from repairlink.jobs.interpreter import hand_over_sooner
 from repairlink.jobs.reconcile_run import run_reconciliation
+from repairlink.jobs.recovery import Prober
 from repairlink.jobs.sync_run import run_sync
 from repairlink.outbound.ledger import new_worker_name, utcnow
 from repairlink.settings import Settings
@@ -68,11 +69,17 @@ def jobs_app(app: App) -> procrastinate.App:
     )
     name = new_worker_name("worker")
     channels: list[Channels] = []  # made lazily: the service process only defers
+    probers: list[Prober] = []
 
     def my_channels() -> Channels:
         if not channels:
             channels.append(Channels(app))
         return channels[0]
+
+    def my_prober() -> Prober:
+        if not probers:
+            probers.append(Prober(app, my_channels(), worker=f"{name}-probe"))
+        return probers[0]
 
     @jobs.task(name=DELIVER, queue="deliveries")
     def deliver() -> int:
@@ -81,7 +88,14 @@ def jobs_app(app: App) -> procrastinate.App:
     @jobs.periodic(cron="* * * * * */3", periodic_id="sweep")
     @jobs.task(name="repairlink.sweep", queue="deliveries", queueing_lock="sweep")
     def sweep(timestamp: int) -> int:
-        """Retries that fell due since: no commit announces them."""
+        """Retries that fell due since: no commit announces them; and PMSs that failed are
+        probed, so those that answer again get their waiting deliveries now (the other
+        workers are told by a `deliver` job)."""
+        if my_prober().probe_due():
+            try:
+                jobs.configure_task(DELIVER, queueing_lock="deliver").defer()
+            except procrastinate.exceptions.AlreadyEnqueued:
+                pass
         return deliver_all_due(app, my_channels(), worker=name, limit=BATCH)
 
     @jobs.task(name=RUN_SYNC, queue="syncs")

@@ -3,7 +3,8 @@ asked for, and every failure sorted into transient (worth another try, after Ret
 the PMS says) or terminal (retrying will not help) for the engine and the way out.
 
 Timeouts are split: a PMS that does not accept the connection is given a few seconds, one that
-accepted it the connector's read timeout. Redirects are not followed: a PMS API answers where
+accepted it the connector's read timeout; a page read that stalls is asked for again beside
+itself long before that (`pms/hedge.py`). Redirects are not followed: a PMS API answers where
 it was asked, and a credential must never follow a redirect elsewhere. Every request goes
 through the egress guard (`egress/`): a base_url that resolves to a private, loopback or
 metadata address is refused, terminally, before the client secret is sent.
@@ -21,6 +22,7 @@ import httpx
 
 from repairlink.egress.transport import AddressRefused, guarded_client
 from repairlink.pms.connector import TerminalFetchError, TransientFetchError
+from repairlink.pms.hedge import Hedger
 from repairlink.pms.streams import Paging, RawPage, Stream
 
 Json = dict[str, Any]
@@ -133,8 +135,11 @@ class PmsHttp:
         self.name = name
         timeout = httpx.Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s))
         self.http = http or guarded_client(timeout)
+        # a stalled page read is asked for again promptly, and always before it would time out
+        self.hedger = Hedger(timeout_s * 0.8)
 
     def close(self) -> None:
+        self.hedger.close()
         self.http.close()
 
     def page(
@@ -152,7 +157,7 @@ class PmsHttp:
             params[stream.cursor_param] = int(cursor or 0)
         elif cursor:
             params[stream.cursor_param] = cursor
-        response = self.request("GET", stream.path, params=params)
+        response = self.hedger.call(lambda: self.request("GET", stream.path, params=params))
         total = response.headers.get("X-Total-Count")
         return RawPage(response.content, cursor, int(total) if total is not None else None)
 

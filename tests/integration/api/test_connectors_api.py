@@ -31,7 +31,7 @@ def sim() -> Iterator[RunningAlto]:
 def test_the_connectors_list_says_when_each_syncs_and_nothing_is_unsupported_for_alto(
     staff: Client,
 ) -> None:
-    listed = {c["system"]: c for c in staff.ok("GET", "/connectors")}
+    listed = {c["system"]: c for c in staff.ok("GET", "/connectors")["items"]}
     assert listed["alto"]["title"] == "Alto"
     assert listed["alto"]["unsupported"] == []
     (daily,) = listed["alto"]["schedules"]
@@ -57,6 +57,6 @@ def test_a_setting_a_profile_rule_refuses_is_answered_422_naming_the_setting_and
     problem = refused.json()
     assert (problem["field"], problem["rule"]) == ("categories", "PW-01")
     assert "exactly one category" in problem["detail"]
-    assert staff.ok("GET", "/connections") == []
+    assert staff.ok("GET", "/connections") == {"items": [], "next_cursor": None}
     saved = staff.ok("PUT", "/connections/alto", json=settings_for(sim, categories=["residential"]))
     assert saved["config"]["categories"] == ["residential"]

@@ -28,7 +28,7 @@ def test_pw_10_issue_shows_failed_with_reason_then_sync_now_makes_it_synced(
     synced.sim.admin("PUT", "outage", {"status": 503})
     send_due(synced.app, channels)
 
-    (status,) = agent.ok("GET", f"/issues/{issue.id}/sync")
+    (status,) = agent.ok("GET", f"/issues/{issue.id}/sync")["items"]
     assert status["connector"] == "alto"
     assert status["status"] == "failed"
     assert "Alto answered 503" in status["reason"]
@@ -37,7 +37,7 @@ def test_pw_10_issue_shows_failed_with_reason_then_sync_now_makes_it_synced(
     synced.sim.admin("DELETE", "outage")
     assert agent.ok("POST", f"/issues/{issue.id}/sync", 202) == {"rearmed": 1}
     send_due(synced.app, channels)  # due at once: no clock moved
-    (status,) = agent.ok("GET", f"/issues/{issue.id}/sync")
+    (status,) = agent.ok("GET", f"/issues/{issue.id}/sync")["items"]
     assert status["status"] == "synced"
     assert len(synced.admin("work-orders")) == 1
 
@@ -51,7 +51,7 @@ def test_pw_10_sync_now_with_nothing_waiting_sends_the_issue_again(
     send_due(synced.app, channels)
     (order,) = synced.admin("work-orders")
     assert order["status"] == "Supplier instructed"  # sent again, still one works order
-    (status,) = agent.ok("GET", f"/issues/{issue.id}/sync")
+    (status,) = agent.ok("GET", f"/issues/{issue.id}/sync")["items"]
     assert status["status"] == "synced"
 
 
@@ -80,5 +80,5 @@ def test_s_02_webhooks_through_the_api(synced: Synced, agent: Client) -> None:
     assert refused.status_code == 422
     assert refused.json()["field"] == "url"
     assert refused.json()["rule"] == "S-02"
-    types = {t["type"] for t in agent.ok("GET", "/webhook-event-types")}
+    types = {t["type"] for t in agent.ok("GET", "/webhook-event-types")["items"]}
     assert {"issue.closed", "occupier.archived"} <= types

@@ -30,10 +30,9 @@ System = Annotated[str, Path(max_length=32, description="The PMS: alto, ...")]
 
 
 @router.get("/issues/{issue_id}/sync", summary="PW-10: the issue's sync status with each PMS")
-def issue_sync(caller: StaffCaller, issue_id: RecordId) -> list[IssueSyncRead]:
-    return [
-        IssueSyncRead.model_validate(s) for s in views.issue_sync_status(caller.uow(), issue_id)
-    ]
+def issue_sync(caller: StaffCaller, issue_id: RecordId) -> PageOf[IssueSyncRead]:
+    statuses = views.issue_sync_status(caller.uow(), issue_id)
+    return PageOf(items=[IssueSyncRead.model_validate(s) for s in statuses])
 
 
 @router.post(
@@ -93,13 +92,14 @@ def replay_dead(
 
 
 @router.get("/webhook-event-types", summary="Every event type a webhook can subscribe to")
-def event_types(caller: StaffCaller) -> list[EventTypeRead]:
-    return [EventTypeRead(type=k, description=v) for k, v in EVENT_TYPES.items()]
+def event_types(caller: StaffCaller) -> PageOf[EventTypeRead]:
+    return PageOf(items=[EventTypeRead(type=k, description=v) for k, v in EVENT_TYPES.items()])
 
 
 @router.get("/webhooks", summary="The agency's webhook subscriptions")
-def list_webhooks(caller: StaffCaller) -> list[WebhookRead]:
-    return [WebhookRead.model_validate(w) for w in subscriptions.list_all(caller.uow())]
+def list_webhooks(caller: StaffCaller) -> PageOf[WebhookRead]:
+    hooks = subscriptions.list_all(caller.uow())
+    return PageOf(items=[WebhookRead.model_validate(w) for w in hooks])
 
 
 @router.post("/webhooks", status_code=201, summary="Subscribe a URL to event types (S-02)")

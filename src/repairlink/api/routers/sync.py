@@ -38,8 +38,8 @@ KindFilter = Annotated[str | None, Query(max_length=32, description="Only this r
 
 
 @router.get("/connectors", summary="The PMSs the hub can connect to, and what each cannot do")
-def list_connectors(caller: StaffCaller) -> list[ConnectorRead]:
-    return [_connector(system) for system in REGISTRY]
+def list_connectors(caller: StaffCaller) -> PageOf[ConnectorRead]:
+    return PageOf(items=[_connector(system) for system in REGISTRY])
 
 
 @router.get("/connectors/{system}", summary="One connector: its schedules and what it cannot do")
@@ -58,8 +58,8 @@ def _connector(system: str) -> ConnectorRead:
 
 
 @router.get("/connections", summary="The agency's PMS connections")
-def list_connections(caller: StaffCaller) -> list[ConnectionRead]:
-    return [masked(row) for row in connections.list_connections(caller.uow())]
+def list_connections(caller: StaffCaller) -> PageOf[ConnectionRead]:
+    return PageOf(items=[masked(row) for row in connections.list_connections(caller.uow())])
 
 
 @router.put("/connections/{system}", summary="Connect to a PMS, or change its settings")

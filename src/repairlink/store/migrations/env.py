@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import context
 
+import repairlink.store.idempotency_tables
 import repairlink.store.mail_tables
 import repairlink.store.outbound_tables
 import repairlink.store.sync_tables  # noqa: F401  (registers the sync tables)

@@ -18,9 +18,9 @@ from repairlink.simulators.kit.server import Running
 
 from .alto import ALTO
 from .clients import Listed, Simulated
-from .propman import PROPMAN
-from .propertyware import PROPERTYWARE
 from .platform import PLATFORM
+from .propertyware import PROPERTYWARE
+from .propman import PROPMAN
 from .toy import TOY_API_KEY, TOY_HEADER_TRIPLE
 
 SIMULATORS: tuple[Simulated, ...] = (

@@ -1,0 +1,73 @@
+"""A stalled page read retried promptly (issue 14, item 9): a hedged request.
+
+A page read (an idempotent GET) that has not answered after a few times the usual page's
+time is asked for again beside it, and whichever answers first is used; the other is left to
+finish or time out on its own. A PMS that stalls one request in ten then costs a sync about a
+second per stall instead of a whole read timeout each, and nothing is lost if the first was
+only slow: it can still win. The usual time is learned from the last pages' answers, so a
+PMS whose pages are slow is not asked twice for each.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from time import perf_counter
+from typing import TypeVar
+
+T = TypeVar("T")
+
+SEEN = 20  # answers the usual time is learned from
+FACTOR = 4.0  # a read this many times slower than usual is asked again
+MIN_HEDGE_S = 1.0
+FIRST_GUESS_S = 2.0  # before any page has answered
+
+
+class Hedger:
+    def __init__(self, ceiling_s: float, *, min_s: float = MIN_HEDGE_S) -> None:
+        self.ceiling_s = ceiling_s  # never later than this (the read timeout)
+        self.min_s = min_s
+        self._seen: deque[float] = deque(maxlen=SEEN)
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="hedge")
+        self.hedged = 0  # reads asked for a second time (for the run's figures and tests)
+
+    def after_s(self) -> float:
+        """How long a read may take before it is asked for again."""
+        with self._lock:
+            usual = statistics.median(self._seen) if self._seen else FIRST_GUESS_S / FACTOR
+        return min(max(usual * FACTOR, self.min_s), self.ceiling_s)
+
+    def call(self, fn: Callable[[], T]) -> T:
+        first = self._pool.submit(self._timed, fn)
+        done, _ = wait([first], timeout=self.after_s())
+        if done:
+            return first.result()
+        with self._lock:
+            self.hedged += 1
+        second = self._pool.submit(self._timed, fn)
+        return _first_answer(first, second)
+
+    def _timed(self, fn: Callable[[], T]) -> T:
+        started = perf_counter()
+        result = fn()
+        with self._lock:
+            self._seen.append(perf_counter() - started)
+        return result
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _first_answer(first: Future[T], second: Future[T]) -> T:
+    """The first of two futures to succeed; if both fail, the first one's error."""
+    pending = {first, second}
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            if future.exception() is None:
+                return future.result()
+    return first.result()  # raises the first request's error

@@ -1,0 +1,59 @@
+"""Issue 14, item 9: a stalled page read is asked for again beside itself, and the first answer
+wins; a read that answers in its usual time is asked once; both failing raises the first's."""
+
+from __future__ import annotations
+
+import threading
+from itertools import count
+
+import pytest
+
+from repairlink.pms.hedge import Hedger
+
+
+def test_a_stalled_read_is_asked_again_and_the_second_answer_is_used() -> None:
+    released = threading.Event()
+    calls = count(1)
+
+    def read() -> str:
+        n = next(calls)
+        if n == 1:
+            released.wait(10)  # stalls until the test ends
+            return "late"
+        return "prompt"
+
+    hedger = Hedger(ceiling_s=0.05, min_s=0.01)
+    try:
+        assert hedger.call(read) == "prompt"
+        assert hedger.hedged == 1
+    finally:
+        released.set()
+        hedger.close()
+
+
+def test_a_read_in_its_usual_time_is_asked_once() -> None:
+    hedger = Hedger(ceiling_s=5.0)
+    try:
+        assert [hedger.call(lambda n=n: n) for n in range(5)] == [0, 1, 2, 3, 4]
+        assert hedger.hedged == 0
+        assert hedger.after_s() == 1.0  # the floor: fast pages do not make it hair-trigger
+    finally:
+        hedger.close()
+
+
+def test_when_both_fail_the_first_error_is_raised() -> None:
+    calls = count(1)
+    stall = threading.Event()
+
+    def read() -> str:
+        n = next(calls)
+        if n == 1:
+            stall.wait(0.2)
+        raise RuntimeError(f"failure {n}")
+
+    hedger = Hedger(ceiling_s=0.05, min_s=0.01)
+    try:
+        with pytest.raises(RuntimeError, match="failure 1"):
+            hedger.call(read)
+    finally:
+        hedger.close()

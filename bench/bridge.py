@@ -3,7 +3,7 @@ residents) in pages of 500 to a Repairlink server over HTTP; then issues change 
 rate while a client polls, and each change's command is timed from the change to the poll
 that hands it out.
 
-    uv run python bench/bridge.py [--units 50000] [--changes 300] [--rate 100]
+    uv run python -m bench.bridge [--units 50000] [--changes 300] [--rate 100]
 
 The platform simulator runs in its own process with every record changed lately (`--recent
 1`), so the client reads `units` properties and 1.5 times as many residents. Repairlink runs in

@@ -1,6 +1,6 @@
 """Benchmark: issue status changes reaching Alto, from our commit to the simulator's receipt.
 
-    uv run python bench/outbound.py [--rate 100] [--seconds 60] [--connector alto|propman]
+    uv run python -m bench.outbound [--rate 100] [--seconds 60] [--connector alto|propman]
 
 (`--connector propman`: the same changes reaching Propman as repair orders, PM-04/PM-07.)
 
@@ -53,10 +53,6 @@ from repairlink.simulators.propman.app import DEFAULT_API_KEY
 from repairlink.store.migrate import upgrade
 from repairlink.store.outbound_tables import deliveries
 from repairlink.store.tables import contractors, external_refs
-
-# A benchmark is local development: a key under ./var seals the connection's secret, and the
-# simulators on 127.0.0.1 may be called (docs/security.md).
-os.environ.setdefault("REPAIRLINK_ENVIRONMENT", "development")
 
 # Changes sent at the full rate before the clock starts: a runner makes its database
 # connections, PMS clients and tokens on first use, once in its life, not once per change.

@@ -2,7 +2,7 @@
 orders), then 1% changed upstream and the hourly 72-hour look-back run (PW-03), then that run
 again over unchanged data; and 10,000 owners imported from CSV (PW-07).
 
-    uv run python bench/sync_propertyware.py [--units 100000] [--database sqlite:///var/b.db]
+    uv run python -m bench.sync_propertyware [--units 100000] [--database sqlite:///var/b.db]
 
 The simulator runs in its own process with every record a full sync reads rendered before the
 clock starts. The floor, measured in the same run on the same simulator: every page a full
@@ -17,23 +17,21 @@ import argparse
 import resource
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
-import orjson
-import sqlalchemy as sa
+from bench.sync_common import floor, records
 
-from repairlink.bootstrap import App, build
+from repairlink.bootstrap import build
 from repairlink.connectors.propertyware.config import PropertywareConfig
 from repairlink.connectors.propertyware.connector import PropertywareConnector
 from repairlink.connectors.propertyware.profile import PROFILE
 from repairlink.domain.actors import Actor
-from repairlink.inbound.run_state import RunState
 from repairlink.jobs.sync_run import connect, run_sync
 from repairlink.pms.http import next_offset
 from repairlink.pms.profile import Schedule
-from repairlink.pms.streams import streams_for
+from repairlink.pms.streams import RawPage, Stream
 from repairlink.services import agencies
 from repairlink.services.people_import import import_people
 from repairlink.settings import Settings
@@ -49,38 +47,8 @@ from repairlink.store.migrate import upgrade
 HOURLY = next(s for s in PROFILE.of(Schedule) if s.rule == "PW-03")
 
 
-def _records(state: RunState) -> int:
-    return sum(sum(counts.values()) for counts in state.counts.values())
-
-
-def floor(app: App, settings: dict[str, object]) -> tuple[float, int]:
-    """Seconds to fetch every page a full sync reads and insert its items raw; and how many."""
-    connector = PropertywareConnector(PropertywareConfig.model_validate(settings))
-    with app.engine.begin() as conn:
-        conn.exec_driver_sql("DROP TABLE IF EXISTS bench_raw_items")
-        conn.exec_driver_sql("CREATE TABLE bench_raw_items (stream TEXT, item TEXT)")
-    items, until = 0, datetime.now(UTC)
-    started = time.perf_counter()
-    for stream in streams_for(connector.streams, set(PROFILE.kinds), full=True):
-        cursor = None
-        with app.engine.begin() as conn:
-            while True:
-                raw = connector.fetch(stream.name, since=None, until=until, cursor=cursor)
-                page = orjson.loads(raw.body)
-                rows = [(stream.name, orjson.dumps(i).decode()) for i in page]
-                marker = "?" if conn.dialect.name == "sqlite" else "%s"
-                conn.exec_driver_sql(
-                    f"INSERT INTO bench_raw_items VALUES ({marker}, {marker})", rows
-                )
-                items += len(rows)
-                cursor = next_offset(raw, len(page), stream.max_size)
-                if cursor is None:
-                    break
-    wall = time.perf_counter() - started
-    connector.close()
-    with app.engine.begin() as conn:
-        conn.execute(sa.text("DROP TABLE bench_raw_items"))
-    return wall, items
+def _propertyware_pages(stream: Stream, raw: RawPage, body: Any) -> tuple[list[Any], str | None]:
+    return body, next_offset(raw, len(body), stream.max_size)
 
 
 def owners_csv(rows: int) -> bytes:
@@ -111,7 +79,12 @@ def main() -> None:
             "account_email": ACCOUNT_EMAIL,
         }
         connect(app, agency.id, "propertyware", settings)
-        floor_wall, floor_items = floor(app, settings)
+        floor_wall, floor_items = floor(
+            app,
+            PropertywareConnector(PropertywareConfig.model_validate(settings)),
+            PROFILE.kinds,
+            _propertyware_pages,
+        )
         started = time.perf_counter()
         full = run_sync(app, agency.id, "propertyware", full=True)
         full_wall = time.perf_counter() - started
@@ -129,13 +102,13 @@ def main() -> None:
         )
         import_wall = time.perf_counter() - started
         print(f"units: {args.units}")
-        print(f"full_records: {_records(full)}")
-        print(f"full_records_per_s: {_records(full) / full_wall:.0f}")
+        print(f"full_records: {records(full)}")
+        print(f"full_records_per_s: {records(full) / full_wall:.0f}")
         print(f"full_wall_s: {full_wall:.2f}")
         print(f"floor_items: {floor_items}")
         print(f"floor_wall_s: {floor_wall:.2f}")
         print(f"full_over_floor: {full_wall / floor_wall:.2f}")
-        print(f"hourly_72h_records: {_records(hourly)}")
+        print(f"hourly_72h_records: {records(hourly)}")
         print(f"hourly_72h_wall_s: {hourly_wall:.2f}")
         print(f"hourly_72h_rows_written: {hourly.rows_written}")
         print(f"unchanged_rows_written: {unchanged.rows_written}")

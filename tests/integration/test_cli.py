@@ -173,7 +173,9 @@ def _block_management_demo_is_synced(served: str) -> None:
     (instructed,) = [i["id"] for i in issues if i["contractor_id"]]
     _until(
         lambda: (
-            httpx.get(f"{served}/api/v1/issues/{instructed}/sync", headers=auth).json()[0]["status"]
+            httpx.get(f"{served}/api/v1/issues/{instructed}/sync", headers=auth).json()["items"][0][
+                "status"
+            ]
             == "synced"
         )
     )

@@ -245,6 +245,20 @@ def samples(a: dict[str, int]) -> dict[tuple[str, str], Sample]:
             json={"url": "http://10.0.0.1/hook", "event_types": ["*"]}, expect=422
         ),
         ("PATCH", "/api/v1/webhooks/{webhook_id}"): Sample(json={"active": False}),
+        # a bridge token for A's connection: B has no such connection
+        ("POST", "/api/v1/connections/{system}/bridge-tokens"): Sample(json={"label": "b"}),
+        # the bridge answers bridge tokens only: B's login is refused before any id is read
+        **{
+            (method, f"/api/v1/bridge/connections/{{connection_id}}{tail}"): Sample(
+                json={} if method == "POST" else None, expect=401
+            )
+            for method, tail in (
+                ("GET", ""),
+                ("POST", "/pages"),
+                ("POST", "/poll"),
+                ("POST", "/commands/{command_id}/ack"),
+            )
+        },
     }
 
 
@@ -270,6 +284,9 @@ def _concrete(path: str, a: dict[str, int]) -> str:
         "issue_id": a["issue"],
         "delivery_id": a["delivery"],
         "webhook_id": a["webhook"],
+        "token_id": 1,
+        "connection_id": a["connection"],
+        "command_id": 1,
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
 
@@ -291,6 +308,7 @@ def test_c_01_every_route_answers_404_for_another_agencys_ids(
     a = login_client(app, http, agency_a)
     ids = build_agency_a(a)
     ids["sync_run"], ids["reconciliation"] = synced_once(a)
+    ids["connection"] = a.ok("GET", "/connections")["items"][0]["id"]
     ids["webhook"], ids["delivery"] = with_webhook(app, agency_a, a, ids["issue"])
     b = client_for(app, http, agency_b)
     table = samples(ids)
@@ -305,8 +323,8 @@ def test_c_01_every_route_answers_404_for_another_agencys_ids(
     failures: list[str] = []
     walked = 0
     for method, path in _routes(api):
-        if path in ("/api/v1/auth/login", "/health"):
-            continue  # no bearer token: credentials in, nothing to scope
+        if path == "/api/v1/auth/login" or not path.startswith("/api/v1/"):
+            continue  # no bearer token: credentials in; or health and metrics, no agency's
         sample = _sample_for(table, method, path)
         response = http.request(
             method,
@@ -325,7 +343,8 @@ def test_c_01_every_route_answers_404_for_another_agencys_ids(
             failures.append(f"{method} {path}: shows agency A's data")
         body = response.json() if response.content else None
         if method == "GET" and isinstance(body, dict) and "items" in body:
-            shown = {item.get("id") for item in body["items"]}
+            # (a catalogue's entries, the same for every agency, have no id)
+            shown = {item["id"] for item in body["items"] if "id" in item}
             if path.endswith("/api-keys"):
                 shown &= a_key_ids  # B's own key is listed, A's never
             if shown:

@@ -19,7 +19,7 @@ def test_pw_01_a_second_location_is_refused_when_connecting(
     problem = refused.json()
     assert (problem["field"], problem["rule"]) == ("locations", "PW-01")
     assert "exactly one Propertyware location" in problem["detail"]
-    assert staff.ok("GET", "/connections") == []
+    assert staff.ok("GET", "/connections")["items"] == []
     saved = staff.ok("PUT", "/connections/propertyware", json=pw_settings(pw))
     assert saved["config"]["locations"] == [pw.portfolio_id(1)]
     assert "client_secret" not in str(saved["config"]) or saved["config"]["client_secret"] != (

@@ -139,7 +139,7 @@ def test_commands_are_leased_to_one_client_and_a_failure_is_retried_and_shown(
     failed = {"ok": False, "error": "PMS login expired"}
     answer = bridge.as_client("POST", f"/commands/{command['id']}/ack", json=failed).json()
     assert answer == {"state": "pending", "next": None}
-    (status,) = bridge.staff.ok("GET", f"/issues/{issue['id']}/sync")
+    (status,) = bridge.staff.ok("GET", f"/issues/{issue['id']}/sync")["items"]
     assert status["status"] == "failed"
     assert "PMS login expired" in status["reason"]
     assert status["next_attempt_at"] is not None
@@ -150,7 +150,7 @@ def test_commands_are_leased_to_one_client_and_a_failure_is_retried_and_shown(
     done = bridge.client.apply(again)
     acked = bridge.as_client("POST", f"/commands/{again['id']}/ack", json=done).json()
     assert acked["state"] == "delivered"
-    (status,) = bridge.staff.ok("GET", f"/issues/{issue['id']}/sync")
+    (status,) = bridge.staff.ok("GET", f"/issues/{issue['id']}/sync")["items"]
     assert status["status"] == "synced"
     assert status["pms_number"] == done["number"]
     # acknowledged twice: the first one counts

@@ -30,7 +30,7 @@ def _report(bridge: Bridge, unit: dict[str, Any], title: str = "Boiler broken") 
 
 
 def _sync_status(bridge: Bridge, issue_id: int) -> Any:
-    (status,) = bridge.staff.ok("GET", f"/issues/{issue_id}/sync")
+    (status,) = bridge.staff.ok("GET", f"/issues/{issue_id}/sync")["items"]
     return status
 
 

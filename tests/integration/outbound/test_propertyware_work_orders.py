@@ -159,13 +159,13 @@ def test_pw_10_a_propertyware_work_order_shows_failed_with_reason_then_sync_now(
     issue = _reported(synced)
     synced.sim.admin("PUT", "outage", {"status": 503})
     send_due(synced.app, channels)
-    (status,) = agent.ok("GET", f"/issues/{issue.id}/sync")
+    (status,) = agent.ok("GET", f"/issues/{issue.id}/sync")["items"]
     assert status["connector"] == "propertyware"
     assert status["status"] == "failed"
     assert "Propertyware answered 503" in status["reason"]
     synced.sim.admin("DELETE", "outage")
     assert agent.ok("POST", f"/issues/{issue.id}/sync", 202) == {"rearmed": 1}
     send_due(synced.app, channels)
-    (status,) = agent.ok("GET", f"/issues/{issue.id}/sync")
+    (status,) = agent.ok("GET", f"/issues/{issue.id}/sync")["items"]
     assert status["status"] == "synced"
     assert [w["path"] for w in synced.writes()] == ["/workorders"]

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from bench.sync_common import floor, records
 
+from bench.sync_common import floor, records
 from repairlink.bootstrap import build
 from repairlink.connectors.propertyware.config import PropertywareConfig
 from repairlink.connectors.propertyware.connector import PropertywareConnector

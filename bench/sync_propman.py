@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from bench.sync_common import children, cpu_s, floor, records
 
+from bench.sync_common import children, cpu_s, floor, records
 from repairlink.bootstrap import build
 from repairlink.connectors.propman.config import PropmanConfig
 from repairlink.connectors.propman.connector import PropmanConnector

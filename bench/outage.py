@@ -24,8 +24,8 @@ from pathlib import Path
 
 import httpx
 import sqlalchemy as sa
-from bench.outbound import DRIVERS, Portfolio, _prepared
 
+from bench.outbound import DRIVERS, Portfolio, _prepared
 from repairlink.bootstrap import App, build
 from repairlink.domain.issues import Party, PayingForWork
 from repairlink.jobs.embedded import EmbeddedRunner

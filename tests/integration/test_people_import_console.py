@@ -5,20 +5,12 @@ from __future__ import annotations
 
 import base64
 import re
-import warnings
 
 import sqlalchemy as sa
 
 from repairlink.bootstrap import App
-from repairlink.domain.actors import Actor
-from repairlink.domain.agency import Role
-from repairlink.server import create_server
-from repairlink.services import auth
 from repairlink.store.tables import contractors
-
-with warnings.catch_warnings():  # Starlette nudges towards httpx2; httpx is what we ship with
-    warnings.filterwarnings("ignore", message="Using `httpx` with")
-    from fastapi.testclient import TestClient
+from tests.integration.console_login import console_as_admin
 
 FILE = "company,email,trades\nBay Plumbing,jobs@bay.example,Plumbing\nNo Mail Ltd,,Roofing\n"
 
@@ -32,16 +24,7 @@ def _contractors(app: App, agency_id: int) -> int:
 def test_pw_07_the_console_uploads_contractors_and_lists_each_bad_row(
     app: App, agency_id: int
 ) -> None:
-    email, password = f"staff-{agency_id}@example.com", "correct horse battery"
-    auth.create_user(
-        app.uow(Actor.system(), agency_id),
-        email=email,
-        name="Staff",
-        role=Role.ADMIN,
-        password=password,
-    )
-    with TestClient(create_server(app)) as console:
-        assert console.post("/login", data={"email": email, "password": password}).is_success
+    with console_as_admin(app, agency_id) as console:
         assert "Upload contractors from a CSV file" in console.get("/contractors").text
         form = console.get("/people/import?kind=contractor").text
         token = re.search(r'name="csrf_token" value="([^"]+)"', form)

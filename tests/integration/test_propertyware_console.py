@@ -5,33 +5,16 @@ it syncs and what it sends."""
 from __future__ import annotations
 
 import re
-import warnings
 
 from repairlink.bootstrap import App
-from repairlink.domain.actors import Actor
-from repairlink.domain.agency import Role
-from repairlink.server import create_server
-from repairlink.services import auth
 from repairlink.simulators.propertyware import RunningPropertyware
-
-with warnings.catch_warnings():  # Starlette nudges towards httpx2; httpx is what we ship with
-    warnings.filterwarnings("ignore", message="Using `httpx` with")
-    from fastapi.testclient import TestClient
+from tests.integration.console_login import console_as_admin
 
 
 def test_pw_01_the_settings_form_takes_one_location_and_refuses_a_second(
     app: App, agency_id: int, pw: RunningPropertyware
 ) -> None:
-    email, password = f"admin-{agency_id}@example.com", "correct horse battery"
-    auth.create_user(
-        app.uow(Actor.system(), agency_id),
-        email=email,
-        name="A",
-        role=Role.ADMIN,
-        password=password,
-    )
-    with TestClient(create_server(app)) as console:
-        assert console.post("/login", data={"email": email, "password": password}).is_success
+    with console_as_admin(app, agency_id) as console:
         form = console.get("/integrations/propertyware/settings").text
         assert 'name="locations" type="text"' in form
         token = re.search(r'name="csrf_token" value="([^"]+)"', form)

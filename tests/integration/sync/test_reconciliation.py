@@ -33,9 +33,8 @@ from repairlink.jobs.worker import RECONCILE, jobs_app
 from repairlink.pms.profile import Reconciliation
 from repairlink.pms.retry import RetryPolicy
 from repairlink.pms.streams import RawPage
-from repairlink.server import create_server
 from repairlink.services import agencies as agencies_service
-from repairlink.services import auth, history, unit_reads, units
+from repairlink.services import history, unit_reads, units
 from repairlink.simulators.alto.server import RunningAlto
 from repairlink.simulators.propertyware import RunningPropertyware
 from repairlink.store.sync_tables import connections, reconciliation_runs
@@ -43,6 +42,7 @@ from repairlink.store.tables import agencies, audit_log, outbox
 from repairlink.store.tables import units as units_table
 from repairlink.web.routes.reports import CSV_COLUMNS
 from tests.integration.api.conftest import login_client
+from tests.integration.console_login import console_as_admin
 from tests.integration.pw import SYSTEM, connect_pw, dropped_one, pull, pw_settings, run_pw
 from tests.integration.sync.conftest import held as held_in
 from tests.integration.sync.conftest import row, settings_for
@@ -407,16 +407,7 @@ def test_pw_09_the_reconciliation_fires_once_at_its_time_and_the_runner_starts_i
 def test_pw_09_the_reports_page_lists_the_deactivated_and_exports_the_snapshot_as_csv(
     app: App, connected: int, pw: RunningPropertyware
 ) -> None:
-    email, password = f"staff-{connected}@example.com", "correct horse battery"
-    auth.create_user(
-        app.uow(Actor.system(), connected),
-        email=email,
-        name="Staff",
-        role=Role.ADMIN,
-        password=password,
-    )
-    with TestClient(create_server(app)) as console:
-        assert console.post("/login", data={"email": email, "password": password}).is_success
+    with console_as_admin(app, connected) as console:
         before = console.get("/reports/snapshot.csv")
         assert before.headers["content-type"].startswith("text/csv")
         assert before.text.splitlines() == [",".join(CSV_COLUMNS)]  # no snapshot yet

@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from bench.sync_common import children, cpu_s, floor, records
+from bench.sync_common import floor, records, timed_full_sync
 from repairlink.bootstrap import build
 from repairlink.connectors.alto.config import AltoConfig
 from repairlink.connectors.alto.connector import AltoConnector
@@ -85,14 +85,7 @@ def main() -> None:
             AltoConnector.profile.kinds,
             _alto_pages,
         )
-        (simulator,) = children()
-        cpu, simulator_cpu = cpu_s(), cpu_s(simulator)
-        preparer_cpu = cpu_s(who=resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        full = run_sync(app, agency.id, "alto", full=True)
-        full_wall = time.perf_counter() - started
-        cpu, simulator_cpu = cpu_s() - cpu, cpu_s(simulator) - simulator_cpu
-        preparer_cpu = cpu_s(who=resource.RUSAGE_CHILDREN) - preparer_cpu
+        full = timed_full_sync(lambda: run_sync(app, agency.id, "alto", full=True))
 
         httpx.post(f"{base}/_admin/churn", json={"fraction": 0.01, "seed": 2}, timeout=120)
         started = time.perf_counter()
@@ -105,15 +98,7 @@ def main() -> None:
         run_sync(app, agency.id, "alto", full=True)
         unchanged = run_sync(app, agency.id, "alto", full=True)
         print(f"units: {args.units}")
-        print(f"full_records: {records(full)}")
-        print(f"full_records_per_s: {records(full) / full_wall:.0f}")
-        print(f"full_wall_s: {full_wall:.2f}")
-        print(f"floor_items: {floor_items}")
-        print(f"floor_wall_s: {floor_wall:.2f}")
-        print(f"full_over_floor: {full_wall / floor_wall:.2f}")
-        print(f"full_sync_cpu_s: {cpu:.2f}")
-        print(f"full_preparer_cpu_s: {preparer_cpu:.2f}")
-        print(f"full_simulator_cpu_s: {simulator_cpu:.2f}")
+        full.report(floor_wall, floor_items)
         print(f"incremental_records: {records(incremental)}")
         print(f"incremental_wall_s: {incremental_wall:.2f}")
         print(f"incremental_rows_written: {incremental.rows_written}")

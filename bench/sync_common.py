@@ -12,6 +12,7 @@ import os
 import resource
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -74,3 +75,42 @@ def floor(app: App, connector: Connector, kinds: Iterable[str], pages: Pages) ->
     with app.engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE bench_raw_items"))
     return wall, items
+
+
+@dataclass
+class FullSync:
+    """A full sync, timed: wall seconds, and CPU seconds of this process, of the page-preparing
+    process and of the simulator (the one child process when the run starts)."""
+
+    state: RunState
+    wall_s: float
+    cpu_s: float
+    preparer_cpu_s: float
+    simulator_cpu_s: float
+
+    def report(self, floor_wall_s: float, floor_items: int) -> None:
+        print(f"full_records: {records(self.state)}")
+        print(f"full_records_per_s: {records(self.state) / self.wall_s:.0f}")
+        print(f"full_wall_s: {self.wall_s:.2f}")
+        print(f"floor_items: {floor_items}")
+        print(f"floor_wall_s: {floor_wall_s:.2f}")
+        print(f"full_over_floor: {self.wall_s / floor_wall_s:.2f}")
+        print(f"full_sync_cpu_s: {self.cpu_s:.2f}")
+        print(f"full_preparer_cpu_s: {self.preparer_cpu_s:.2f}")
+        print(f"full_simulator_cpu_s: {self.simulator_cpu_s:.2f}")
+
+
+def timed_full_sync(run: Callable[[], RunState]) -> FullSync:
+    (simulator,) = children()
+    cpu, simulator_cpu = cpu_s(), cpu_s(simulator)
+    preparer_cpu = cpu_s(who=resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    state = run()
+    wall = time.perf_counter() - started
+    return FullSync(
+        state,
+        wall,
+        cpu_s() - cpu,
+        cpu_s(who=resource.RUSAGE_CHILDREN) - preparer_cpu,
+        cpu_s(simulator) - simulator_cpu,
+    )

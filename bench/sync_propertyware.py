@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from bench.sync_common import floor, records
+from bench.sync_common import floor, records, timed_full_sync
 from repairlink.bootstrap import build
 from repairlink.connectors.propertyware.config import PropertywareConfig
 from repairlink.connectors.propertyware.connector import PropertywareConnector
@@ -85,9 +85,7 @@ def main() -> None:
             PROFILE.kinds,
             _propertyware_pages,
         )
-        started = time.perf_counter()
-        full = run_sync(app, agency.id, "propertyware", full=True)
-        full_wall = time.perf_counter() - started
+        full = timed_full_sync(lambda: run_sync(app, agency.id, "propertyware", full=True))
         run_sync(app, agency.id, "propertyware", schedule=HOURLY)  # the schedule's first run
         httpx.post(f"{base}/_admin/churn", json={"fraction": 0.01, "seed": 2}, timeout=120)
         started = time.perf_counter()
@@ -102,12 +100,7 @@ def main() -> None:
         )
         import_wall = time.perf_counter() - started
         print(f"units: {args.units}")
-        print(f"full_records: {records(full)}")
-        print(f"full_records_per_s: {records(full) / full_wall:.0f}")
-        print(f"full_wall_s: {full_wall:.2f}")
-        print(f"floor_items: {floor_items}")
-        print(f"floor_wall_s: {floor_wall:.2f}")
-        print(f"full_over_floor: {full_wall / floor_wall:.2f}")
+        full.report(floor_wall, floor_items)
         print(f"hourly_72h_records: {records(hourly)}")
         print(f"hourly_72h_wall_s: {hourly_wall:.2f}")
         print(f"hourly_72h_rows_written: {hourly.rows_written}")

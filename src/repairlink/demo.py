@@ -56,36 +56,43 @@ def connect_demo_to_alto(app: App, base_url: str) -> RunState:
     return run_sync(app, agency.id, "alto")
 
 
+def demo_agency(
+    app: App, *, name: str, slug: str, email: str, password: str, admin: str = "Demo Admin"
+) -> tuple[int, bool]:
+    """A demo agency and its admin login, made once: (its id, whether it was made now)."""
+    try:
+        return agencies.find_by_slug(app.uow(Actor.system("demo")), slug).id, False
+    except NotFoundError:
+        pass
+    agency = agencies.create_agency(app.uow(Actor.system("demo")), name=name, slug=slug)
+    auth.create_user(
+        app.uow(Actor.system("demo"), agency.id),
+        email=email,
+        name=admin,
+        role=Role.ADMIN,
+        password=password,
+    )
+    return agency.id, True
+
+
 def seed_demo(app: App) -> bool:
     """Create the demo agency and its admin login unless it exists. Returns whether it created
     it. Its people and places come from the PMS (`connect_demo_to_alto`), its issues after
     (`seed_demo_issues`)."""
-    try:
-        agencies.find_by_slug(app.uow(Actor.system("demo")), DEMO_SLUG)
-        return False
-    except NotFoundError:
-        pass
-    agency = agencies.create_agency(
-        app.uow(Actor.system("demo")), name="Demo Lettings", slug=DEMO_SLUG
+    _, made = demo_agency(
+        app, name="Demo Lettings", slug=DEMO_SLUG, email=DEMO_EMAIL, password=DEMO_PASSWORD
     )
-    auth.create_user(
-        app.uow(Actor.system("demo"), agency.id),
-        email=DEMO_EMAIL,
-        name="Demo Admin",
-        role=Role.ADMIN,
-        password=DEMO_PASSWORD,
-    )
-    return True
+    return made
 
 
-def _synced(uow: UnitOfWork, kind: str, limit: int) -> list[int]:
+def synced_ids(uow: UnitOfWork, kind: str, limit: int, system: str = "alto") -> list[int]:
     """Ids of records of `kind` that the PMS knows (they bear its reference), oldest first."""
     ref = cols(ExternalRef)
     with uow:
         return list(
             uow.session.scalars(
                 sa.select(ref.entity_id)
-                .where(ref.agency_id == uow.agency, ref.entity_kind == kind, ref.system == "alto")
+                .where(ref.agency_id == uow.agency, ref.entity_kind == kind, ref.system == system)
                 .order_by(ref.entity_id)
                 .limit(limit)
             )
@@ -95,7 +102,7 @@ def _synced(uow: UnitOfWork, kind: str, limit: int) -> list[int]:
 def _homes(uow: UnitOfWork, count: int) -> list[tuple[int, int]]:
     """(unit, occupier living there today) on units synced from the PMS."""
     homes = []
-    for unit_id in _synced(uow, "unit", 200):
+    for unit_id in synced_ids(uow, "unit", 200):
         with uow:
             living = active_at_unit(uow, unit_id, date.today())
         if living:
@@ -120,7 +127,7 @@ def seed_demo_issues(app: App) -> int:
 
     if issues.list_issues(uow(), who, limit=1).items:
         return 0
-    contractors = _synced(uow(), "contractor", 2)
+    contractors = synced_ids(uow(), "contractor", 2)
     reported = [
         issues.report(
             uow(),

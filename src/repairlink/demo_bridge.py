@@ -12,12 +12,10 @@ from contextlib import ExitStack
 import httpx
 
 from repairlink.bootstrap import App
-from repairlink.demo import DEMO_PASSWORD
+from repairlink.demo import DEMO_PASSWORD, demo_agency
 from repairlink.domain.actors import Actor
-from repairlink.domain.agency import Role
-from repairlink.errors import NotFoundError
 from repairlink.jobs.sync_run import connect
-from repairlink.services import agencies, auth, bridge_tokens
+from repairlink.services import bridge_tokens
 from repairlink.simulators.platform import API_KEY, running_platform
 from repairlink.simulators.platform.bridge_client import ReferenceClient
 
@@ -33,7 +31,9 @@ def start_platform_demo(
         sim = stack.enter_context(running_platform(seed=1, units=200, recent=0.3, port=port))
     except OSError:  # the port is taken (another demo): any free one will do
         sim = stack.enter_context(running_platform(seed=1, units=200, recent=0.3))
-    agency_id = _demo_agency(app)
+    agency_id, _ = demo_agency(
+        app, name="Bridge Lettings", slug=DEMO_SLUG, email=DEMO_EMAIL, password=DEMO_PASSWORD
+    )
     settings = {"sync_method": "all", "integration_user": "1", "sync_start": "2020-01-01"}
     connection_id = connect(app, agency_id, "platform", settings)
     uow = app.uow(Actor.system("demo"), agency_id)
@@ -47,25 +47,6 @@ def start_platform_demo(
         f"its reference client syncs it every {EVERY_S:.0f} s for the agency you see logged "
         f"in as {DEMO_EMAIL} / {DEMO_PASSWORD}"
     )
-
-
-def _demo_agency(app: App) -> int:
-    """The bridge demo's agency and its admin login, made once."""
-    try:
-        return agencies.find_by_slug(app.uow(Actor.system("demo")), DEMO_SLUG).id
-    except NotFoundError:
-        pass
-    made = agencies.create_agency(
-        app.uow(Actor.system("demo")), name="Bridge Lettings", slug=DEMO_SLUG
-    )
-    auth.create_user(
-        app.uow(Actor.system("demo"), made.id),
-        email=DEMO_EMAIL,
-        name="Demo Admin",
-        role=Role.ADMIN,
-        password=DEMO_PASSWORD,
-    )
-    return made.id
 
 
 def _client_loop(

@@ -7,10 +7,9 @@ from __future__ import annotations
 from contextlib import ExitStack
 
 from repairlink.bootstrap import App
+from repairlink.demo import demo_agency
 from repairlink.domain.actors import Actor
-from repairlink.domain.agency import Role
-from repairlink.errors import NotFoundError
-from repairlink.services import agencies, auth
+from repairlink.services import agencies
 
 SLUG = "demo-us"
 EMAIL = "admin@demo-pm.example"
@@ -19,26 +18,22 @@ SCHEDULES = ("PW-02", "PW-05", "PW-03")  # residents before their leases, then w
 
 
 def seed_us_agency(app: App) -> int:
-    """The US demo agency and its admin login, made once; answers its id."""
-    try:
-        return agencies.find_by_slug(app.uow(Actor.system("demo")), SLUG).id
-    except NotFoundError:
-        pass
-    agency = agencies.create_agency(
-        app.uow(Actor.system("demo")), name="Golden State Property Management", slug=SLUG
-    )
-    agencies.update_settings(
-        app.uow(Actor.system("demo"), agency.id),
-        {"locale": "en_US", "time_zone": "America/Los_Angeles"},
-    )
-    auth.create_user(
-        app.uow(Actor.system("demo"), agency.id),
+    """The US demo agency (dollars, Pacific time) and its admin login, made once; answers its
+    id."""
+    agency_id, made = demo_agency(
+        app,
+        name="Golden State Property Management",
+        slug=SLUG,
         email=EMAIL,
-        name="Demo Manager",
-        role=Role.ADMIN,
         password=PASSWORD,
+        admin="Demo Manager",
     )
-    return agency.id
+    if made:
+        agencies.update_settings(
+            app.uow(Actor.system("demo"), agency_id),
+            {"locale": "en_US", "time_zone": "America/Los_Angeles"},
+        )
+    return agency_id
 
 
 def start_propertyware_demo(app: App, stack: ExitStack, alto_port: int = 8101) -> list[str]:

@@ -7,17 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import ExitStack
 
-import sqlalchemy as sa
-
 from repairlink.bootstrap import App
+from repairlink.demo import demo_agency, synced_ids
 from repairlink.domain.actors import Actor, ActorKind
 from repairlink.domain.agency import Role
 from repairlink.domain.issues import Party, PayingForWork
-from repairlink.domain.people import ExternalRef
-from repairlink.errors import NotFoundError
-from repairlink.services import agencies, auth, issue_costing, issues
+from repairlink.services import issue_costing, issues
 from repairlink.services.auth import Principal
-from repairlink.store.tables import cols
 from repairlink.store.uow import UnitOfWork
 
 SLUG = "demo-blocks"
@@ -33,7 +29,14 @@ def start_propman_demo(app: App, stack: ExitStack, port: int, say: Callable[[str
     from repairlink.jobs.sync_run import connect, run_sync
     from repairlink.simulators.propman import running_propman
 
-    agency_id = _agency(app)
+    agency_id, _ = demo_agency(
+        app,
+        name="Demo Block Management",
+        slug=SLUG,
+        email=EMAIL,
+        password=PASSWORD,
+        admin="Block Admin",
+    )
     sim = stack.enter_context(running_propman(seed=1, units=UNITS, port=port))
     say(f"Propman simulator on [bold]{sim.base_url}[/] ({UNITS} units, seed 1)")
     connect(app, agency_id, "propman", {"base_url": sim.base_url, "api_key": sim.api_key})
@@ -44,39 +47,6 @@ def start_propman_demo(app: App, stack: ExitStack, port: int, say: Callable[[str
     say(f"Block management demo (Propman): log in as [bold]{EMAIL}[/] / [bold]{PASSWORD}[/]")
 
 
-def _agency(app: App) -> int:
-    system = app.uow(Actor.system("demo"))
-    try:
-        return agencies.find_by_slug(system, SLUG).id
-    except NotFoundError:
-        pass
-    agency = agencies.create_agency(system, name="Demo Block Management", slug=SLUG)
-    auth.create_user(
-        app.uow(Actor.system("demo"), agency.id),
-        email=EMAIL,
-        name="Block Admin",
-        role=Role.ADMIN,
-        password=PASSWORD,
-    )
-    return agency.id
-
-
-def _synced(uow: UnitOfWork, kind: str, limit: int) -> list[int]:
-    """Ids of records of `kind` Propman knows, oldest first."""
-    ref = cols(ExternalRef)
-    with uow:
-        return list(
-            uow.session.scalars(
-                sa.select(ref.entity_id)
-                .where(
-                    ref.agency_id == uow.agency, ref.entity_kind == kind, ref.system == "propman"
-                )
-                .order_by(ref.entity_id)
-                .limit(limit)
-            )
-        )
-
-
 def _seed_issues(app: App, agency_id: int) -> None:
     who = Principal(agency_id, Role.ADMIN, None, Actor(ActorKind.USER, None, EMAIL))
 
@@ -85,8 +55,8 @@ def _seed_issues(app: App, agency_id: int) -> None:
 
     if issues.list_issues(uow(), who, limit=1).items:
         return
-    places = _synced(uow(), "unit", len(TITLES))
-    contractors = _synced(uow(), "contractor", 1)
+    places = synced_ids(uow(), "unit", len(TITLES), "propman")
+    contractors = synced_ids(uow(), "contractor", 1, "propman")
     made = [
         issues.report(uow(), who, title=t, unit_id=u, category="Communal repairs")
         for t, u in zip(TITLES, places, strict=False)

@@ -31,7 +31,6 @@ class TableStats:
         matched = (m.kind for m in profile.of(Match) if LOOKED_UP_BY.intersection(m.by))
         self.tables = [external_refs.name, *sorted({spec(kind).table.name for kind in matched})]
         self.next_at = FIRST_AT
-        self.analyzed = 0  # how many times (for tests and logs)
 
     def after_commit(self, db: sa.Engine, rows_written: int) -> None:
         """Called after each committed transaction of a real (not dry) run."""
@@ -41,4 +40,3 @@ class TableStats:
             for table in self.tables:
                 conn.execute(sa.text(f'ANALYZE "{table}"'))
         self.next_at = rows_written * GROWTH
-        self.analyzed += 1

@@ -37,9 +37,21 @@ def _raw(app: App, sql: str, **params: object) -> list[str]:
         return [str(v) for v in conn.execute(sa.text(sql), params).scalars()]
 
 
+_READ_FILES = (
+    "import pathlib, sys; sys.stdout.buffer.write(b''.join("
+    "pathlib.Path(p).read_bytes() for p in sys.argv[1:] if pathlib.Path(p).exists()))"
+)
+
+
 def _database_bytes(app: App) -> bytes:
-    path = Path(str(sa.make_url(app.settings.database_url).database))
-    return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
+    """The SQLite file and its log, read by another process. Opened and closed in this one,
+    the file would lose every POSIX lock this process's connections hold on it (SQLite's
+    "How To Corrupt", 2.2): a later process closing its last connection would then take the
+    database for its own, checkpoint and delete the log under this process's connections, and
+    the session's database would be malformed (seen in test_kill_and_resume.py)."""
+    path = str(sa.make_url(app.settings.database_url).database)
+    read = [sys.executable, "-c", _READ_FILES, path, f"{path}-wal"]
+    return subprocess.run(read, check=True, capture_output=True).stdout
 
 
 def test_pms_and_webhook_secrets_are_sealed_in_the_database_and_still_work(

@@ -11,6 +11,7 @@ from repairlink.web.headers import SecurityHeaders
 from repairlink.web.routes import (
     admin,
     dashboard,
+    extension,
     integrations,
     issue_actions,
     issue_costing,
@@ -45,6 +46,7 @@ def create_console(app: App) -> FastAPI:
         people_import,  # before people: /people/import
         people,
         admin,
+        extension,  # before integrations: /integrations/{system}/extension
         integrations,
         reports,
         portal,

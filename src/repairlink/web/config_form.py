@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, HttpUrl, SecretStr, ValidationError
@@ -18,7 +19,7 @@ class FormField:
     name: str
     title: str
     description: str
-    widget: str  # text | url | password | number | checkboxes | radios | checkbox
+    widget: str  # text | url | password | number | date | checkboxes | radios | checkbox
     value: Any
     options: list[str] = field(default_factory=list)
     step: str = "1"
@@ -52,6 +53,8 @@ def _widget(info: FieldInfo) -> tuple[str, list[str], str]:
         return "number", [], "any"
     if annotation is HttpUrl:
         return "url", [], ""
+    if annotation is date:  # the browser's own date picker, in the person's locale
+        return "date", [], ""
     return "text", [], ""
 
 

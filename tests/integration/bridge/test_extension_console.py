@@ -60,3 +60,18 @@ def test_a_pms_with_its_own_api_has_no_extension_page(app: App, agency_id: int) 
         answer = console.get("/integrations/alto/extension")
         assert answer.status_code == 404
         assert "not read through a browser extension" in answer.text
+
+
+def test_px_06_the_sync_start_date_is_picked_as_a_date_and_saved(app: App, agency_id: int) -> None:
+    """PX-06's sync start date in the settings form: a date picker, not free text."""
+    connect(app, agency_id, "platform", SETTINGS)
+    with console_as_admin(app, agency_id) as console:
+        form = console.get("/integrations/platform/settings").text
+        assert re.search(r'name="sync_start" type="date"[^>]*value="2020-01-01"', form)
+        fields = {"csrf_token": _csrf(form), "sync_method": "all", "integration_user": "1"}
+        saved = console.post(
+            "/integrations/platform/settings", data={**fields, "sync_start": "2026-11-15"}
+        )
+        assert "Settings saved" in saved.text
+        again = console.get("/integrations/platform/settings").text
+        assert re.search(r'name="sync_start" type="date"[^>]*value="2026-11-15"', again)

@@ -242,6 +242,21 @@ def test_agency_settings_are_read_by_staff_and_changed_by_admins(staff: Client) 
     assert (wrong.status_code, wrong.json()["field"]) == (422, "invoice_option")
 
 
+def test_agency_locale_and_time_zone_are_read_and_changed_through_the_api(staff: Client) -> None:
+    """A US agency (Propertyware's) writes dollars and its own local dates."""
+    assert (staff.ok("GET", "/agency")["locale"], staff.ok("GET", "/agency")["time_zone"]) == (
+        "en_GB",
+        "Europe/London",
+    )
+    body = {"locale": "en_US", "time_zone": "America/Los_Angeles"}
+    changed = staff.ok("PATCH", "/agency", json=body)
+    assert (changed["locale"], changed["time_zone"]) == ("en_US", "America/Los_Angeles")
+    for field, value in (("time_zone", "Mars/Olympus_Mons"), ("locale", "xx_XX")):
+        refused = staff.patch("/agency", json={field: value})
+        assert (refused.status_code, refused.json()["field"]) == (422, field)
+    assert staff.ok("GET", "/agency")["time_zone"] == "America/Los_Angeles"  # nothing else lost
+
+
 def test_users_are_created_with_a_role_and_listed_without_passwords(staff: Client) -> None:
     occupier = make_occupier(staff)
     body = {

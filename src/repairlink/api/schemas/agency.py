@@ -18,6 +18,8 @@ class AgencyRead(ReadModel):
     costs_option: CostsOption
     invoice_option: InvoiceOption
     only_display_uploaded_properties: bool
+    locale: str
+    time_zone: str
 
 
 class AgencyUpdate(WriteModel):
@@ -33,6 +35,16 @@ class AgencyUpdate(WriteModel):
     )
     only_display_uploaded_properties: bool = Field(
         False, description="C-11: issues only against the agency's active units"
+    )
+    locale: str = Field(
+        "en_GB",
+        max_length=16,
+        description="How the console writes money, dates and numbers: en_GB or en_US",
+    )
+    time_zone: str = Field(
+        "Europe/London",
+        max_length=64,
+        description="The IANA time zone of the agency's local dates, e.g. America/Los_Angeles",
     )
 
 

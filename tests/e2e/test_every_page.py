@@ -16,7 +16,7 @@ from repairlink.domain.agency import Role
 from repairlink.domain.issues import Party, PayingForWork
 from repairlink.domain.values import Money
 from repairlink.inbound import reports
-from repairlink.services import agencies, auth, issues
+from repairlink.services import agencies, auth, bridge_tokens, issues
 from repairlink.services.issues import Upload
 from repairlink.simulators.alto import running_alto
 from repairlink.web.plain import RULE_ID
@@ -109,6 +109,8 @@ def world(site: Site) -> Iterator[World]:
             allow_private=True,
         )
         auth.create_api_key(agency.uow(), name="Helpdesk bridge", role=Role.AGENT)
+        connect(agency.app, agency.id, "platform", {"sync_method": "assigned"})
+        bridge_tokens.create_token(agency.uow(), "platform", "Front office laptop")
         runs = [int(r["id"]) for r in reports.list_runs(agency.uow(), limit=10).items]
         world = World(
             agency,
@@ -135,6 +137,9 @@ def world(site: Site) -> Iterator[World]:
             "/integrations",
             "/integrations/alto",
             "/integrations/alto/settings",
+            "/integrations/platform",
+            "/integrations/platform/settings",
+            "/integrations/platform/extension",
             *(f"/integrations/runs/{r}" for r in runs),
             "/webhooks",
             f"/webhooks/{hook['id']}",

@@ -8,7 +8,7 @@ from itertools import count
 
 import pytest
 
-from repairlink.pms.hedge import Hedger
+from repairlink.pms.hedge import MIN_HEDGE_S, Hedger
 
 
 def test_a_stalled_read_is_asked_again_and_the_second_answer_is_used() -> None:
@@ -36,7 +36,7 @@ def test_a_read_in_its_usual_time_is_asked_once() -> None:
     try:
         assert [hedger.call(lambda n=n: n) for n in range(5)] == [0, 1, 2, 3, 4]
         assert hedger.hedged == 0
-        assert hedger.after_s() == 1.0  # the floor: fast pages do not make it hair-trigger
+        assert hedger.after_s() == MIN_HEDGE_S  # the floor: fast pages do not make it hair-trigger
     finally:
         hedger.close()
 

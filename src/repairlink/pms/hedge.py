@@ -22,7 +22,10 @@ T = TypeVar("T")
 
 SEEN = 20  # answers the usual time is learned from
 FACTOR = 4.0  # a read this many times slower than usual is asked again
-MIN_HEDGE_S = 1.0
+MIN_HEDGE_S = 0.25  # a page usually answers in tens of ms; an 8 s stall then costs a quarter second
+# Reads in flight at once: every stream the sync reads ahead (five) with a hedge each, and
+# room to spare. With fewer, a stream's read (or a hedge) queued behind the others' stalls.
+MAX_READS = 16
 FIRST_GUESS_S = 2.0  # before any page has answered
 
 
@@ -32,7 +35,7 @@ class Hedger:
         self.min_s = min_s
         self._seen: deque[float] = deque(maxlen=SEEN)
         self._lock = threading.Lock()
-        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="hedge")
+        self._pool = ThreadPoolExecutor(max_workers=MAX_READS, thread_name_prefix="hedge")
         self.hedged = 0  # reads asked for a second time (for the run's figures and tests)
 
     def after_s(self) -> float:

@@ -143,12 +143,11 @@ def import_people(
                 good.append(fields)
         if report.errors and mode == "all_or_nothing":
             return report
-        for done, fields in enumerate(good, start=1):
-            uow.add(cls(agency_id=uow.agency, **fields))
-            if done % CHUNK == 0 or done == len(good):
-                uow.flush()
-                if progress is not None:
-                    progress(done, len(good))
+        for start in range(0, len(good), CHUNK):
+            chunk = good[start : start + CHUNK]
+            uow.add_many([cls(agency_id=uow.agency, **fields) for fields in chunk])
+            if progress is not None:
+                progress(start + len(chunk), len(good))
         uow.commit()
         report.created = len(good)
     return report

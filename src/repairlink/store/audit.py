@@ -31,13 +31,14 @@ def _changes(obj: object, *, created: bool) -> dict[str, list[Any]]:
         name = attr.key
         if name in SECRET_FIELDS or name == "id":
             continue
-        history = state.attrs[name].history
         if created:
             value = getattr(obj, name)
             # Unset fields stay out of a creation entry; a 0 is a value (`0 == False` in Python).
             if value is not None and value is not False and value != "" and value != []:
                 changes[name] = [None, jsonable(value)]
-        elif history.has_changes():
+            continue
+        history = state.attrs[name].history  # costly: only for an update
+        if history.has_changes():
             before = history.deleted[0] if history.deleted else None
             after = history.added[0] if history.added else None
             if before != after:

@@ -123,5 +123,10 @@ def insert_objects(conn: sa.Connection, objects: list[Any]) -> None:
     cls = type(objects[0])
     attrs = [a for a in sa.inspect(cls).column_attrs if a.key != "id"]
     rows = [{a.columns[0].key: getattr(obj, a.key) for a in attrs} for obj in objects]
+    for a in attrs:  # a flush leaves out a None, so that the column's default applies
+        column = a.columns[0]
+        if column.default is not None or column.server_default is not None:
+            if any(row[column.key] is None for row in rows):
+                raise ValueError(f"{cls.__name__}.{a.key}: None where the column has a default")
     for obj, new_id in zip(objects, insert_returning_ids(conn, MAPPED[cls][0], rows), strict=True):
         obj.id = new_id

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -33,28 +34,29 @@ def report_issues(
     app: App, conn: sa.Connection, ctx: RunContext, decisions: list[Decision]
 ) -> list[int | RepairlinkError]:
     actor = Actor(ActorKind.SYNC_RUN, ctx.run_id, ctx.label)
-    managers = _managers_of(conn, (d.values.get("unit_id") for d in decisions))
-    wanted = [
-        NewIssue(
-            title=str(values.get("title") or ""),
-            description=str(values.get("description") or ""),
-            category=str(values.get("category") or ""),
-            priority=str(values.get("priority") or "normal"),
-            unit_id=values.get("unit_id"),
-            reporter_occupier_id=values.get("reporter_occupier_id"),
-            manager_ref=managers.get(values.get("unit_id")),
-        )
-        for values in (d.values for d in decisions)
-    ]
+    managers = managers_of(conn, (d.values.get("unit_id") for d in decisions))
     answers = report_many(
         app.uow_on(conn, actor, ctx.agency_id),
         Principal(ctx.agency_id, Role.AGENT, None, actor),
-        wanted,
+        [new_issue(d.values, managers) for d in decisions],
     )
     return [a.id if isinstance(a, Issue) else a for a in answers]
 
 
-def _managers_of(conn: sa.Connection, unit_ids: Iterable[int | None]) -> dict[int | None, str]:
+def new_issue(values: dict[str, Any], managers: dict[int | None, str]) -> NewIssue:
+    """An inbound work order's values as the issue `report` is asked for."""
+    return NewIssue(
+        title=str(values.get("title") or ""),
+        description=str(values.get("description") or ""),
+        category=str(values.get("category") or ""),
+        priority=str(values.get("priority") or "normal"),
+        unit_id=values.get("unit_id"),
+        reporter_occupier_id=values.get("reporter_occupier_id"),
+        manager_ref=managers.get(values.get("unit_id")),
+    )
+
+
+def managers_of(conn: sa.Connection, unit_ids: Iterable[int | None]) -> dict[int | None, str]:
     """PW-04: each unit's property manager, by the PMS user id the PMS told of the unit (its
     integration data); a unit whose PMS tells none is left out."""
     wanted = {u for u in unit_ids if u is not None}

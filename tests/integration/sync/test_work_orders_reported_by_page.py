@@ -7,6 +7,7 @@ record, with ids read as the PMS's ids and times left out."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from repairlink.inbound.page import UseCaseWriter
 from repairlink.inbound.plan import Decision
 from repairlink.inbound.run_state import RunState
 from repairlink.jobs import sync_run
+from repairlink.jobs.use_cases import managers_of, new_issue
 from repairlink.services import agencies, issues
 from repairlink.services.auth import Principal
 from repairlink.simulators.propertyware import RunningPropertyware
@@ -44,23 +46,13 @@ def _report_one_at_a_time(
     actor = Actor(ActorKind.SYNC_RUN, ctx.run_id, ctx.label)
     answers: list[int | RepairlinkError] = []
     for decision in decisions:
-        values = decision.values
-        data = conn.execute(
-            sa.select(units.c.integration_data).where(units.c.id == values.get("unit_id"))
-        ).scalar()
-        manager = (data or {}).get("manager_user_id")
+        managers = managers_of(conn, [decision.values.get("unit_id")])
         try:
             with conn.begin_nested():
                 issue = issues.report(
                     app.uow_on(conn, actor, ctx.agency_id),
                     Principal(ctx.agency_id, Role.AGENT, None, actor),
-                    title=str(values.get("title") or ""),
-                    description=str(values.get("description") or ""),
-                    category=str(values.get("category") or ""),
-                    priority=str(values.get("priority") or "normal"),
-                    unit_id=values.get("unit_id"),
-                    reporter_occupier_id=values.get("reporter_occupier_id"),
-                    manager_ref=None if manager is None else str(manager),
+                    **asdict(new_issue(decision.values, managers)),
                 )
                 answers.append(issue.id)
         except RepairlinkError as refused:

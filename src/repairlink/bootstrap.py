@@ -13,7 +13,7 @@ from repairlink.domain.actors import Actor
 from repairlink.domain.audit import OutboxEvent
 from repairlink.egress import guard
 from repairlink.mail.recipients import mail_fan_out
-from repairlink.outbound.fanout import fan_out
+from repairlink.outbound.fanout import fan_out, fan_out_many
 from repairlink.outbound.issue_out import wants
 from repairlink.services.files import FileStore, LocalFileStore, S3FileStore
 from repairlink.services.login_throttle import LoginThrottle
@@ -31,6 +31,7 @@ def _pms_wants(system: str, event_type: str, aggregate_kind: str) -> bool:
 
 # Every event goes to the connections whose PMS takes it, and to matching webhooks (S-01, S-02)
 FAN_OUT = fan_out(_pms_wants)
+FAN_OUT_MANY = fan_out_many(_pms_wants)  # the same, for a page of events (UnitOfWork.emit_many)
 
 
 def with_mail(session: Session, event: OutboxEvent) -> None:
@@ -71,6 +72,7 @@ class App:
             actor=actor,
             agency_id=agency_id,
             fan_out=FAN_OUT,
+            fan_out_many=FAN_OUT_MANY,
             on_events=self._events_written,
         )
 

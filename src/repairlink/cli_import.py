@@ -39,8 +39,9 @@ def import_csv(
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task(f"Importing {kind}s", total=None)
 
-        def moved(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def moved(stage: str, done: int, total: int) -> None:
+            doing = "Checking" if stage == "checked" else "Adding"
+            bar.update(task, description=f"{doing} {kind}s", completed=done, total=total)
 
         result = import_people(
             app.uow(Actor.system("cli-import"), found.id),

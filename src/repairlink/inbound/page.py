@@ -26,9 +26,10 @@ from repairlink.pms.profile import Config, KeepWhile, Match, MatchBy, Profile, R
 from repairlink.store.bulk import insert_many
 from repairlink.store.sync_tables import sync_changes, sync_quarantine, sync_skips
 
-# Creates one record of a use-case kind through its use case, in the run's transaction;
-# answers its id, or raises a RepairlinkError saying why it cannot be taken (quarantined).
-UseCaseWriter = Callable[[sa.Connection, RunContext, Decision], int]
+# Creates a page's new records of a use-case kind through its use case, in the run's
+# transaction; answers, for each decision in order, the new record's id or the RepairlinkError
+# saying why it cannot be taken (quarantined, nothing written for it).
+UseCaseWriter = Callable[[sa.Connection, RunContext, list[Decision]], list[int | RepairlinkError]]
 COUNTED = {
     Action.CREATE: "created",
     Action.UPDATE: "updated",
@@ -320,25 +321,21 @@ class PageWriter:
         state: RunState,
         ctx: RunContext,
     ) -> list[Decision]:
-        """New records of this kind are created by its use case, one by one (an inbound work
-        order is reported as an issue: number, status, audit, event); one it refuses is
-        quarantined with its reason (S-04) and the run goes on."""
-        writer = self.use_cases[kind]
-        kept = []
-        for d in decisions:
-            if d.action is Action.CREATE:
-                try:
-                    with conn.begin_nested():
-                        d.values["id"] = writer(conn, ctx, d)
-                except RepairlinkError as exc:
-                    reason = f"{exc.field or 'record'}: {exc.message}"
-                    self.quarantine(
-                        conn, state, kind, d.record.external_id, reason, d.record.fields
-                    )
-                    continue
-                d.by_use_case = True
-            kept.append(d)
-        return kept
+        """New records of this kind are created by its use case, a page at a time (an
+        inbound work order is reported as an issue: number, status, audit, event); one it
+        refuses is quarantined with its reason (S-04) and the run goes on."""
+        creates = [d for d in decisions if d.action is Action.CREATE]
+        if not creates:
+            return decisions
+        refused: set[int] = set()
+        for d, made in zip(creates, self.use_cases[kind](conn, ctx, creates), strict=True):
+            if isinstance(made, RepairlinkError):
+                reason = f"{made.field or 'record'}: {made.message}"
+                self.quarantine(conn, state, kind, d.record.external_id, reason, d.record.fields)
+                refused.add(id(d))
+            else:
+                d.values["id"], d.by_use_case = made, True
+        return [d for d in decisions if id(d) not in refused]
 
     def quarantine(
         self,

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from repairlink.domain.audit import OutboxEvent
-from repairlink.outbound.ledger import enqueue
+from repairlink.outbound.ledger import enqueue, enqueue_many
 from repairlink.store.outbound_tables import webhook_subscriptions
 from repairlink.store.sync_tables import connections
-from repairlink.store.uow import FanOut
+from repairlink.store.uow import FanOut, FanOutMany
 
 # does this PMS's connector send this (system, event type, aggregate kind)? Asked at each
 # event, so a connector registered later (a test's) is heard too
@@ -33,27 +33,55 @@ def subscribed(patterns: Sequence[str], event_type: str) -> bool:
 def fan_out(interest: Interest) -> FanOut:
     def route(session: Session, event: OutboxEvent) -> None:
         conn = session.connection()
-        c, w = connections.c, webhook_subscriptions.c
-        destinations: list[tuple[str, int]] = [
-            ("connection", cid)
-            for cid, system in conn.execute(
-                sa.select(c.id, c.system).where(c.agency_id == event.agency_id, c.enabled)
-            )
-            if interest(system, event.event_type, event.aggregate_kind)
-        ]
-        destinations += [
-            ("webhook", sid)
-            for sid, patterns in conn.execute(
-                sa.select(w.id, w.event_types).where(w.agency_id == event.agency_id, w.active)
-            )
-            if subscribed(patterns, event.event_type)
-        ]
-        row = {
-            "id": event.id,
-            "agency_id": event.agency_id,
-            "aggregate_kind": event.aggregate_kind,
-            "aggregate_id": event.aggregate_id,
-        }
-        enqueue(conn, row, destinations, event.created_at)
+        where = _destinations(conn, interest, event)
+        enqueue(conn, _row(event), where, event.created_at)
 
     return route
+
+
+def fan_out_many(interest: Interest) -> FanOutMany:
+    """`fan_out` for many events at once (a sync's page of new issues): each kind of event
+    routed once, every delivery in one statement, the same deliveries in the same order."""
+
+    def route_all(session: Session, events: Sequence[OutboxEvent]) -> None:
+        conn = session.connection()
+        routes: dict[tuple[int, str, str], list[tuple[str, int]]] = {}
+        batch = []
+        for event in events:
+            key = (event.agency_id, event.event_type, event.aggregate_kind)
+            if key not in routes:
+                routes[key] = _destinations(conn, interest, event)
+            batch.append((_row(event), routes[key], event.created_at))
+        enqueue_many(conn, batch)
+
+    return route_all
+
+
+def _destinations(
+    conn: sa.Connection, interest: Interest, event: OutboxEvent
+) -> list[tuple[str, int]]:
+    c, w = connections.c, webhook_subscriptions.c
+    destinations: list[tuple[str, int]] = [
+        ("connection", cid)
+        for cid, system in conn.execute(
+            sa.select(c.id, c.system).where(c.agency_id == event.agency_id, c.enabled)
+        )
+        if interest(system, event.event_type, event.aggregate_kind)
+    ]
+    destinations += [
+        ("webhook", sid)
+        for sid, patterns in conn.execute(
+            sa.select(w.id, w.event_types).where(w.agency_id == event.agency_id, w.active)
+        )
+        if subscribed(patterns, event.event_type)
+    ]
+    return destinations
+
+
+def _row(event: OutboxEvent) -> dict[str, int | str]:
+    return {
+        "id": event.id,
+        "agency_id": event.agency_id,
+        "aggregate_kind": event.aggregate_kind,
+        "aggregate_id": event.aggregate_id,
+    }

@@ -50,26 +50,31 @@ def enqueue(
     conn: sa.Connection, event: Row, destinations: Sequence[tuple[str, int]], now: datetime
 ) -> None:
     """The event's deliveries, written in the event's own transaction."""
-    if not destinations:
-        return
-    conn.execute(
-        sa.insert(deliveries),
-        [
-            {
-                "agency_id": event["agency_id"],
-                "event_id": event["id"],
-                "channel": channel,
-                "target_id": target_id,
-                "aggregate_kind": event["aggregate_kind"],
-                "aggregate_id": event["aggregate_id"],
-                "state": "pending",
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-            }
-            for channel, target_id in destinations
-        ],
-    )
+    enqueue_many(conn, [(event, destinations, now)])
+
+
+def enqueue_many(
+    conn: sa.Connection, events: Sequence[tuple[Row, Sequence[tuple[str, int]], datetime]]
+) -> None:
+    """`enqueue` for many events, in one statement: (event, destinations, now) each."""
+    rows = [
+        {
+            "agency_id": event["agency_id"],
+            "event_id": event["id"],
+            "channel": channel,
+            "target_id": target_id,
+            "aggregate_kind": event["aggregate_kind"],
+            "aggregate_id": event["aggregate_id"],
+            "state": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for event, destinations, now in events
+        for channel, target_id in destinations
+    ]
+    if rows:
+        conn.execute(sa.insert(deliveries), rows)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ COLUMNS = ("first_name", "surname", "company", "email", "phone", "phone2", "addr
 TRADES = "trades"  # contractors only: trades separated by ";"
 REQUIRED = ("email",)
 CHUNK = 1000
-Progress = Callable[[int, int], None]  # (rows done, rows in all)
+# (stage, rows done, rows in the stage): "checked" of the file's rows, then "added" of the good
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,8 @@ def import_people(
     with uow:
         region, taken = _region(uow), _existing_emails(uow, cls)
         seen: dict[str, int] = {}
-        for line, raw in enumerate(reader, start=2):
+        rows = list(reader)
+        for line, raw in enumerate(rows, start=2):
             report.rows += 1
             fields, errors = _row(raw, line, kind, region)
             email = fields.get("email")
@@ -141,14 +143,15 @@ def import_people(
             report.errors += errors
             if not errors:
                 good.append(fields)
+            if progress is not None and (report.rows % CHUNK == 0 or report.rows == len(rows)):
+                progress("checked", report.rows, len(rows))
         if report.errors and mode == "all_or_nothing":
             return report
-        for done, fields in enumerate(good, start=1):
-            uow.add(cls(agency_id=uow.agency, **fields))
-            if done % CHUNK == 0 or done == len(good):
-                uow.flush()
-                if progress is not None:
-                    progress(done, len(good))
+        for start in range(0, len(good), CHUNK):
+            chunk = good[start : start + CHUNK]
+            uow.add_many([cls(agency_id=uow.agency, **fields) for fields in chunk])
+            if progress is not None:
+                progress("added", start + len(chunk), len(good))
         uow.commit()
         report.created = len(good)
     return report

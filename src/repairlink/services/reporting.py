@@ -3,9 +3,11 @@ themselves; with photos. `services.issues` re-exports it with the rest of the li
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 
-from repairlink.domain.agency import Role
+from repairlink.domain.agency import Agency, Role
 from repairlink.domain.issues import Issue
 from repairlink.domain.people import Occupier
 from repairlink.domain.places import Unit
@@ -19,9 +21,10 @@ from repairlink.store.uow import UnitOfWork
 STAFF = (Role.ADMIN, Role.AGENT)
 
 
-def _check_where(uow: UnitOfWork, unit_id: int | None, free_address: str) -> None:
+def check_where(
+    agency: Agency, unit_id: int | None, free_address: str, find_unit: Callable[[int], Unit]
+) -> None:
     """A unit of the agency, or a typed address; C-11 allows only an active unit."""
-    agency = uow.this_agency()
     if agency.only_display_uploaded_properties and free_address.strip():
         raise InvalidError(
             "issue.free_address_off",
@@ -30,7 +33,7 @@ def _check_where(uow: UnitOfWork, unit_id: int | None, free_address: str) -> Non
             rule="C-11",
         )
     if unit_id is not None:
-        unit = uow.get(Unit, unit_id, field="unit_id")
+        unit = find_unit(unit_id)
         if not unit.active and agency.only_display_uploaded_properties:
             raise InvalidError(
                 "issue.unit_inactive",
@@ -71,26 +74,23 @@ def report(
     uploaded properties' on, only an active unit of the platform will do, never a free-typed
     address. Staff report for an occupier (`reporter_occupier_id`) or for themselves."""
     who.require(*STAFF, Role.OCCUPIER)
-    if not title.strip():
-        raise InvalidError("issue.title_required", "Give the issue a title", field="title")
+    check_title(title)
     check_photos(photos or [])
     if who.role is Role.OCCUPIER:
         reporter_occupier_id = who.subject_id
     with uow:
-        _check_where(uow, unit_id, free_address)
+        check_where(
+            uow.this_agency(),
+            unit_id,
+            free_address,
+            lambda unit: uow.get(Unit, unit, field="unit_id"),
+        )
         reporter = (
             uow.get(Occupier, reporter_occupier_id, field="reporter_occupier_id")
             if reporter_occupier_id is not None
             else None
         )
-        number = (
-            uow.session.scalar(
-                sa.select(sa.func.max(cols(Issue).number)).where(
-                    cols(Issue).agency_id == uow.agency
-                )
-            )
-            or 0
-        ) + 1
+        number = last_number(uow) + 1
         issue = Issue(
             agency_id=uow.agency,
             number=number,
@@ -116,3 +116,17 @@ def report(
         uow.emit("issue.created", issue, number=number, status=issue.status.value)
         uow.commit()
     return issue
+
+
+def check_title(title: str) -> None:
+    if not title.strip():
+        raise InvalidError("issue.title_required", "Give the issue a title", field="title")
+
+
+def last_number(uow: UnitOfWork) -> int:
+    """The agency's highest issue number (0: none yet); the next issue takes the one after."""
+    issue = cols(Issue)
+    found = uow.session.scalar(
+        sa.select(sa.func.max(issue.number)).where(issue.agency_id == uow.agency)
+    )
+    return int(found or 0)

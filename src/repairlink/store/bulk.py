@@ -23,6 +23,8 @@ from typing import Any, cast
 import psycopg
 import sqlalchemy as sa
 
+from repairlink.store.tables import MAPPED
+
 Convert = Callable[[Any], Any]
 _PLANS: dict[tuple[str, str, tuple[str, ...]], tuple[str, list[Convert]]] = {}
 
@@ -111,3 +113,20 @@ def _next_sqlite_id(conn: sa.Connection, table: sa.Table) -> int:
         sa.text("SELECT seq FROM sqlite_sequence WHERE name = :name"), {"name": table.name}
     ).scalar()
     return max(highest, sequence or 0) + 1
+
+
+def insert_objects(conn: sa.Connection, objects: list[Any]) -> None:
+    """Insert new (transient) domain objects of one class, as a flush would write them, and
+    give each its id."""
+    if not objects:
+        return
+    cls = type(objects[0])
+    attrs = [a for a in sa.inspect(cls).column_attrs if a.key != "id"]
+    rows = [{a.columns[0].key: getattr(obj, a.key) for a in attrs} for obj in objects]
+    for a in attrs:  # a flush leaves out a None, so that the column's default applies
+        column = a.columns[0]
+        if column.default is not None or column.server_default is not None:
+            if any(row[column.key] is None for row in rows):
+                raise ValueError(f"{cls.__name__}.{a.key}: None where the column has a default")
+    for obj, new_id in zip(objects, insert_returning_ids(conn, MAPPED[cls][0], rows), strict=True):
+        obj.id = new_id

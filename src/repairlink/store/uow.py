@@ -7,7 +7,7 @@ every audit entry the transaction produces (C-13).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, TypeVar
@@ -19,13 +19,17 @@ from repairlink.domain.actors import Actor
 from repairlink.domain.agency import Agency
 from repairlink.domain.audit import OutboxEvent
 from repairlink.errors import NotFoundError
-from repairlink.store.audit import write_audit
+from repairlink.store.audit import audit_created, write_audit
+from repairlink.store.bulk import insert_objects
 from repairlink.store.tables import KIND_OF, cols
 
 T = TypeVar("T")
 
 # Writes an event's deliveries (one per destination) in the event's own transaction.
 FanOut = Callable[[Session, OutboxEvent], None]
+# The same for many events at once, routing each kind of event once (`emit_many`); it must
+# write exactly what its FanOut would write for each event in turn.
+FanOutMany = Callable[[Session, Sequence[OutboxEvent]], None]
 
 
 class UnitOfWork:
@@ -36,12 +40,14 @@ class UnitOfWork:
         actor: Actor,
         agency_id: int | None,
         fan_out: FanOut | None = None,
+        fan_out_many: FanOutMany | None = None,
         on_events: Callable[[], None] | None = None,
     ):
         self._factory = factory
         self.actor = actor
         self.agency_id = agency_id
         self._fan_out = fan_out
+        self._fan_out_many = fan_out_many
         self._on_events = on_events  # told after a commit that wrote events: wake the sender
         self._session: Session | None = None
         self._committed = False
@@ -113,13 +119,7 @@ class UnitOfWork:
         """The agency's record, or NotFound, whether it is missing or another agency's (C-01)."""
         obj = self.session.get(cls, record_id)
         if obj is None or getattr(obj, "agency_id", None) != self.agency:
-            kind = KIND_OF[cls]
-            raise NotFoundError(
-                f"{kind}.not_found",
-                f"No {kind.replace('_', ' ')} {record_id}",
-                field=field or f"{kind}_id",
-                rule="C-01",
-            )
+            raise not_found(cls, record_id, field=field)
         return obj
 
     def select(self, cls: type[T], *where: Any) -> sa.Select[T]:
@@ -153,3 +153,49 @@ class UnitOfWork:
             self._fan_out(self.session, event)
         self._emitted = True
         return event
+
+    def add_many(self, objects: list[Any]) -> None:
+        """Add new records of one class in bulk: inserted, given their ids and audited as a
+        flush would (for many records, a flush costs a statement and more per record)."""
+        self.flush()
+        conn = self.session.connection()
+        insert_objects(conn, objects)
+        audit_created(conn, self.actor, objects)
+
+    def emit_many(
+        self, event_type: str, aggregates: Sequence[Any], payloads: Sequence[dict[str, Any]]
+    ) -> list[OutboxEvent]:
+        """`emit` for many aggregates at once: the outbox rows in one statement, their
+        deliveries by the batch fan-out (or the fan-out, event by event, when there is none)."""
+        self.flush()
+        now = self.now()
+        events = [
+            OutboxEvent(
+                agency_id=self.agency,
+                event_type=event_type,
+                aggregate_kind=KIND_OF[type(aggregate)],
+                aggregate_id=aggregate.id,
+                payload=payload,
+                created_at=now,
+            )
+            for aggregate, payload in zip(aggregates, payloads, strict=True)
+        ]
+        insert_objects(self.session.connection(), events)
+        if self._fan_out_many is not None:
+            self._fan_out_many(self.session, events)
+        elif self._fan_out is not None:
+            for event in events:
+                self._fan_out(self.session, event)
+        self._emitted = self._emitted or bool(events)
+        return events
+
+
+def not_found(cls: type, record_id: int, *, field: str | None = None) -> NotFoundError:
+    """What `get` answers for a record that is missing or another agency's (C-01)."""
+    kind = KIND_OF[cls]
+    return NotFoundError(
+        f"{kind}.not_found",
+        f"No {kind.replace('_', ' ')} {record_id}",
+        field=field or f"{kind}_id",
+        rule="C-01",
+    )

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -79,20 +79,40 @@ def page(
 ) -> HTMLResponse:
     notices = _notices(request)
     response = templates.TemplateResponse(
-        request,
-        name,
-        {
-            "viewer": viewer,
-            "path": request.url.path,
-            "fmt": viewer.formats if viewer else UK,
-            **notices,
-            **context,
-        },
-        status_code=status_code,
+        request, name, _context(viewer, request, notices, context), status_code=status_code
     )
     if notices:
         response.delete_cookie(FLASH, path="/")
     return response
+
+
+def streamed_page(
+    request: Request, name: str, viewer: Viewer | None, **context: Any
+) -> StreamingResponse:
+    """A page sent while it renders: what the template writes in a loop over a slow
+    generator reaches the browser at once, as a progress indicator (no proxy buffering)."""
+    notices = _notices(request)
+    values = {"request": request, **_context(viewer, request, notices, context)}
+    response = StreamingResponse(
+        templates.get_template(name).generate(values),
+        media_type="text/html; charset=utf-8",
+        headers={"X-Accel-Buffering": "no", "Cache-Control": "no-store"},
+    )
+    if notices:
+        response.delete_cookie(FLASH, path="/")
+    return response
+
+
+def _context(
+    viewer: Viewer | None, request: Request, notices: dict[str, str], context: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "viewer": viewer,
+        "path": request.url.path,
+        "fmt": viewer.formats if viewer else UK,
+        **notices,
+        **context,
+    }
 
 
 def redirect(url: str, *, notice: str = "", error: str = "") -> RedirectResponse:

@@ -1,8 +1,7 @@
 """The bridge (docs/bridge.md): a PMS we cannot call is read and written by a client of the
 agency's (the browser extension, a script), which pushes pages and polls commands.
 
-- A pushed page runs through the sync engine as a pulled page does (a run over the window the
-  client read: same rules, report, quarantine, dry run; pushing it twice changes nothing).
+- Pushed pages run through the sync engine as pulled pages do (`jobs/bridge_push.py`).
 - A poll leases the connection's due deliveries (the ledger, in order per issue) and runs each
   through the outbound engine with the connector's client-driven outbound class: the step it
   cannot answer yet becomes a command for the client.
@@ -25,13 +24,10 @@ from repairlink.bootstrap import App
 from repairlink.connectors import REGISTRY
 from repairlink.domain.actors import Actor
 from repairlink.domain.delivery import Learned, Outcome
-from repairlink.errors import InvalidError, NotFoundError, RepairlinkError
-from repairlink.inbound.engine import SyncEngine
-from repairlink.inbound.run_state import RunState
-from repairlink.jobs.use_cases import use_cases
+from repairlink.errors import NotFoundError, RepairlinkError
 from repairlink.outbound import ledger
 from repairlink.outbound.issue_out import IssueOut, keep_learned
-from repairlink.pms.bridge import AwaitingClient, ClientDriven, Command, NotSent, Pushable
+from repairlink.pms.bridge import AwaitingClient, ClientDriven, Command, NotSent
 from repairlink.services.bridge_tokens import BridgeClient
 from repairlink.store.bridge_tables import bridge_commands
 from repairlink.store.sync_tables import connections
@@ -57,49 +53,6 @@ def _connection(conn: sa.Connection, client: BridgeClient) -> Row:
     if row is None:
         raise NotFoundError("connection.not_found", "No such connection", field="connection_id")
     return dict(row)
-
-
-# -- push ------------------------------------------------------------------------------------
-def push(
-    app: App,
-    client: BridgeClient,
-    stream: str,
-    body: bytes,
-    window: tuple[datetime | None, datetime],
-    *,
-    dry_run: bool = False,
-) -> RunState:
-    """Apply one pushed page (`body`: `{"items": [...]}` as the PMS's items) as a run."""
-    with app.engine.connect() as conn:
-        connection = _connection(conn, client)
-    kind = REGISTRY[connection["system"]]
-    build = kind.build
-    if not isinstance(build, Pushable):
-        raise InvalidError(
-            "bridge.not_bridged",
-            f"{kind.title} is not read by a bridge client",
-            field="connection_id",
-        )
-    names = [s.name for s in build.streams]
-    if stream not in names:
-        raise InvalidError(
-            "bridge.unknown_stream",
-            f"No stream '{stream}'; the streams are {', '.join(names)}",
-            field="stream",
-        )
-    config = kind.config_model.model_validate(connection["config"])
-    engine = SyncEngine(
-        app.engine,
-        build.pushed(config, stream, body),
-        agency_id=client.agency_id,
-        connection_id=client.connection_id,
-        config=config.rules_view() if hasattr(config, "rules_view") else connection["config"],
-        commit_every_s=app.settings.sync_commit_every_s,
-        use_cases=use_cases(app),
-        prepare_apart=False,  # one page: forking a process for it costs more than it saves
-    )
-    state = engine.begin(dry_run=dry_run, window=window)
-    return engine.execute(state, dry_run=dry_run)
 
 
 # -- poll ------------------------------------------------------------------------------------

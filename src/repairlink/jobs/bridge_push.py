@@ -14,6 +14,7 @@ are: same rules, report, quarantine, dry run; a page pushed twice changes nothin
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import tempfile
 import threading
@@ -31,7 +32,7 @@ from repairlink.errors import ConflictError, InvalidError, NotFoundError
 from repairlink.inbound.engine import SyncEngine
 from repairlink.inbound.run_state import RunState
 from repairlink.jobs.use_cases import use_cases
-from repairlink.pms.bridge import PageSource, Pushable
+from repairlink.pms.bridge import Pushable
 from repairlink.pms.connector import Connector, TerminalFetchError
 from repairlink.services.bridge_tokens import BridgeClient
 from repairlink.store.sync_tables import connections, sync_runs
@@ -178,11 +179,11 @@ class Session:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def run(self) -> None:
-        assert self.engine is not None and self.state is not None
-        try:
+        assert self.engine is not None
+        assert self.state is not None
+        # a failed run says why on its row (status, error), which the finish answers
+        with contextlib.suppress(Exception):
             self.engine.execute(self.state, dry_run=self.dry_run)
-        except Exception:  # noqa: S110 - the run says why on its row (status, error)
-            pass
 
     def end_before(self, stream: str) -> None:
         """A page of `stream` ends every stream before it (the engine writes them in order)."""

@@ -168,7 +168,7 @@ def _items_in(body: bytes) -> int:
         raise InvalidError("bridge.not_json", "The page is not JSON", field="body") from None
     items = parsed.get("items") if isinstance(parsed, dict) else None
     if not isinstance(items, list):
-        raise InvalidError("bridge.no_items", "Send {\"items\": [...]}", field="items")
+        raise InvalidError("bridge.no_items", 'Send {"items": [...]}', field="items")
     if len(items) > MAX_ITEMS:
         raise TooLarge(
             "bridge.page_too_large", f"A page holds at most {MAX_ITEMS} items", field="items"

@@ -30,7 +30,7 @@ import httpx
 import uvicorn
 
 from bench.bridge_floor import floor_app
-from repairlink.bootstrap import build
+from repairlink.bootstrap import App, build
 from repairlink.domain.actors import Actor
 from repairlink.domain.agency import Role
 from repairlink.jobs.sync_run import connect
@@ -122,10 +122,22 @@ def _push_floor(client: ReferenceClient) -> float:
     return time.perf_counter() - started
 
 
-def _targets(app: object, agency_id: int, count: int) -> list[int]:
+def _targets(app: App, agency_id: int, count: int) -> list[int]:
     boss = Principal(agency_id, Role.ADMIN, None, Actor.system("bench"))
-    page = units.list_units(app.uow(boss.actor, agency_id), status=UnitFilter.ACTIVE, limit=count)  # type: ignore[attr-defined]
-    return [u.id for u in page.items]
+    found: list[int] = []
+    cursor = None
+    while len(found) < count:
+        page = units.list_units(
+            app.uow(boss.actor, agency_id),
+            status=UnitFilter.ACTIVE,
+            cursor=cursor,
+            limit=min(500, count - len(found)),
+        )
+        found += [u.id for u in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    return found
 
 
 def _p99(delays: list[float]) -> float:
@@ -140,7 +152,7 @@ def _print_delays(name: str, delays: list[float], wanted: int) -> None:
 
 
 def _commands(
-    app: object, agency_id: int, client: ReferenceClient, targets: list[int], rate: float
+    app: App, agency_id: int, client: ReferenceClient, targets: list[int], rate: float
 ) -> list[float]:
     """Issues reported at `rate` a second at `targets`; a poller takes each command: the delay
     (ms, sorted) from the report's commit to the poll that hands its command out."""
@@ -181,7 +193,7 @@ def _commands(
             priority="normal",
             unit_id=targets[n],
             reporter_occupier_id=None,
-        )  # type: ignore[attr-defined]
+        )
         reported[made.id] = time.perf_counter()
     done.set()
     thread.join(120)

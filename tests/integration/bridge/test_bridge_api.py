@@ -8,25 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from repairlink.bootstrap import App
-from repairlink.simulators.platform import INTEGRATION_USER_ID
 from repairlink.store.bridge_tables import bridge_tokens
 from tests.integration.api.conftest import Client, login_client, new_agency
 from tests.integration.bridge.conftest import Bridge, connect_bridge
-from tests.integration.bridge.platform_data import add_property
-
-WINDOW = {"from": "2026-11-30T00:00:00Z", "to": "2026-12-03T00:00:00Z"}
-
-
-def _property(pid: int, **fields: Any) -> dict[str, Any]:
-    return {
-        "id": pid,
-        "name": f"{pid} Bridge Street",
-        "city": "Leeds",
-        "postcode": "LS1 1AA",
-        "hidden": False,
-        "assignedUserId": INTEGRATION_USER_ID,
-        **fields,
-    }
+from tests.integration.bridge.platform_data import WINDOW, add_property, property_item
 
 
 def _push(bridge: Bridge, items: list[Any], **extra: Any) -> Any:
@@ -86,14 +71,14 @@ def test_a_bad_page_names_the_field_and_an_oversized_one_is_413(bridge: Bridge) 
     unknown = _push(bridge, [], stream="leases")
     assert unknown.status_code == 422
     assert unknown.json()["field"] == "stream"
-    too_big = _push(bridge, [_property(500000 + n) for n in range(1001)])
+    too_big = _push(bridge, [property_item(500000 + n) for n in range(1001)])
     assert too_big.status_code == 413
     assert too_big.json()["field"] == "items"
     assert bridge.staff.ok("GET", "/units")["items"] == []  # nothing of it applied
 
 
 def test_a_malformed_record_is_quarantined_and_the_rest_applied(bridge: Bridge) -> None:
-    items = [_property(1), {"id": 2, "city": "Leeds"}, "not a record", _property(3)]
+    items = [property_item(1), {"id": 2, "city": "Leeds"}, "not a record", property_item(3)]
     report = _push(bridge, items).json()
     assert report["counts"]["unit"]["created"] == 2
     reasons = {q["external_id"]: q["reason"] for q in report["quarantined"]}
@@ -105,7 +90,7 @@ def test_a_malformed_record_is_quarantined_and_the_rest_applied(bridge: Bridge) 
 def test_a_dry_run_reports_and_writes_nothing_and_a_page_pushed_twice_changes_nothing(
     bridge: Bridge,
 ) -> None:
-    items = [_property(1), _property(2)]
+    items = [property_item(1), property_item(2)]
     dry = _push(bridge, items, dry_run=True).json()
     assert dry["dry_run"] is True
     assert dry["counts"]["unit"]["created"] == 2

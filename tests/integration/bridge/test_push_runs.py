@@ -10,23 +10,14 @@ import orjson
 import sqlalchemy as sa
 
 from repairlink.bootstrap import App
-from repairlink.simulators.platform import INTEGRATION_USER_ID
 from repairlink.store.sync_tables import sync_runs
 from tests.integration.bridge.conftest import Bridge
-from tests.integration.bridge.platform_data import add_property, add_resident
-
-WINDOW = {"from": "2026-11-30T00:00:00Z", "to": "2026-12-03T00:00:00Z"}
-
-
-def _property(pid: int, **fields: Any) -> dict[str, Any]:
-    return {
-        "id": pid,
-        "name": f"{pid} Session Street",
-        "city": "Leeds",
-        "hidden": False,
-        "assignedUserId": INTEGRATION_USER_ID,
-        **fields,
-    }
+from tests.integration.bridge.platform_data import (
+    WINDOW,
+    add_property,
+    add_resident,
+    property_item,
+)
 
 
 def _resident(rid: int, pid: int) -> dict[str, Any]:
@@ -63,12 +54,8 @@ def _runs(app: App, connection_id: int) -> int:
 def test_many_pages_of_several_lists_make_one_run_and_one_report(app: App, bridge: Bridge) -> None:
     run_id = _open(bridge)
     for first in (1, 3, 5):
-        assert (
-            _page(bridge, run_id, "properties", [_property(first), _property(first + 1)]).json()[
-                "items"
-            ]
-            == 2
-        )
+        pair = [property_item(first), property_item(first + 1)]
+        assert _page(bridge, run_id, "properties", pair).json()["items"] == 2
     assert (
         _page(bridge, run_id, "residents", [_resident(70, 1), _resident(71, 6)]).status_code == 202
     )
@@ -83,13 +70,13 @@ def test_many_pages_of_several_lists_make_one_run_and_one_report(app: App, bridg
     assert run["status"] == "succeeded"
     # finished twice: the same report; a page after it finds no open run
     assert _finish(bridge, run_id)["counts"] == report["counts"]
-    assert _page(bridge, run_id, "properties", [_property(9)]).status_code == 404
+    assert _page(bridge, run_id, "properties", [property_item(9)]).status_code == 404
 
 
 def test_a_page_pushed_twice_changes_nothing_and_a_malformed_record_is_quarantined(
     bridge: Bridge,
 ) -> None:
-    items = [_property(1), {"id": 2, "city": "Leeds"}, "not a record", _property(3)]
+    items = [property_item(1), {"id": 2, "city": "Leeds"}, "not a record", property_item(3)]
     run_id = _open(bridge)
     _page(bridge, run_id, "properties", items)
     _page(bridge, run_id, "properties", items)
@@ -106,7 +93,7 @@ def test_a_page_pushed_twice_changes_nothing_and_a_malformed_record_is_quarantin
 
 def test_a_dry_run_reports_what_it_would_do_and_writes_nothing(bridge: Bridge) -> None:
     run_id = _open(bridge, dry_run=True)
-    _page(bridge, run_id, "properties", [_property(1), _property(2)])
+    _page(bridge, run_id, "properties", [property_item(1), property_item(2)])
     _page(bridge, run_id, "residents", [_resident(80, 1)])
     report = _finish(bridge, run_id)
     assert report["dry_run"] is True
@@ -117,7 +104,7 @@ def test_a_dry_run_reports_what_it_would_do_and_writes_nothing(bridge: Bridge) -
 
 def test_bad_pages_are_refused_naming_the_field_and_lose_nothing_else(bridge: Bridge) -> None:
     run_id = _open(bridge)
-    too_big = _page(bridge, run_id, "properties", [_property(500000 + n) for n in range(1001)])
+    too_big = _page(bridge, run_id, "properties", [property_item(500000 + n) for n in range(1001)])
     assert (too_big.status_code, too_big.json()["field"]) == (413, "items")
     headers = {"Content-Type": "application/json"}
     not_json = bridge.as_client(
@@ -131,7 +118,7 @@ def test_bad_pages_are_refused_naming_the_field_and_lose_nothing_else(bridge: Br
     unknown = _page(bridge, run_id, "leases", [])
     assert (unknown.status_code, unknown.json()["field"]) == (422, "stream")
     assert _page(bridge, run_id, "residents", []).status_code == 202
-    late = _page(bridge, run_id, "properties", [_property(1)])  # its list is over
+    late = _page(bridge, run_id, "properties", [property_item(1)])  # its list is over
     assert (late.status_code, late.json()["field"]) == (409, "stream")
     assert _page(bridge, 999999, "properties", []).status_code == 404
     assert _finish(bridge, run_id)["status"] == "succeeded"

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from repairlink.bootstrap import App
+from repairlink.jobs import bridge_steps
+from repairlink.outbound.facts import load_facts
 from repairlink.store.bridge_tables import bridge_tokens
 from tests.integration.api.conftest import Client, login_client, new_agency
 from tests.integration.bridge.conftest import Bridge, connect_bridge
@@ -166,3 +169,23 @@ def test_an_issues_commands_come_in_order_the_next_only_once_the_first_is_acknow
     assert update["op"] == "update_work_order"
     assert update["body"]["status"] == "Cancelled"
     assert update["body"]["work_order_id"] == done["work_order_id"]
+
+
+def test_a_create_is_handed_out_and_acknowledged_with_the_facts_loaded_once(
+    bridge: Bridge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issue = _issue_at_a_platform_property(bridge)
+    loaded: list[int] = []
+
+    def counted(*args: Any) -> Any:
+        loaded.append(args[2])  # the issue's id
+        return load_facts(*args)
+
+    monkeypatch.setattr(bridge_steps, "load_facts", counted)
+    (create,) = bridge.as_client("POST", "/poll").json()["items"]
+    done = bridge.client.apply(create)
+    acked = bridge.as_client("POST", f"/commands/{create['id']}/ack", json=done).json()
+    assert acked == {"state": "delivered", "next": None}
+    assert loaded == [issue["id"]]  # by the poll; the acknowledgement reused them
+    (status,) = bridge.staff.ok("GET", f"/issues/{issue['id']}/sync")["items"]
+    assert (status["status"], status["pms_number"]) == ("synced", done["number"])

@@ -143,15 +143,30 @@ def sync_all_requested(app: App, agency_id: int, system: str) -> int | None:
 
 
 # -- acknowledge -------------------------------------------------------------------------------
+def _statements() -> tuple[sa.Select[Any], sa.Update]:
+    """A command of a connection, and its answer recorded once; built once (a client
+    acknowledges many times a second, and building them cost more than running them)."""
+    b = bridge_commands.c
+    mine = sa.and_(b.id == sa.bindparam("command"), b.connection_id == sa.bindparam("connection"))
+    answered = (
+        sa.update(bridge_commands)
+        .where(mine, b.answered_at.is_(None))
+        .values(answered_at=sa.bindparam("at"), answer=sa.bindparam("answered"))
+    )
+    return sa.select(bridge_commands).where(mine), answered
+
+
+COMMAND, ANSWERED = _statements()
+
+
 def acknowledge(app: App, client: BridgeClient, command_id: int, answer: Row) -> Row:
     """Record the client's outcome of a command; answers the delivery's state and the next
     command, if the issue has one (already leased to this client). The answer, the ids it
     brings (PX-07) and the delivery's next step or end are written in one transaction."""
     now = ledger.utcnow()
-    b = bridge_commands.c
-    mine = sa.and_(b.id == command_id, b.connection_id == client.connection_id)
+    mine = {"command": command_id, "connection": client.connection_id}
     with app.engine.connect() as conn:
-        row = conn.execute(sa.select(bridge_commands).where(mine)).mappings().first()
+        row = conn.execute(COMMAND, mine).mappings().first()
         if row is None:
             raise NotFoundError(
                 "bridge.command_not_found", f"No command {command_id}", field="command_id"
@@ -161,12 +176,11 @@ def acknowledge(app: App, client: BridgeClient, command_id: int, answer: Row) ->
         delivery_id = row["delivery_id"]
         item = ledger.load(conn, [delivery_id])[0] if delivery_id is not None else None
         known = steps.answers(conn, [delivery_id]).get(delivery_id, {}) if item else {}
-    answered = sa.update(bridge_commands).where(mine, b.answered_at.is_(None))
-    answered = answered.values(answered_at=now, answer=answer)
+    answered = {**mine, "at": now, "answered": answer}
     if item is None or item.delivery["state"] != "pending" or not answer["ok"]:
         with app.engine.begin() as conn:
             if answer["ok"] or item is None:
-                conn.execute(answered)
+                conn.execute(ANSWERED, answered)
             if item is None:  # a request for a full run: done
                 return {"state": "acknowledged", "next": None}
             if item.delivery["state"] != "pending":
@@ -182,7 +196,7 @@ def acknowledge(app: App, client: BridgeClient, command_id: int, answer: Row) ->
     memo = steps.memo(app)
     advanced = steps.advance(app, item, {**known, row["key"]: answer}, memo, fresh=False)
     with app.engine.begin() as conn:
-        if conn.execute(answered).rowcount == 0:  # another acknowledgement came first
+        if conn.execute(ANSWERED, answered).rowcount == 0:  # another acknowledgement came first
             return {"state": "acknowledged", "next": None}
         (result,) = steps.write(conn, client, [advanced], now, memo)
     if isinstance(result, dict):

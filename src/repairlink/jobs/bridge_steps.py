@@ -78,16 +78,21 @@ def memo(app: App) -> FactsMemo:
         return _memos.setdefault(app.engine, FactsMemo())
 
 
+def _answers_statement() -> sa.Select[Any]:
+    b = bridge_commands.c
+    return sa.select(b.delivery_id, b.key, b.answer).where(
+        b.delivery_id.in_(sa.bindparam("ids", expanding=True)), b.answer.is_not(None)
+    )
+
+
+ANSWERS = _answers_statement()
+
+
 def answers(conn: sa.Connection, delivery_ids: Sequence[int]) -> dict[int, dict[str, Row]]:
     """The client's answers so far, by delivery and command key."""
     if not delivery_ids:
         return {}
-    b = bridge_commands.c
-    rows = conn.execute(
-        sa.select(b.delivery_id, b.key, b.answer).where(
-            b.delivery_id.in_(list(delivery_ids)), b.answer.is_not(None)
-        )
-    )
+    rows = conn.execute(ANSWERS, {"ids": list(delivery_ids)})
     found: dict[int, dict[str, Row]] = {}
     for delivery_id, key, answer in rows:
         found.setdefault(int(delivery_id), {})[key] = dict(answer)
@@ -178,23 +183,31 @@ def public(row: Row) -> Row:
     }
 
 
+def _command_statements() -> tuple[sa.Select[Any], sa.Insert]:
+    b = bridge_commands.c
+    mine = sa.and_(b.connection_id == sa.bindparam("connection_id"), b.key == sa.bindparam("key"))
+    return sa.select(bridge_commands).where(mine), sa.insert(bridge_commands).returning(b.id)
+
+
+# Built once: a poll makes many commands, and building them cost more than running them
+COMMAND_BY_KEY, NEW_COMMAND = _command_statements()
+
+
 def _command_row(
     conn: sa.Connection, client: BridgeClient, delivery_id: int, command: Command, now: datetime
 ) -> Row:
     """The command's row: made once per key (a retry hands out the same command)."""
-    b = bridge_commands.c
-    mine = sa.and_(b.connection_id == client.connection_id, b.key == command.key)
-    row = conn.execute(sa.select(bridge_commands).where(mine)).mappings().first()
+    mine = {"connection_id": client.connection_id, "key": command.key}
+    row = conn.execute(COMMAND_BY_KEY, mine).mappings().first()
     if row is not None:
         return public(dict(row))
     values = {
+        **mine,
         "agency_id": client.agency_id,
-        "connection_id": client.connection_id,
         "delivery_id": delivery_id,
-        "key": command.key,
         "op": command.op,
         "body": command.body,
         "created_at": now,
     }
-    made = conn.execute(sa.insert(bridge_commands).values(values).returning(b.id)).scalar_one()
+    made = conn.execute(NEW_COMMAND, values).scalar_one()
     return public({**values, "id": made})

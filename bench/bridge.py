@@ -6,7 +6,9 @@ that hands it out.
     uv run python -m bench.bridge [--units 50000] [--changes 300] [--rate 100]
 
 The platform simulator runs in its own process with every record changed lately (`--recent
-1`), so the client reads `units` properties and 1.5 times as many residents. Repairlink runs in
+1`), so the client reads `units` properties and 1.5 times as many residents (and 0.3 times as
+many work orders, each an issue whose creation is a delivery for the connection: they are
+polled away, and timed, before the commands are measured). Repairlink runs in
 this process (uvicorn in a thread, SQLite file, no runner: the bridge's deliveries wait for
 their client). Prints one `name: value` per line.
 
@@ -28,6 +30,7 @@ from pathlib import Path
 
 import httpx
 import orjson
+import sqlalchemy as sa
 import uvicorn
 
 from bench.bridge_floor import floor_app
@@ -44,6 +47,7 @@ from repairlink.simulators.kit.process import simulator_process
 from repairlink.simulators.platform import API_KEY
 from repairlink.simulators.platform.bridge_client import HOURS, LISTS, ReferenceClient
 from repairlink.store.migrate import upgrade
+from repairlink.store.outbound_tables import deliveries
 
 
 def _serve(asgi: object) -> tuple[str, uvicorn.Server, threading.Thread]:
@@ -85,11 +89,12 @@ def main() -> None:
     ):
         client = ReferenceClient(pms, repairlink, connection_id, token, page_size=500)
         started = time.perf_counter()
-        client.sync()
+        until = datetime.now(UTC)  # the client's read, pushed as one run (its commands later)
+        reports = [client.push_run(until - timedelta(hours=HOURS), until)]
         wall = time.perf_counter() - started
         applied = sum(
             c.get("created", 0) + c.get("updated", 0) + c.get("unchanged", 0)
-            for report in client.pushed
+            for report in reports
             for c in report["counts"].values()
         )
         print(f"pages_pushed: {client.pages}")
@@ -102,6 +107,7 @@ def main() -> None:
         print(f"floor_push_wall_s: {floor_wall:.2f}")
         print(f"floor_records_per_s: {applied / floor_wall:.0f}")
         print(f"push_over_floor: {wall / floor_wall:.2f}")
+        _drain(app, client, connection_id)
         targets = _targets(app, agency.id, 2 * args.changes)
         real = _commands(app, agency.id, client, targets[0::2], args.rate)
         _print_delays("command", real, args.changes)
@@ -126,6 +132,34 @@ def _push_floor(client: ReferenceClient) -> float:
                 f"/pages?stream={stream}", content=body, headers=client.auth
             ).raise_for_status()
     return time.perf_counter() - started
+
+
+def _drain(app: App, client: ReferenceClient, connection_id: int) -> None:
+    """The deliveries the push left (every pushed work order is an issue, and its creation
+    an event for the connection) polled away before the clock starts, so that the commands
+    measured do not queue behind them; how many and how fast is a figure of its own."""
+    d = deliveries.c
+    due = sa.select(sa.func.count()).where(
+        d.channel == "connection", d.target_id == connection_id, d.state == "pending"
+    )
+    with app.engine.connect() as conn:
+        backlog = int(conn.execute(due).scalar_one())
+    started = time.perf_counter()
+    left = backlog
+    while left:
+        response = client.repairlink.post(f"{client.base}/poll?limit=100", headers=client.auth)
+        for command in response.raise_for_status().json()["items"]:
+            done = {"ok": True, "work_order_id": f"D{command['id']}", "assigned": True}
+            client.repairlink.post(
+                f"{client.base}/commands/{command['id']}/ack", json=done, headers=client.auth
+            )
+        with app.engine.connect() as conn:
+            left = int(conn.execute(due).scalar_one())
+    wall = time.perf_counter() - started
+    print(f"backlog_deliveries: {backlog}")
+    print(f"backlog_drain_s: {wall:.2f}")
+    if backlog:
+        print(f"backlog_deliveries_per_s: {backlog / wall:.0f}")
 
 
 def _targets(app: App, agency_id: int, count: int) -> list[int]:

@@ -67,11 +67,18 @@ class ReferenceClient:
             self.run_commands()
         return self.pushed
 
-    def push_run(self, since: datetime, until: datetime, *, dry_run: bool = False) -> Json:
+    def push_run(
+        self,
+        since: datetime,
+        until: datetime,
+        *,
+        dry_run: bool = False,
+        lists: Sequence[tuple[str, str]] = LISTS,
+    ) -> Json:
         """Open a run over the window, push every list's pages into it, finish it: its report."""
         window = {"from": _iso(since), "to": _iso(until)}
         opened = self._post("/runs", json={"window": window, "dry_run": dry_run})
-        for stream, path in LISTS:
+        for stream, path in lists:
             for items in self.read(path, since):
                 body = orjson.dumps({"items": items})
                 self._post(f"/runs/{opened['run_id']}/pages/{stream}", content=body)

@@ -13,8 +13,11 @@ agency's (the browser extension, a script), which pushes pages and polls command
 from __future__ import annotations
 
 import random
+import threading
+import time
 from datetime import datetime, timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
 
@@ -51,11 +54,59 @@ def _connection(conn: sa.Connection, client: BridgeClient) -> Row:
 
 
 # -- poll ------------------------------------------------------------------------------------
-def poll(app: App, client: BridgeClient, *, limit: int = 20, lease_s: float = 60) -> list[Row]:
+class _Waker:
+    """Told after each commit in this process that wrote outbox events (`App.event_listeners`)
+    or asked a client for a full run: a poll waiting for commands looks again."""
+
+    def __init__(self) -> None:
+        self.changed = threading.Condition()
+        self.generation = 0
+
+    def __call__(self) -> None:
+        with self.changed:
+            self.generation += 1
+            self.changed.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> None:
+        with self.changed:
+            self.changed.wait_for(lambda: self.generation != seen, timeout)
+
+
+_wakers: WeakKeyDictionary[sa.Engine, _Waker] = WeakKeyDictionary()
+_wakers_lock = threading.Lock()
+
+
+def poll_waker(app: App) -> _Waker:
+    with _wakers_lock:
+        waker = _wakers.get(app.engine)
+        if waker is None:
+            waker = _wakers[app.engine] = _Waker()
+            app.event_listeners.append(waker)
+        return waker
+
+
+def poll(
+    app: App, client: BridgeClient, *, limit: int = 20, lease_s: float = 60, wait_s: float = 0
+) -> list[Row]:
     """The commands waiting for the client, leased to it for `lease_s`: a request for a full
-    run (PX-08) first, then at most one step per issue, oldest event first. The leased
-    deliveries are taken as far as the client's answers go, and what that makes of them (the
-    commands, the ids learned, the deliveries that end) is written in one transaction."""
+    run (PX-08) first, then at most one step per issue, oldest event first. With `wait_s`,
+    when none waits, the poll waits that long for one: a change committed in this process
+    meanwhile (an issue reported, cancelled...) is handed out as soon as it is made."""
+    waker = poll_waker(app)
+    deadline = time.monotonic() + wait_s
+    while True:
+        seen = waker.generation
+        out = _poll_once(app, client, limit=limit, lease_s=lease_s)
+        left = deadline - time.monotonic()
+        if out or left <= 0:
+            return out
+        waker.wait(seen, left)
+
+
+def _poll_once(app: App, client: BridgeClient, *, limit: int, lease_s: float) -> list[Row]:
+    """The leased deliveries are taken as far as the client's answers go, and what that makes
+    of them (the commands, the ids learned, the deliveries that end) is written in one
+    transaction."""
     now, lease = ledger.utcnow(), timedelta(seconds=lease_s)
     with app.engine.begin() as conn:
         _connection(conn, client)
@@ -139,7 +190,9 @@ def sync_all_requested(app: App, agency_id: int, system: str) -> int | None:
         ).scalar()
         if found is None:
             return None
-        return request_full_run(conn, agency_id, int(found), ledger.utcnow())
+        requested = request_full_run(conn, agency_id, int(found), ledger.utcnow())
+    poll_waker(app)()  # a client waiting in a poll takes it now
+    return requested
 
 
 # -- acknowledge -------------------------------------------------------------------------------

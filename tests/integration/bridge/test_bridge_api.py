@@ -3,14 +3,17 @@ commands polled, leased and acknowledged (docs/bridge.md)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from repairlink.bootstrap import App
+from repairlink.jobs import bridge as bridge_jobs
 from repairlink.jobs import bridge_steps
 from repairlink.outbound.facts import load_facts
+from repairlink.services import bridge_tokens as bridge_token_service
 from repairlink.store.bridge_tables import bridge_tokens
 from tests.integration.api.conftest import Client, login_client, new_agency
 from tests.integration.bridge.conftest import Bridge, connect_bridge
@@ -189,3 +192,24 @@ def test_a_create_is_handed_out_and_acknowledged_with_the_facts_loaded_once(
     assert loaded == [issue["id"]]  # by the poll; the acknowledgement reused them
     (status,) = bridge.staff.ok("GET", f"/issues/{issue['id']}/sync")["items"]
     assert (status["status"], status["pms_number"]) == ("synced", done["number"])
+
+
+def test_a_long_poll_waits_for_a_change_and_hands_its_command_out(app: App, bridge: Bridge) -> None:
+    prop = add_property(bridge.pms)
+    bridge.client.sync()
+    (unit,) = bridge.staff.ok("GET", "/units", params={"q": prop["name"]})["items"]
+    with app.engine.connect() as conn:
+        client = bridge_token_service.authenticate(conn, bridge.token, bridge.connection_id)
+    waker = bridge_jobs.poll_waker(app)
+    told = waker.generation
+    handed: list[list[dict[str, Any]]] = []
+    waiting = threading.Thread(
+        target=lambda: handed.append(bridge_jobs.poll(app, client, wait_s=30)), daemon=True
+    )
+    waiting.start()
+    issue = bridge.staff.ok("POST", "/issues", 201, json={"title": "Boiler", "unit_id": unit["id"]})
+    waiting.join(60)
+    ((command,),) = handed
+    assert (command["op"], command["body"]["issue_id"]) == ("create_work_order", issue["id"])
+    assert waker.generation > told  # the report's commit told the waiting poll
+    assert waker in app.event_listeners

@@ -239,8 +239,12 @@ def poll(
     client: Client,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     lease_s: Annotated[float, Query(ge=5, le=3600)] = 60,
+    wait_s: Annotated[
+        float,
+        Query(ge=0, le=30, description="None waiting: wait this long for one (a long poll)"),
+    ] = 0,
 ) -> PageOf[CommandRead]:
-    items = bridge.poll(app, client, limit=limit, lease_s=lease_s)
+    items = bridge.poll(app, client, limit=limit, lease_s=lease_s, wait_s=wait_s)
     return PageOf[CommandRead].model_validate({"items": items, "next_cursor": None})
 
 

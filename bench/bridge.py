@@ -6,9 +6,16 @@ that hands it out.
     uv run python -m bench.bridge [--units 50000] [--changes 300] [--rate 100]
 
 The platform simulator runs in its own process with every record changed lately (`--recent
-1`), so the client reads `units` properties and 1.5 times as many residents. Repairlink runs in
+1`), so the client reads `units` properties and 1.5 times as many residents, pushed as one run
+(the issue's figure is for properties and residents; the simulator's work orders, each an
+issue whose creation is a delivery for the connection, are left out; any delivery left is
+polled away, and timed, before the commands are measured). Repairlink runs in
 this process (uvicorn in a thread, SQLite file, no runner: the bridge's deliveries wait for
 their client). Prints one `name: value` per line.
+
+Each figure comes with its floor, measured in the same run (`bench/bridge_floor.py`): the same
+pages read and posted to a bare endpoint that inserts their items raw, and the same issue
+changes at the same rate polled and acknowledged through bare endpoints.
 """
 
 from __future__ import annotations
@@ -19,12 +26,16 @@ import statistics
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import orjson
+import sqlalchemy as sa
 import uvicorn
 
-from repairlink.bootstrap import build
+from bench.bridge_floor import floor_app
+from repairlink.bootstrap import App, build
 from repairlink.domain.actors import Actor
 from repairlink.domain.agency import Role
 from repairlink.jobs.sync_run import connect
@@ -35,18 +46,19 @@ from repairlink.services.units import UnitFilter
 from repairlink.settings import Settings
 from repairlink.simulators.kit.process import simulator_process
 from repairlink.simulators.platform import API_KEY
-from repairlink.simulators.platform.bridge_client import ReferenceClient
+from repairlink.simulators.platform.bridge_client import HOURS, LISTS, ReferenceClient
 from repairlink.store.migrate import upgrade
+from repairlink.store.outbound_tables import deliveries
 
 
-def _serve(app: object) -> tuple[str, uvicorn.Server, threading.Thread]:
+def _serve(asgi: object) -> tuple[str, uvicorn.Server, threading.Thread]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
     port = sock.getsockname()[1]
     server = uvicorn.Server(
-        uvicorn.Config(create_server(app), log_level="warning", access_log=False)
-    )  # type: ignore[arg-type]
+        uvicorn.Config(asgi, log_level="warning", access_log=False)  # type: ignore[arg-type]
+    )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     return f"http://127.0.0.1:{port}", server, thread
@@ -66,40 +78,126 @@ def main() -> None:
     settings = {"sync_method": "all", "integration_user": "1", "sync_start": "2020-01-01"}
     connection_id = connect(app, agency.id, "platform", settings)
     _, token = bridge_tokens.create_token(app.uow(Actor.system("bench"), agency.id), "platform")
-    base_url, server, thread = _serve(app)
+    base_url, server, thread = _serve(create_server(app))
+    floor_url, floor_server, floor_thread = _serve(floor_app(app, connection_id))
     module = "repairlink.simulators.platform"
     extra = ("--recent", "1")
     with (
         simulator_process(module, seed=1, units=args.units, args=extra) as pms_url,
         httpx.Client(base_url=pms_url, headers={"x-api-key": API_KEY}, timeout=60) as pms,
         httpx.Client(base_url=base_url, timeout=300) as repairlink,
+        httpx.Client(base_url=floor_url, timeout=300) as bare,
     ):
         client = ReferenceClient(pms, repairlink, connection_id, token, page_size=500)
         started = time.perf_counter()
-        client.sync()
+        until = datetime.now(UTC)  # the client's read, pushed as one run (its commands later)
+        reports = [client.push_run(until - timedelta(hours=HOURS), until, lists=LISTS[:2])]
         wall = time.perf_counter() - started
         applied = sum(
             c.get("created", 0) + c.get("updated", 0) + c.get("unchanged", 0)
-            for report in client.pushed
+            for report in reports
             for c in report["counts"].values()
         )
-        print(f"pages_pushed: {len(client.pushed)}")
+        print(f"pages_pushed: {client.pages}")
         print(f"records_applied: {applied}")
         print(f"push_wall_s: {wall:.2f}")
         print(f"records_per_s: {applied / wall:.0f}")
-        _commands(app, agency.id, client, args.changes, args.rate)
-    server.should_exit = True
-    thread.join(10)
+        floor = ReferenceClient(pms, bare, connection_id, "floor", page_size=500)
+        floor.base = ""  # the bare endpoints answer at the root
+        floor_wall = _push_floor(floor)
+        print(f"floor_push_wall_s: {floor_wall:.2f}")
+        print(f"floor_records_per_s: {applied / floor_wall:.0f}")
+        print(f"push_over_floor: {wall / floor_wall:.2f}")
+        _drain(app, client, connection_id)
+        targets = _targets(app, agency.id, 2 * args.changes)
+        real = _commands(app, agency.id, client, targets[0::2], args.rate)
+        _print_delays("command", real, args.changes)
+        bare_delays = _commands(app, agency.id, floor, targets[1::2], args.rate)
+        _print_delays("floor_command", bare_delays, args.changes)
+        if real and bare_delays:
+            print(f"command_p99_over_floor: {_p99(real) / _p99(bare_delays):.2f}")
+    for each, runner in ((server, thread), (floor_server, floor_thread)):
+        each.should_exit = True
+        runner.join(10)
+
+
+def _push_floor(client: ReferenceClient) -> float:
+    """The same pages read by the same client and posted as it posts them (the same bytes),
+    to the bare endpoint."""
+    started = time.perf_counter()
+    since = datetime.now(UTC) - timedelta(hours=HOURS)
+    for stream, path in LISTS[:2]:
+        for items in client.read(path, since):
+            body = orjson.dumps({"items": items})
+            client.repairlink.post(
+                f"/pages?stream={stream}", content=body, headers=client.auth
+            ).raise_for_status()
+    return time.perf_counter() - started
+
+
+def _drain(app: App, client: ReferenceClient, connection_id: int) -> None:
+    """The deliveries the push left (every pushed work order is an issue, and its creation
+    an event for the connection) polled away before the clock starts, so that the commands
+    measured do not queue behind them; how many and how fast is a figure of its own."""
+    d = deliveries.c
+    due = sa.select(sa.func.count()).where(
+        d.channel == "connection", d.target_id == connection_id, d.state == "pending"
+    )
+    with app.engine.connect() as conn:
+        backlog = int(conn.execute(due).scalar_one())
+    started = time.perf_counter()
+    left = backlog
+    while left:
+        response = client.repairlink.post(f"{client.base}/poll?limit=100", headers=client.auth)
+        for command in response.raise_for_status().json()["items"]:
+            done = {"ok": True, "work_order_id": f"D{command['id']}", "assigned": True}
+            client.repairlink.post(
+                f"{client.base}/commands/{command['id']}/ack", json=done, headers=client.auth
+            )
+        with app.engine.connect() as conn:
+            left = int(conn.execute(due).scalar_one())
+    wall = time.perf_counter() - started
+    print(f"backlog_deliveries: {backlog}")
+    print(f"backlog_drain_s: {wall:.2f}")
+    if backlog:
+        print(f"backlog_deliveries_per_s: {backlog / wall:.0f}")
+
+
+def _targets(app: App, agency_id: int, count: int) -> list[int]:
+    boss = Principal(agency_id, Role.ADMIN, None, Actor.system("bench"))
+    found: list[int] = []
+    cursor = None
+    while len(found) < count:
+        page = units.list_units(
+            app.uow(boss.actor, agency_id),
+            status=UnitFilter.ACTIVE,
+            cursor=cursor,
+            limit=min(500, count - len(found)),
+        )
+        found += [u.id for u in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    return found
+
+
+def _p99(delays: list[float]) -> float:
+    return delays[min(len(delays) - 1, int(len(delays) * 0.99))]
+
+
+def _print_delays(name: str, delays: list[float], wanted: int) -> None:
+    if delays:
+        print(f"{name}s: {len(delays)} of {wanted}")
+        print(f"{name}_p50_ms: {statistics.median(delays):.1f}")
+        print(f"{name}_p99_ms: {_p99(delays):.1f}")
 
 
 def _commands(
-    app: object, agency_id: int, client: ReferenceClient, count: int, rate: float
-) -> None:
-    """Issues reported at `rate` a second; a poller takes each command: the delay from the
-    report's commit to the poll that hands its command out."""
+    app: App, agency_id: int, client: ReferenceClient, targets: list[int], rate: float
+) -> list[float]:
+    """Issues reported at `rate` a second at `targets`; a poller takes each command: the delay
+    (ms, sorted) from the report's commit to the poll that hands its command out."""
     boss = Principal(agency_id, Role.ADMIN, None, Actor.system("bench"))
-    page = units.list_units(app.uow(boss.actor, agency_id), status=UnitFilter.ACTIVE, limit=count)  # type: ignore[attr-defined]
-    targets = [u.id for u in page.items] or []
     reported: dict[int, float] = {}
     seen: dict[int, float] = {}
     done = threading.Event()
@@ -125,7 +223,7 @@ def _commands(
     thread.start()
     gap = 1.0 / rate
     start = time.perf_counter()
-    for n in range(min(count, len(targets))):
+    for n in range(len(targets)):
         time.sleep(max(0.0, start + n * gap - time.perf_counter()))
         made = issues.report(
             app.uow(boss.actor, agency_id),
@@ -136,18 +234,13 @@ def _commands(
             priority="normal",
             unit_id=targets[n],
             reporter_occupier_id=None,
-        )  # type: ignore[attr-defined]
+        )
         reported[made.id] = time.perf_counter()
     done.set()
     thread.join(120)
     stop.set()  # whatever is still waiting is counted as not handed out
     thread.join(30)
-    delays = sorted((seen[i] - t) * 1000 for i, t in reported.items() if i in seen)
-    if delays:
-        p99 = delays[min(len(delays) - 1, int(len(delays) * 0.99))]
-        print(f"commands: {len(delays)} of {len(reported)}")
-        print(f"command_p50_ms: {statistics.median(delays):.1f}")
-        print(f"command_p99_ms: {p99:.1f}")
+    return sorted((seen[i] - t) * 1000 for i, t in reported.items() if i in seen)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-// One sync with Repairlink's bridge (docs/bridge.md): push the last 72 hours of every list,
-// then carry out the commands waiting for the PMS and acknowledge each.
+// One sync with Repairlink's bridge (docs/bridge.md): open a run over the last 72 hours, push
+// every list's pages into it, finish it; then carry out the commands waiting for the PMS and
+// acknowledge each.
 /* global PmsAdapter */
 /* exported syncAll */
 const LISTS = [["properties", "/properties"], ["residents", "/residents"], ["work_orders", "/work-orders"]];
@@ -20,14 +21,16 @@ async function pushAll(settings, adapter, hours) {
   const to = new Date();
   const from = new Date(to.getTime() - hours * 3600 * 1000);
   const window = {from: from.toISOString(), to: to.toISOString()};
+  const run = await repairlink(settings, "POST", "/runs", {window});
   let records = 0;
   for (const [stream, path] of LISTS) {
     for await (const items of adapter.pages(path, window.from, PAGE_SIZE)) {
       if (!items.length) break;
-      await repairlink(settings, "POST", "/pages", {stream, window, items});
+      await repairlink(settings, "POST", `/runs/${run.run_id}/pages/${stream}`, {items});
       records += items.length;
     }
   }
+  await repairlink(settings, "POST", `/runs/${run.run_id}/finish`);
   return records;
 }
 

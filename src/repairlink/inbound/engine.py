@@ -60,6 +60,9 @@ class SyncEngine:
         commit_every_s: float,  # REPAIRLINK_SYNC_COMMIT_EVERY_S
         use_cases: Mapping[str, UseCaseWriter] | None = None,
         prepare_apart: bool = True,  # False: pages are made ready in this thread (one page)
+        # True: commit as soon as the next page is not there yet, rather than wait for it in
+        # the transaction (pages a bridge client pushes come when it has read them)
+        commit_while_waiting: bool = False,
     ) -> None:
         self.db, self.connector, self.profile = db, connector, connector.profile
         self.agency_id, self.connection_id, self.config = agency_id, connection_id, config
@@ -69,6 +72,8 @@ class SyncEngine:
         self.commit_every_s = commit_every_s
         self.use_cases = dict(use_cases or {})
         self.prepare_apart = prepare_apart
+        self.commit_while_waiting = commit_while_waiting
+        self._reader: ReadAhead | None = None
         lacking = sorted(USE_CASE_KINDS.intersection(self.profile.kinds) - set(self.use_cases))
         if lacking:
             raise ValueError(f"{self.profile.system} syncs {lacking}: give their use cases")
@@ -139,6 +144,7 @@ class SyncEngine:
                 ) as reader,
                 self._rolled_back(dry_run),
             ):
+                self._reader = reader
                 for name, _ in self._starts(state, [stream.name for stream in streams]):
                     self._run_stream(name, state, ctx, reader.pages(name), writer)
         except (FetchError, RepairlinkError) as exc:
@@ -217,6 +223,8 @@ class SyncEngine:
                     more = cursor is not None
                     if not more or time.monotonic() - started >= self.commit_every_s:
                         break
+                    if self.commit_while_waiting and not self._next_waiting(stream):
+                        break
                     try:
                         page = next(pages)  # read ahead: usually waiting already
                     except (FetchError, RepairlinkError) as exc:
@@ -232,6 +240,9 @@ class SyncEngine:
         if failed is not None:
             raise failed
         return next(pages) if more else None
+
+    def _next_waiting(self, stream: str) -> bool:
+        return self._reader is None or self._reader.waiting(stream)
 
     def _starts(self, state: RunState, streams: list[str]) -> list[tuple[str, str | None]]:
         """Each stream still to read, with the cursor its checkpoint left it at."""

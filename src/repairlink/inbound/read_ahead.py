@@ -67,6 +67,10 @@ class ReadAhead:
             assert isinstance(item, ReadyPage)
             yield item
 
+    def waiting(self, stream: str) -> bool:
+        """Whether the stream's next page (or its end) is ready to be taken."""
+        return not self._queues[stream].empty()
+
     def _produce(self, stream: str, cursor: str | None) -> None:
         out = self._queues[stream]
         try:

@@ -12,7 +12,7 @@ by the connector (`find_work_order`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -79,6 +79,8 @@ class IssueOut:
     notes: list[str] = field(default_factory=list)  # what the PMS made of it, for people
     fresh: bool = False  # this attempt created the work order (or found one it had created)
     assigned: bool | None = None  # the work order is still ours to update (None: not asked)
+    # how the issue's facts are loaded (a bridge acknowledgement reuses those of its poll)
+    load: Callable[[UowFor, str, int, Due], IssueFacts] = load_facts
 
     @property
     def system(self) -> str:
@@ -91,11 +93,11 @@ class IssueOut:
         issue_id = int(event["aggregate_id"])
         status = str(event["payload"].get("status", ""))
         due = due_at(self.profile, status)
-        facts = load_facts(self.uow_for, self.system, issue_id, due)
+        facts = self.load(self.uow_for, self.system, issue_id, due)
         if not status:  # every event sent carries its status; one that did not: the issue's
             status = facts.issue.status.value
             due = due_at(self.profile, status)
-            facts = load_facts(self.uow_for, self.system, issue_id, due)
+            facts = self.load(self.uow_for, self.system, issue_id, due)
         if sends.once == "instructed" and facts.issue.instructed_party is None:
             return Outcome.skip(
                 f"Issues reach {self.system.capitalize()} only once instructed ({sends.rule})"

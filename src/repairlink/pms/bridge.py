@@ -48,11 +48,23 @@ class ClientDriven(Protocol):
     answers: Mapping[str, Mapping[str, Any]]
 
 
+class PageSource(Protocol):
+    """The pages a bridge client pushes into an open run, stream by stream, as it pushes them."""
+
+    def take(self, stream: str) -> bytes | None:
+        """The stream's next page (`{"items": [...]}` as pushed), waiting for the client if
+        it has not pushed it yet; None: the stream is over."""
+        ...
+
+
 @runtime_checkable
 class Pushable(Protocol):
     """A connector class whose pages a bridge client pushes: `pushed` builds one that answers
-    the pushed page on its stream (and nothing on the others)."""
+    the pushed page on its stream (and nothing on the others); `session`, one that answers
+    each stream's pages as the client pushes them into an open run."""
 
     streams: tuple[Stream, ...]
 
     def pushed(self, config: Any, stream: str, body: bytes) -> Connector: ...
+
+    def session(self, config: Any, source: PageSource) -> Connector: ...

@@ -12,6 +12,20 @@ from tests.integration.api.conftest import Client
 
 _n = itertools.count(1)
 Json = dict[str, Any]
+WINDOW = {"from": "2026-11-30T00:00:00Z", "to": "2026-12-03T00:00:00Z"}  # a pushed page's
+
+
+def property_item(pid: int, **fields: Any) -> Json:
+    """A property as the PMS shows it, as a client pushes it."""
+    return {
+        "id": pid,
+        "name": f"{pid} Bridge Street",
+        "city": "Leeds",
+        "postcode": "LS1 1AA",
+        "hidden": False,
+        "assignedUserId": INTEGRATION_USER_ID,
+        **fields,
+    }
 
 
 def add_property(pms: Running[PlatformState], **fields: Any) -> Json:

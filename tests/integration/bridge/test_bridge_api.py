@@ -3,30 +3,21 @@ commands polled, leased and acknowledged (docs/bridge.md)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from repairlink.bootstrap import App
-from repairlink.simulators.platform import INTEGRATION_USER_ID
+from repairlink.jobs import bridge as bridge_jobs
+from repairlink.jobs import bridge_steps
+from repairlink.outbound.facts import load_facts
+from repairlink.services import bridge_tokens as bridge_token_service
 from repairlink.store.bridge_tables import bridge_tokens
 from tests.integration.api.conftest import Client, login_client, new_agency
 from tests.integration.bridge.conftest import Bridge, connect_bridge
-from tests.integration.bridge.platform_data import add_property
-
-WINDOW = {"from": "2026-11-30T00:00:00Z", "to": "2026-12-03T00:00:00Z"}
-
-
-def _property(pid: int, **fields: Any) -> dict[str, Any]:
-    return {
-        "id": pid,
-        "name": f"{pid} Bridge Street",
-        "city": "Leeds",
-        "postcode": "LS1 1AA",
-        "hidden": False,
-        "assignedUserId": INTEGRATION_USER_ID,
-        **fields,
-    }
+from tests.integration.bridge.platform_data import WINDOW, add_property, property_item
 
 
 def _push(bridge: Bridge, items: list[Any], **extra: Any) -> Any:
@@ -86,14 +77,14 @@ def test_a_bad_page_names_the_field_and_an_oversized_one_is_413(bridge: Bridge) 
     unknown = _push(bridge, [], stream="leases")
     assert unknown.status_code == 422
     assert unknown.json()["field"] == "stream"
-    too_big = _push(bridge, [_property(500000 + n) for n in range(1001)])
+    too_big = _push(bridge, [property_item(500000 + n) for n in range(1001)])
     assert too_big.status_code == 413
     assert too_big.json()["field"] == "items"
     assert bridge.staff.ok("GET", "/units")["items"] == []  # nothing of it applied
 
 
 def test_a_malformed_record_is_quarantined_and_the_rest_applied(bridge: Bridge) -> None:
-    items = [_property(1), {"id": 2, "city": "Leeds"}, "not a record", _property(3)]
+    items = [property_item(1), {"id": 2, "city": "Leeds"}, "not a record", property_item(3)]
     report = _push(bridge, items).json()
     assert report["counts"]["unit"]["created"] == 2
     reasons = {q["external_id"]: q["reason"] for q in report["quarantined"]}
@@ -105,7 +96,7 @@ def test_a_malformed_record_is_quarantined_and_the_rest_applied(bridge: Bridge) 
 def test_a_dry_run_reports_and_writes_nothing_and_a_page_pushed_twice_changes_nothing(
     bridge: Bridge,
 ) -> None:
-    items = [_property(1), _property(2)]
+    items = [property_item(1), property_item(2)]
     dry = _push(bridge, items, dry_run=True).json()
     assert dry["dry_run"] is True
     assert dry["counts"]["unit"]["created"] == 2
@@ -181,3 +172,44 @@ def test_an_issues_commands_come_in_order_the_next_only_once_the_first_is_acknow
     assert update["op"] == "update_work_order"
     assert update["body"]["status"] == "Cancelled"
     assert update["body"]["work_order_id"] == done["work_order_id"]
+
+
+def test_a_create_is_handed_out_and_acknowledged_with_the_facts_loaded_once(
+    bridge: Bridge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issue = _issue_at_a_platform_property(bridge)
+    loaded: list[int] = []
+
+    def counted(*args: Any) -> Any:
+        loaded.append(args[2])  # the issue's id
+        return load_facts(*args)
+
+    monkeypatch.setattr(bridge_steps, "load_facts", counted)
+    (create,) = bridge.as_client("POST", "/poll").json()["items"]
+    done = bridge.client.apply(create)
+    acked = bridge.as_client("POST", f"/commands/{create['id']}/ack", json=done).json()
+    assert acked == {"state": "delivered", "next": None}
+    assert loaded == [issue["id"]]  # by the poll; the acknowledgement reused them
+    (status,) = bridge.staff.ok("GET", f"/issues/{issue['id']}/sync")["items"]
+    assert (status["status"], status["pms_number"]) == ("synced", done["number"])
+
+
+def test_a_long_poll_waits_for_a_change_and_hands_its_command_out(app: App, bridge: Bridge) -> None:
+    prop = add_property(bridge.pms)
+    bridge.client.sync()
+    (unit,) = bridge.staff.ok("GET", "/units", params={"q": prop["name"]})["items"]
+    with app.engine.connect() as conn:
+        client = bridge_token_service.authenticate(conn, bridge.token, bridge.connection_id)
+    waker = bridge_jobs.poll_waker(app)
+    told = waker.generation
+    handed: list[list[dict[str, Any]]] = []
+    waiting = threading.Thread(
+        target=lambda: handed.append(bridge_jobs.poll(app, client, wait_s=30)), daemon=True
+    )
+    waiting.start()
+    issue = bridge.staff.ok("POST", "/issues", 201, json={"title": "Boiler", "unit_id": unit["id"]})
+    waiting.join(60)
+    ((command,),) = handed
+    assert (command["op"], command["body"]["issue_id"]) == ("create_work_order", issue["id"])
+    assert waker.generation > told  # the report's commit told the waiting poll
+    assert waker in app.event_listeners

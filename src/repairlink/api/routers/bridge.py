@@ -9,19 +9,24 @@ from typing import Annotated
 import orjson
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from repairlink.api.deps import MAX_ID, AdminCaller, AppDep, Paging, RecordId
 from repairlink.api.schemas.bridge import (
     MAX_BYTES,
     MAX_ITEMS,
+    PAGE_BODY,
     Acknowledged,
     Acknowledgement,
     BridgeInfo,
     CommandRead,
+    PageAccepted,
     PushedPage,
     PushReport,
     QuarantinedItem,
+    RunOpen,
+    RunOpened,
     TokenCreate,
     TokenCreated,
     TokenRead,
@@ -29,8 +34,8 @@ from repairlink.api.schemas.bridge import (
 from repairlink.api.schemas.common import PageOf
 from repairlink.bootstrap import App
 from repairlink.connectors import REGISTRY
-from repairlink.errors import RepairlinkError, UnauthenticatedError
-from repairlink.jobs import bridge
+from repairlink.errors import InvalidError, RepairlinkError, UnauthenticatedError
+from repairlink.jobs import bridge, bridge_push
 from repairlink.services import bridge_tokens
 from repairlink.services.bridge_tokens import BridgeClient
 from repairlink.store.sync_tables import connections, sync_quarantine, sync_runs
@@ -38,6 +43,9 @@ from repairlink.store.sync_tables import connections, sync_quarantine, sync_runs
 router = APIRouter(tags=["bridge"])
 System = Annotated[str, Path(max_length=32, description="The PMS: platform, ...")]
 ConnectionId = Annotated[int, Path(ge=1, le=MAX_ID, description="The connection's id")]
+StreamPath = Annotated[
+    str, Path(max_length=32, description="The page's list: properties, residents, work_orders")
+]
 _bearer = HTTPBearer(auto_error=False, description="A bridge token (rlb_...)")
 
 
@@ -129,8 +137,76 @@ def push_page(app: AppDep, client: Client, page: PushedPage) -> PushReport:
         )
     body = orjson.dumps({"items": page.items})
     window = (page.window.from_, page.window.to)
-    state = bridge.push(app, client, page.stream, body, window, dry_run=page.dry_run)
+    state = bridge_push.push(app, client, page.stream, body, window, dry_run=page.dry_run)
     return _report(app, state.run_id, page.dry_run)
+
+
+@router.post(
+    "/bridge/connections/{connection_id}/runs",
+    status_code=201,
+    summary="Open a run to push many pages into (one run, one report)",
+)
+def open_run(app: AppDep, client: Client, body: RunOpen) -> RunOpened:
+    window = (body.window.from_, body.window.to)
+    run_id = bridge_push.open_run(app, client, window, dry_run=body.dry_run)
+    here = f"/api/v1/bridge/connections/{client.connection_id}/runs/{run_id}"
+    return RunOpened(
+        run_id=run_id,
+        dry_run=body.dry_run,
+        window_from=body.window.from_,
+        window_to=body.window.to,
+        pages=f"{here}/pages",
+        finish=f"{here}/finish",
+    )
+
+
+def _items_in(body: bytes) -> int:
+    """How many items the page carries; a page that is not `{"items": [...]}` is refused."""
+    try:
+        parsed = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise InvalidError("bridge.not_json", "The page is not JSON", field="body") from None
+    items = parsed.get("items") if isinstance(parsed, dict) else None
+    if not isinstance(items, list):
+        raise InvalidError("bridge.no_items", 'Send {"items": [...]}', field="items")
+    if len(items) > MAX_ITEMS:
+        raise TooLarge(
+            "bridge.page_too_large", f"A page holds at most {MAX_ITEMS} items", field="items"
+        )
+    return len(items)
+
+
+@router.post(
+    "/bridge/connections/{connection_id}/runs/{run_id}/pages/{stream}",
+    status_code=202,
+    summary="Push a page into an open run: applied as a pulled page is (S-04, S-06, S-07)",
+    dependencies=[Depends(_size_limit)],
+    openapi_extra={"requestBody": PAGE_BODY},
+)
+async def push_into_run(
+    app: AppDep, client: Client, run_id: RecordId, stream: StreamPath, request: Request
+) -> PageAccepted:
+    body = await request.body()  # as sent: the connector parses it, once
+    if len(body) > MAX_BYTES:
+        raise TooLarge(
+            "bridge.page_too_large", f"A page is at most {MAX_BYTES} bytes", field="items"
+        )
+    items = _items_in(body)
+    await run_in_threadpool(bridge_push.push_page, app, client, run_id, stream, body)
+    return PageAccepted(run_id=run_id, stream=stream, items=items)
+
+
+@router.post(
+    "/bridge/connections/{connection_id}/runs/{run_id}/finish",
+    summary="Finish an open run once its pages are applied: its report",
+)
+def finish_run(app: AppDep, client: Client, run_id: RecordId) -> PushReport:
+    bridge_push.finish_run(app, client, run_id)
+    with app.engine.connect() as conn:
+        dry_run = conn.execute(
+            sa.select(sync_runs.c.dry_run).where(sync_runs.c.id == run_id)
+        ).scalar_one()
+    return _report(app, run_id, bool(dry_run))
 
 
 def _report(app: App, run_id: int, dry_run: bool) -> PushReport:
@@ -150,6 +226,7 @@ def _report(app: App, run_id: int, dry_run: bool) -> PushReport:
         skip_reasons=run["skip_reasons"],
         quarantined=[QuarantinedItem(kind=k, external_id=e, reason=r) for k, e, r in bad],
         href=f"/api/v1/sync-runs/{run_id}",
+        error=run["error"],
     )
 
 
@@ -162,8 +239,12 @@ def poll(
     client: Client,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     lease_s: Annotated[float, Query(ge=5, le=3600)] = 60,
+    wait_s: Annotated[
+        float,
+        Query(ge=0, le=30, description="None waiting: wait this long for one (a long poll)"),
+    ] = 0,
 ) -> PageOf[CommandRead]:
-    items = bridge.poll(app, client, limit=limit, lease_s=lease_s)
+    items = bridge.poll(app, client, limit=limit, lease_s=lease_s, wait_s=wait_s)
     return PageOf[CommandRead].model_validate({"items": items, "next_cursor": None})
 
 

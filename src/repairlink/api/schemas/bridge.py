@@ -37,6 +37,48 @@ class PushedPage(WriteModel):
     dry_run: bool = False
 
 
+class RunOpen(WriteModel):
+    window: Window
+    dry_run: bool = False
+
+
+class RunOpened(BaseModel):
+    run_id: int
+    dry_run: bool
+    window_from: datetime | None
+    window_to: datetime
+    pages: str = Field(description="Push each page to this address, followed by its stream")
+    finish: str = Field(description="Finish the run here: its report")
+
+
+class PageAccepted(BaseModel):
+    run_id: int
+    stream: str
+    items: int = Field(description="How many items the page carried")
+
+
+# The body of a page pushed into an open run, as OpenAPI shows it (it is read as bytes)
+PAGE_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["items"],
+                "properties": {
+                    "items": {
+                        "type": "array",
+                        "maxItems": MAX_ITEMS,
+                        "items": {"type": "object"},
+                        "description": "The PMS's records, as the PMS shows them",
+                    }
+                },
+            }
+        }
+    },
+}
+
+
 class QuarantinedItem(BaseModel):
     kind: str
     external_id: str
@@ -53,6 +95,7 @@ class PushReport(BaseModel):
     skip_reasons: dict[str, dict[str, int]]
     quarantined: list[QuarantinedItem]
     href: str
+    error: str | None = None
 
 
 class CommandRead(ReadModel):

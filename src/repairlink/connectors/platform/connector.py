@@ -1,7 +1,9 @@
 """The platform as a `Connector`: its streams are the pages a bridge client pushes, so a
 pushed page goes through the same engine, rules and report as a pulled one. `pushed` builds
-a connector that answers one page of one stream (and nothing on the others); the registry's
-connector, asked to pull, says that this PMS is read by the agency's browser instead."""
+a connector that answers one page of one stream (and nothing on the others); `session` one
+that answers, stream by stream, the pages a client pushes into an open run, as they come
+(each names the next, until the stream is over); the registry's connector, asked to pull,
+says that this PMS is read by the agency's browser instead."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import orjson
 from repairlink.connectors.platform import mapping
 from repairlink.connectors.platform.config import PlatformConfig
 from repairlink.connectors.platform.profile import PROFILE
+from repairlink.pms.bridge import PageSource
 from repairlink.pms.connector import FetchedPage, TerminalFetchError, TransientFetchError
 from repairlink.pms.incoming import Incoming, Malformed
 from repairlink.pms.streams import RawPage, Stream
@@ -38,7 +41,7 @@ def parse_page(stream: str, page: RawPage) -> FetchedPage:
             records.append(Malformed(declared.kinds[0], "?", reason, {"value": repr(item)}))
             continue
         records.extend(declared.mapper(item))
-    return FetchedPage(records, None)
+    return FetchedPage(records, page.cursor)  # a pushed page names the next one, if any
 
 
 class PlatformConnector:
@@ -49,17 +52,31 @@ class PlatformConnector:
     def parse(stream: str, page: RawPage) -> FetchedPage:
         return parse_page(stream, page)
 
-    def __init__(self, config: PlatformConfig, pages: dict[str, bytes] | None = None) -> None:
+    def __init__(
+        self,
+        config: PlatformConfig,
+        pages: dict[str, bytes] | None = None,
+        source: PageSource | None = None,
+    ) -> None:
         self.config = config
-        self.pages = pages  # None: nothing was pushed; this connector cannot pull
+        self.pages = pages  # one pushed page per stream
+        self.source = source  # or the pages of an open run; neither: this connector cannot pull
 
     @classmethod
     def pushed(cls, config: PlatformConfig, stream: str, body: bytes) -> PlatformConnector:
         return cls(config, {stream: body})
 
+    @classmethod
+    def session(cls, config: PlatformConfig, source: PageSource) -> PlatformConnector:
+        return cls(config, source=source)
+
     def fetch(
         self, stream: str, *, since: datetime | None, until: datetime, cursor: str | None
     ) -> RawPage:
+        if self.source is not None:
+            body = self.source.take(stream)
+            # the page's cursor is the next one's: the stream goes on until the source ends it
+            return EMPTY if body is None else RawPage(body, str(int(cursor or 0) + 1))
         if self.pages is None:
             raise TerminalFetchError(
                 "This PMS is read by the agency's browser extension or bridge client, "

@@ -1,8 +1,9 @@
 """The reference bridge client: what the browser extension does, in Python, so that tests,
 the demo and the bench can drive the bridge (docs/bridge.md) the way the extension does.
 
-One sync: read what changed in the PMS in the last 72 hours (PX-01), list by list, and push
-each page to Repairlink with the window it read; then poll the commands waiting for the PMS,
+One sync: open a run over the last 72 hours (PX-01), read what changed in the PMS in that
+window list by list and push each page into the run as it is read, finish the run (its report
+answers); then poll the commands waiting for the PMS,
 apply each in the PMS and acknowledge it (the PMS's work-order id, number and assignee, or why
 not). A "sync_all" command (PX-08) is a full run of the same. It imports nothing of Repairlink:
 it knows it only by HTTP.
@@ -16,11 +17,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import orjson
 
 from .state import API_KEY
 
@@ -52,44 +54,68 @@ class ReferenceClient:
         self.base = f"/api/v1/bridge/connections/{connection_id}"
         self.auth = {"Authorization": f"Bearer {token}"}
         self.page_size = page_size
-        self.pushed: list[Json] = []  # the push reports of the last sync
+        self.pushed: list[Json] = []  # the run reports of the last sync
+        self.pages = 0  # pages pushed, ever
         self.acknowledged: list[Json] = []
 
     # -- reading the PMS and pushing -----------------------------------------------------
     def sync(self, *, dry_run: bool = False) -> list[Json]:
         """One run: push the last 72 hours of every list, then carry the commands out."""
-        self.pushed = []
         until = datetime.now(UTC)
-        since = until - timedelta(hours=HOURS)
-        for stream, path in LISTS:
-            self.push_list(stream, path, since, until, dry_run=dry_run)
+        self.pushed = [self.push_run(until - timedelta(hours=HOURS), until, dry_run=dry_run)]
         if not dry_run:
             self.run_commands()
         return self.pushed
 
-    def push_list(
-        self, stream: str, path: str, since: datetime, until: datetime, *, dry_run: bool = False
-    ) -> None:
+    def push_run(
+        self,
+        since: datetime,
+        until: datetime,
+        *,
+        dry_run: bool = False,
+        lists: Sequence[tuple[str, str]] = LISTS,
+    ) -> Json:
+        """Open a run over the window, push every list's pages into it, finish it: its report."""
         window = {"from": _iso(since), "to": _iso(until)}
+        opened = self._post("/runs", json={"window": window, "dry_run": dry_run})
+        for stream, path in lists:
+            for items in self.read(path, since):
+                body = orjson.dumps({"items": items})
+                self._post(f"/runs/{opened['run_id']}/pages/{stream}", content=body)
+                self.pages += 1
+        return self._post(f"/runs/{opened['run_id']}/finish")
+
+    def read(self, path: str, since: datetime) -> Iterator[list[Json]]:
+        """The list's pages changed since `since`, as the PMS shows them."""
         offset = 0
         while True:
             # no upper bound: a record changed in the very millisecond the read began would
             # fall outside it; reading it now and again next time is harmless (idempotent)
             params = {"updatedSince": _iso(since), "offset": offset, "limit": self.page_size}
             page = self._pms("GET", path, params=params).json()
-            items = page["items"]
-            if items or offset == 0:
-                body = {"stream": stream, "window": window, "items": items, "dry_run": dry_run}
-                self.pushed.append(self._push(body))
+            items: list[Json] = page["items"]
+            if items:
+                yield items
             offset += len(items)
             if not items or offset >= page["total"]:
                 return
 
-    def _push(self, body: Json) -> Json:
-        response = self.repairlink.post(f"{self.base}/pages", json=body, headers=self.auth)
+    def push_list(
+        self, stream: str, path: str, since: datetime, until: datetime, *, dry_run: bool = False
+    ) -> None:
+        """The list's pages pushed one by one, each a run of its own (`POST .../pages`)."""
+        window = {"from": _iso(since), "to": _iso(until)}
+        for items in self.read(path, since):
+            body = {"stream": stream, "window": window, "items": items, "dry_run": dry_run}
+            self.pushed.append(self._post("/pages", json=body))
+            self.pages += 1
+
+    def _post(self, path: str, **kwargs: Any) -> Json:
+        headers = {**self.auth, "Content-Type": "application/json"}
+        response = self.repairlink.post(f"{self.base}{path}", headers=headers, **kwargs)
         response.raise_for_status()
-        report: Json = response.json()
-        return report
+        answer: Json = response.json()
+        return answer
 
     # -- commands --------------------------------------------------------------------------
     def run_commands(self, rounds: int = 50) -> int:
@@ -124,8 +150,7 @@ class ReferenceClient:
         try:
             if op == "sync_all":  # PX-08: a full 72-hour run
                 until = datetime.now(UTC)
-                for stream, path in LISTS:
-                    self.push_list(stream, path, until - timedelta(hours=body["hours"]), until)
+                self.push_run(until - timedelta(hours=body["hours"]), until)
                 return {"ok": True}
             if op == "create_work_order":
                 return self._create(body)
@@ -196,6 +221,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         client = ReferenceClient(pms, repairlink, args.connection, args.token)
         while True:
             try:
+                pages = client.pages
                 reports = client.sync()
                 done = client.run_commands()
                 applied = sum(
@@ -203,8 +229,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                     for r in reports
                 )
                 sys.stderr.write(
-                    f"bridge client: {len(reports)} pages pushed, {applied} records applied, "
-                    f"{done} commands\n"
+                    f"bridge client: {client.pages - pages} pages pushed, {applied} records "
+                    f"applied, {done} commands\n"
                 )
             except httpx.HTTPError as exc:
                 sys.stderr.write(f"bridge client: {exc}\n")

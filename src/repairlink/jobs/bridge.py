@@ -23,19 +23,18 @@ import sqlalchemy as sa
 
 from repairlink.bootstrap import App
 from repairlink.connectors import REGISTRY
-from repairlink.domain.actors import Actor
 from repairlink.domain.delivery import Learned, Outcome
 from repairlink.errors import InvalidError, NotFoundError, RepairlinkError
 from repairlink.inbound.engine import SyncEngine
 from repairlink.inbound.run_state import RunState
 from repairlink.jobs.use_cases import use_cases
 from repairlink.outbound import ledger
+from repairlink.outbound.facts import FactsReader
 from repairlink.outbound.issue_out import IssueOut, keep_learned
 from repairlink.pms.bridge import AwaitingClient, ClientDriven, Command, NotSent, Pushable
 from repairlink.services.bridge_tokens import BridgeClient
 from repairlink.store.bridge_tables import bridge_commands
 from repairlink.store.sync_tables import connections
-from repairlink.store.uow import UnitOfWork
 
 Row = dict[str, Any]
 FULL_RUN = "sync_all"
@@ -218,12 +217,8 @@ def _step(
     writer = kind.outbound(kind.config_model.model_validate(delivery["pms_config"]))
     assert isinstance(writer, ClientDriven)
     writer.answers = answers
-    agency_id = int(delivery["agency_id"])
-
-    def uow_for(actor: Actor) -> UnitOfWork:
-        return app.uow(actor, agency_id)
-
-    sender = IssueOut(kind.profile, writer, uow_for, app.files, learned=learned)
+    reader = FactsReader(app.engine, int(delivery["agency_id"]))
+    sender = IssueOut(kind.profile, writer, reader, app.files, learned=learned)
     try:
         return sender.send(item.event, again=item.again), learned
     except AwaitingClient as waiting:

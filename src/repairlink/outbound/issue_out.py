@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from repairlink.domain.actors import ActorKind
 from repairlink.domain.delivery import Learned, Outcome
 from repairlink.domain.issues import Document, Issue
-from repairlink.outbound.facts import Due, UowFor, due_at, load_facts
+from repairlink.outbound.facts import Due, FactsReader, due_at
 from repairlink.outbound.issue_pdf import issue_pdf
 from repairlink.outbound.money import charge_of, purchase_invoice_of, why_no_charge
 from repairlink.pms.capabilities import (
@@ -72,7 +72,7 @@ class IssueOut:
 
     profile: Profile
     connector: WorkOrders  # and whichever other capabilities the profile's steps need
-    uow_for: UowFor  # a unit of work in the event's agency
+    read_facts: FactsReader  # the issue's facts, in the event's agency
     files: FileStore
     key: str = ""  # the event being sent: each write's idempotency key starts with it
     learned: list[Learned] = field(default_factory=list)  # the PMS's ids this send received
@@ -91,11 +91,11 @@ class IssueOut:
         issue_id = int(event["aggregate_id"])
         status = str(event["payload"].get("status", ""))
         due = due_at(self.profile, status)
-        facts = load_facts(self.uow_for, self.system, issue_id, due)
+        facts = self.read_facts(self.system, issue_id, due)
         if not status:  # every event sent carries its status; one that did not: the issue's
             status = facts.issue.status.value
             due = due_at(self.profile, status)
-            facts = load_facts(self.uow_for, self.system, issue_id, due)
+            facts = self.read_facts(self.system, issue_id, due)
         if sends.once == "instructed" and facts.issue.instructed_party is None:
             return Outcome.skip(
                 f"Issues reach {self.system.capitalize()} only once instructed ({sends.rule})"

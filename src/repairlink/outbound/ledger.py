@@ -76,7 +76,9 @@ def enqueue(
 class Claimed:
     delivery: Row
     event: Row
-    again: bool  # tried before, or taken over from a worker whose lease ran out
+    # an earlier attempt may have reached the destination (not refused before it could act),
+    # or the delivery was taken over from a worker whose lease ran out
+    again: bool
 
 
 def _due(*, for_client: bool = False) -> sa.Select[Any]:
@@ -185,7 +187,7 @@ def load(
     taken_over = taken_over or set()
     rows = conn.execute(CLAIMED, {"ids": list(ids)}).mappings()
     return [
-        Claimed(dict(r), _event_of(dict(r)), again=r["attempts"] > 0 or r["id"] in taken_over)
+        Claimed(dict(r), _event_of(dict(r)), again=bool(r["reached"]) or r["id"] in taken_over)
         for r in rows
     ]
 
@@ -213,34 +215,90 @@ def record(
     rng: random.Random,
 ) -> str:
     """Write the attempt and move the delivery on; answers its new state."""
-    d = deliveries.c
-    conn.execute(
-        sa.insert(delivery_attempts).values(
-            delivery_id=delivery["id"],
-            at=now,
-            ok=outcome.ok,
-            status_code=outcome.status_code,
-            duration_ms=duration_ms,
-            error=outcome.error or None,
-            worker=worker,
-        )
+    (state,) = record_many(
+        conn, [Attempt(delivery, outcome, duration_ms)], worker=worker, now=now, rng=rng
     )
-    values: dict[str, Any] = {"leased_until": None, "leased_by": None}
+    return state
+
+
+@dataclass(frozen=True)
+class Attempt:
+    delivery: Row  # as `claim` answers it
+    outcome: Outcome
+    duration_ms: int
+
+
+_ATTEMPT = sa.insert(delivery_attempts)
+_MOVE = {  # one statement per shape of change, each run once for a batch (executemany)
+    shape: sa.update(deliveries)
+    .where(deliveries.c.id == sa.bindparam("_id"))
+    .values(
+        {**{name: sa.bindparam(name) for name in names}, "leased_until": None, "leased_by": None}
+    )
+    for shape, names in {
+        "done": ("state", "note", "last_error", "finished_at", "attempts"),
+        "dead": ("state", "last_error", "attempts", "reached", "finished_at", "window_start"),
+        "wait": ("state", "last_error", "attempts", "reached", "next_attempt_at", "window_start"),
+    }.items()
+}
+
+
+def record_many(
+    conn: sa.Connection,
+    attempts: Sequence[Attempt],
+    *,
+    worker: str,
+    now: datetime,
+    rng: random.Random,
+) -> list[str]:
+    """Write a batch's attempts and move each delivery on, in the caller's one transaction;
+    answers each delivery's new state."""
+    if not attempts:
+        return []
+    conn.execute(
+        _ATTEMPT,
+        [
+            {
+                "delivery_id": a.delivery["id"],
+                "at": now,
+                "ok": a.outcome.ok,
+                "status_code": a.outcome.status_code,
+                "duration_ms": a.duration_ms,
+                "error": a.outcome.error or None,
+                "worker": worker,
+            }
+            for a in attempts
+        ],
+    )
+    moves: dict[str, list[dict[str, Any]]] = {}
+    states = []
+    for a in attempts:
+        shape, values = _moved(a.delivery, a.outcome, now, rng)
+        moves.setdefault(shape, []).append({"_id": a.delivery["id"], **values})
+        states.append(str(values["state"]))
+    for shape, rows in moves.items():
+        conn.execute(_MOVE[shape], rows)
+    return states
+
+
+def _moved(delivery: Row, outcome: Outcome, now: datetime, rng: random.Random) -> tuple[str, Row]:
+    """What one attempt changes of its delivery: (the change's shape, the new values)."""
+    attempts = int(delivery["attempts"]) + 1
     if outcome.ok:
         state = "skipped" if outcome.skipped else "delivered"
-        values |= {"note": outcome.note or None, "last_error": None, "finished_at": now}
-    else:
-        failures = int(delivery["attempts"]) + 1
-        wait = None if outcome.terminal else next_wait(failures, outcome.retry_after, rng)
-        state = "dead" if wait is None else "pending"
-        values |= {"last_error": outcome.error, "attempts": failures}
-        values |= {"finished_at": now} if wait is None else {"next_attempt_at": now + wait}
-        if delivery["window_start"] is None:
-            values["window_start"] = now
-    if outcome.ok:
-        values["attempts"] = int(delivery["attempts"]) + 1
-    conn.execute(sa.update(deliveries).where(d.id == delivery["id"]).values(state=state, **values))
-    return state
+        note = outcome.note or None
+        done: dict[str, Any] = {"state": state, "note": note, "last_error": None}
+        return "done", done | {"finished_at": now, "attempts": attempts}
+    wait = None if outcome.terminal else next_wait(attempts, outcome.retry_after, rng)
+    values: dict[str, Any] = {
+        "last_error": outcome.error,
+        "attempts": attempts,
+        "reached": bool(delivery["reached"]) or not outcome.refused,
+        "window_start": delivery["window_start"] or now,
+    }
+    if wait is None:
+        return "dead", values | {"state": "dead", "finished_at": now}
+    return "wait", values | {"state": "pending", "next_attempt_at": now + wait}
 
 
 def rearm(conn: sa.Connection, where: sa.ColumnElement[bool], now: datetime) -> int:

@@ -19,6 +19,10 @@ from repairlink.jobs.sync_run import start_sync
 from repairlink.outbound.ledger import new_worker_name, utcnow
 
 log = logging.getLogger(__name__)
+# Deliveries a sender claims at once: what is due, up to this many. A backlog (a PMS back from
+# an outage) then goes in batches of one claim and one transaction of outcomes each, while
+# the other senders take the next batches.
+BATCH = 20
 
 
 class EmbeddedRunner:
@@ -72,7 +76,7 @@ class EmbeddedRunner:
         while not self._stop.is_set():
             wake.clear()
             try:
-                deliver_all_due(self.app, self.channels, worker=f"{self.name}-{n}", limit=5)
+                deliver_all_due(self.app, self.channels, worker=f"{self.name}-{n}", limit=BATCH)
             except Exception:  # keep the runner alive: the next wake tries again
                 log.exception("embedded runner: a round failed")
             wake.wait(self.poll_s)

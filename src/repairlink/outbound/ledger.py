@@ -81,10 +81,11 @@ class Claimed:
     again: bool
 
 
-def _due(*, for_client: bool = False) -> sa.Select[Any]:
-    """Due deliveries that head their aggregate's queue, oldest first, locked (skipping rows
-    another worker holds). A sender leaves out those of the PMSs a bridge client serves
-    (`held` systems); a bridge client's poll takes only those of its connection (`target`)."""
+def _lease_due(*, for_client: bool = False) -> sa.Update:
+    """Lease due deliveries that head their aggregate's queue, oldest first, in one statement
+    (skipping rows another worker holds locked). A sender leaves out those of the PMSs a bridge
+    client serves (`held` systems); a bridge client's poll takes only those of its connection
+    (`target`)."""
     d = deliveries.c
     earlier = deliveries.alias("earlier")
     e = earlier.c
@@ -108,8 +109,8 @@ def _due(*, for_client: bool = False) -> sa.Select[Any]:
         if for_client
         else ~held
     )
-    return (
-        sa.select(d.id, d.leased_until)
+    due = (
+        sa.select(d.id)
         .where(
             d.state == "pending",
             d.next_attempt_at <= now,
@@ -120,6 +121,18 @@ def _due(*, for_client: bool = False) -> sa.Select[Any]:
         .order_by(d.event_id)
         .limit(sa.bindparam("limit", type_=sa.Integer))
         .with_for_update(skip_locked=True, of=deliveries)
+    )
+    # Lease them in the same statement. One whose lease ran out is taken over from a worker
+    # that may have reached the destination before it died: marked `reached`.
+    return (
+        sa.update(deliveries)
+        .where(d.id.in_(due.correlate(None).scalar_subquery()))  # its own rows, not the row updated
+        .values(
+            leased_until=sa.bindparam("leased_until", type_=d.leased_until.type),
+            leased_by=sa.bindparam("leased_by"),
+            reached=sa.or_(d.reached, d.leased_until.is_not(None)),
+        )
+        .returning(d.id)
     )
 
 
@@ -146,10 +159,9 @@ def _claimed() -> sa.Select[Any]:
 
 # Built once: a worker claims several times a second, and building these statements cost
 # more CPU than running them (bench/outbound.py, py-spy).
-DUE, DUE_FOR_CLIENT, LEASE, CLAIMED = (
-    _due(),
-    _due(for_client=True),
-    sa.update(deliveries).where(deliveries.c.id.in_(sa.bindparam("ids", expanding=True))),
+LEASE_DUE, LEASE_DUE_FOR_CLIENT, CLAIMED = (
+    _lease_due(),
+    _lease_due(for_client=True),
     _claimed(),
 )
 
@@ -168,28 +180,18 @@ def claim(
     row carries its connection's `pms_system`, `pms_config` and `pms_enabled` (None: gone).
     `held`: PMSs whose deliveries wait for their bridge client (a sender leaves them);
     `target`: that client's connection, whose deliveries only it takes."""
+    leased = {"now": now, "limit": limit, "leased_until": now + lease, "leased_by": worker}
     if target is None:
-        found = conn.execute(DUE, {"now": now, "limit": limit, "held": list(held)}).all()
+        found = conn.execute(LEASE_DUE, leased | {"held": list(held)}).scalars().all()
     else:
-        found = conn.execute(DUE_FOR_CLIENT, {"now": now, "limit": limit, "target": target}).all()
-    if not found:
-        return []
-    ids = [row.id for row in found]
-    taken_over = {row.id for row in found if row.leased_until is not None}
-    conn.execute(LEASE, {"ids": ids, "leased_until": now + lease, "leased_by": worker})
-    return load(conn, ids, taken_over)
+        found = conn.execute(LEASE_DUE_FOR_CLIENT, leased | {"target": target}).scalars().all()
+    return load(conn, found) if found else []
 
 
-def load(
-    conn: sa.Connection, ids: Sequence[int], taken_over: set[int] | None = None
-) -> list[Claimed]:
-    """These deliveries with their events, as `claim` answers them."""
-    taken_over = taken_over or set()
+def load(conn: sa.Connection, ids: Sequence[int]) -> list[Claimed]:
+    """These deliveries with their events, as `claim` answers them, oldest event first."""
     rows = conn.execute(CLAIMED, {"ids": list(ids)}).mappings()
-    return [
-        Claimed(dict(r), _event_of(dict(r)), again=bool(r["reached"]) or r["id"] in taken_over)
-        for r in rows
-    ]
+    return [Claimed(dict(r), _event_of(dict(r)), again=bool(r["reached"])) for r in rows]
 
 
 def _event_of(row: Row) -> Row:

@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from repairlink.outbound.ledger import CLAIMED, Claimed, _event_of
+from repairlink.outbound.ledger import Claimed, load
 from repairlink.store.outbound_tables import deliveries
 
 Row = Mapping[str, Any]
@@ -105,12 +105,16 @@ def lease_canary(
             d.state == "pending",
             sa.or_(d.leased_until.is_(None), d.leased_until < now),
         )
-        .values(leased_until=now + lease, leased_by=worker)
+        .values(  # taken over from a worker whose lease ran out: it may have reached the PMS
+            leased_until=now + lease,
+            leased_by=worker,
+            reached=sa.or_(d.reached, d.leased_until.is_not(None)),
+        )
     ).rowcount
     if taken != 1:
         return None
-    (row,) = conn.execute(CLAIMED, {"ids": [canary]}).mappings()
-    return Claimed(dict(row), _event_of(dict(row)), again=True)
+    (claimed,) = load(conn, [canary])
+    return claimed
 
 
 def release(conn: sa.Connection, delivery_id: int) -> None:

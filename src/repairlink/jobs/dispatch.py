@@ -76,13 +76,19 @@ def _record(
         states = ledger.record_many(conn, attempts, worker=worker, now=now, rng=rng)
     for attempt, state in zip(attempts, states, strict=True):
         if not attempt.outcome.ok:  # successes are the metrics' business; failures are worth a line
-            log.warning(
-                "delivery to %s %s failed (%s): %s",
-                attempt.delivery["channel"],
-                attempt.delivery["target_id"],
-                state,
-                attempt.outcome.error,
-            )
+            _say_failed(attempt, state)
+
+
+def _say_failed(attempt: ledger.Attempt, state: str) -> None:
+    d = attempt.delivery
+    with logs.bound(event_id=d["event_id"], delivery_id=d["id"], agency_id=d["agency_id"]):
+        log.warning(
+            "delivery to %s %s failed (%s): %s",
+            d["channel"],
+            d["target_id"],
+            state,
+            attempt.outcome.error,
+        )
 
 
 def deliver_all_due(

@@ -117,11 +117,14 @@ def lease_canary(
     return claimed
 
 
-def release(conn: sa.Connection, delivery_id: int) -> None:
-    """A canary that failed: as it was, its back-off untouched and no attempt counted."""
+def release(conn: sa.Connection, delivery_id: int, *, reached: bool) -> None:
+    """A canary that failed: as it was, its back-off untouched and no attempt counted; marked
+    `reached` when the failure may have reached the PMS (its retry looks for what it made)."""
     d = deliveries.c
     conn.execute(
-        sa.update(deliveries).where(d.id == delivery_id).values(leased_until=None, leased_by=None)
+        sa.update(deliveries)
+        .where(d.id == delivery_id)
+        .values(leased_until=None, leased_by=None, reached=sa.or_(d.reached, sa.literal(reached)))
     )
 
 

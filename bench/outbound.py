@@ -27,7 +27,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -39,6 +38,7 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
+from bench.outbound_service import Service
 from repairlink.bootstrap import App, build
 from repairlink.connectors import REGISTRY
 from repairlink.domain.actors import Actor, ActorKind
@@ -228,33 +228,6 @@ def _committed(app: App, p: Portfolio, issue_ids: list[int]) -> dict[str, float]
     return found
 
 
-class Service:
-    """bench/outbound_service.py in its own process: the hub's side of each change."""
-
-    def __init__(self, url: str, files: Path, runner: str, p: Portfolio) -> None:
-        command = [sys.executable, "-m", "bench.outbound_service", "--database-url", url]
-        command += ["--files", str(files), "--runner", runner]
-        command += ["--agency", str(p.who.agency_id), "--contractor", str(p.contractor)]
-        self.proc = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
-        )
-        assert self.proc.stdout is not None
-        assert self.proc.stdin is not None
-        self.stdin = self.proc.stdin
-        if self.proc.stdout.readline().strip() != "ready":
-            raise SystemExit("the service process did not start")
-        self._lock = threading.Lock()
-
-    def change(self, issue_id: int) -> None:
-        with self._lock:
-            self.stdin.write(f"{issue_id}\n")
-
-    def close(self) -> None:
-        self.stdin.write("quit\n")
-        self.stdin.close()
-        self.proc.wait(timeout=300)
-
-
 def _step(app: App, service: Service, base: str, p: Portfolio, ids: list[int], rate: float) -> Step:
     """Drive these changes through the service on the beat, then match each with its receipt."""
     since = _last_seq(base)
@@ -346,7 +319,9 @@ def embedded(base: str, args: argparse.Namespace, workdir: Path, out: Printer) -
     upgrade(url)
     app = build(Settings(database_url=url, files_dir=workdir / "files"))
     portfolio = _prepared(app, base, 0, args.connector)
-    service = Service(url, workdir / "files", "embedded", portfolio)
+    service = Service(
+        url, workdir / "files", "embedded", portfolio.who.agency_id, portfolio.contractor
+    )
     try:
         _capacity(app, service, base, portfolio, args, out)
     finally:
@@ -373,7 +348,13 @@ def distributed(base: str, args: argparse.Namespace, workdir: Path, out: Printer
             proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
             stack.callback(proc.wait)
             stack.callback(proc.terminate)
-        service = Service(url, workdir / "files-pg", "procrastinate", portfolio)
+        service = Service(
+            url,
+            workdir / "files-pg",
+            "procrastinate",
+            portfolio.who.agency_id,
+            portfolio.contractor,
+        )
         stack.callback(service.close)
         _capacity(app, service, base, portfolio, args, out)
 

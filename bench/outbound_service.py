@@ -10,7 +10,9 @@ in the bench's process: it writes one issue id a line, on its beat, and `quit` a
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,6 +29,33 @@ from repairlink.settings import Settings
 # Threads making the changes, as the API's request threads would: one change waiting on the
 # database does not hold up the next.
 DRIVERS = 8
+
+
+class Service:
+    """bench/outbound_service.py in its own process: the hub's side of each change."""
+
+    def __init__(self, url: str, files: Path, runner: str, agency_id: int, contractor: int):
+        command = [sys.executable, "-m", "bench.outbound_service", "--database-url", url]
+        command += ["--files", str(files), "--runner", runner]
+        command += ["--agency", str(agency_id), "--contractor", str(contractor)]
+        self.proc = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+        )
+        assert self.proc.stdout is not None
+        assert self.proc.stdin is not None
+        self.stdin = self.proc.stdin
+        if self.proc.stdout.readline().strip() != "ready":
+            raise SystemExit("the service process did not start")
+        self._lock = threading.Lock()
+
+    def change(self, issue_id: int) -> None:
+        with self._lock:
+            self.stdin.write(f"{issue_id}\n")
+
+    def close(self) -> None:
+        self.stdin.write("quit\n")
+        self.stdin.close()
+        self.proc.wait(timeout=300)
 
 
 def _say_failures(done: Future[None]) -> None:

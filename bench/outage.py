@@ -111,7 +111,7 @@ def once(base: str, rate: float, seconds: int, workdir: Path, *, outage: bool) -
     url = f"sqlite:///{workdir}/outage-{time.time_ns()}.db"
     upgrade(url)
     app = build(Settings(database_url=url, files_dir=workdir / "files"))
-    portfolio = _prepared(app, base, int(rate * seconds / 2))
+    portfolio = _prepared(app, base, int(rate * seconds / 2), "alto")
     runner = EmbeddedRunner(app, schedules=False)
     try:
         if outage:

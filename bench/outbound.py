@@ -1,17 +1,22 @@
-"""Benchmark: issue status changes reaching Alto, from our commit to the simulator's receipt.
+"""Benchmark: issue changes reaching a PMS, from our change to the simulator's receipt, with
+its floor, at one rate or stepped to find each runner's capacity.
 
-    uv run python -m bench.outbound [--rate 100] [--seconds 60] [--connector alto|propman]
+    uv run python -m bench.outbound [--rates 100] [--seconds 60] [--connector alto|propman]
+    uv run python -m bench.outbound --rates 50,100,200,400,800 --seconds 15   # capacity
 
 (`--connector propman`: the same changes reaching Propman as repair orders, PM-04/PM-07.)
 
-Drives `rate` status changes a second (reported -> job instructed, each one a new works order
-in Alto, AL-10) for `seconds`, first with the embedded runner (SQLite, the runner thread in this
-process, as `repairlink serve` runs it), then with two `repairlink worker` processes
-(Procrastinate on PostgreSQL). The simulator runs in its own process and logs when each write
-arrived; every write carries our event id, so each change is matched with its receipt.
-Each runner first sends WARM_UP_S seconds of changes at the same rate, unmeasured (its
-connections, clients and PMS token are made once in its life). Prints one `name: value` per
-line, with the rate of changes the driving loop achieved (it shares the 2 cores too).
+Each change instructs a reported issue (a new works order in Alto, AL-10). The hub's side runs
+in a service process of its own (`bench/outbound_service.py`: the change's transaction, and
+with the embedded runner its senders, as `repairlink serve` holds both; with the distributed
+runner, `--workers` `repairlink worker` processes on PostgreSQL send). This process only keeps
+the beat and measures: latency runs from the change's event (`outbox.created_at`) to the
+simulator's receipt of the write (every write carries our event id). Each runner first sends
+WARM_UP_S seconds of changes unmeasured. At each rate the floor comes first: the same PMS
+requests (the connector's create on one issue's facts) posted bare from this process at the
+same rate. A rate is sustained when p99 <= 250 ms, nothing is lost and the changes were made
+at 95% of the rate or more; stepping stops at the first rate that is not, and
+`<runner>_capacity_changes_per_s` is the highest sustained. Prints `name: value` lines.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -33,13 +38,15 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
+from bench.outbound_service import Service
 from repairlink.bootstrap import App, build
+from repairlink.connectors import REGISTRY
 from repairlink.domain.actors import Actor, ActorKind
 from repairlink.domain.agency import Role
-from repairlink.domain.issues import Party, PayingForWork
-from repairlink.jobs.embedded import EmbeddedRunner
 from repairlink.jobs.sync_run import connect, run_sync
-from repairlink.jobs.worker import ensure_schema, jobs_app, waker
+from repairlink.jobs.worker import ensure_schema
+from repairlink.outbound.facts import FactsReader, due_at
+from repairlink.pms.profile import StatusMap
 from repairlink.services import agencies, issues
 from repairlink.services.auth import Principal
 from repairlink.settings import Settings
@@ -52,12 +59,15 @@ from repairlink.simulators.kit.process import simulator_process
 from repairlink.simulators.propman.app import DEFAULT_API_KEY
 from repairlink.store.migrate import upgrade
 from repairlink.store.outbound_tables import deliveries
-from repairlink.store.tables import contractors, external_refs
+from repairlink.store.sync_tables import connections
+from repairlink.store.tables import contractors, external_refs, outbox
 
 # Changes sent at the full rate before the clock starts: a runner makes its database
 # connections, PMS clients and tokens on first use, once in its life, not once per change.
 WARM_UP_S = 5
-DRIVERS = 4  # threads making the changes
+DRIVERS = 4  # threads posting the floor's requests
+FLOOR_S = 10  # the floor's run at each rate, at most
+TARGET_P99_MS = 250.0  # a rate is sustained at this p99 or better (issue 15)
 # connector -> the settings that connect an agency to its simulator at `base`
 SETTINGS = {
     "alto": lambda base: {
@@ -110,43 +120,38 @@ def _prepared(app: App, base: str, count: int, connector: str) -> Portfolio:
     return Portfolio(who, reported, contractor, connection_id)
 
 
-def _drive(app: App, p: Portfolio, issue_ids: list[int], rate: float) -> dict[str, float]:
-    """Instruct each issue on a fixed beat, from DRIVERS threads (as the API's request
-    threads would: one change waiting on the database does not hold up the next); answers
-    event key -> commit time (epoch s)."""
-    committed: dict[str, float] = {}
-    d = deliveries.c
+def _report(app: App, p: Portfolio, count: int) -> list[int]:
+    """`count` more reported issues at the portfolio's units (made before a step's clock)."""
+    r = external_refs.c
+    with app.engine.connect() as conn:
+        units = list(
+            conn.execute(
+                sa.select(r.entity_id).where(
+                    r.agency_id == p.who.agency_id, r.entity_kind == "unit"
+                )
+            ).scalars()
+        )
+    return [
+        issues.report(
+            app.uow(p.who.actor, p.who.agency_id), p.who, title=f"Bench {n}", unit_id=unit
+        ).id
+        for n, unit in enumerate(units[n % len(units)] for n in range(count))
+    ]
+
+
+def _paced(count: int, rate: float, act: Callable[[int], None], threads: int = 1) -> None:
+    """Call `act(n)` for n in 0..count-1, the n-th at n / rate seconds, from `threads`."""
     start = time.monotonic()
 
-    def drive(first: int) -> None:
-        for n in range(first, len(issue_ids), DRIVERS):
+    def run(first: int) -> None:
+        for n in range(first, count, threads):
             wait = start + n / rate - time.monotonic()
             if wait > 0:
                 time.sleep(wait)  # the benchmark's own pacing, not a wait for a result
-            issue_id = issue_ids[n]
-            issues.instruct(
-                app.uow(p.who.actor, p.who.agency_id),
-                p.who,
-                issue_id,
-                party=Party.CONTRACTOR,
-                party_id=p.contractor,
-                paying=PayingForWork.LANDLORD,
-            )
-            at = time.time()
-            with app.engine.connect() as conn:  # by the deliveries' index: no scan of the outbox
-                event_id = conn.execute(
-                    sa.select(sa.func.max(d.event_id)).where(
-                        d.channel == "connection",
-                        d.target_id == p.connection_id,
-                        d.aggregate_kind == "issue",
-                        d.aggregate_id == issue_id,
-                    )
-                ).scalar_one()
-            committed[f"{event_id}:create"] = at
+            act(n)
 
-    with ThreadPoolExecutor(max_workers=DRIVERS) as pool:
-        list(pool.map(drive, range(DRIVERS)))
-    return committed
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(run, range(threads)))
 
 
 def _last_seq(base: str) -> int:
@@ -155,7 +160,7 @@ def _last_seq(base: str) -> int:
 
 
 def _receipts(base: str, since: int) -> dict[str, float]:
-    """Writes the simulator received after `since` (each phase numbers its events from 1)."""
+    """Writes the simulator received after `since`: idempotency key -> first receipt."""
     body = httpx.get(f"{base}/_admin/writes", params={"since": since}, timeout=60).json()
     first: dict[str, float] = {}
     for item in body["items"]:
@@ -165,24 +170,18 @@ def _receipts(base: str, since: int) -> dict[str, float]:
     return first
 
 
-def _measure(
-    base: str, since: int, committed: dict[str, float], quiet_s: float = 20.0
-) -> tuple[list[float], int]:
-    """Latency of each change from commit to receipt; `lost`: changes never received, once
-    nothing new has arrived for `quiet_s` seconds (late is slow, not lost)."""
+def _received(base: str, since: int, expected: int, quiet_s: float = 20.0) -> dict[str, float]:
+    """The receipts once `expected` have arrived, or once nothing new has for `quiet_s`
+    seconds (late is slow, not lost)."""
     received: dict[str, float] = {}
     last_progress = time.monotonic()
-    while True:
+    while len(received) < expected and time.monotonic() - last_progress < quiet_s:
+        time.sleep(0.5)
         now_received = _receipts(base, since)
         if len(now_received) > len(received):
             last_progress = time.monotonic()
         received = now_received
-        missing = [k for k in committed if k not in received]
-        if not missing or time.monotonic() - last_progress > quiet_s:
-            break
-        time.sleep(0.5)
-    latencies = [(received[k] - t) * 1000 for k, t in committed.items() if k in received]
-    return latencies, len(missing)
+    return received
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -191,31 +190,113 @@ def _pct(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 
 
-Result = tuple[list[float], int, float]  # latencies (ms), lost, changes a second achieved
+@dataclass(frozen=True)
+class Step:
+    latencies: list[float]  # ms
+    lost: int
+    rate: float  # changes a second achieved
+
+    @property
+    def p50(self) -> float:
+        return _pct(self.latencies, 50)
+
+    @property
+    def p99(self) -> float:
+        return _pct(self.latencies, 99)
+
+    def sustained(self, offered: float) -> bool:
+        return self.lost == 0 and self.p99 <= TARGET_P99_MS and self.rate >= 0.95 * offered
 
 
-def _warm_then_measure(app: App, base: str, p: Portfolio, rate: float) -> Result:
-    warm = int(rate * WARM_UP_S)
+def _committed(app: App, p: Portfolio, issue_ids: list[int]) -> dict[str, float]:
+    """The create key of each issue's event -> when the hub made the change (epoch s)."""
+    d, o = deliveries.c, outbox.c
+    found: dict[str, float] = {}
+    with app.engine.connect() as conn:
+        for chunk in range(0, len(issue_ids), 500):
+            rows = conn.execute(
+                sa.select(d.event_id, o.created_at)
+                .join(outbox, o.id == d.event_id)
+                .where(
+                    d.channel == "connection",
+                    d.target_id == p.connection_id,
+                    d.aggregate_kind == "issue",
+                    d.aggregate_id.in_(issue_ids[chunk : chunk + 500]),
+                )
+            )
+            found |= {f"{event_id}:create": at.timestamp() for event_id, at in rows}
+    return found
+
+
+def _step(app: App, service: Service, base: str, p: Portfolio, ids: list[int], rate: float) -> Step:
+    """Drive these changes through the service on the beat, then match each with its receipt."""
     since = _last_seq(base)
-    _measure(base, since, _drive(app, p, p.reported[:warm], rate), quiet_s=60)
+    _paced(len(ids), rate, lambda n: service.change(ids[n]))
+    received = _received(base, since, len(ids))
+    committed = _committed(app, p, ids)
+    latencies = [(received[k] - t) * 1000 for k, t in committed.items() if k in received]
+    span = max(committed.values()) - min(committed.values()) if committed else 0.0
+    achieved = (len(committed) - 1) / span if span else float("nan")
+    return Step(latencies, len(ids) - len(latencies), achieved)
+
+
+def _floor(app: App, base: str, p: Portfolio, issue_id: int, rate: float, count: int) -> Step:
+    """The same PMS requests posted bare from this process at the same rate: the connector's
+    create alone, on one issue's facts, each with a key of its own."""
+    c = connections.c
+    with app.engine.connect() as conn:
+        system, config = conn.execute(
+            sa.select(c.system, c.config).where(c.id == p.connection_id)
+        ).one()
+    kind = REGISTRY[system]
+    assert kind.outbound is not None
+    writer = kind.outbound(kind.config_model.model_validate(config))
+    facts = FactsReader(app.engine, p.who.agency_id)(system, issue_id, due_at(kind.profile, ""))
+    (status_map,) = kind.profile.of(StatusMap)
+    status = status_map.mapping.get("job_instructed") or ""
+    run = uuid.uuid4().hex[:8]
+    sent: dict[str, float] = {}
+
+    def post(n: int) -> None:
+        key = f"floor-{run}-{n}:create"
+        sent[key] = time.time()
+        writer.create_work_order(facts, status, key=key)
+
     since = _last_seq(base)
-    committed = _drive(app, p, p.reported[warm:], rate)
-    latencies, lost = _measure(base, since, committed)
-    span = max(committed.values()) - min(committed.values())
-    return latencies, lost, (len(committed) - 1) / span if span else float("nan")
-
-
-def embedded(base: str, rate: float, seconds: int, workdir: Path, connector: str) -> Result:
-    url = f"sqlite:///{workdir}/embedded.db"
-    upgrade(url)
-    app = build(Settings(database_url=url, files_dir=workdir / "files"))
-    portfolio = _prepared(app, base, int(rate * (seconds + WARM_UP_S)), connector)
-    runner = EmbeddedRunner(app).start()
     try:
-        return _warm_then_measure(app, base, portfolio, rate)
+        _paced(count, rate, post, threads=DRIVERS)
     finally:
-        runner.stop()
-        app.close()
+        writer.close()
+    received = _received(base, since, count)
+    latencies = [(received[k] - t) * 1000 for k, t in sent.items() if k in received]
+    return Step(latencies, count - len(latencies), rate)
+
+
+Printer = Callable[[str, float], None]
+
+
+def _capacity(
+    app: App, service: Service, base: str, p: Portfolio, args: argparse.Namespace, out: Printer
+) -> None:
+    """Warm up, then each rate in turn (its floor first) until one is not sustained."""
+    rates: list[float] = args.rates
+    _step(app, service, base, p, _report(app, p, int(rates[0] * WARM_UP_S)), rates[0])
+    best = 0.0
+    for rate in rates:
+        ids = _report(app, p, int(rate * args.seconds))
+        floor = _floor(app, base, p, ids[0], rate, int(rate * min(args.seconds, FLOOR_S)))
+        step = _step(app, service, base, p, ids, rate)
+        tag = f"{rate:g}"
+        out(f"{tag}_floor_p50_ms", floor.p50)
+        out(f"{tag}_floor_p99_ms", floor.p99)
+        out(f"{tag}_changes_per_s", step.rate)
+        out(f"{tag}_p50_ms", step.p50)
+        out(f"{tag}_p99_ms", step.p99)
+        out(f"{tag}_lost", step.lost)
+        if not step.sustained(rate):
+            break
+        best = rate
+    out("capacity_changes_per_s", best)
 
 
 @contextmanager
@@ -232,7 +313,24 @@ def _pg_database() -> Iterator[str]:
         admin.dispose()
 
 
-def distributed(base: str, rate: float, seconds: int, workdir: Path, connector: str) -> Result:
+def embedded(base: str, args: argparse.Namespace, workdir: Path, out: Printer) -> None:
+    """The embedded runner on SQLite, in the service's process as `repairlink serve` runs it."""
+    url = f"sqlite:///{workdir}/embedded.db"
+    upgrade(url)
+    app = build(Settings(database_url=url, files_dir=workdir / "files"))
+    portfolio = _prepared(app, base, 0, args.connector)
+    service = Service(
+        url, workdir / "files", "embedded", portfolio.who.agency_id, portfolio.contractor
+    )
+    try:
+        _capacity(app, service, base, portfolio, args, out)
+    finally:
+        service.close()
+        app.close()
+
+
+def distributed(base: str, args: argparse.Namespace, workdir: Path, out: Printer) -> None:
+    """`--workers` `repairlink worker` processes on PostgreSQL; the service defers jobs."""
     with ExitStack() as stack:
         url = stack.enter_context(_pg_database())
         upgrade(url)
@@ -242,42 +340,51 @@ def distributed(base: str, rate: float, seconds: int, workdir: Path, connector: 
         ensure_schema(settings)
         app = build(settings)
         stack.callback(app.close)
-        portfolio = _prepared(app, base, int(rate * (seconds + WARM_UP_S)), connector)
+        portfolio = _prepared(app, base, 0, args.connector)
         env = {**os.environ, "REPAIRLINK_DATABASE_URL": url, "REPAIRLINK_FILES_DIR": str(workdir)}
         command = [str(Path(sys.executable).parent / "repairlink"), "worker"]
-        for n in (1, 2):
+        for n in range(1, args.workers + 1):
             log = (workdir / f"worker-{n}.log").open("wb")
             proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
             stack.callback(proc.wait)
             stack.callback(proc.terminate)
-        app.event_listeners.append(waker(jobs_app(app)))
-        return _warm_then_measure(app, base, portfolio, rate)
+        service = Service(
+            url,
+            workdir / "files-pg",
+            "procrastinate",
+            portfolio.who.agency_id,
+            portfolio.contractor,
+        )
+        stack.callback(service.close)
+        _capacity(app, service, base, portfolio, args, out)
+
+
+def _rates(text: str) -> list[float]:
+    return [float(rate) for rate in text.split(",")]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rate", type=float, default=100.0, help="status changes a second")
-    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--rates", type=_rates, default=[100.0], help="e.g. 50,100,200,400")
+    parser.add_argument("--seconds", type=int, default=60, help="each rate's run")
     parser.add_argument("--units", type=int, default=500, help="the simulator's portfolio")
     parser.add_argument("--connector", choices=sorted(SETTINGS), default="alto")
+    parser.add_argument("--runner", choices=("both", "embedded", "distributed"), default="both")
+    parser.add_argument("--workers", type=int, default=2, help="distributed: worker processes")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="repairlink-bench-outbound-"))
     module = f"repairlink.simulators.{args.connector}"
     with simulator_process(module, seed=1, units=args.units) as base:
-        latencies, lost, achieved = embedded(base, args.rate, args.seconds, workdir, args.connector)
-        print(f"changes: {int(args.rate * args.seconds)}")
-        print(f"embedded_changes_per_s: {achieved:.1f}")
-        print(f"embedded_p50_ms: {_pct(latencies, 50):.1f}")
-        print(f"embedded_p99_ms: {_pct(latencies, 99):.1f}")
-        print(f"embedded_lost: {lost}")
-        d_latencies, d_lost, d_achieved = distributed(
-            base, args.rate, args.seconds, workdir, args.connector
-        )
-        print(f"distributed_changes_per_s: {d_achieved:.1f}")
-        print(f"distributed_p50_ms: {_pct(d_latencies, 50):.1f}")
-        print(f"distributed_p99_ms: {_pct(d_latencies, 99):.1f}")
-        print(f"distributed_lost: {d_lost}")
-        print(f"lost: {lost + d_lost}")
+        for name, run in (("embedded", embedded), ("distributed", distributed)):
+            if args.runner in ("both", name):
+                run(base, args, workdir, _printer(name))
+
+
+def _printer(runner: str) -> Printer:
+    def out(what: str, value: float) -> None:
+        print(f"{runner}_{what}: {value:.1f}", flush=True)
+
+    return out
 
 
 if __name__ == "__main__":

@@ -29,6 +29,9 @@ class Outcome:
     status_code: int | None = None
     retry_after: float | None = None  # the destination asked us to wait this long
     terminal: bool = False  # retrying cannot help: dead-letter now
+    # refused before the destination could act (429, 503, connection refused): it made nothing,
+    # so a retry need not look for what this attempt made
+    refused: bool = False
     learned: tuple[Learned, ...] = ()  # kept even when a later step failed
 
     @classmethod
@@ -47,6 +50,7 @@ class Outcome:
         status_code: int | None = None,
         retry_after: float | None = None,
         terminal: bool = False,
+        refused: bool = False,
     ) -> Outcome:
         return cls(
             ok=False,
@@ -54,4 +58,5 @@ class Outcome:
             status_code=status_code,
             retry_after=retry_after,
             terminal=terminal,
+            refused=refused,
         )

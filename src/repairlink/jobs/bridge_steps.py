@@ -14,7 +14,7 @@ import random
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -24,20 +24,17 @@ import sqlalchemy as sa
 
 from repairlink.bootstrap import App
 from repairlink.connectors import REGISTRY
-from repairlink.domain.actors import Actor
 from repairlink.domain.delivery import Learned, Outcome
 from repairlink.errors import RepairlinkError
 from repairlink.outbound import ledger
-from repairlink.outbound.facts import Due, UowFor, load_facts
+from repairlink.outbound.facts import Due, FactsReader, ReadFacts
 from repairlink.outbound.issue_out import IssueOut, keep_learned
 from repairlink.pms.bridge import AwaitingClient, ClientDriven, Command, NotSent
 from repairlink.pms.issue_facts import IssueFacts
 from repairlink.services.bridge_tokens import BridgeClient
 from repairlink.store.bridge_tables import bridge_commands
-from repairlink.store.uow import UnitOfWork
 
 Row = dict[str, Any]
-Loader = Callable[[UowFor, str, int, Due], IssueFacts]
 KEPT_FACTS = 4096  # deliveries whose facts wait for their acknowledgement, at most
 _rng = random.Random()
 
@@ -49,13 +46,13 @@ class FactsMemo:
         self._kept: OrderedDict[int, tuple[int, Due, IssueFacts]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def loader(self, delivery_id: int, *, fresh: bool) -> Loader:
-        def load(uow_for: UowFor, system: str, issue_id: int, due: Due) -> IssueFacts:
+    def loader(self, read: FactsReader, delivery_id: int, *, fresh: bool) -> ReadFacts:
+        def load(system: str, issue_id: int, due: Due) -> IssueFacts:
             with self._lock:
                 kept = None if fresh else self._kept.get(delivery_id)
             if kept is not None and kept[:2] == (issue_id, due):
                 return kept[2]
-            facts = load_facts(uow_for, system, issue_id, due)
+            facts = read(system, issue_id, due)
             with self._lock:
                 self._kept[delivery_id] = (issue_id, due, facts)
                 while len(self._kept) > KEPT_FACTS:
@@ -124,13 +121,9 @@ def advance(
     writer = kind.outbound(kind.config_model.model_validate(delivery["pms_config"]))
     assert isinstance(writer, ClientDriven)
     writer.answers = answered
-    agency_id = int(delivery["agency_id"])
-
-    def uow_for(actor: Actor) -> UnitOfWork:
-        return app.uow(actor, agency_id)
-
-    load = facts.loader(int(delivery["id"]), fresh=fresh)
-    sender = IssueOut(kind.profile, writer, uow_for, app.files, learned=learned, load=load)
+    reader = FactsReader(app.engine, int(delivery["agency_id"]))
+    load = facts.loader(reader, int(delivery["id"]), fresh=fresh)
+    sender = IssueOut(kind.profile, writer, load, app.files, learned=learned)
     result: Outcome | Command
     try:
         result = sender.send(item.event, again=item.again)

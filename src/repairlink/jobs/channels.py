@@ -12,14 +12,13 @@ from typing import Any
 
 from repairlink.bootstrap import App
 from repairlink.connectors import REGISTRY, ConnectorKind
-from repairlink.domain.actors import Actor
 from repairlink.domain.delivery import Learned, Outcome
 from repairlink.errors import RepairlinkError
 from repairlink.mail.sender import MailChannel
+from repairlink.outbound.facts import FactsReader
 from repairlink.outbound.issue_out import IssueOut
 from repairlink.pms.capabilities import WorkOrders
 from repairlink.pms.connector import TerminalFetchError, TransientFetchError
-from repairlink.store.uow import UnitOfWork
 from repairlink.webhooks.sender import WebhookSender
 
 Row = Mapping[str, Any]
@@ -56,7 +55,10 @@ class Channels:
             outcome = self._to_pms(delivery, event, again, learned)
         except TransientFetchError as exc:
             outcome = Outcome.failed(
-                exc.message, status_code=exc.pms_status, retry_after=exc.retry_after
+                exc.message,
+                status_code=exc.pms_status,
+                retry_after=exc.retry_after,
+                refused=exc.refused,
             )
         except TerminalFetchError as exc:
             outcome = Outcome.failed(exc.message, status_code=exc.pms_status, terminal=True)
@@ -70,15 +72,10 @@ class Channels:
         kind = REGISTRY[delivery["pms_system"]]
         if kind.outbound is None:
             return Outcome.skip(f"{kind.title} takes no work orders")
-        agency_id = int(delivery["agency_id"])
-
-        def uow_for(actor: Actor) -> UnitOfWork:
-            return self.app.uow(actor, agency_id)
-
         sender = IssueOut(
             kind.profile,
             self._writer(delivery["target_id"], kind, delivery["pms_config"]),
-            uow_for,
+            FactsReader(self.app.engine, int(delivery["agency_id"])),
             self.app.files,
             learned=learned,
         )

@@ -23,6 +23,10 @@ Clock = Callable[[], datetime]
 BRIDGED = tuple(system for system, kind in REGISTRY.items() if kind.bridged)
 
 
+# Jitter's source: made once (seeding a generator per batch cost more than the batch's claim)
+_RNG = random.Random()
+
+
 def deliver_due(
     app: App,
     channels: Channels,
@@ -32,29 +36,25 @@ def deliver_due(
     clock: Clock = ledger.utcnow,
     rng: random.Random | None = None,
 ) -> int:
-    """Send one batch of due deliveries; answers how many were attempted."""
-    rng = rng or random.Random()
+    """Send one batch of due deliveries, then record every outcome in one transaction; answers
+    how many were attempted. A worker that dies mid-batch leaves its lease to run out: the
+    batch goes again (at least once), and a create looks for what it made first."""
     lease = timedelta(seconds=app.settings.delivery_lease_s)
     with app.engine.begin() as conn:
         batch = ledger.claim(
             conn, worker=worker, now=clock(), lease=lease, limit=limit, held=BRIDGED
         )
+    attempts = []
     for item in batch:
         d = item.delivery
         with logs.bound(event_id=d["event_id"], delivery_id=d["id"], agency_id=d["agency_id"]):
-            _send_one(app, channels, item, worker=worker, clock=clock, rng=rng)
+            attempts.append(_send_one(channels, item, clock=clock))
+    if attempts:
+        _record(app, attempts, worker=worker, now=clock(), rng=rng or _RNG)
     return len(batch)
 
 
-def _send_one(
-    app: App,
-    channels: Channels,
-    item: ledger.Claimed,
-    *,
-    worker: str,
-    clock: Clock,
-    rng: random.Random,
-) -> None:
+def _send_one(channels: Channels, item: ledger.Claimed, *, clock: Clock) -> ledger.Attempt:
     started = time.perf_counter()
     try:
         outcome = channels.send(item.delivery, item.event, clock(), again=item.again)
@@ -62,24 +62,32 @@ def _send_one(
         log.exception("delivery %s failed unexpectedly", item.delivery["id"])
         outcome = Outcome.failed(f"Unexpected error: {exc}")
     duration_ms = int((time.perf_counter() - started) * 1000)
+    return ledger.Attempt(item.delivery, outcome, duration_ms)
+
+
+def _record(
+    app: App, attempts: list[ledger.Attempt], *, worker: str, now: datetime, rng: random.Random
+) -> None:
+    """The batch's outcomes, with the ids they learned, in one transaction."""
     with app.engine.begin() as conn:
-        keep_learned(conn, int(item.delivery["agency_id"]), outcome.learned, clock())
-        state = ledger.record(
-            conn,
-            item.delivery,
-            outcome,
-            worker=worker,
-            now=clock(),
-            duration_ms=duration_ms,
-            rng=rng,
-        )
-    if not outcome.ok:  # successes are the metrics' business; failures are worth a line
+        for attempt in attempts:
+            agency_id = int(attempt.delivery["agency_id"])
+            keep_learned(conn, agency_id, attempt.outcome.learned, now)
+        states = ledger.record_many(conn, attempts, worker=worker, now=now, rng=rng)
+    for attempt, state in zip(attempts, states, strict=True):
+        if not attempt.outcome.ok:  # successes are the metrics' business; failures are worth a line
+            _say_failed(attempt, state)
+
+
+def _say_failed(attempt: ledger.Attempt, state: str) -> None:
+    d = attempt.delivery
+    with logs.bound(event_id=d["event_id"], delivery_id=d["id"], agency_id=d["agency_id"]):
         log.warning(
             "delivery to %s %s failed (%s): %s",
-            item.delivery["channel"],
-            item.delivery["target_id"],
+            d["channel"],
+            d["target_id"],
             state,
-            outcome.error,
+            attempt.outcome.error,
         )
 
 

@@ -19,6 +19,10 @@ from repairlink.jobs.sync_run import start_sync
 from repairlink.outbound.ledger import new_worker_name, utcnow
 
 log = logging.getLogger(__name__)
+# Deliveries a sender claims at once: what is due, up to this many. A backlog (a PMS back from
+# an outage) then goes in batches of one claim and one transaction of outcomes each, while
+# the other senders take the next batches.
+BATCH = 20
 
 
 class EmbeddedRunner:
@@ -34,6 +38,8 @@ class EmbeddedRunner:
         self.channels = Channels(app)
         self._stop = threading.Event()
         self._wakes = [threading.Event() for _ in range(senders)]
+        self._idle: list[int] = []  # senders waiting for work, the latest to wait last
+        self._idle_lock = threading.Lock()
         self._threads = [
             threading.Thread(target=self._loop, args=(n,), name=f"{self.name}-{n}", daemon=True)
             for n in range(senders)
@@ -55,12 +61,23 @@ class EmbeddedRunner:
         return self
 
     def wake(self) -> None:
+        """Work is due: one idle sender looks (each of four looking after every commit was
+        three empty claims a commit, each taking SQLite's writer lock). With none idle, every
+        sender looks again after its batch."""
+        with self._idle_lock:
+            idle = self._idle.pop() if self._idle else None
+        if idle is None:
+            self.wake_all()
+        else:
+            self._wakes[idle].set()
+
+    def wake_all(self) -> None:
         for event in self._wakes:
             event.set()
 
     def stop(self) -> None:
         self._stop.set()
-        self.wake()
+        self.wake_all()
         for thread in self._threads:
             thread.join(timeout=30)
         if self.wake in self.app.event_listeners:
@@ -72,10 +89,19 @@ class EmbeddedRunner:
         while not self._stop.is_set():
             wake.clear()
             try:
-                deliver_all_due(self.app, self.channels, worker=f"{self.name}-{n}", limit=5)
+                sent = deliver_all_due(
+                    self.app, self.channels, worker=f"{self.name}-{n}", limit=BATCH
+                )
+                if sent >= BATCH:  # a backlog: the other senders take their share too
+                    self.wake_all()
             except Exception:  # keep the runner alive: the next wake tries again
                 log.exception("embedded runner: a round failed")
+            with self._idle_lock:
+                self._idle.append(n)
             wake.wait(self.poll_s)
+            with self._idle_lock:
+                if n in self._idle:
+                    self._idle.remove(n)
 
     def _probes(self) -> None:
         """Fast recovery (outbound/recovery.py): a PMS that answers again gets its waiting
@@ -83,7 +109,7 @@ class EmbeddedRunner:
         while not self._stop.is_set():
             try:
                 if self.prober.probe_due():
-                    self.wake()
+                    self.wake_all()
             except Exception:
                 log.exception("embedded runner: probing failed")
             self._stop.wait(self.prober.floor_s)

@@ -59,13 +59,13 @@ class Prober:
             return 0
         started = time.perf_counter()
         try:
-            outcome = self.channels.send(canary.delivery, canary.event, clock(), again=True)
+            outcome = self.channels.send(canary.delivery, canary.event, clock(), again=canary.again)
         except Exception as exc:  # as dispatch does: a surprise is a failed probe, not a crash
             log.exception("probe of connection %s failed unexpectedly", connection_id)
             outcome = Outcome.failed(f"Unexpected error: {exc}")
         if not outcome.ok and not outcome.terminal:  # still down: nothing changes
             with self.app.engine.begin() as conn:
-                recovery.release(conn, int(canary.delivery["id"]))
+                recovery.release(conn, int(canary.delivery["id"]), reached=not outcome.refused)
             return 0
         duration_ms = int((time.perf_counter() - started) * 1000)
         with self.app.engine.begin() as conn:

@@ -43,9 +43,10 @@ STALLED_AFTER_S = 30.0
 # clears its "new job" flag after each fetch, so a notice that lands during a fetch is lost;
 # with `deliver`'s queueing lock no second notice follows, and the job would wait for this poll.
 POLL_S = 0.1
-# Deliveries one job leases at a time: small, so that while one job waits on a PMS the jobs
-# of other slots and workers take the next issues' events instead of queueing behind it.
-BATCH = 5
+# Deliveries one job leases at a time: few, so that while one job waits on a PMS the jobs
+# of other slots and workers take the next issues' events instead of queueing behind it; not
+# one, so a backlog goes with one claim and one transaction of outcomes per batch.
+BATCH = 10
 
 
 def conninfo(database_url: str) -> str:

@@ -4,16 +4,16 @@ when a charge against them may go, the unit and the PDF's reference only when a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from repairlink.domain.actors import Actor
 from repairlink.domain.issues import Document, Issue, PayingForWork, Quote, QuoteStatus
 from repairlink.domain.people import ExternalRef, Tenancy
 from repairlink.domain.places import CostCode, Unit
+from repairlink.errors import NotFoundError
 from repairlink.pms.issue_facts import IssueFacts, PmsRefs, work_order_marker
 from repairlink.pms.profile import (
     AttachDocuments,
@@ -22,10 +22,10 @@ from repairlink.pms.profile import (
     PurchaseInvoiceOnClose,
     RenumberOnFirstSync,
 )
+from repairlink.store.db import reading
 from repairlink.store.tables import cols
-from repairlink.store.uow import UnitOfWork
 
-UowFor = Callable[[Actor], UnitOfWork]
+T = TypeVar("T")
 
 # AttachDocuments.when -> the issue statuses at which its documents are due: "completed" holds
 # for every status a completed job goes on to, so a completion sent late is still attached
@@ -78,54 +78,99 @@ def due_at(profile: Profile, status: str) -> Due:
 
 
 _PLACE = _place_columns()
+PLACE_NAMES = ("estate", "building", "code")
 
 
-def load_facts(uow_for: UowFor, system: str, issue_id: int, due: Due) -> IssueFacts:
-    i, q, d = cols(Issue), cols(Quote), cols(Document)
+# What the way out reads an issue's facts with: (system, issue id, what is due) -> the facts.
+ReadFacts = Callable[[str, int, Due], IssueFacts]
+
+
+@dataclass(frozen=True)
+class FactsReader:
+    """Reads an issue's facts for one PMS in the event's agency, with Core on a read-only
+    connection: no unit of work, no ORM session, and on SQLite no wait for the writers' lock
+    (the facts are read once for every delivery, so this is the way out's hot path)."""
+
+    engine: sa.Engine
+    agency_id: int
+
+    def __call__(self, system: str, issue_id: int, due: Due) -> IssueFacts:
+        with reading(self.engine) as conn:
+            return _load(conn, self.agency_id, system, issue_id, due)
+
+
+def _build(cls: type[T], row: Mapping[str, Any] | sa.RowMapping) -> T:
+    """A domain object from its table's row (detached, as a unit of work's reads hand out)."""
+    return cls(**{f.name: row[f.name] for f in fields(cls) if f.name in row})  # type: ignore[arg-type]
+
+
+def _issue_row(conn: sa.Connection, agency_id: int, issue_id: int) -> Any:
+    i, q = cols(Issue), cols(Quote)
     awarded = (
         sa.select(q.gross)
         .where(q.issue_id == i.id, q.status == QuoteStatus.AWARDED)
         .limit(1)
         .scalar_subquery()
     )
-    with uow_for(Actor.system("outbound")) as uow:
-        found = uow.session.execute(
-            uow.select(Issue, i.id == issue_id).add_columns(awarded, *_PLACE)
-        ).first()
-        # none: `get` answers the agency's NotFound, in its words
-        issue, quote, estate_id, building_id, cost_code = (
-            found if found is not None else (uow.get(Issue, issue_id), None, None, None, None)
+    found = (
+        conn.execute(
+            sa.select(
+                *i,
+                awarded.label("_quote"),
+                *(
+                    c.label(f"_{n}")
+                    for n, c in zip(("estate", "building", "code"), _PLACE, strict=True)
+                ),
+            ).where(i.id == issue_id, i.agency_id == agency_id)
         )
-        unit = uow.get(Unit, issue.unit_id) if due.issue_pdf and issue.unit_id else None
-        documents: list[Document] = []
-        if due.documents:
-            documents = uow.all(uow.select(Document, d.issue_id == issue.id).order_by(d.id))
-        tenancies = _tenancies(uow, issue) if due.charges else []
-        wanted = [
-            ("unit", issue.unit_id),
-            ("estate", estate_id),
-            ("building", building_id),
-            ("contractor", issue.contractor_id),
-            ("occupier", issue.reporter_occupier_id),
-            ("issue", issue.id),
-        ]
-        wanted += [
-            (kind, issue.id)
-            for kind, needed in (
-                ("issue_number", due.renumber),
-                ("charge", bool(due.charges)),
-                ("purchase_invoice", bool(due.invoices)),
-                ("issue_pdf", due.issue_pdf),
-            )
-            if needed
-        ]
-        wanted += [("tenancy", tenancy.id) for tenancy in tenancies]
-        wanted += [("document", doc.id) for doc in documents]
-        refs = _refs(uow, system, wanted)
+        .mappings()
+        .first()
+    )
+    if found is None:  # as the agency's unit of work answers a missing or foreign id
+        raise NotFoundError("issue.not_found", f"No issue {issue_id}", field="issue_id")
+    return found
+
+
+def _load(conn: sa.Connection, agency_id: int, system: str, issue_id: int, due: Due) -> IssueFacts:
+    found = _issue_row(conn, agency_id, issue_id)
+    issue = _build(Issue, found)
+    estate_id, building_id = found["_estate"], found["_building"]
+    unit = None
+    if due.issue_pdf and issue.unit_id:
+        u = cols(Unit)
+        row = conn.execute(sa.select(*u).where(u.id == issue.unit_id)).mappings().first()
+        unit = _build(Unit, row) if row is not None else None
+    documents: list[Document] = []
+    if due.documents:
+        d = cols(Document)
+        rows = conn.execute(sa.select(*d).where(d.issue_id == issue.id).order_by(d.id))
+        documents = [_build(Document, row) for row in rows.mappings()]
+    tenancies = _tenancies(conn, issue) if due.charges else []
+    wanted = [
+        ("unit", issue.unit_id),
+        ("estate", estate_id),
+        ("building", building_id),
+        ("contractor", issue.contractor_id),
+        ("occupier", issue.reporter_occupier_id),
+        ("issue", issue.id),
+    ]
+    wanted += [
+        (kind, issue.id)
+        for kind, needed in (
+            ("issue_number", due.renumber),
+            ("charge", bool(due.charges)),
+            ("purchase_invoice", bool(due.invoices)),
+            ("issue_pdf", due.issue_pdf),
+        )
+        if needed
+    ]
+    wanted += [("tenancy", tenancy.id) for tenancy in tenancies]
+    wanted += [("document", doc.id) for doc in documents]
+    refs = _refs(conn, agency_id, system, wanted)
     return IssueFacts(
         issue=issue,
         unit=unit,
-        quote=quote,
+        quote=found["_quote"],
         refs=PmsRefs(
             property=refs.get(("unit", issue.unit_id)),
             estate=refs.get(("estate", estate_id)),
@@ -142,23 +187,30 @@ def load_facts(uow_for: UowFor, system: str, issue_id: int, due: Due) -> IssueFa
         ),
         documents=tuple(documents),
         marker=work_order_marker(issue),
-        cost_code=cost_code,
+        cost_code=found["_code"],
     )
 
 
-def _tenancies(uow: UnitOfWork, issue: Issue) -> list[Tenancy]:
+def _tenancies(conn: sa.Connection, issue: Issue) -> list[Tenancy]:
     """The reporting occupier's tenancies at the unit, newest first: only when they pay."""
     if issue.paying_for_work is not PayingForWork.OCCUPIER or issue.reporter_occupier_id is None:
         return []
     t = cols(Tenancy)
-    return uow.all(
-        uow.select(
-            Tenancy, t.occupier_id == issue.reporter_occupier_id, t.unit_id == issue.unit_id
-        ).order_by(t.start_date.desc())
+    rows = conn.execute(
+        sa.select(*t)
+        .where(
+            t.agency_id == issue.agency_id,
+            t.occupier_id == issue.reporter_occupier_id,
+            t.unit_id == issue.unit_id,
+        )
+        .order_by(t.start_date.desc())
     )
+    return [_build(Tenancy, row) for row in rows.mappings()]
 
 
-def _refs(uow: UnitOfWork, system: str, wanted: list[tuple[str, int | None]]) -> dict[Any, str]:
+def _refs(
+    conn: sa.Connection, agency_id: int, system: str, wanted: list[tuple[str, int | None]]
+) -> dict[Any, str]:
     """The PMS's ids of these (kind, our id) records, in one query: (kind, id) -> its id."""
     pairs = [(kind, entity_id) for kind, entity_id in wanted if entity_id is not None]
     if not pairs:
@@ -167,8 +219,8 @@ def _refs(uow: UnitOfWork, system: str, wanted: list[tuple[str, int | None]]) ->
     # Looked up by the (kind, id) index, one pair after another. The agency is checked here,
     # not in the query: with it there, SQLite reads every reference of the agency (its unique
     # index starts with the agency), one more with each work order sent.
-    found = uow.session.scalars(
-        sa.select(ExternalRef)
+    found = conn.execute(
+        sa.select(r.entity_kind, r.entity_id, r.external_id, r.agency_id)
         .where(
             r.system == system,
             sa.or_(*(sa.and_(r.entity_kind == k, r.entity_id == i) for k, i in pairs)),
@@ -176,7 +228,7 @@ def _refs(uow: UnitOfWork, system: str, wanted: list[tuple[str, int | None]]) ->
         .order_by(r.id.desc())  # the oldest reference wins: it is written last
     )
     return {
-        (ref.entity_kind, ref.entity_id): ref.external_id
-        for ref in found
-        if ref.agency_id == uow.agency
+        (kind, entity_id): external_id
+        for kind, entity_id, external_id, owner in found
+        if owner == agency_id
     }

@@ -12,7 +12,7 @@ by the connector (`find_work_order`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from repairlink.domain.actors import ActorKind
 from repairlink.domain.delivery import Learned, Outcome
 from repairlink.domain.issues import Document, Issue
-from repairlink.outbound.facts import Due, UowFor, due_at, load_facts
+from repairlink.outbound.facts import Due, ReadFacts, due_at
 from repairlink.outbound.issue_pdf import issue_pdf
 from repairlink.outbound.money import charge_of, purchase_invoice_of, why_no_charge
 from repairlink.pms.capabilities import (
@@ -72,15 +72,13 @@ class IssueOut:
 
     profile: Profile
     connector: WorkOrders  # and whichever other capabilities the profile's steps need
-    uow_for: UowFor  # a unit of work in the event's agency
+    read_facts: ReadFacts  # the issue's facts, in the event's agency (a FactsReader)
     files: FileStore
     key: str = ""  # the event being sent: each write's idempotency key starts with it
     learned: list[Learned] = field(default_factory=list)  # the PMS's ids this send received
     notes: list[str] = field(default_factory=list)  # what the PMS made of it, for people
     fresh: bool = False  # this attempt created the work order (or found one it had created)
     assigned: bool | None = None  # the work order is still ours to update (None: not asked)
-    # how the issue's facts are loaded (a bridge acknowledgement reuses those of its poll)
-    load: Callable[[UowFor, str, int, Due], IssueFacts] = load_facts
 
     @property
     def system(self) -> str:
@@ -93,11 +91,11 @@ class IssueOut:
         issue_id = int(event["aggregate_id"])
         status = str(event["payload"].get("status", ""))
         due = due_at(self.profile, status)
-        facts = self.load(self.uow_for, self.system, issue_id, due)
+        facts = self.read_facts(self.system, issue_id, due)
         if not status:  # every event sent carries its status; one that did not: the issue's
             status = facts.issue.status.value
             due = due_at(self.profile, status)
-            facts = self.load(self.uow_for, self.system, issue_id, due)
+            facts = self.read_facts(self.system, issue_id, due)
         if sends.once == "instructed" and facts.issue.instructed_party is None:
             return Outcome.skip(
                 f"Issues reach {self.system.capitalize()} only once instructed ({sends.rule})"

@@ -81,13 +81,16 @@ def enqueue_many(
 class Claimed:
     delivery: Row
     event: Row
-    again: bool  # tried before, or taken over from a worker whose lease ran out
+    # an earlier attempt may have reached the destination (not refused before it could act),
+    # or the delivery was taken over from a worker whose lease ran out
+    again: bool
 
 
-def _due(*, for_client: bool = False) -> sa.Select[Any]:
-    """Due deliveries that head their aggregate's queue, oldest first, locked (skipping rows
-    another worker holds). A sender leaves out those of the PMSs a bridge client serves
-    (`held` systems); a bridge client's poll takes only those of its connection (`target`)."""
+def _lease_due(*, for_client: bool = False) -> sa.Update:
+    """Lease due deliveries that head their aggregate's queue, oldest first, in one statement
+    (skipping rows another worker holds locked). A sender leaves out those of the PMSs a bridge
+    client serves (`held` systems); a bridge client's poll takes only those of its connection
+    (`target`)."""
     d = deliveries.c
     earlier = deliveries.alias("earlier")
     e = earlier.c
@@ -111,8 +114,8 @@ def _due(*, for_client: bool = False) -> sa.Select[Any]:
         if for_client
         else ~held
     )
-    return (
-        sa.select(d.id, d.leased_until)
+    due = (
+        sa.select(d.id)
         .where(
             d.state == "pending",
             d.next_attempt_at <= now,
@@ -123,6 +126,18 @@ def _due(*, for_client: bool = False) -> sa.Select[Any]:
         .order_by(d.event_id)
         .limit(sa.bindparam("limit", type_=sa.Integer))
         .with_for_update(skip_locked=True, of=deliveries)
+    )
+    # Lease them in the same statement. One whose lease ran out is taken over from a worker
+    # that may have reached the destination before it died: marked `reached`.
+    return (
+        sa.update(deliveries)
+        .where(d.id.in_(due.correlate(None).scalar_subquery()))  # its own rows, not the row updated
+        .values(
+            leased_until=sa.bindparam("leased_until", type_=d.leased_until.type),
+            leased_by=sa.bindparam("leased_by"),
+            reached=sa.or_(d.reached, d.leased_until.is_not(None)),
+        )
+        .returning(d.id)
     )
 
 
@@ -149,10 +164,9 @@ def _claimed() -> sa.Select[Any]:
 
 # Built once: a worker claims several times a second, and building these statements cost
 # more CPU than running them (bench/outbound.py, py-spy).
-DUE, DUE_FOR_CLIENT, LEASE, CLAIMED = (
-    _due(),
-    _due(for_client=True),
-    sa.update(deliveries).where(deliveries.c.id.in_(sa.bindparam("ids", expanding=True))),
+LEASE_DUE, LEASE_DUE_FOR_CLIENT, CLAIMED = (
+    _lease_due(),
+    _lease_due(for_client=True),
     _claimed(),
 )
 
@@ -171,28 +185,18 @@ def claim(
     row carries its connection's `pms_system`, `pms_config` and `pms_enabled` (None: gone).
     `held`: PMSs whose deliveries wait for their bridge client (a sender leaves them);
     `target`: that client's connection, whose deliveries only it takes."""
+    leased = {"now": now, "limit": limit, "leased_until": now + lease, "leased_by": worker}
     if target is None:
-        found = conn.execute(DUE, {"now": now, "limit": limit, "held": list(held)}).all()
+        found = conn.execute(LEASE_DUE, leased | {"held": list(held)}).scalars().all()
     else:
-        found = conn.execute(DUE_FOR_CLIENT, {"now": now, "limit": limit, "target": target}).all()
-    if not found:
-        return []
-    ids = [row.id for row in found]
-    taken_over = {row.id for row in found if row.leased_until is not None}
-    conn.execute(LEASE, {"ids": ids, "leased_until": now + lease, "leased_by": worker})
-    return load(conn, ids, taken_over)
+        found = conn.execute(LEASE_DUE_FOR_CLIENT, leased | {"target": target}).scalars().all()
+    return load(conn, found) if found else []
 
 
-def load(
-    conn: sa.Connection, ids: Sequence[int], taken_over: set[int] | None = None
-) -> list[Claimed]:
-    """These deliveries with their events, as `claim` answers them."""
-    taken_over = taken_over or set()
+def load(conn: sa.Connection, ids: Sequence[int]) -> list[Claimed]:
+    """These deliveries with their events, as `claim` answers them, oldest event first."""
     rows = conn.execute(CLAIMED, {"ids": list(ids)}).mappings()
-    return [
-        Claimed(dict(r), _event_of(dict(r)), again=r["attempts"] > 0 or r["id"] in taken_over)
-        for r in rows
-    ]
+    return [Claimed(dict(r), _event_of(dict(r)), again=bool(r["reached"])) for r in rows]
 
 
 def _event_of(row: Row) -> Row:
@@ -218,34 +222,90 @@ def record(
     rng: random.Random,
 ) -> str:
     """Write the attempt and move the delivery on; answers its new state."""
-    d = deliveries.c
-    conn.execute(
-        sa.insert(delivery_attempts).values(
-            delivery_id=delivery["id"],
-            at=now,
-            ok=outcome.ok,
-            status_code=outcome.status_code,
-            duration_ms=duration_ms,
-            error=outcome.error or None,
-            worker=worker,
-        )
+    (state,) = record_many(
+        conn, [Attempt(delivery, outcome, duration_ms)], worker=worker, now=now, rng=rng
     )
-    values: dict[str, Any] = {"leased_until": None, "leased_by": None}
+    return state
+
+
+@dataclass(frozen=True)
+class Attempt:
+    delivery: Row  # as `claim` answers it
+    outcome: Outcome
+    duration_ms: int
+
+
+_ATTEMPT = sa.insert(delivery_attempts)
+_MOVE = {  # one statement per shape of change, each run once for a batch (executemany)
+    shape: sa.update(deliveries)
+    .where(deliveries.c.id == sa.bindparam("_id"))
+    .values(
+        {**{name: sa.bindparam(name) for name in names}, "leased_until": None, "leased_by": None}
+    )
+    for shape, names in {
+        "done": ("state", "note", "last_error", "finished_at", "attempts"),
+        "dead": ("state", "last_error", "attempts", "reached", "finished_at", "window_start"),
+        "wait": ("state", "last_error", "attempts", "reached", "next_attempt_at", "window_start"),
+    }.items()
+}
+
+
+def record_many(
+    conn: sa.Connection,
+    attempts: Sequence[Attempt],
+    *,
+    worker: str,
+    now: datetime,
+    rng: random.Random,
+) -> list[str]:
+    """Write a batch's attempts and move each delivery on, in the caller's one transaction;
+    answers each delivery's new state."""
+    if not attempts:
+        return []
+    conn.execute(
+        _ATTEMPT,
+        [
+            {
+                "delivery_id": a.delivery["id"],
+                "at": now,
+                "ok": a.outcome.ok,
+                "status_code": a.outcome.status_code,
+                "duration_ms": a.duration_ms,
+                "error": a.outcome.error or None,
+                "worker": worker,
+            }
+            for a in attempts
+        ],
+    )
+    moves: dict[str, list[dict[str, Any]]] = {}
+    states = []
+    for a in attempts:
+        shape, values = _moved(a.delivery, a.outcome, now, rng)
+        moves.setdefault(shape, []).append({"_id": a.delivery["id"], **values})
+        states.append(str(values["state"]))
+    for shape, rows in moves.items():
+        conn.execute(_MOVE[shape], rows)
+    return states
+
+
+def _moved(delivery: Row, outcome: Outcome, now: datetime, rng: random.Random) -> tuple[str, Row]:
+    """What one attempt changes of its delivery: (the change's shape, the new values)."""
+    attempts = int(delivery["attempts"]) + 1
     if outcome.ok:
         state = "skipped" if outcome.skipped else "delivered"
-        values |= {"note": outcome.note or None, "last_error": None, "finished_at": now}
-    else:
-        failures = int(delivery["attempts"]) + 1
-        wait = None if outcome.terminal else next_wait(failures, outcome.retry_after, rng)
-        state = "dead" if wait is None else "pending"
-        values |= {"last_error": outcome.error, "attempts": failures}
-        values |= {"finished_at": now} if wait is None else {"next_attempt_at": now + wait}
-        if delivery["window_start"] is None:
-            values["window_start"] = now
-    if outcome.ok:
-        values["attempts"] = int(delivery["attempts"]) + 1
-    conn.execute(sa.update(deliveries).where(d.id == delivery["id"]).values(state=state, **values))
-    return state
+        note = outcome.note or None
+        done: dict[str, Any] = {"state": state, "note": note, "last_error": None}
+        return "done", done | {"finished_at": now, "attempts": attempts}
+    wait = None if outcome.terminal else next_wait(attempts, outcome.retry_after, rng)
+    values: dict[str, Any] = {
+        "last_error": outcome.error,
+        "attempts": attempts,
+        "reached": bool(delivery["reached"]) or not outcome.refused,
+        "window_start": delivery["window_start"] or now,
+    }
+    if wait is None:
+        return "dead", values | {"state": "dead", "finished_at": now}
+    return "wait", values | {"state": "pending", "next_attempt_at": now + wait}
 
 
 def rearm(conn: sa.Connection, where: sa.ColumnElement[bool], now: datetime) -> int:

@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from repairlink.outbound.ledger import CLAIMED, Claimed, _event_of
+from repairlink.outbound.ledger import Claimed, load
 from repairlink.store.outbound_tables import deliveries
 
 Row = Mapping[str, Any]
@@ -105,19 +105,26 @@ def lease_canary(
             d.state == "pending",
             sa.or_(d.leased_until.is_(None), d.leased_until < now),
         )
-        .values(leased_until=now + lease, leased_by=worker)
+        .values(  # taken over from a worker whose lease ran out: it may have reached the PMS
+            leased_until=now + lease,
+            leased_by=worker,
+            reached=sa.or_(d.reached, d.leased_until.is_not(None)),
+        )
     ).rowcount
     if taken != 1:
         return None
-    (row,) = conn.execute(CLAIMED, {"ids": [canary]}).mappings()
-    return Claimed(dict(row), _event_of(dict(row)), again=True)
+    (claimed,) = load(conn, [canary])
+    return claimed
 
 
-def release(conn: sa.Connection, delivery_id: int) -> None:
-    """A canary that failed: as it was, its back-off untouched and no attempt counted."""
+def release(conn: sa.Connection, delivery_id: int, *, reached: bool) -> None:
+    """A canary that failed: as it was, its back-off untouched and no attempt counted; marked
+    `reached` when the failure may have reached the PMS (its retry looks for what it made)."""
     d = deliveries.c
     conn.execute(
-        sa.update(deliveries).where(d.id == delivery_id).values(leased_until=None, leased_by=None)
+        sa.update(deliveries)
+        .where(d.id == delivery_id)
+        .values(leased_until=None, leased_by=None, reached=sa.or_(d.reached, sa.literal(reached)))
     )
 
 

@@ -49,15 +49,30 @@ class FetchError(RepairlinkError):
     """The PMS did not answer a page."""
 
 
+# Answers a PMS gives instead of doing the work: too many requests, unavailable
+REFUSED_STATUSES = frozenset({429, 503})
+
+
 class TransientFetchError(FetchError, Transient):
     """429, 5xx, a timeout: worth another try, after `retry_after` seconds if the PMS said."""
 
     def __init__(
-        self, message: str, *, retry_after: float | None = None, status: int | None = None
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        status: int | None = None,
+        unconnected: bool = False,
     ) -> None:
         super().__init__("sync.pms_unavailable", message)
         self.retry_after = retry_after
         self.pms_status = status
+        self.unconnected = unconnected  # no connection was made: the PMS never saw it
+
+    @property
+    def refused(self) -> bool:
+        """The PMS refused before it could act on the request (429, 503, no connection)."""
+        return self.unconnected or self.pms_status in REFUSED_STATUSES
 
 
 class TerminalFetchError(FetchError, Terminal):

@@ -97,7 +97,10 @@ class ClientCredentials:
         except AddressRefused as exc:
             raise TerminalFetchError(f"{self.name}'s address is refused: {exc}") from exc
         except httpx.TransportError as exc:
-            raise TransientFetchError(f"{self.name}'s token endpoint unreachable: {exc}") from exc
+            raise TransientFetchError(
+                f"{self.name}'s token endpoint unreachable: {exc}",
+                unconnected=isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout),
+            ) from exc
         raise_for(response, self.name, "token")
         token: str = response.json()["access_token"]
         return token
@@ -188,6 +191,10 @@ class PmsHttp:
                 response = self.http.request(
                     method, f"{self.base}{path}", headers=headers, **kwargs
                 )
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # never reached it
+                raise TransientFetchError(
+                    f"{self.name} unreachable on {path}: {exc}", unconnected=True
+                ) from exc
             except httpx.TimeoutException as exc:
                 raise TransientFetchError(f"{self.name} timed out on {path}") from exc
             except AddressRefused as exc:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,9 @@ def make_engine(
         writer = threading.RLock()  # re-entrant: a nested transaction is no worse than before
 
         def begin(conn: sa.Connection) -> None:
+            if conn.info.get("read_only"):  # a reader never waits for a writer (WAL)
+                conn.exec_driver_sql("BEGIN")
+                return
             # Take SQLite's write lock at BEGIN, so two writers queue instead of failing
             # mid-transaction; and queue them in this process on a lock handed over at once,
             # as SQLite's own busy handler sleeps and polls (measured: seconds of delay with
@@ -71,6 +76,18 @@ def make_engine(
     engine = sa.create_engine(url, echo=echo, json_serializer=_json, json_deserializer=orjson.loads)
     ping_when_idle(engine, ping_after_idle_s)
     return engine
+
+
+@contextmanager
+def reading(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A connection for reads only: on SQLite its transaction is a snapshot that neither takes
+    nor waits for the writers' lock (the way out reads an issue's facts while others write)."""
+    with engine.connect() as conn:
+        conn.info["read_only"] = True
+        try:
+            yield conn
+        finally:
+            conn.info.pop("read_only", None)
 
 
 def ping_when_idle(engine: sa.Engine, idle_s: float) -> None:

@@ -42,6 +42,9 @@ deliveries = sa.Table(
     sa.Column("window_start", UtcDateTime),  # first attempt since created or replayed
     sa.Column("leased_until", UtcDateTime),  # a worker holds it until then (or dies)
     sa.Column("leased_by", sa.String(64)),
+    # an attempt may have reached the destination (not refused before it could act): a retry
+    # looks for what it made first
+    sa.Column("reached", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.Column("last_error", sa.Text),
     sa.Column("note", sa.Text),  # what the destination made of it, e.g. why no charge (AL-13)
     sa.Column("created_at", UtcDateTime, nullable=False),

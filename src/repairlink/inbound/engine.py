@@ -30,7 +30,7 @@ from repairlink.inbound.kinds import USE_CASE_KINDS
 from repairlink.inbound.page import PageWriter, UseCaseWriter
 from repairlink.inbound.page_worker import PagePreparer
 from repairlink.inbound.read_ahead import ReadAhead
-from repairlink.inbound.ready_page import ReadyPage
+from repairlink.inbound.ready_page import PackedPage, ReadyPage
 from repairlink.inbound.run_state import RunState
 from repairlink.inbound.table_stats import TableStats
 from repairlink.pms.connector import Connector, FetchError
@@ -240,12 +240,12 @@ class SyncEngine:
 
     def _fetch(
         self, stream: str, state: RunState, preparer: PagePreparer, cursor: str | None
-    ) -> ReadyPage:
-        def once() -> ReadyPage:
+    ) -> PackedPage:
+        def once() -> PackedPage:
             raw = self.connector.fetch(
                 stream, since=state.window_from, until=state.window_to, cursor=cursor
             )
-            return preparer.ready(stream, raw)  # a page that is not JSON is retried too
+            return preparer.packed(stream, raw)  # a page that is not JSON is retried too
 
         return self.retry.call(once)
 

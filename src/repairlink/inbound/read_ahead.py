@@ -62,7 +62,9 @@ class _Waiting:
     def get(self) -> object:
         with self._changed:
             while not self._items:
-                self._changed.wait()
+                if self._stop.is_set():
+                    return _END
+                self._changed.wait(0.1)
             item, weight = self._items.popleft()
             self._held -= weight
             self._changed.notify_all()
@@ -86,18 +88,30 @@ class ReadAhead:
         )
         for name, cursor in starts:  # the pool starts them in this order
             self._pool.submit(self._produce, name, cursor)
+        # makes the next page objects while the writer writes this one: unpickling holds the
+        # interpreter, but the writer lets go of it while SQLite works
+        self._opener = ThreadPoolExecutor(max_workers=1, thread_name_prefix="open-page")
 
     def pages(self, stream: str) -> Iterator[ReadyPage]:
         """The stream's pages in order; raises a fetch's failure where its page would be."""
         waiting = self._waiting[stream]
+        following = self._opener.submit(self._open_next, waiting)
         while True:
-            item = waiting.get()
-            if item is _END:
+            page = following.result()
+            if page is None:
                 return
-            if isinstance(item, _Failed):
-                raise item.error
-            assert isinstance(item, PackedPage)
-            yield item.open()
+            following = self._opener.submit(self._open_next, waiting)
+            yield page
+
+    @staticmethod
+    def _open_next(waiting: _Waiting) -> ReadyPage | None:
+        item = waiting.get()
+        if item is _END:
+            return None
+        if isinstance(item, _Failed):
+            raise item.error
+        assert isinstance(item, PackedPage)
+        return item.open()
 
     def _produce(self, stream: str, cursor: str | None) -> None:
         out = self._waiting[stream]
@@ -117,6 +131,7 @@ class ReadAhead:
         """Stop reading ahead; a fetch under way finishes (or times out) on its own."""
         self._stop.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._opener.shutdown(wait=False, cancel_futures=True)
 
     def __enter__(self) -> ReadAhead:
         return self

@@ -27,6 +27,7 @@ from repairlink.inbound.apply import RunContext
 from repairlink.inbound.dry_run import KeptRows
 from repairlink.inbound.gc_pause import fewer_collections
 from repairlink.inbound.kinds import USE_CASE_KINDS
+from repairlink.inbound.malloc_tuning import keep_large_blocks_mapped
 from repairlink.inbound.page import PageWriter, UseCaseWriter
 from repairlink.inbound.page_worker import PagePreparer
 from repairlink.inbound.read_ahead import ReadAhead
@@ -126,6 +127,7 @@ class SyncEngine:
             kinds=plan.kinds,
         )
         streams = streams_for(self.connector.streams, plan.kinds, full=state.window_from is None)
+        keep_large_blocks_mapped()
         try:
             # the page-preparing process is forked inside: it collects less too
             with (

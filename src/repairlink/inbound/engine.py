@@ -27,10 +27,11 @@ from repairlink.inbound.apply import RunContext
 from repairlink.inbound.dry_run import KeptRows
 from repairlink.inbound.gc_pause import fewer_collections
 from repairlink.inbound.kinds import USE_CASE_KINDS
+from repairlink.inbound.malloc_tuning import keep_large_blocks_mapped
 from repairlink.inbound.page import PageWriter, UseCaseWriter
 from repairlink.inbound.page_worker import PagePreparer
 from repairlink.inbound.read_ahead import ReadAhead
-from repairlink.inbound.ready_page import ReadyPage
+from repairlink.inbound.ready_page import PackedPage, ReadyPage
 from repairlink.inbound.run_state import RunState
 from repairlink.inbound.table_stats import TableStats
 from repairlink.pms.connector import Connector, FetchError
@@ -131,6 +132,7 @@ class SyncEngine:
             kinds=plan.kinds,
         )
         streams = streams_for(self.connector.streams, plan.kinds, full=state.window_from is None)
+        keep_large_blocks_mapped()
         try:
             # the page-preparing process is forked inside: it collects less too
             with (
@@ -251,12 +253,12 @@ class SyncEngine:
 
     def _fetch(
         self, stream: str, state: RunState, preparer: PagePreparer, cursor: str | None
-    ) -> ReadyPage:
-        def once() -> ReadyPage:
+    ) -> PackedPage:
+        def once() -> PackedPage:
             raw = self.connector.fetch(
                 stream, since=state.window_from, until=state.window_to, cursor=cursor
             )
-            return preparer.ready(stream, raw)  # a page that is not JSON is retried too
+            return preparer.packed(stream, raw)  # a page that is not JSON is retried too
 
         return self.retry.call(once)
 

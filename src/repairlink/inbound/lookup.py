@@ -7,11 +7,9 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from repairlink.inbound.kinds import spec
 from repairlink.inbound.plan import ACTIVE, BY_SYNC
-from repairlink.store.tables import external_refs
 
 CHUNK = 900  # below SQLite's bound-parameter limit
 
@@ -21,23 +19,23 @@ def _chunks(values: Collection[Any]) -> list[list[Any]]:
     return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
 
 
-def any_of(column: sa.ColumnElement[Any], dialect: sa.Dialect) -> sa.ColumnElement[bool]:
-    """`column` is one of the values bound to "values" (a list): one parameter, so one
-    statement that SQLite and PostgreSQL prepare once, whatever the list's length (an IN list
-    is a new statement for every length, and SQLAlchemy expands it in Python each time)."""
-    if dialect.name == "sqlite":  # bound as a JSON array: see `values`
-        return column.in_(sa.select(sa.column("value")).select_from(sa.func.json_each(_VALUES)))
-    return column == sa.func.any(sa.bindparam("values", type_=ARRAY(sa.String)))
-
-
-_VALUES = sa.bindparam("values", type_=sa.String)
-
-
 def values(dialect: sa.Dialect, items: Collection[Any]) -> str | list[Any]:
+    """A list bound as one parameter, so one statement SQLite and PostgreSQL prepare once
+    whatever its length (an IN list is a new statement for every length): a JSON array
+    for SQLite's `json_each`, an array for PostgreSQL's `= ANY`."""
     return orjson.dumps(list(items)).decode() if dialect.name == "sqlite" else list(items)
 
 
-_REFS: dict[str, sa.Select[Any]] = {}
+# On the driver's own cursor: SQLAlchemy's result rows cost about as much as the look-up
+# itself (measured: 16-22 ms against 7-18 ms for 500 ids at 300k references, SQLite).
+_REFS = (
+    "SELECT external_id, entity_id, content_hash FROM external_refs"
+    " WHERE agency_id = {0} AND system = {0} AND entity_kind = {0} AND external_id {1}"
+)
+_REFS_SQL = {
+    "sqlite": _REFS.format("?", "IN (SELECT value FROM json_each(?))"),
+    "postgresql": _REFS.format("%s", "= ANY(%s::varchar[])"),
+}
 
 
 def refs(
@@ -45,24 +43,13 @@ def refs(
 ) -> dict[str, tuple[int, str | None]]:
     """PMS id -> (our id, content hash) for records that already carry this PMS's reference."""
     dialect = conn.dialect
-    if dialect.name not in _REFS:
-        ref = external_refs.c
-        _REFS[dialect.name] = sa.select(ref.external_id, ref.entity_id, ref.content_hash).where(
-            ref.agency_id == sa.bindparam("agency_id"),
-            ref.system == sa.bindparam("system"),
-            ref.entity_kind == sa.bindparam("kind"),
-            any_of(ref.external_id, dialect),
-        )
-    rows = conn.execute(
-        _REFS[dialect.name],
-        {
-            "agency_id": agency_id,
-            "system": system,
-            "kind": kind,
-            "values": values(dialect, external_ids),
-        },
-    )
-    return {external_id: (entity_id, digest) for external_id, entity_id, digest in rows}
+    params = (agency_id, system, kind, values(dialect, external_ids))
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(_REFS_SQL[dialect.name], params)
+        return {external_id: (entity_id, digest) for external_id, entity_id, digest in cursor}
+    finally:
+        cursor.close()
 
 
 def by_column(

@@ -70,9 +70,7 @@ class PageWriter:
                 continue
             passing = page.passing.get(kind, set())
             for batch in self._one_per_match(kind, page.by_kind.get(kind, []), passing):
-                decisions = self._decide(
-                    conn, kind, batch, passing, page.failures.get(kind, {}), state
-                )
+                decisions = self._decide(conn, kind, batch, page, state)
                 decisions, waiting = self._hold_back(kind, decisions)
                 held_back.setdefault(kind, []).extend(waiting)
                 self._write(conn, kind, decisions, state, ctx)
@@ -85,12 +83,14 @@ class PageWriter:
         conn: sa.Connection,
         kind: str,
         ready: list[Incoming],
-        passing: set[str],
-        failures: dict[str, tuple[str, str]],
+        page: ReadyPage,
         state: RunState,
     ) -> list[Decision]:
-        """`ready`: a page's records of one kind, `passing` those that meet the filters,
-        `failures` the filter each live one that does not fails."""
+        """`ready`: records of one kind from `page`, which says which meet the filters, the
+        filter each live one that does not fails, and their own part of the content hash."""
+        passing = page.passing.get(kind, set())
+        failures = page.failures.get(kind, {})
+        own = page.own_json.get(kind, {})
         links = self._resolve_links(conn, ready)
         required = {r.link for r in self.profile.of(RequiresSynced, kind)}
         held = self._match(conn, kind, ready, passing)
@@ -111,7 +111,7 @@ class PageWriter:
         # a record we do not hold that fails the filters or is archived upstream is skipped:
         # no write needs its hash
         digests = {
-            r.external_id: content_hash(r, res)
+            r.external_id: content_hash(r, res, own.get(r.external_id))
             if r.external_id in passing or r.external_id in held
             else ""
             for (r, res, _) in plans

@@ -3,8 +3,8 @@ parses, maps and normalises the next page while the other decides and writes thi
 
 The process is forked at the start of a run, so it holds the connector's parser, the profile
 (whose filters are functions) and the settings without pickling them: raw pages go in,
-ready pages come back, one at a time (the engine asks for the next page only when it starts
-writing one, so memory stays flat). It dies with the process that started it, SIGKILL
+ready pages come back pickled (`PackedPage`), to wait compactly until the writer takes them
+(`read_ahead` bounds how many bytes wait). It dies with the process that started it, SIGKILL
 included (Linux), so a killed sync leaves nothing behind (S-03). Where fork does not exist,
 pages are made ready in the calling thread.
 """
@@ -19,7 +19,7 @@ import signal
 from concurrent.futures import ProcessPoolExecutor
 from types import TracebackType
 
-from repairlink.inbound.ready_page import ReadyPage, make_ready
+from repairlink.inbound.ready_page import PackedPage, ReadyPage, make_ready
 from repairlink.pms.connector import PageParser, TransientFetchError
 from repairlink.pms.profile import Config, Profile
 from repairlink.pms.streams import RawPage
@@ -40,13 +40,13 @@ def _die_with_parent(parent: int) -> None:
         os._exit(0)
 
 
-def _make_ready(token: int, stream: str, raw: RawPage) -> ReadyPage | str:
+def _make_ready(token: int, stream: str, raw: RawPage) -> PackedPage | str:
     parse, profile, config = _WORK[token]
     try:
         page = parse(stream, raw)
     except TransientFetchError as exc:
         return exc.message  # as text: the fetching side raises it again and retries (S-05)
-    return make_ready(profile, config, page)
+    return PackedPage.pack(make_ready(profile, config, page))
 
 
 class PagePreparer:
@@ -66,7 +66,8 @@ class PagePreparer:
             # fork now, from this thread: the child's death signal follows the forking thread
             self._pool.submit(int).result()
 
-    def ready(self, stream: str, raw: RawPage) -> ReadyPage:
+    def packed(self, stream: str, raw: RawPage) -> PackedPage:
+        """The page made ready, as bytes to keep until it is written (`PackedPage.open`)."""
         if self._pool is None:
             result = _make_ready(self._token, stream, raw)
         else:
@@ -74,6 +75,9 @@ class PagePreparer:
         if isinstance(result, str):
             raise TransientFetchError(result)
         return result
+
+    def ready(self, stream: str, raw: RawPage) -> ReadyPage:
+        return self.packed(stream, raw).open()
 
     def close(self) -> None:
         _WORK.pop(self._token, None)

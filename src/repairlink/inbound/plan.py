@@ -65,11 +65,27 @@ class Decision:
     by_use_case: bool = False  # created through the kind's use case (its own audit and events)
 
 
-def content_hash(record: Incoming, resolved: dict[str, int]) -> str:
-    """Of what would be written; check-only links ("_unit") vary by source, so stay out."""
+def fields_json(record: Incoming) -> bytes:
+    """The record's own part of its content hash, which needs no database: computed where the
+    page is made ready (another process), so the writer only adds the links it resolved."""
+    return orjson.dumps(record.fields, option=orjson.OPT_SORT_KEYS, default=str)
+
+
+def content_hash(record: Incoming, resolved: dict[str, int], own: bytes | None = None) -> str:
+    """Of what would be written; check-only links ("_unit") vary by source, so stay out.
+    The hash of `[fields, links written, archived]` as sorted JSON, put together from its
+    parts (`own`: `fields_json(record)`, if known) byte for byte as one `orjson.dumps`."""
     written = {k: v for k, v in resolved.items() if not k.startswith("_")}
-    body = orjson.dumps(
-        [record.fields, written, record.archived], option=orjson.OPT_SORT_KEYS, default=str
+    body = b"".join(
+        (
+            b"[",
+            fields_json(record) if own is None else own,
+            b",",
+            orjson.dumps(written, option=orjson.OPT_SORT_KEYS, default=str),
+            b",",
+            orjson.dumps(record.archived, default=str),
+            b"]",
+        )
     )
     return hashlib.blake2b(body, digest_size=16).hexdigest()
 

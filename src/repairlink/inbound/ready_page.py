@@ -7,12 +7,13 @@ Pure, so that it can run in a process of its own while the engine writes (see `p
 
 from __future__ import annotations
 
+import pickle
 from collections import defaultdict
 from dataclasses import dataclass
 
 from repairlink.errors import RepairlinkError
 from repairlink.inbound.normalise import prepare
-from repairlink.inbound.plan import first_failure
+from repairlink.inbound.plan import fields_json, first_failure
 from repairlink.pms.connector import FetchedPage
 from repairlink.pms.incoming import Incoming, Malformed
 from repairlink.pms.profile import Config, Profile
@@ -27,6 +28,29 @@ class ReadyPage:
     bad: list[Malformed]  # not mapped, or not normalised: to quarantine (S-04)
     next_cursor: str | None
     size: int  # records the connector sent
+    # per kind, of those that meet the filters: external id -> their fields as their content
+    # hash reads them (`plan.fields_json`), made here rather than by the writer
+    own_json: dict[str, dict[str, bytes]]
+
+
+@dataclass(frozen=True, slots=True)
+class PackedPage:
+    """A ready page as pickled bytes, as it comes from the preparing process: a few times
+    smaller than its objects, so pages waiting ahead of the writer hold little memory; the
+    writer makes it objects again when it takes it (`open`)."""
+
+    data: bytes
+    next_cursor: str | None
+    size: int  # records the connector sent
+
+    @classmethod
+    def pack(cls, page: ReadyPage) -> PackedPage:
+        data = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
+        return cls(data, page.next_cursor, page.size)
+
+    def open(self) -> ReadyPage:
+        page: ReadyPage = pickle.loads(self.data)  # our own bytes, from our own process
+        return page
 
 
 def filter_failure(profile: Profile, config: Config, record: Incoming) -> tuple[str, str] | None:
@@ -55,19 +79,20 @@ def make_ready(profile: Profile, config: Config, page: FetchedPage) -> ReadyPage
             else:
                 failed[kind][ext] = failure
     by_kind: dict[str, list[Incoming]] = {}
-    passing: dict[str, set[str]] = {}
+    own_json: dict[str, dict[str, bytes]] = {}
     for kind, records in seen.items():
-        kept, ok_ids = [], set()
+        kept, own = [], {}
         for ext, record in records.items():
             if not good[kind][ext]:  # to be skipped or archived: its values are not written
                 kept.append(record)
                 continue
             try:
                 kept.append(prepare(record))
-                ok_ids.add(ext)
+                own[ext] = fields_json(record)
             except RepairlinkError as exc:
                 reason = f"{exc.field or 'record'}: {exc.message}"
                 bad.append(Malformed(kind, ext, reason, record.fields))
-        by_kind[kind], passing[kind] = kept, ok_ids
+        by_kind[kind], own_json[kind] = kept, own
+    passing = {kind: set(own) for kind, own in own_json.items()}
     failures = {kind: failed.get(kind, {}) for kind in by_kind}
-    return ReadyPage(by_kind, passing, failures, bad, page.next_cursor, len(page.records))
+    return ReadyPage(by_kind, passing, failures, bad, page.next_cursor, len(page.records), own_json)

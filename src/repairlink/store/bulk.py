@@ -17,7 +17,8 @@ audit rows and references are most of what it writes).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any, cast
 
 import psycopg
@@ -26,70 +27,92 @@ import sqlalchemy as sa
 from repairlink.store.tables import MAPPED
 
 Convert = Callable[[Any], Any]
-_PLANS: dict[tuple[str, str, tuple[str, ...]], tuple[str, list[Convert]]] = {}
+ToValues = Callable[[dict[str, Any]], Sequence[Any]]  # a row -> its values, in column order
+# (table, dialect, row keys) -> the columns written (the row's, then defaulted ones), and how
+# a row becomes their values
+_PLANS: dict[tuple[str, str, tuple[str, ...]], tuple[list[str], ToValues]] = {}
 
 
 def insert_many(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
     """Insert `rows`, which all name the same columns (the others take their defaults)."""
     if not rows:
         return
+    names, to_values = _plan(conn.dialect, table, tuple(rows[0]))
+    columns = ", ".join(f'"{name}"' for name in names)
     if conn.dialect.name == "postgresql":
-        _copy(conn, table, rows)
+        _copy(conn, f'COPY "{table.name}" ({columns}) FROM STDIN', rows, to_values)
         return
-    sql, converts = _plan(conn.dialect, table, tuple(rows[0]))
-    conn.exec_driver_sql(sql, [tuple(convert(row) for convert in converts) for row in rows])
+    marks = ", ".join("?" * len(names))
+    sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})'
+    conn.exec_driver_sql(sql, [to_values(row) for row in rows])
 
 
-def _copy(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+def _copy(conn: sa.Connection, sql: str, rows: list[dict[str, Any]], to_values: ToValues) -> None:
     """COPY on the connection's own transaction; a constraint it breaks is raised as the
     IntegrityError any other insert would raise."""
-    keys = tuple(rows[0])
-    key = (table.name, "copy", keys)
-    if key not in _PLANS:
-        given = set(keys)
-        columns = [c for c in table.c if c.key in given or isinstance(c.default, sa.ColumnDefault)]
-        names = ", ".join(f'"{c.name}"' for c in columns)
-        converts = [_convert(c, conn.dialect, given=c.key in given) for c in columns]
-        _PLANS[key] = (f'COPY "{table.name}" ({names}) FROM STDIN', converts)
-    sql, converts = _PLANS[key]
     driver = cast("psycopg.Connection[Any]", conn.connection.driver_connection)
     try:
         with driver.cursor() as cursor, cursor.copy(sql) as copy:
             for row in rows:
-                copy.write_row([convert(row) for convert in converts])
+                copy.write_row(to_values(row))
     except psycopg.errors.IntegrityError as exc:
         raise sa.exc.IntegrityError(sql, None, exc) from exc
 
 
-def _plan(dialect: sa.Dialect, table: sa.Table, keys: tuple[str, ...]) -> tuple[str, list[Convert]]:
-    """The statement's text and, in its parameter order, how to take each value from a row:
-    read and converted by the column's type, or the column's default when rows leave it out."""
+def _plan(
+    dialect: sa.Dialect, table: sa.Table, keys: tuple[str, ...]
+) -> tuple[list[str], ToValues]:
+    """The columns written (the rows' own, then those left to a plain default) and how a row
+    becomes their values: the row's taken at once (`itemgetter`), then converted by the
+    columns' types where a type converts (dates, JSON), then the defaults made."""
     key = (table.name, dialect.name, keys)
     if key not in _PLANS:
-        compiled = sa.insert(table).compile(dialect=dialect, column_keys=list(keys))
-        converts = [
-            _convert(table.c[name], dialect, given=name in keys)
-            for name in compiled.positiontup or ()
+        defaulted = [
+            c for c in table.c if c.key not in keys and isinstance(c.default, sa.ColumnDefault)
         ]
-        _PLANS[key] = (compiled.string, converts)
+        names = [table.c[k].name for k in keys] + [c.name for c in defaulted]
+        processed = [
+            (i, process) for i, k in enumerate(keys) if (process := _processor(table.c[k], dialect))
+        ]
+        made = [_default(c, dialect) for c in defaulted]
+        _PLANS[key] = (names, _to_values(keys, processed, made))
     return _PLANS[key]
 
 
-def _convert(column: sa.Column[Any], dialect: sa.Dialect, *, given: bool) -> Convert:
-    process = column.type.dialect_impl(dialect).bind_processor(dialect)
-    name = column.key
-    if given:
-        if process is None:
-            return lambda row: row[name]
-        return lambda row: process(row[name])
+def _to_values(
+    keys: tuple[str, ...], processed: list[tuple[int, Convert]], made: list[Callable[[], Any]]
+) -> ToValues:
+    # itemgetter of one key answers the value, not a tuple of it
+    take: ToValues = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
+    if not processed and not made:
+        return take  # most of a sync's rows: references, skips
+
+    def to_values(row: dict[str, Any]) -> tuple[Any, ...]:
+        values = list(take(row))
+        for i, process in processed:
+            values[i] = process(values[i])
+        values.extend(make() for make in made)
+        return tuple(values)  # the driver's executemany takes tuples
+
+    return to_values
+
+
+def _processor(column: sa.Column[Any], dialect: sa.Dialect) -> Convert | None:
+    process: Convert | None = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return process
+
+
+def _default(column: sa.Column[Any], dialect: sa.Dialect) -> Callable[[], Any]:
+    """A column's plain default (a value, or a function called for each row), converted."""
     default = column.default
     if not isinstance(default, sa.ColumnDefault) or not (default.is_scalar or default.is_callable):
-        raise ValueError(f"{column.table.name}.{name}: no value and no plain default")
+        raise ValueError(f"{column.table.name}.{column.key}: no value and no plain default")
     arg: Any = default.arg  # a value, or (SQLAlchemy's wrapping) a function of the context
     make: Callable[[], Any] = (lambda: arg(None)) if default.is_callable else (lambda: arg)
+    process = _processor(column, dialect)
     if process is None:
-        return lambda row: make()
-    return lambda row: process(make())
+        return make
+    return lambda: process(make())
 
 
 def insert_returning_ids(

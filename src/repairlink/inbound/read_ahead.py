@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -59,6 +59,10 @@ class _Waiting:
             self._held += weight
             self._changed.notify_all()
 
+    def ready(self) -> bool:
+        with self._changed:
+            return bool(self._items)
+
     def get(self) -> object:
         with self._changed:
             while not self._items:
@@ -83,6 +87,7 @@ class ReadAhead:
         self._fetch = fetch
         self._stop = threading.Event()
         self._waiting = {name: _Waiting(bytes_ahead, self._stop) for name, _ in starts}
+        self._following: dict[str, Future[ReadyPage | None]] = {}  # each stream's next page
         self._pool = ThreadPoolExecutor(
             max_workers=max(1, streams_at_once), thread_name_prefix="read-ahead"
         )
@@ -95,12 +100,12 @@ class ReadAhead:
     def pages(self, stream: str) -> Iterator[ReadyPage]:
         """The stream's pages in order; raises a fetch's failure where its page would be."""
         waiting = self._waiting[stream]
-        following = self._opener.submit(self._open_next, waiting)
+        following = self._following[stream] = self._opener.submit(self._open_next, waiting)
         while True:
             page = following.result()
             if page is None:
                 return
-            following = self._opener.submit(self._open_next, waiting)
+            following = self._following[stream] = self._opener.submit(self._open_next, waiting)
             yield page
 
     @staticmethod
@@ -115,7 +120,8 @@ class ReadAhead:
 
     def waiting(self, stream: str) -> bool:
         """Whether the stream's next page (or its end) is ready to be taken."""
-        return not self._queues[stream].empty()
+        following = self._following.get(stream)
+        return (following is not None and following.done()) or self._waiting[stream].ready()
 
     def _produce(self, stream: str, cursor: str | None) -> None:
         out = self._waiting[stream]

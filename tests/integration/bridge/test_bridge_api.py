@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from repairlink.bootstrap import App
 from repairlink.jobs import bridge as bridge_jobs
 from repairlink.jobs import bridge_steps
-from repairlink.outbound.facts import load_facts
+from repairlink.outbound.facts import Due, FactsReader
+from repairlink.pms.issue_facts import IssueFacts
 from repairlink.services import bridge_tokens as bridge_token_service
 from repairlink.store.bridge_tables import bridge_tokens
 from tests.integration.api.conftest import Client, login_client, new_agency
@@ -180,11 +181,12 @@ def test_a_create_is_handed_out_and_acknowledged_with_the_facts_loaded_once(
     issue = _issue_at_a_platform_property(bridge)
     loaded: list[int] = []
 
-    def counted(*args: Any) -> Any:
-        loaded.append(args[2])  # the issue's id
-        return load_facts(*args)
+    class Counted(FactsReader):
+        def __call__(self, system: str, issue_id: int, due: Due) -> IssueFacts:
+            loaded.append(issue_id)
+            return super().__call__(system, issue_id, due)
 
-    monkeypatch.setattr(bridge_steps, "load_facts", counted)
+    monkeypatch.setattr(bridge_steps, "FactsReader", Counted)
     (create,) = bridge.as_client("POST", "/poll").json()["items"]
     done = bridge.client.apply(create)
     acked = bridge.as_client("POST", f"/commands/{create['id']}/ack", json=done).json()

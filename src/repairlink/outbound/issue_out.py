@@ -161,8 +161,12 @@ class IssueOut:
         return order
 
     def _renumber(self, facts: IssueFacts, order: PmsWorkOrder) -> None:
-        """PX-07: on the first sync the PMS's number is kept for the issue (once)."""
+        """PX-07: on the first successful create the PMS's number is kept for the issue (once).
+        A work order raised in the PMS was never created here: its issue keeps its own number
+        (the PMS's id is no number to show)."""
         if not self.profile.of(RenumberOnFirstSync) or facts.refs.number is not None:
+            return
+        if not self.fresh:
             return
         assert isinstance(self.connector, Renumbering)  # checked with the registry
         number = self.connector.work_order_number(order)

@@ -250,6 +250,22 @@ def test_px_07_the_pms_number_becomes_the_issues_and_the_old_one_still_finds_it(
         assert [i.id for i in found.items] == [issue["id"]]
 
 
+def test_px_07_a_work_order_raised_in_the_pms_is_not_renumbered_with_its_id(
+    bridge: Bridge,
+) -> None:
+    """PX-07 renumbers on the first successful create, which a work order raised in the PMS
+    never has: its issue keeps its own number, and the PMS's id is not shown as a number."""
+    prop = add_property(bridge.pms)
+    order = add_order(bridge.pms, prop["id"], summary="Dripping tap")
+    bridge.client.sync()
+    bridge.client.run_commands()
+    (issue,) = issues(bridge.staff)
+    assert _sync_status(bridge, issue["id"])["pms_number"] in (None, order["number"])
+    by_id = bridge.staff.ok("GET", "/issues", params={"number": str(order["id"])})["items"]
+    assert by_id == []
+    assert bridge.staff.ok("GET", "/issues", params={"number": issue["reference"]})["items"]
+
+
 def test_px_08_sync_all_asks_the_client_for_a_full_run_and_leases_and_files_are_unsupported(
     bridge: Bridge,
 ) -> None:

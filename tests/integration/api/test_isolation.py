@@ -255,6 +255,9 @@ def samples(a: dict[str, int]) -> dict[tuple[str, str], Sample]:
             for method, tail in (
                 ("GET", ""),
                 ("POST", "/pages"),
+                ("POST", "/runs"),
+                ("POST", "/runs/{run_id}/pages/{stream}"),
+                ("POST", "/runs/{run_id}/finish"),
                 ("POST", "/poll"),
                 ("POST", "/commands/{command_id}/ack"),
             )
@@ -287,6 +290,7 @@ def _concrete(path: str, a: dict[str, int]) -> str:
         "token_id": 1,
         "connection_id": a["connection"],
         "command_id": 1,
+        "stream": "properties",
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
 

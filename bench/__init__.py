@@ -4,6 +4,19 @@ A benchmark is local development: a key under ./var seals the connections' secre
 simulators on 127.0.0.1 may be called (docs/security.md).
 """
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("REPAIRLINK_ENVIRONMENT", "development")
+
+
+def scratch(prefix: str) -> Path:
+    """A folder for one run's database and files, removed when the run ends (a 100k-unit
+    sync leaves some 270 MB); REPAIRLINK_BENCH_KEEP=1 keeps it to look into."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    if not os.environ.get("REPAIRLINK_BENCH_KEEP"):
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder

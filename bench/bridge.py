@@ -23,17 +23,16 @@ from __future__ import annotations
 import argparse
 import socket
 import statistics
-import tempfile
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import orjson
 import sqlalchemy as sa
 import uvicorn
 
+from bench import scratch
 from bench.bridge_floor import floor_app
 from repairlink.bootstrap import App, build
 from repairlink.domain.actors import Actor
@@ -70,7 +69,7 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=300)
     parser.add_argument("--rate", type=float, default=100.0, help="issue changes a second")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="bench-bridge-"))
+    folder = scratch("bench-bridge-")
     url = f"sqlite:///{folder}/bench.db"
     upgrade(url)
     app = build(Settings(database_url=url, files_dir=folder / "files"))

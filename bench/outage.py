@@ -16,7 +16,6 @@ Prints `name: value` lines.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -25,6 +24,7 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
+from bench import scratch
 from bench.outbound import DRIVERS, Portfolio, _prepared
 from repairlink.bootstrap import App, build
 from repairlink.domain.issues import Party, PayingForWork
@@ -147,7 +147,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--units", type=int, default=500, help="the simulator's portfolio")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="repairlink-bench-outage-"))
+    workdir = scratch("repairlink-bench-outage-")
     with alto_process(seed=1, units=args.units) as base:
         for run in range(1, args.runs + 1):
             for outage, label in ((True, "recovery"), (False, "floor")):

@@ -26,7 +26,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -38,6 +37,7 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
+from bench import scratch
 from bench.outbound_service import Service
 from repairlink.bootstrap import App, build
 from repairlink.connectors import REGISTRY
@@ -372,7 +372,7 @@ def main() -> None:
     parser.add_argument("--runner", choices=("both", "embedded", "distributed"), default="both")
     parser.add_argument("--workers", type=int, default=2, help="distributed: worker processes")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="repairlink-bench-outbound-"))
+    workdir = scratch("repairlink-bench-outbound-")
     module = f"repairlink.simulators.{args.connector}"
     with simulator_process(module, seed=1, units=args.units) as base:
         for name, run in (("embedded", embedded), ("distributed", distributed)):

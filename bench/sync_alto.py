@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import argparse
 import resource
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
 
+from bench import scratch
 from bench.sync_common import floor, records, timed_full_sync
 from repairlink.bootstrap import build
 from repairlink.connectors.alto.config import AltoConfig
@@ -60,7 +59,7 @@ def main() -> None:
         help="raise the simulator's page limits (Alto's own: 100 and 250)",
     )
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="repairlink-bench-"))
+    workdir = scratch("repairlink-bench-")
     url = args.database or f"sqlite:///{workdir}/bench.db"
     upgrade(url)
     app = build(Settings(database_url=url, files_dir=workdir / "files"))

@@ -13,7 +13,6 @@ their own columns (not ids or times), and the runs' counts per kind.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
+from bench import scratch
 from repairlink.bootstrap import App, build
 from repairlink.domain.actors import Actor
 from repairlink.inbound.run_state import RunState
@@ -118,7 +118,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="repairlink-bench-faults-"))
+    workdir = scratch("repairlink-bench-faults-")
     with alto_process(seed=1, units=args.units, args=("--prerender",)) as base:
         for run in range(1, args.runs + 1):
             for name, value in once(base, workdir).items():

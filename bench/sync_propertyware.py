@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import argparse
 import resource
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
 
+from bench import scratch
 from bench.sync_common import floor, records, timed_full_sync
 from repairlink.bootstrap import build
 from repairlink.connectors.propertyware.config import PropertywareConfig
@@ -62,7 +61,7 @@ def main() -> None:
     parser.add_argument("--database", default=None, help="default: a new SQLite file")
     parser.add_argument("--owners", type=int, default=10_000, help="rows of the CSV import")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="repairlink-bench-"))
+    workdir = scratch("repairlink-bench-")
     url = args.database or f"sqlite:///{workdir}/bench.db"
     upgrade(url)
     app = build(Settings(database_url=url, files_dir=workdir / "files"))

@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import argparse
 import resource
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
 
+from bench import scratch
 from bench.sync_common import floor, records, timed_full_sync
 from repairlink.bootstrap import build
 from repairlink.connectors.propman.config import PropmanConfig
@@ -57,7 +56,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=100_000)
     parser.add_argument("--database", default=None, help="default: a new SQLite file")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="repairlink-bench-"))
+    workdir = scratch("repairlink-bench-")
     url = args.database or f"sqlite:///{workdir}/bench.db"
     upgrade(url)
     app = build(Settings(database_url=url, files_dir=workdir / "files"))

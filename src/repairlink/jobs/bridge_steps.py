@@ -146,6 +146,7 @@ def write(
     """Each delivery's ids learned, and its command (made once per key) or its attempt;
     answers the commands, and the new state of each delivery that ended its attempt."""
     results: list[Row | str] = []
+    ended: list[tuple[int, ledger.Attempt]] = []  # (place in results, the attempt)
     for each in advanced:
         delivery = each.item.delivery
         keep_learned(conn, client.agency_id, each.learned, now)
@@ -153,16 +154,14 @@ def write(
             results.append(_command_row(conn, client, int(delivery["id"]), each.result, now))
             continue
         facts.forget(int(delivery["id"]))
-        state = ledger.record(
-            conn,
-            delivery,
-            replace(each.result, learned=()),
-            worker=client.worker,
-            now=now,
-            duration_ms=int((time.perf_counter() - each.started) * 1000),
-            rng=_rng,
-        )
-        results.append(state)
+        took = int((time.perf_counter() - each.started) * 1000)
+        outcome = replace(each.result, learned=())
+        ended.append((len(results), ledger.Attempt(delivery, outcome, took)))
+        results.append("")  # its new state, once the batch is recorded
+    attempts = [attempt for _, attempt in ended]
+    states = ledger.record_many(conn, attempts, worker=client.worker, now=now, rng=_rng)
+    for (place, _), state in zip(ended, states, strict=True):
+        results[place] = state
     return results
 
 

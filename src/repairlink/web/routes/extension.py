@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from repairlink.connectors import REGISTRY
+from repairlink.connectors import REGISTRY, ConnectorKind
 from repairlink.domain.agency import Role
 from repairlink.errors import NotFoundError
 from repairlink.services import bridge_tokens, connections
@@ -19,22 +19,23 @@ from repairlink.web.session import AdminPost, Staff, Viewer
 router = APIRouter(prefix="/integrations")
 
 
-def _bridged_connection(viewer: Viewer, system: str) -> dict[str, Any]:
-    """The agency's connection to a PMS read through the bridge; 404 for any other."""
+def _bridged(system: str) -> ConnectorKind:
+    """A PMS read through the bridge; 404 for any other (the token calls then find the
+    agency's connection to it, or answer 404 themselves)."""
     kind = REGISTRY.get(system)
     if kind is None or not kind.bridged:
         name = kind.title if kind else system
         raise NotFoundError(
             "connector.no_bridge", f"{name} is not read through a browser extension"
         )
-    return connections.get_connection(viewer.uow(), system)
+    return kind
 
 
 def _page(
     request: Request, viewer: Viewer, system: str, template: str, **extra: Any
 ) -> HTMLResponse:
-    connection = _bridged_connection(viewer, system)
-    kind = REGISTRY[system]
+    kind = _bridged(system)
+    connection = connections.get_connection(viewer.uow(), system)
     return page(
         request,
         template,
@@ -63,7 +64,7 @@ def make_token(
 ) -> HTMLResponse:
     """A page, not a redirect: the token is in it, once, never in a cookie or a URL, and
     `no-store` keeps it out of the browser's cache."""
-    _bridged_connection(viewer, system)
+    _bridged(system)
     row, token = bridge_tokens.create_token(viewer.uow(), system, label.strip())
     response = _page(
         request, viewer, system, "integrations/extension_token.html", made=row, token=token
@@ -74,7 +75,7 @@ def make_token(
 
 @router.post("/{system}/extension/tokens/{token_id}/revoke")
 def revoke(viewer: AdminPost, system: str, token_id: int) -> Response:
-    _bridged_connection(viewer, system)
+    _bridged(system)
     row = bridge_tokens.revoke_token(viewer.uow(), system, token_id)
     name = f"“{row['label']}”" if row["label"] else f"number {row['id']}"
     return redirect(

@@ -78,7 +78,7 @@ def due_at(profile: Profile, status: str) -> Due:
 
 
 _PLACE = _place_columns()
-PLACE_NAMES = ("estate", "building", "code")
+PLACE_NAMES = ("estate", "building", "code")  # _PLACE's columns, as _issue_row labels them
 
 
 # What the way out reads an issue's facts with: (system, issue id, what is due) -> the facts.
@@ -117,10 +117,7 @@ def _issue_row(conn: sa.Connection, agency_id: int, issue_id: int) -> Any:
             sa.select(
                 *i,
                 awarded.label("_quote"),
-                *(
-                    c.label(f"_{n}")
-                    for n, c in zip(("estate", "building", "code"), _PLACE, strict=True)
-                ),
+                *(c.label(f"_{n}") for n, c in zip(PLACE_NAMES, _PLACE, strict=True)),
             ).where(i.id == issue_id, i.agency_id == agency_id)
         )
         .mappings()

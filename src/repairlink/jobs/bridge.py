@@ -27,7 +27,7 @@ from repairlink.domain.delivery import Outcome
 from repairlink.errors import NotFoundError
 from repairlink.jobs import bridge_steps as steps
 from repairlink.outbound import ledger
-from repairlink.services.bridge_tokens import BridgeClient
+from repairlink.services.bridge_tokens import BridgeClient, connection_of
 from repairlink.store.bridge_tables import bridge_commands
 from repairlink.store.sync_tables import connections
 
@@ -35,22 +35,6 @@ Row = dict[str, Any]
 FULL_RUN = "sync_all"
 FULL_RUN_HOURS = 72  # PX-01, PX-08: a full run of a bridge client reads the last 72 hours
 _rng = random.Random()
-
-
-def _connection(conn: sa.Connection, client: BridgeClient) -> Row:
-    c = connections.c
-    row = (
-        conn.execute(
-            sa.select(connections).where(
-                c.id == client.connection_id, c.agency_id == client.agency_id
-            )
-        )
-        .mappings()
-        .first()
-    )
-    if row is None:
-        raise NotFoundError("connection.not_found", "No such connection", field="connection_id")
-    return dict(row)
 
 
 # -- poll ------------------------------------------------------------------------------------
@@ -109,7 +93,7 @@ def _poll_once(app: App, client: BridgeClient, *, limit: int, lease_s: float) ->
     transaction."""
     now, lease = ledger.utcnow(), timedelta(seconds=lease_s)
     with app.engine.begin() as conn:
-        _connection(conn, client)
+        connection_of(conn, client)  # 404 once the connection is gone
         out = _full_run_requests(conn, client, now, lease)
         batch = ledger.claim(
             conn,

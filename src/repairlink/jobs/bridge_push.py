@@ -34,8 +34,8 @@ from repairlink.inbound.run_state import RunState
 from repairlink.jobs.use_cases import use_cases
 from repairlink.pms.bridge import Pushable
 from repairlink.pms.connector import Connector, TerminalFetchError
-from repairlink.services.bridge_tokens import BridgeClient
-from repairlink.store.sync_tables import connections, sync_runs
+from repairlink.services.bridge_tokens import BridgeClient, connection_of
+from repairlink.store.sync_tables import sync_runs
 
 Window = tuple[datetime | None, datetime]
 IDLE_S = 300.0  # an open run the client pushes nothing into for this long fails
@@ -44,18 +44,7 @@ QUEUED_PAGES = 4  # pages waiting for a real run's engine; the client waits when
 
 def _pushable(conn: sa.Connection, client: BridgeClient) -> tuple[Pushable, object, object]:
     """The connection's connector class, its settings and its rules' view of them."""
-    c = connections.c
-    row = (
-        conn.execute(
-            sa.select(c.system, c.config).where(
-                c.id == client.connection_id, c.agency_id == client.agency_id
-            )
-        )
-        .mappings()
-        .first()
-    )
-    if row is None:
-        raise NotFoundError("connection.not_found", "No such connection", field="connection_id")
+    row = connection_of(conn, client)
     kind = REGISTRY[row["system"]]
     build = kind.build
     if not isinstance(build, Pushable):

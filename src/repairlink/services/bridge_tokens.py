@@ -18,6 +18,7 @@ from repairlink.errors import NotFoundError, UnauthenticatedError
 from repairlink.services.connections import get_connection
 from repairlink.services.pagination import Page, decode_cursor, encode_cursor
 from repairlink.store.bridge_tables import bridge_tokens
+from repairlink.store.sync_tables import connections
 from repairlink.store.uow import UnitOfWork
 
 PREFIX = "rlb_"
@@ -130,3 +131,13 @@ def authenticate(conn: sa.Connection, token: str, connection_id: int) -> BridgeC
             "connection.not_found", f"No connection {connection_id}", field="connection_id"
         )
     return BridgeClient(int(row["agency_id"]), connection_id, int(row["id"]))
+
+
+def connection_of(conn: sa.Connection, client: BridgeClient) -> Row:
+    """The connection a client's token is for; 404 once it is gone."""
+    c = connections.c
+    mine = sa.and_(c.id == client.connection_id, c.agency_id == client.agency_id)
+    row = conn.execute(sa.select(connections).where(mine)).mappings().first()
+    if row is None:
+        raise NotFoundError("connection.not_found", "No such connection", field="connection_id")
+    return dict(row)

@@ -211,16 +211,7 @@ def _retire(
 
 
 def _writable(profile: Profile, record: Incoming, *, creating: bool) -> dict[str, Any]:
-    values = {}
-    for name, value in record.fields.items():
-        policy = profile.policy_for(record.kind, name)
-        if policy is not None and policy.policy is Policy.PLATFORM_OWNED:
-            continue
-        if not creating and policy is not None:
-            if policy.policy is Policy.SET_ON_CREATE_ONLY:
-                continue
-        values[name] = value
-    return values
+    return profile.withheld(record.kind, creating=creating).keep(record.fields)
 
 
 def _update(

@@ -324,10 +324,32 @@ Declaration = (
 
 
 @dataclass(frozen=True)
+class Withheld:
+    """Fields a record may not have written: every field but those `listed` when
+    `all_but_listed` (a "*" policy withholds), else exactly those `listed`."""
+
+    all_but_listed: bool
+    listed: frozenset[str]
+
+    def keep(self, fields: dict[str, Any]) -> dict[str, Any]:
+        if self.all_but_listed:
+            return {name: value for name, value in fields.items() if name in self.listed}
+        if not self.listed:
+            return dict(fields)
+        return {name: value for name, value in fields.items() if name not in self.listed}
+
+
+@dataclass(frozen=True)
 class Profile:
     system: str
     rules: tuple[Declaration, ...]
     _index: dict[tuple[type, str | None], list[Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _policies: dict[str, dict[str, FieldPolicy | None]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _withheld: dict[tuple[str, bool], Withheld] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
@@ -351,14 +373,27 @@ class Profile:
         return {r.rule for r in self.rules}
 
     def policy_for(self, kind: str, field_name: str) -> FieldPolicy | None:
-        key = (FieldPolicy, f"{kind}.{field_name}")
-        if key not in self._index:
+        # asked for every field of every record: a dict per kind, no key built per call
+        by_field = self._policies.setdefault(kind, {})
+        if field_name not in by_field:
             policies = self.of(FieldPolicy, kind)
             named = [p for p in policies if p.field == field_name]
             default = [p for p in policies if p.field == "*"]
-            self._index[key] = (named or default)[:1]
-        found = self._index[key]
-        return found[0] if found else None
+            by_field[field_name] = (named or default or [None])[0]
+        return by_field[field_name]
+
+    def withheld(self, kind: str, *, creating: bool) -> Withheld:
+        """Which of a `kind` record's fields the PMS may not write: platform-owned ones, and
+        set-on-create-only ones when the record exists (worked out once, not per field)."""
+        key = (kind, creating)
+        if key not in self._withheld:
+            held = {Policy.PLATFORM_OWNED} | (set() if creating else {Policy.SET_ON_CREATE_ONLY})
+            policies = self.of(FieldPolicy, kind)
+            named = {p.field: p.policy in held for p in policies if p.field != "*"}
+            default = next((p.policy in held for p in policies if p.field == "*"), False)
+            listed = {name for name, out in named.items() if out != default}
+            self._withheld[key] = Withheld(all_but_listed=default, listed=frozenset(listed))
+        return self._withheld[key]
 
     def archives(self, kind: str, when: ArchiveWhen) -> bool:
         return any(a.when is when for a in self.of(Archival, kind))

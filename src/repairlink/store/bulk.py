@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from repairlink.store.tables import MAPPED
 
 Convert = Callable[[Any], Any]
+_NOTHING = object()
 ToValues = Callable[[dict[str, Any]], Sequence[Any]]  # a row -> its values, in column order
 # (table, dialect, row keys) -> the columns written (the row's, then defaulted ones), and how
 # a row becomes their values
@@ -99,7 +100,33 @@ def _to_values(
 
 def _processor(column: sa.Column[Any], dialect: sa.Dialect) -> Convert | None:
     process: Convert | None = column.type.dialect_impl(dialect).bind_processor(dialect)
-    return process
+    if process is None or not _is_time(column.type):
+        return process
+    return _last_kept(process)  # times only: they cannot change under a kept answer
+
+
+def _is_time(type_: sa.types.TypeEngine[Any]) -> bool:
+    if isinstance(type_, sa.TypeDecorator):
+        type_ = type_.impl_instance
+    return isinstance(type_, (sa.DateTime, sa.Date))
+
+
+def _last_kept(process: Convert) -> Convert:
+    """`process`, answering its last answer again for the same object: a batch's rows share
+    their time (a run's audit rows are all written "now"), and a date's conversion costs
+    more than the rest of its row. The pair is swapped whole, so threads sharing a plan
+    never see one value's answer given for another."""
+    last: list[tuple[Any, Any]] = [(_NOTHING, None)]
+
+    def convert(value: Any) -> Any:
+        seen, answer = last[0]
+        if value is seen:
+            return answer
+        answer = process(value)
+        last[0] = (value, answer)
+        return answer
+
+    return convert
 
 
 def _default(column: sa.Column[Any], dialect: sa.Dialect) -> Callable[[], Any]:

@@ -26,6 +26,7 @@ from repairlink.pms.profile import (
 )
 
 DERIVED = frozenset({"address_key"})  # written, but not a change a person made or reads
+_NOTHING_SET = (None, "", [])  # values a creation's audit leaves out (built once, not per field)
 ACTIVE = "_active"  # pseudo-field: a unit's `active`, a person's `archived_at is None`...
 BY_SYNC = "_archived_by_sync"  # was it a sync (not a person) that archived it?
 
@@ -160,7 +161,7 @@ def decide(
     if held is None:
         values = {**_writable(profile, record, creating=True), **written}
         changes = {
-            k: [None, v] for k, v in values.items() if v not in (None, "", []) and k not in DERIVED
+            k: [None, v] for k, v in values.items() if v not in _NOTHING_SET and k not in DERIVED
         }
         return Decision(Action.CREATE, record, digest, None, values, changes)
     if held.content_hash == digest:

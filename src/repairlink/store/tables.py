@@ -127,7 +127,7 @@ units = sa.Table(
     "units",
     metadata,
     _id(),
-    _agency(),
+    _agency(indexed=False),  # ix_units_agency_address_key starts with it
     _text("line1"),
     *_address_columns(),
     sa.Column("country", sa.String(2), nullable=False, default="GB"),
@@ -189,7 +189,8 @@ unit_landlords = sa.Table(
     metadata,
     _id(),
     _agency(),
-    sa.Column("unit_id", sa.ForeignKey("units.id"), nullable=False, index=True),
+    # indexed by the unique (unit_id, landlord_id)
+    sa.Column("unit_id", sa.ForeignKey("units.id"), nullable=False),
     sa.Column("landlord_id", sa.ForeignKey("landlords.id"), nullable=False, index=True),
     sa.Column("primary", sa.Boolean, nullable=False, default=False),
     sa.UniqueConstraint("unit_id", "landlord_id"),
@@ -199,7 +200,8 @@ building_rmcs = sa.Table(
     metadata,
     _id(),
     _agency(),
-    sa.Column("building_id", sa.ForeignKey("buildings.id"), nullable=False, index=True),
+    # indexed by the unique (building_id, rmc_id)
+    sa.Column("building_id", sa.ForeignKey("buildings.id"), nullable=False),
     sa.Column("rmc_id", sa.ForeignKey("rmcs.id"), nullable=False, index=True),
     sa.UniqueConstraint("building_id", "rmc_id"),
 )
@@ -224,7 +226,7 @@ issues_table = sa.Table(
     "issues",
     metadata,
     _id(),
-    _agency(),
+    _agency(indexed=False),  # uq_issues_agency_number starts with it
     sa.Column("number", sa.Integer, nullable=False),
     sa.Column("title", sa.String(255), nullable=False),
     sa.Column("description", sa.Text, nullable=False, default=""),

@@ -18,5 +18,7 @@ PROPERTYWARE: Simulator[SimConfig, SimState] = Simulator(
         Option("--client-id", "client_id", DEFAULT_CLIENT_ID),
         Option("--client-secret", "client_secret", DEFAULT_CLIENT_SECRET),
         Option("--system-id", "system_id", DEFAULT_SYSTEM_ID),
+        Option("--leased", "leased", "0.85", "the share of units with a lease"),
+        Option("--residents-per-lease", "residents_per_lease", "1.4", "1 to 2, on average"),
     ),
 )

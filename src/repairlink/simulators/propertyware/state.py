@@ -18,7 +18,7 @@ from ..kit.records import KEEP_NO_OVERRIDE, Flat, Kind, TableRecords
 from ..kit.runtime import Config, Runtime
 from ..kit.uploads import Document
 from . import content
-from .data import PwData, build
+from .data import Mix, PwData, build
 from .render import shapes
 
 DEFAULT_CLIENT_ID = "repairlink-pw"
@@ -124,12 +124,19 @@ class SimConfig(Config):
     client_id: str = DEFAULT_CLIENT_ID
     client_secret: str = DEFAULT_CLIENT_SECRET
     system_id: str = DEFAULT_SYSTEM_ID
+    leased: float = 0.85  # the share of units with a lease
+    residents_per_lease: float = 1.4  # one or two each, this many on average
 
 
 class SimState(Runtime):
     def __init__(self, config: SimConfig) -> None:
         started = time.perf_counter()
-        self.data: PwData = build(config.seed, config.units)
+        self.data: PwData = build(
+            config.seed,
+            config.units,
+            # from the command line they come as text
+            Mix(float(config.leased), float(config.residents_per_lease)),
+        )
         headers = {
             "x-propertyware-client-id": config.client_id,
             "x-propertyware-client-secret": config.client_secret,

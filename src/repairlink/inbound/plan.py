@@ -26,7 +26,11 @@ from repairlink.pms.profile import (
 )
 
 DERIVED = frozenset({"address_key"})  # written, but not a change a person made or reads
-_NOTHING_SET = (None, "", [])  # values a creation's audit leaves out (built once, not per field)
+_NOTHING_SET: tuple[Any, ...] = (
+    None,
+    "",
+    [],
+)  # values a creation's audit leaves out (built once, not per field)
 ACTIVE = "_active"  # pseudo-field: a unit's `active`, a person's `archived_at is None`...
 BY_SYNC = "_archived_by_sync"  # was it a sync (not a person) that archived it?
 

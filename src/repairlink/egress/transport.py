@@ -23,6 +23,7 @@ class AddressRefused(httpx.TransportError):
 
 # Seconds a client keeps a name's checked addresses (a refusal is never kept: asked again)
 CHECKED_TTL_S = 30.0
+KEPT_NAMES = 256  # past this many, the expired are forgotten
 
 
 class GuardedTransport(httpx.HTTPTransport):
@@ -43,6 +44,8 @@ class GuardedTransport(httpx.HTTPTransport):
             return kept[1]
         addresses = guard.checked_addresses(host, port, policy)
         with self._checked_lock:
+            if len(self._checked) >= KEPT_NAMES:  # a webhook client meets many names: forget
+                self._checked = {k: v for k, v in self._checked.items() if now < v[0]}
             self._checked[key] = (now + CHECKED_TTL_S, addresses)
         return addresses
 

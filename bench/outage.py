@@ -9,8 +9,9 @@ outage is lifted; the figure is the seconds from that moment until every deliver
 (delivered, or skipped by a rule), with how many never did (lost) and whether each issue's
 second event landed after its first (order). Without the prober the waiting deliveries would
 go at their back-off step: 5 s, then 5 min after the first failure. The floor: the same
-changes committed with no runner, then drained by one that starts (what recovery cannot beat).
-Prints `name: value` lines.
+changes committed with no runner, then drained by one that starts (what recovery cannot beat
+here); and the bare floor: as many requests as that drain wrote, posted by the connector alone
+(what the PMS and the HTTP client allow). Prints `name: value` lines.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import httpx
 import sqlalchemy as sa
 
 from bench import scratch
-from bench.outbound import DRIVERS, Portfolio, _prepared
+from bench.outbound import DRIVERS, Portfolio, _last_seq, _prepared, bare_creates
 from repairlink.bootstrap import App, build
 from repairlink.domain.issues import Party, PayingForWork
 from repairlink.jobs.embedded import EmbeddedRunner
@@ -113,6 +114,7 @@ def once(base: str, rate: float, seconds: int, workdir: Path, *, outage: bool) -
     app = build(Settings(database_url=url, files_dir=workdir / "files"))
     portfolio = _prepared(app, base, int(rate * seconds / 2), "alto")
     runner = EmbeddedRunner(app, schedules=False)
+    bare: dict[str, float] = {}
     try:
         if outage:
             runner.start()
@@ -121,9 +123,12 @@ def once(base: str, rate: float, seconds: int, workdir: Path, *, outage: bool) -
         if outage:
             httpx.delete(f"{base}/_admin/outage", timeout=30).raise_for_status()
         else:
+            since = _last_seq(base)
             runner.start()
         started = datetime.now(UTC)
         left, landed = _drained(app, portfolio.connection_id)
+        if not outage:  # the runner stays, idle: nothing is left for it
+            bare = _bare(app, portfolio, _last_seq(base) - since)
     finally:
         runner.stop()
         app.close()
@@ -137,7 +142,17 @@ def once(base: str, rate: float, seconds: int, workdir: Path, *, outage: bool) -
         "lost": left,
         "order_kept": float(in_order),
         "issues_landed": len(landed),
+        **bare,
     }
+
+
+def _bare(app: App, p: Portfolio, writes: int) -> dict[str, float]:
+    """The bare floor: as many requests as the drain wrote to the PMS, posted by the
+    connector alone (creates, on one issue's facts) from as many threads as the runner has
+    senders, as fast as they go: what the PMS and the HTTP client allow, with no hub."""
+    started = time.monotonic()
+    bare_creates(app, p, p.reported[0], float("inf"), writes, {})
+    return {"bare_writes": writes, "bare_s": time.monotonic() - started}
 
 
 def main() -> None:

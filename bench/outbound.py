@@ -240,9 +240,11 @@ def _step(app: App, service: Service, base: str, p: Portfolio, ids: list[int], r
     return Step(latencies, len(ids) - len(latencies), achieved)
 
 
-def _floor(app: App, base: str, p: Portfolio, issue_id: int, rate: float, count: int) -> Step:
-    """The same PMS requests posted bare from this process at the same rate: the connector's
-    create alone, on one issue's facts, each with a key of its own."""
+def bare_creates(
+    app: App, p: Portfolio, issue_id: int, rate: float, count: int, sent: dict[str, float]
+) -> None:
+    """`count` creates posted by the connector alone from DRIVERS threads at `rate` a second,
+    on one issue's facts, each with a key of its own (kept in `sent` with when it went)."""
     c = connections.c
     with app.engine.connect() as conn:
         system, config = conn.execute(
@@ -255,18 +257,24 @@ def _floor(app: App, base: str, p: Portfolio, issue_id: int, rate: float, count:
     (status_map,) = kind.profile.of(StatusMap)
     status = status_map.mapping.get("job_instructed") or ""
     run = uuid.uuid4().hex[:8]
-    sent: dict[str, float] = {}
 
     def post(n: int) -> None:
         key = f"floor-{run}-{n}:create"
         sent[key] = time.time()
         writer.create_work_order(facts, status, key=key)
 
-    since = _last_seq(base)
     try:
         _paced(count, rate, post, threads=DRIVERS)
     finally:
         writer.close()
+
+
+def _floor(app: App, base: str, p: Portfolio, issue_id: int, rate: float, count: int) -> Step:
+    """The same PMS requests posted bare from this process at the same rate: the connector's
+    create alone, on one issue's facts, each with a key of its own."""
+    sent: dict[str, float] = {}
+    since = _last_seq(base)
+    bare_creates(app, p, issue_id, rate, count, sent)
     received = _received(base, since, count)
     latencies = [(received[k] - t) * 1000 for k, t in sent.items() if k in received]
     return Step(latencies, count - len(latencies), rate)

@@ -21,8 +21,9 @@ from repairlink.outbound.ledger import new_worker_name, utcnow
 log = logging.getLogger(__name__)
 # Deliveries a sender claims at once: what is due, up to this many. A backlog (a PMS back from
 # an outage) then goes in batches of one claim and one transaction of outcomes each, while
-# the other senders take the next batches.
-BATCH = 20
+# the other senders take the next batches. 50 drained a 6,000-delivery backlog some 5% faster
+# than 20 (bench/outage.py's floor); a change at a time is still claimed as it comes.
+BATCH = 50
 
 
 class EmbeddedRunner:

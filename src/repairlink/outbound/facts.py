@@ -4,6 +4,7 @@ when a charge against them may go, the unit and the PDF's reference only when a 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
@@ -104,7 +105,7 @@ def _build(cls: type[T], row: Mapping[str, Any] | sa.RowMapping) -> T:
     return cls(**{f.name: row[f.name] for f in fields(cls) if f.name in row})  # type: ignore[arg-type]
 
 
-def _issue_row(conn: sa.Connection, agency_id: int, issue_id: int) -> Any:
+def _issue_query() -> sa.Select[Any]:
     i, q = cols(Issue), cols(Quote)
     awarded = (
         sa.select(q.gross)
@@ -112,17 +113,21 @@ def _issue_row(conn: sa.Connection, agency_id: int, issue_id: int) -> Any:
         .limit(1)
         .scalar_subquery()
     )
-    found = (
-        conn.execute(
-            sa.select(
-                *i,
-                awarded.label("_quote"),
-                *(c.label(f"_{n}") for n, c in zip(PLACE_NAMES, _PLACE, strict=True)),
-            ).where(i.id == issue_id, i.agency_id == agency_id)
-        )
-        .mappings()
-        .first()
-    )
+    return sa.select(
+        *i,
+        awarded.label("_quote"),
+        *(c.label(f"_{n}") for n, c in zip(PLACE_NAMES, _PLACE, strict=True)),
+    ).where(i.id == sa.bindparam("issue_id"), i.agency_id == sa.bindparam("agency_id"))
+
+
+# Built once, as the refs' queries below: building the statement for every delivery cost more
+# of the senders' CPU than running it (py-spy over bench/outage.py's drain: 28% of the time
+# the senders held the GIL went on building and caching these two queries)
+ISSUE = _issue_query()
+
+
+def _issue_row(conn: sa.Connection, agency_id: int, issue_id: int) -> Any:
+    found = conn.execute(ISSUE, {"issue_id": issue_id, "agency_id": agency_id}).mappings().first()
     if found is None:  # as the agency's unit of work answers a missing or foreign id
         raise NotFoundError("issue.not_found", f"No issue {issue_id}", field="issue_id")
     return found
@@ -212,20 +217,29 @@ def _refs(
     pairs = [(kind, entity_id) for kind, entity_id in wanted if entity_id is not None]
     if not pairs:
         return {}
-    r = cols(ExternalRef)
-    # Looked up by the (kind, id) index, one pair after another. The agency is checked here,
-    # not in the query: with it there, SQLite reads every reference of the agency (its unique
-    # index starts with the agency), one more with each work order sent.
-    found = conn.execute(
-        sa.select(r.entity_kind, r.entity_id, r.external_id, r.agency_id)
-        .where(
-            r.system == system,
-            sa.or_(*(sa.and_(r.entity_kind == k, r.entity_id == i) for k, i in pairs)),
-        )
-        .order_by(r.id.desc())  # the oldest reference wins: it is written last
-    )
+    params: dict[str, Any] = {"system": system}
+    for n, (kind, entity_id) in enumerate(pairs):
+        params |= {f"kind_{n}": kind, f"id_{n}": entity_id}
     return {
         (kind, entity_id): external_id
-        for kind, entity_id, external_id, owner in found
+        for kind, entity_id, external_id, owner in conn.execute(_refs_query(len(pairs)), params)
         if owner == agency_id
     }
+
+
+@functools.cache
+def _refs_query(pairs: int) -> sa.Select[Any]:
+    """The refs' query for this many (kind, id) pairs, built once for each count."""
+    r = cols(ExternalRef)
+    # Looked up by the (kind, id) index, one pair after another. The agency is checked by the
+    # caller, not in the query: with it there, SQLite reads every reference of the agency (its
+    # unique index starts with the agency), one more with each work order sent.
+    wanted = (
+        sa.and_(r.entity_kind == sa.bindparam(f"kind_{n}"), r.entity_id == sa.bindparam(f"id_{n}"))
+        for n in range(pairs)
+    )
+    return (
+        sa.select(r.entity_kind, r.entity_id, r.external_id, r.agency_id)
+        .where(r.system == sa.bindparam("system"), sa.or_(*wanted))
+        .order_by(r.id.desc())  # the oldest reference wins: it is written last
+    )

@@ -259,13 +259,22 @@ def sync_requested(uow: UnitOfWork, issue: Issue) -> None:
     uow.emit("issue.sync_requested", issue, number=issue.number, status=issue.status.value)
 
 
+# Built once (a batch's outcomes are recorded several times a second): a ref that is new
+# answers its id; one kept already answers nothing
+_KEEP_REF = {
+    name: dialect.insert(external_refs).on_conflict_do_nothing().returning(external_refs.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_AUDIT = sa.insert(audit_log)
+
+
 def keep_learned(
     conn: sa.Connection, agency_id: int, learned: Sequence[Learned], now: datetime
 ) -> None:
     """The ids an attempt learned, as external references with their audit entries (C-02,
     C-13), in the transaction that records the attempt. An id kept already (by an attempt that
     overlapped it after a lease ran out) stays as it is."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    keep_ref = _KEEP_REF["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
     for item in learned:
         values = {
             "agency_id": agency_id,
@@ -274,20 +283,20 @@ def keep_learned(
             "system": item.system,
             "external_id": item.external_id,
         }
-        new = dialect.insert(external_refs).values(values).on_conflict_do_nothing()
-        ref_id = conn.execute(new.returning(external_refs.c.id)).scalar()
+        ref_id = conn.execute(keep_ref, values).scalar()
         if ref_id is None:
             continue
         conn.execute(
-            sa.insert(audit_log).values(
-                agency_id=agency_id,
-                entity_kind="external_ref",
-                entity_id=ref_id,
-                action="created",
-                actor_kind=ActorKind.SYSTEM.value,
-                actor_id=None,
-                actor_label=f"outbound to {item.system}",
-                changes={name: [None, value] for name, value in values.items()},
-                at=now,
-            )
+            _AUDIT,
+            {
+                "agency_id": agency_id,
+                "entity_kind": "external_ref",
+                "entity_id": ref_id,
+                "action": "created",
+                "actor_kind": ActorKind.SYSTEM.value,
+                "actor_id": None,
+                "actor_label": f"outbound to {item.system}",
+                "changes": {name: [None, value] for name, value in values.items()},
+                "at": now,
+            },
         )

@@ -155,6 +155,29 @@ def test_the_request_goes_to_the_address_that_was_checked(
     assert got.headers["host"] == f"hooks.invalid:{port}"
 
 
+def test_a_client_keeps_the_checked_address_and_never_a_refusal(
+    receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second request goes to the address checked for the first (the name now answers a
+    private address, never called); a refused name is asked again, not refused from memory."""
+    port = int(receiver.url.split(":")[2].split("/")[0])
+    name_server = Rebinding("127.0.0.1", "10.9.9.9")
+    monkeypatch.setattr(guard, "resolver", name_server)
+    with guarded_client(5, guard.Policy(allow_loopback=True)) as http:
+        first = http.post(f"http://hooks.invalid:{port}/hooks", json={"n": 1})
+        second = http.post(f"http://hooks.invalid:{port}/hooks", json={"n": 2})
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert len(receiver.requests) == 2
+    refusing = Rebinding("10.9.9.9", "127.0.0.1")
+    monkeypatch.setattr(guard, "resolver", refusing)
+    with guarded_client(5, guard.Policy(allow_loopback=True)) as http:
+        with pytest.raises(AddressRefused):
+            http.post(f"http://later.invalid:{port}/hooks", json={"n": 3})
+        answer = http.post(f"http://later.invalid:{port}/hooks", json={"n": 4})
+    assert answer.status_code == 200
+    assert len(receiver.requests) == 3
+
+
 def test_redirects_are_not_followed(receiver: Receiver) -> None:
     receiver.status = 302
     receiver.extra_headers["location"] = "http://169.254.169.254/latest/meta-data"

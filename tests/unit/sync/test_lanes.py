@@ -14,33 +14,37 @@ UNTIL = datetime(2026, 12, 4, tzinfo=UTC)
 EARLIEST = UNTIL - timedelta(days=400)
 
 
-def test_the_lanes_cover_the_window_once_in_order() -> None:
-    first = lanes.split(None, EARLIEST, UNTIL, 4)
+def _lane(cursor: str | None) -> lanes.LaneCursor:
+    lane = lanes.decode(cursor)
+    assert lane is not None
+    return lane
+
+
+def _first(since: datetime | None, count: int) -> lanes.LaneCursor:
+    first = lanes.split(since, EARLIEST, UNTIL, count)
     assert first is not None
-    cut = [lanes.decode(start) for start in first.starts()]
-    assert [lane.lane for lane in cut if lane] == [0, 1, 2, 3]
-    assert cut[0] is not None and cut[0].since is None  # a full run's first lane is open below
-    for lane, following in zip(cut, cut[1:], strict=False):
-        assert lane is not None and following is not None
-        assert lane.until == following.since  # no gap, no overlap
-    assert cut[-1] is not None and cut[-1].until == UNTIL
+    return first
+
+
+def test_the_lanes_cover_the_window_once_in_order() -> None:
+    cut = [_lane(start) for start in _first(None, 4).starts()]
+    assert [lane.lane for lane in cut] == [0, 1, 2, 3]
+    assert cut[0].since is None  # a full run's first lane is open below
+    assert [lane.until for lane in cut[:-1]] == [lane.since for lane in cut[1:]]  # no gap
+    assert cut[-1].until == UNTIL
 
 
 def test_a_lane_s_cursor_goes_on_in_it_then_to_the_next_lane_then_ends() -> None:
-    first = lanes.split(UNTIL - timedelta(days=10), EARLIEST, UNTIL, 2)
-    assert first is not None
-    within = lanes.decode(first.after("token-2"))
-    assert within is not None and (within.lane, within.token) == (0, "token-2")
+    first = _first(UNTIL - timedelta(days=10), 2)
+    within = _lane(first.after("token-2"))
+    assert (within.lane, within.token) == (0, "token-2")
     assert first.after(None) == first.starts()[1]  # the next lane's start: where it ends
-    last = lanes.decode(first.starts()[1])
-    assert last is not None and last.after(None) is None  # the stream is done
+    assert _lane(first.starts()[1]).after(None) is None  # the stream is done
 
 
 def test_a_resumed_lane_reads_the_rest_of_its_lane_and_the_lanes_after_it() -> None:
-    first = lanes.split(None, EARLIEST, UNTIL, 3)
-    assert first is not None
-    resumed = lanes.decode(lanes.decode(first.starts()[1]).after("t"))  # type: ignore[union-attr]
-    assert resumed is not None
+    first = _first(None, 3)
+    resumed = _lane(_lane(first.starts()[1]).after("t"))
     assert resumed.starts() == [resumed.encode(), first.starts()[2]]
 
 

@@ -273,9 +273,11 @@ class SyncEngine:
         lane = lanes.decode(cursor)
         if lane is not None:
             return list(lane.starts())
-        declared = next(s for s in self.connector.streams if s.name == stream)
+        declared = next((s for s in self.connector.streams if s.name == stream), None)
         earliest = getattr(self.connector, "earliest", None)
-        if cursor is not None or declared.lanes < 2 or not declared.dated or earliest is None:
+        if cursor is not None or declared is None or earliest is None:
+            return [cursor]
+        if declared.lanes < 2 or not declared.dated:
             return [cursor]
         since, until = state.window_from, state.window_to
         first = since or self.retry.call(lambda: earliest(stream, since=since, until=until))

@@ -1,13 +1,16 @@
 """Benchmark: a full Alto sync under 10% injected faults against the same sync clean (issue 14,
 item 9).
 
-    uv run python -m bench.sync_faults [--units 5000] [--runs 1]
+    uv run python -m bench.sync_faults [--units 5000] [--runs 1] [--timeline DIR]
 
 One simulator process serves two agencies' syncs of the same portfolio, each with a 5 s read
 timeout: first clean, then with faults drawn on one data request in ten (a third each: 429 with
 Retry-After 1 s, a 500/502/503, an 8 s stall). Prints the wall times, their ratio (target
 <= 2) and whether both agencies hold the same data: every synced table's rows compared on
-their own columns (not ids or times), and the runs' counts per kind.
+their own columns (not ids or times), and the runs' counts per kind. The faults counted are
+the faulty sync's own (the simulator's counters are reset before it). `--timeline DIR`
+writes each sync's requests (path, page, start, end, outcome) as CSV, to see where the
+faulty run's extra seconds go.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import httpx
 import sqlalchemy as sa
 
 from bench import scratch
+from bench.request_timeline import recorded_requests, write_timeline
 from repairlink.bootstrap import App, build
 from repairlink.domain.actors import Actor
 from repairlink.inbound.run_state import RunState
@@ -48,7 +52,7 @@ FAULTS = {
 COMPARED = ("estates", "buildings", "units", "occupiers", "landlords", "contractors", "tenancies")
 
 
-def _synced(app: App, base: str, name: str) -> tuple[int, RunState, float]:
+def _synced(app: App, base: str, name: str, timeline: Path | None) -> tuple[int, RunState, float]:
     agency = agencies.create_agency(
         app.uow(Actor.system("bench")), name=name, slug=f"{name.lower()}-{time.time_ns()}"
     )
@@ -60,9 +64,13 @@ def _synced(app: App, base: str, name: str) -> tuple[int, RunState, float]:
         "timeout_s": READ_TIMEOUT_S,
     }
     connect(app, agency.id, "alto", settings)
-    started = time.perf_counter()
-    state = run_sync(app, agency.id, "alto", full=True)
-    return agency.id, state, time.perf_counter() - started
+    with recorded_requests() as requests:
+        started = time.perf_counter()
+        state = run_sync(app, agency.id, "alto", full=True)
+        took = time.perf_counter() - started
+    if timeline is not None:
+        write_timeline(requests, timeline / f"{name.lower()}-{time.time_ns()}.csv")
+    return agency.id, state, took
 
 
 def _content(app: App, agency_id: int) -> dict[str, list[tuple[Any, ...]]]:
@@ -88,15 +96,17 @@ def _faults(base: str, settings: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def once(base: str, workdir: Path) -> dict[str, float]:
+def once(base: str, workdir: Path, timeline: Path | None) -> dict[str, float]:
     url = f"sqlite:///{workdir}/faults-{time.time_ns()}.db"
     upgrade(url)
     app = build(Settings(database_url=url, files_dir=workdir / "files"))
     try:
         _faults(base, {"rate_429": 0, "rate_5xx": 0, "rate_timeout": 0})
-        clean_id, clean, clean_s = _synced(app, base, "Clean")
-        _faults(base, FAULTS)
-        faulty_id, faulty, faulty_s = _synced(app, base, "Faulty")
+        clean_id, clean, clean_s = _synced(app, base, "Clean", timeline)
+        _faults(base, FAULTS)  # the fault sequence restarts from its seed
+        # the counters are the simulator's since it started: count this run's faults only
+        httpx.post(f"{base}/_admin/stats/reset", timeout=30).raise_for_status()
+        faulty_id, faulty, faulty_s = _synced(app, base, "Faulty", timeline)
         injected = _faults(base, {"rate_429": 0, "rate_5xx": 0, "rate_timeout": 0})["injected"]
         same = _content(app, clean_id) == _content(app, faulty_id)
         same_counts = clean.counts == faulty.counts
@@ -117,11 +127,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--timeline", type=Path, help="a directory for each sync's requests")
     args = parser.parse_args()
     workdir = scratch("repairlink-bench-faults-")
     with alto_process(seed=1, units=args.units, args=("--prerender",)) as base:
         for run in range(1, args.runs + 1):
-            for name, value in once(base, workdir).items():
+            for name, value in once(base, workdir, args.timeline).items():
                 print(f"run{run}_{name}: {value:g}", flush=True)
 
 

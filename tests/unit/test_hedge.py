@@ -1,5 +1,6 @@
 """Issue 14, item 9: a stalled page read is asked for again beside itself, and the first answer
-wins; a read that answers in its usual time is asked once; both failing raises the first's."""
+wins; a read that answers in its usual time is asked once; a second ask that fails while the
+first still stalls is raised at once; both failing raises the first's."""
 
 from __future__ import annotations
 
@@ -43,12 +44,15 @@ def test_a_read_in_its_usual_time_is_asked_once() -> None:
 
 def test_when_both_fail_the_first_error_is_raised() -> None:
     calls = count(1)
-    stall = threading.Event()
+    first_failed = threading.Event()
 
     def read() -> str:
         n = next(calls)
         if n == 1:
-            stall.wait(0.2)
+            threading.Event().wait(0.2)  # past the hedge, then fails
+            first_failed.set()
+        else:
+            first_failed.wait(10)  # fails after the first did
         raise RuntimeError(f"failure {n}")
 
     hedger = Hedger(ceiling_s=0.05, min_s=0.01)
@@ -56,4 +60,25 @@ def test_when_both_fail_the_first_error_is_raised() -> None:
         with pytest.raises(RuntimeError, match="failure 1"):
             hedger.call(read)
     finally:
+        hedger.close()
+
+
+def test_a_second_ask_refused_while_the_first_stalls_is_raised_without_waiting_for_it() -> None:
+    """A 429 on the hedge: its Retry-After starts now, not after the stalled read times out."""
+    released = threading.Event()
+    calls = count(1)
+
+    def read() -> str:
+        if next(calls) == 1:
+            released.wait(10)  # stalls until the test ends
+            return "late"
+        raise RuntimeError("429 on the second ask")
+
+    hedger = Hedger(ceiling_s=0.05, min_s=0.01)
+    try:
+        with pytest.raises(RuntimeError, match="429 on the second ask"):
+            hedger.call(read)
+        assert not released.is_set()  # the stalled read had not answered: nobody waited for it
+    finally:
+        released.set()
         hedger.close()

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 import structlog
 
 from repairlink.errors import RepairlinkError
-from repairlink.inbound import run_state
+from repairlink.inbound import lanes, run_state
 from repairlink.inbound.apply import RunContext
 from repairlink.inbound.dry_run import KeptRows
 from repairlink.inbound.gc_pause import fewer_collections
@@ -143,6 +143,7 @@ class SyncEngine:
                 ReadAhead(
                     lambda stream, cursor: self._fetch(stream, state, preparer, cursor),
                     self._starts(state, [stream.name for stream in streams]),
+                    lanes=lambda stream, cursor: self._lane_starts(stream, state, cursor),
                 ) as reader,
                 self._rolled_back(dry_run),
             ):
@@ -254,13 +255,34 @@ class SyncEngine:
     def _fetch(
         self, stream: str, state: RunState, preparer: PagePreparer, cursor: str | None
     ) -> PackedPage:
+        lane = lanes.decode(cursor)
+        since, until = (lane.since, lane.until) if lane else (state.window_from, state.window_to)
+        token = lane.token if lane else cursor
+
         def once() -> PackedPage:
-            raw = self.connector.fetch(
-                stream, since=state.window_from, until=state.window_to, cursor=cursor
-            )
+            raw = self.connector.fetch(stream, since=since, until=until, cursor=token)
             return preparer.packed(stream, raw)  # a page that is not JSON is retried too
 
-        return self.retry.call(once)
+        page = self.retry.call(once)
+        return page if lane is None else page.leading_to(lane.after(page.next_cursor))
+
+    def _lane_starts(self, stream: str, state: RunState, cursor: str | None) -> list[str | None]:
+        """The first cursor of each lane the stream is read as (`inbound/lanes`): a stream
+        begun in lanes goes on in the same ones; one begun whole, or that the connector cannot
+        cut by modified time, is read whole."""
+        lane = lanes.decode(cursor)
+        if lane is not None:
+            return list(lane.starts())
+        declared = next((s for s in self.connector.streams if s.name == stream), None)
+        earliest = getattr(self.connector, "earliest", None)
+        if cursor is not None or declared is None or earliest is None:
+            return [cursor]
+        if declared.lanes < 2 or not declared.dated:
+            return [cursor]
+        since, until = state.window_from, state.window_to
+        first = since or self.retry.call(lambda: earliest(stream, since=since, until=until))
+        cut = None if first is None else lanes.split(since, first, until, declared.lanes)
+        return [cursor] if cut is None else list(cut.starts())
 
     def _finish(self, state: RunState, status: str, error: str | None, writer: PageWriter) -> None:
         with self.db.begin() as conn:

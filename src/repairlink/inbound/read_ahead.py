@@ -12,6 +12,11 @@ become objects only when the writer takes them: 32 ready pages of 500 records he
 objects on five streams took a 100k-unit sync from some 210 MB to 440. A fetch that fails
 for good is raised where its page would have been written, after the pages before it, so
 checkpoints stay as they were (S-03).
+
+A stream may be read as several lanes at once (`inbound/lanes.py`): `lanes` answers, from the
+stream and its starting cursor, the first cursor of each (it may ask the PMS where to cut),
+each lane is fetched by a thread of its own up to where the next begins, and the writer takes
+the lanes in order. The stream's byte bound is shared out among its lanes.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from types import TracebackType
 from repairlink.inbound.ready_page import PackedPage, ReadyPage
 
 Fetch = Callable[[str, str | None], PackedPage]  # (stream, cursor) -> the page, made ready
+# (stream, its starting cursor) -> the first cursor of each lane it is read as, in order
+Lanes = Callable[[str, str | None], list[str | None]]
 STREAMS_AT_ONCE = 5
 BYTES_AHEAD = 4 << 20  # per stream: some 30 pages of Alto's 100 records, 10 of Propman's 500
 
@@ -75,62 +82,119 @@ class _Waiting:
             return item
 
 
+class _StreamLanes:
+    """One stream's lanes' waiting pages, known once its first thread has cut the stream; the
+    writer's lane is the one it is at."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        self._stop = stop
+        self._lanes: list[_Waiting] | None = None
+        self._at = 0  # moved on only by the thread that opens pages
+        self._known = threading.Condition()
+
+    def set(self, lanes: list[_Waiting]) -> None:
+        with self._known:
+            self._lanes = lanes
+            self._known.notify_all()
+
+    def current(self) -> _Waiting | None:
+        """The lane the writer is at (None: every lane is done, or reading stopped)."""
+        with self._known:
+            while self._lanes is None:
+                if self._stop.is_set():
+                    return None
+                self._known.wait(0.1)
+            return self._lanes[self._at] if self._at < len(self._lanes) else None
+
+    def advance(self) -> None:
+        self._at += 1
+
+    def ready(self) -> bool:
+        with self._known:
+            lanes, at = self._lanes, self._at
+        return lanes is not None and at < len(lanes) and lanes[at].ready()
+
+
 class ReadAhead:
     def __init__(
         self,
         fetch: Fetch,
         starts: Sequence[tuple[str, str | None]],  # (stream, cursor to start from), in order
         *,
+        lanes: Lanes = lambda _stream, cursor: [cursor],
         streams_at_once: int = STREAMS_AT_ONCE,
         bytes_ahead: int = BYTES_AHEAD,
     ) -> None:
         self._fetch = fetch
+        self._lanes = lanes
+        self._bytes_ahead = bytes_ahead
         self._stop = threading.Event()
-        self._waiting = {name: _Waiting(bytes_ahead, self._stop) for name, _ in starts}
+        self._streams = {name: _StreamLanes(self._stop) for name, _ in starts}
         self._following: dict[str, Future[ReadyPage | None]] = {}  # each stream's next page
         self._pool = ThreadPoolExecutor(
             max_workers=max(1, streams_at_once), thread_name_prefix="read-ahead"
         )
         for name, cursor in starts:  # the pool starts them in this order
-            self._pool.submit(self._produce, name, cursor)
+            self._pool.submit(self._read_stream, name, cursor)
         # makes the next page objects while the writer writes this one: unpickling holds the
         # interpreter, but the writer lets go of it while SQLite works
         self._opener = ThreadPoolExecutor(max_workers=1, thread_name_prefix="open-page")
 
     def pages(self, stream: str) -> Iterator[ReadyPage]:
         """The stream's pages in order; raises a fetch's failure where its page would be."""
-        waiting = self._waiting[stream]
-        following = self._following[stream] = self._opener.submit(self._open_next, waiting)
+        lanes = self._streams[stream]
+        following = self._following[stream] = self._opener.submit(self._open_next, lanes)
         while True:
             page = following.result()
             if page is None:
                 return
-            following = self._following[stream] = self._opener.submit(self._open_next, waiting)
+            following = self._following[stream] = self._opener.submit(self._open_next, lanes)
             yield page
 
     @staticmethod
-    def _open_next(waiting: _Waiting) -> ReadyPage | None:
-        item = waiting.get()
-        if item is _END:
-            return None
-        if isinstance(item, _Failed):
-            raise item.error
-        assert isinstance(item, PackedPage)
-        return item.open()
+    def _open_next(lanes: _StreamLanes) -> ReadyPage | None:
+        while (waiting := lanes.current()) is not None:
+            item = waiting.get()
+            if item is _END:
+                lanes.advance()  # this lane is done: on to the next
+                continue
+            if isinstance(item, _Failed):
+                raise item.error
+            assert isinstance(item, PackedPage)
+            return item.open()
+        return None
 
     def waiting(self, stream: str) -> bool:
         """Whether the stream's next page (or its end) is ready to be taken."""
         following = self._following.get(stream)
-        return (following is not None and following.done()) or self._waiting[stream].ready()
+        return (following is not None and following.done()) or self._streams[stream].ready()
 
-    def _produce(self, stream: str, cursor: str | None) -> None:
-        out = self._waiting[stream]
+    def _read_stream(self, stream: str, cursor: str | None) -> None:
+        """Cut the stream into its lanes; read the first here and each other in a thread."""
+        try:
+            starts = self._lanes(stream, cursor)
+        except BaseException as exc:  # handed to the writer, where the stream's pages would be
+            failed = _Waiting(self._bytes_ahead, self._stop)
+            failed.put(_Failed(exc), 0)
+            self._streams[stream].set([failed])
+            return
+        bound = max(1, self._bytes_ahead // len(starts))
+        outs = [_Waiting(bound, self._stop) for _ in starts]
+        self._streams[stream].set(outs)
+        ends = [*starts[1:], None]  # a lane ends where the next one starts
+        for start, end, out in list(zip(starts, ends, outs, strict=True))[1:]:
+            name = f"read-ahead-{stream}"
+            args = (stream, start, end, out)
+            threading.Thread(target=self._produce, args=args, name=name, daemon=True).start()
+        self._produce(stream, starts[0], ends[0], outs[0])
+
+    def _produce(self, stream: str, cursor: str | None, end: str | None, out: _Waiting) -> None:
         try:
             while not self._stop.is_set():
                 page = self._fetch(stream, cursor)
                 out.put(page, len(page.data))
                 cursor = page.next_cursor
-                if cursor is None:
+                if cursor == end or cursor is None:
                     break
         except BaseException as exc:  # handed to the writer, in its place in the order
             out.put(_Failed(exc), 0)

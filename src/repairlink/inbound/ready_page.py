@@ -8,8 +8,9 @@ Pure, so that it can run in a process of its own while the engine writes (see `p
 from __future__ import annotations
 
 import pickle
+import zlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from repairlink.errors import RepairlinkError
 from repairlink.inbound.normalise import prepare
@@ -37,7 +38,10 @@ class ReadyPage:
 class PackedPage:
     """A ready page as pickled bytes, as it comes from the preparing process: a few times
     smaller than its objects, so pages waiting ahead of the writer hold little memory; the
-    writer makes it objects again when it takes it (`open`)."""
+    writer makes it objects again when it takes it (`open`). The bytes are compressed (zlib's
+    fastest level: some 0.7 ms a page in the preparing process, 0.3 ms to open, three to four
+    times smaller), so the read-ahead's byte bound holds that many more pages: a second of
+    the writer's work where it held a quarter, enough to hide a 429's Retry-After."""
 
     data: bytes
     next_cursor: str | None
@@ -45,12 +49,17 @@ class PackedPage:
 
     @classmethod
     def pack(cls, page: ReadyPage) -> PackedPage:
-        data = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
+        data = zlib.compress(pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL), 1)
         return cls(data, page.next_cursor, page.size)
 
     def open(self) -> ReadyPage:
-        page: ReadyPage = pickle.loads(self.data)  # our own bytes, from our own process
+        page: ReadyPage = pickle.loads(zlib.decompress(self.data))  # ours, from our process
+        page.next_cursor = self.next_cursor  # the lane's cursor, where the page is in a lane
         return page
+
+    def leading_to(self, next_cursor: str | None) -> PackedPage:
+        """The same page with the cursor after it said otherwise (a lane's: `inbound/lanes`)."""
+        return replace(self, next_cursor=next_cursor)
 
 
 def filter_failure(profile: Profile, config: Config, record: Incoming) -> tuple[str, str] | None:

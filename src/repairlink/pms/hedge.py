@@ -23,9 +23,10 @@ T = TypeVar("T")
 SEEN = 20  # answers the usual time is learned from
 FACTOR = 4.0  # a read this many times slower than usual is asked again
 MIN_HEDGE_S = 0.25  # a page usually answers in tens of ms; an 8 s stall then costs a quarter second
-# Reads in flight at once: every stream the sync reads ahead (five) with a hedge each, and
-# room to spare. With fewer, a stream's read (or a hedge) queued behind the others' stalls.
-MAX_READS = 16
+# Reads in flight at once: every lane an Alto full run reads ahead (three streams of eight
+# lanes, `inbound/lanes`, and suppliers) with room for hedges. With fewer, a lane's read (or
+# a hedge) queued behind the others' stalls.
+MAX_READS = 32
 FIRST_GUESS_S = 2.0  # before any page has answered
 
 
@@ -66,11 +67,16 @@ class Hedger:
 
 
 def _first_answer(first: Future[T], second: Future[T]) -> T:
-    """The first of two futures to succeed; if both fail, the first one's error."""
+    """The first of two futures to succeed. If the second ask fails while the first is still
+    stalled, its error at once: waiting for the stalled one would cost up to the read timeout
+    (seconds) before a 429's Retry-After, or a 5xx's retry, could even begin. If both fail,
+    the first one's error."""
     pending = {first, second}
     while pending:
         done, pending = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
             if future.exception() is None:
                 return future.result()
+        if second in done and first in pending:
+            return second.result()  # raises the second request's error; the first is left
     return first.result()  # raises the first request's error

@@ -22,8 +22,11 @@ T = TypeVar("T")
 
 @dataclass
 class RetryPolicy:
-    attempts: int = 6
-    base: float = 0.5  # seconds; doubles each try
+    # A 5xx without Retry-After is usually one request's bad luck: the first retry goes after
+    # 50-100 ms (jittered), then the wait doubles. Eight attempts wait up to some 13 s in all,
+    # as the six from a half-second start did, before the run fails and resumes next time.
+    attempts: int = 8
+    base: float = 0.1  # seconds; doubles each try
     cap: float = 30.0
     sleep: Callable[[float], None] = time.sleep
     waits: list[float] = field(default_factory=list)  # what it waited, for the run's log

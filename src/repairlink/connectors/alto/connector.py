@@ -12,7 +12,7 @@ from repairlink.connectors.alto.profile import PROFILE
 from repairlink.connectors.alto.streams import BY_NAME, STREAMS
 from repairlink.pms.connector import FetchedPage, TransientFetchError
 from repairlink.pms.incoming import Incoming, Malformed
-from repairlink.pms.streams import RawPage
+from repairlink.pms.streams import RawPage, Stream
 
 
 def _alto_time(moment: datetime) -> str:
@@ -34,6 +34,15 @@ def parse_page(stream: str, page: RawPage) -> FetchedPage:
     return FetchedPage(records, (body.get("meta") or {}).get("nextToken"))
 
 
+def _window(declared: Stream, since: datetime | None, until: datetime) -> dict[str, str]:
+    window = {}
+    if declared.dated:
+        window["modified-to"] = _alto_time(until)
+        if since is not None:
+            window["modified-from"] = _alto_time(since)
+    return window
+
+
 class AltoConnector:
     profile = PROFILE
     streams = STREAMS
@@ -50,12 +59,22 @@ class AltoConnector:
         self, stream: str, *, since: datetime | None, until: datetime, cursor: str | None
     ) -> RawPage:
         declared = BY_NAME[stream]
-        window = {}
-        if declared.dated:
-            window["modified-to"] = _alto_time(until)
-            if since is not None:
-                window["modified-from"] = _alto_time(since)
+        window = _window(declared, since, until)
         return self.client.page(declared, cursor=cursor, size=self.config.page_size, window=window)
+
+    def earliest(self, stream: str, *, since: datetime | None, until: datetime) -> datetime | None:
+        """When the window's first record was modified (Alto lists by modified time): a
+        one-record page, so that a run can cut the stream into lanes (`inbound/lanes`). None
+        when the window is empty or the record does not say."""
+        declared = BY_NAME[stream]
+        window = _window(declared, since, until)
+        page = self.client.page(declared, cursor=None, size=1, window=window)
+        try:
+            items = orjson.loads(page.body).get("items") or []
+            value = items[0].get(declared.modified_key or "") if items else None
+            return datetime.fromisoformat(value) if isinstance(value, str) else None
+        except (orjson.JSONDecodeError, AttributeError, ValueError):
+            return None  # read whole then: the pages themselves will say what is wrong
 
     def close(self) -> None:
         self.client.close()

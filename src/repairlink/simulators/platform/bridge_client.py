@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 import orjson
 
+from .read_ahead import read_ahead
 from .state import API_KEY
 
 HOURS = 72
@@ -33,6 +34,7 @@ LISTS = (
     ("work_orders", "/work-orders"),
 )
 Json = dict[str, Any]
+READ_AHEAD = 2  # pages read from the PMS ahead of the one being pushed
 
 
 def _iso(moment: datetime) -> str:
@@ -86,7 +88,12 @@ class ReferenceClient:
         return self._post(f"/runs/{opened['run_id']}/finish")
 
     def read(self, path: str, since: datetime) -> Iterator[list[Json]]:
-        """The list's pages changed since `since`, as the PMS shows them."""
+        """The list's pages changed since `since`, as the PMS shows them; the next pages are
+        read (at most `READ_AHEAD`) while the caller pushes this one, so that the PMS's answer
+        and Repairlink's overlap instead of adding up."""
+        return read_ahead(self._read_pages(path, since), READ_AHEAD)
+
+    def _read_pages(self, path: str, since: datetime) -> Iterator[list[Json]]:
         offset = 0
         while True:
             # no upper bound: a record changed in the very millisecond the read began would

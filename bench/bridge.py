@@ -29,7 +29,6 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import orjson
 import sqlalchemy as sa
 
@@ -45,7 +44,12 @@ from repairlink.services.units import UnitFilter
 from repairlink.settings import Settings
 from repairlink.simulators.kit.process import simulator_process
 from repairlink.simulators.platform import API_KEY
-from repairlink.simulators.platform.bridge_client import HOURS, LISTS, ReferenceClient
+from repairlink.simulators.platform.bridge_client import (
+    HOURS,
+    LISTS,
+    ReferenceClient,
+    http_client,
+)
 from repairlink.store.bridge_tables import bridge_commands
 from repairlink.store.migrate import upgrade
 from repairlink.store.outbound_tables import deliveries
@@ -71,9 +75,9 @@ def main() -> None:
     extra = ("--recent", "1")
     with (
         simulator_process(module, seed=1, units=args.units, args=extra) as pms_url,
-        httpx.Client(base_url=pms_url, headers={"x-api-key": API_KEY}, timeout=60) as pms,
-        httpx.Client(base_url=hub.base_url, timeout=300) as repairlink,
-        httpx.Client(base_url=hub.floor_url, timeout=300) as bare,
+        http_client(pms_url, headers={"x-api-key": API_KEY}, timeout=60) as pms,
+        http_client(hub.base_url, timeout=300) as repairlink,
+        http_client(hub.floor_url, timeout=300) as bare,
     ):
         client = ReferenceClient(pms, repairlink, connection_id, token, page_size=500)
         started = time.perf_counter()
@@ -187,7 +191,7 @@ def _commands(
     received: dict[int, float] = {}  # command (or, on the floor, delivery) id -> epoch s
     to_ack: queue.Queue[int | None] = queue.Queue()
     all_made = threading.Event()
-    http = httpx.Client(base_url=client.repairlink.base_url, timeout=60)
+    http = http_client(str(client.repairlink.base_url), timeout=60)
 
     def poller() -> None:
         patience = time.monotonic() + 120

@@ -63,7 +63,9 @@ class Hub:
 
 
 def _serve(asgi: object) -> tuple[str, uvicorn.Server]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP named, as uvicorn's own bind does: asyncio sets TCP_NODELAY only on such
+    # sockets, and without it each answer's body waited ~40 ms for a delayed ACK
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
     port = sock.getsockname()[1]

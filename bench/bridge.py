@@ -1,7 +1,7 @@
 """Benchmark: the bridge. The reference client pushes a PMS's last 72 hours (properties and
 residents) in pages of 500 to a Repairlink server over HTTP; then issues change at a steady
-rate while a client polls, and each change's command is timed from the change to the poll
-that hands it out.
+rate while a client long-polls, and each change's command is timed from the change (its
+outbox event's `created_at`) to the poll that receives it.
 
     uv run python -m bench.bridge [--units 50000] [--changes 300] [--rate 100]
 
@@ -9,9 +9,11 @@ The platform simulator runs in its own process with every record changed lately 
 1`), so the client reads `units` properties and 1.5 times as many residents, pushed as one run
 (the issue's figure is for properties and residents; the simulator's work orders, each an
 issue whose creation is a delivery for the connection, are left out; any delivery left is
-polled away, and timed, before the commands are measured). Repairlink runs in
-this process (uvicorn in a thread, SQLite file, no runner: the bridge's deliveries wait for
-their client). Prints one `name: value` per line.
+polled away, and timed, before the commands are measured). Repairlink runs in a process of
+its own (`bench/bridge_service.py`: uvicorn, SQLite file, no runner: the bridge's deliveries
+wait for their client), which also makes the issue changes, on the beat this process gives
+it; the client, the poller and the acknowledging thread run here. Prints one `name: value`
+per line.
 
 Each figure comes with its floor, measured in the same run (`bench/bridge_floor.py`): the same
 pages read and posted to a bare endpoint that inserts their items raw, and the same issue
@@ -21,46 +23,37 @@ changes at the same rate polled and acknowledged through bare endpoints.
 from __future__ import annotations
 
 import argparse
-import socket
+import queue
 import statistics
 import threading
 import time
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import orjson
 import sqlalchemy as sa
-import uvicorn
 
 from bench import scratch
-from bench.bridge_floor import floor_app
+from bench.bridge_service import Hub
 from repairlink.bootstrap import App, build
 from repairlink.domain.actors import Actor
 from repairlink.domain.agency import Role
 from repairlink.jobs.sync_run import connect
-from repairlink.server import create_server
-from repairlink.services import agencies, bridge_tokens, issues, units
+from repairlink.services import agencies, bridge_tokens, units
 from repairlink.services.auth import Principal
 from repairlink.services.units import UnitFilter
 from repairlink.settings import Settings
 from repairlink.simulators.kit.process import simulator_process
 from repairlink.simulators.platform import API_KEY
-from repairlink.simulators.platform.bridge_client import HOURS, LISTS, ReferenceClient
+from repairlink.simulators.platform.bridge_client import (
+    HOURS,
+    LISTS,
+    ReferenceClient,
+    http_client,
+)
+from repairlink.store.bridge_tables import bridge_commands
 from repairlink.store.migrate import upgrade
 from repairlink.store.outbound_tables import deliveries
-
-
-def _serve(asgi: object) -> tuple[str, uvicorn.Server, threading.Thread]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(asgi, log_level="warning", access_log=False)  # type: ignore[arg-type]
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    return f"http://127.0.0.1:{port}", server, thread
+from repairlink.store.tables import outbox
 
 
 def main() -> None:
@@ -77,15 +70,14 @@ def main() -> None:
     settings = {"sync_method": "all", "integration_user": "1", "sync_start": "2020-01-01"}
     connection_id = connect(app, agency.id, "platform", settings)
     _, token = bridge_tokens.create_token(app.uow(Actor.system("bench"), agency.id), "platform")
-    base_url, server, thread = _serve(create_server(app))
-    floor_url, floor_server, floor_thread = _serve(floor_app(app, connection_id))
+    hub = Hub(url, folder / "files", agency.id, connection_id)
     module = "repairlink.simulators.platform"
     extra = ("--recent", "1")
     with (
         simulator_process(module, seed=1, units=args.units, args=extra) as pms_url,
-        httpx.Client(base_url=pms_url, headers={"x-api-key": API_KEY}, timeout=60) as pms,
-        httpx.Client(base_url=base_url, timeout=300) as repairlink,
-        httpx.Client(base_url=floor_url, timeout=300) as bare,
+        http_client(pms_url, headers={"x-api-key": API_KEY}, timeout=60) as pms,
+        http_client(hub.base_url, timeout=300) as repairlink,
+        http_client(hub.floor_url, timeout=300) as bare,
     ):
         client = ReferenceClient(pms, repairlink, connection_id, token, page_size=500)
         started = time.perf_counter()
@@ -109,15 +101,13 @@ def main() -> None:
         print(f"push_over_floor: {wall / floor_wall:.2f}")
         _drain(app, client, connection_id)
         targets = _targets(app, agency.id, 2 * args.changes)
-        real = _commands(app, agency.id, client, targets[0::2], args.rate)
+        real = _commands(app, hub, client, targets[0::2], args.rate)
         _print_delays("command", real, args.changes)
-        bare_delays = _commands(app, agency.id, floor, targets[1::2], args.rate)
+        bare_delays = _commands(app, hub, floor, targets[1::2], args.rate)
         _print_delays("floor_command", bare_delays, args.changes)
         if real and bare_delays:
             print(f"command_p99_over_floor: {_p99(real) / _p99(bare_delays):.2f}")
-    for each, runner in ((server, thread), (floor_server, floor_thread)):
-        each.should_exit = True
-        runner.join(10)
+    hub.close()
 
 
 def _push_floor(client: ReferenceClient) -> float:
@@ -192,54 +182,63 @@ def _print_delays(name: str, delays: list[float], wanted: int) -> None:
 
 
 def _commands(
-    app: App, agency_id: int, client: ReferenceClient, targets: list[int], rate: float
+    app: App, hub: Hub, client: ReferenceClient, targets: list[int], rate: float
 ) -> list[float]:
-    """Issues reported at `rate` a second at `targets`; a poller takes each command: the delay
-    (ms, sorted) from the report's commit to the poll that hands its command out."""
-    boss = Principal(agency_id, Role.ADMIN, None, Actor.system("bench"))
-    reported: dict[int, float] = {}
-    seen: dict[int, float] = {}
-    done = threading.Event()
-
-    stop = threading.Event()
+    """Issues reported in the hub's process at `rate` a second at `targets`, while a poller
+    here long-polls and hands each command to an acknowledging thread: the delay (ms,
+    sorted) from the change's outbox event (its `created_at`) to the poll that receives its
+    command."""
+    received: dict[int, float] = {}  # command (or, on the floor, delivery) id -> epoch s
+    to_ack: queue.Queue[int | None] = queue.Queue()
+    all_made = threading.Event()
+    http = http_client(str(client.repairlink.base_url), timeout=60)
 
     def poller() -> None:
-        while not stop.is_set() and (not done.is_set() or len(seen) < len(reported)):
-            response = client.repairlink.post(f"{client.base}/poll?limit=100", headers=client.auth)
-            now = time.perf_counter()
-            for command in response.json()["items"]:
-                issue_id = int(command["body"].get("issue_id", 0))
-                seen.setdefault(issue_id, now)
-                client.repairlink.post(
-                    f"{client.base}/commands/{command['id']}/ack",
-                    json={"ok": True, "work_order_id": f"B{issue_id}", "number": f"WO-B{issue_id}"},
-                    headers=client.auth,
-                )
-            if done.is_set() and len(seen) >= len(reported):
-                return
+        patience = time.monotonic() + 120
+        while len(received) < len(targets) and time.monotonic() < patience:
+            response = http.post(f"{client.base}/poll?limit=100&wait_s=1", headers=client.auth)
+            now = time.time()
+            for command in response.raise_for_status().json()["items"]:
+                received.setdefault(int(command["id"]), now)
+                to_ack.put(int(command["id"]))
+            if not all_made.is_set():
+                patience = time.monotonic() + 120
+        to_ack.put(None)
 
-    thread = threading.Thread(target=poller, daemon=True)
-    thread.start()
+    def acker() -> None:
+        while (command_id := to_ack.get()) is not None:
+            answer = {"ok": True, "work_order_id": f"B{command_id}", "number": f"WO-B{command_id}"}
+            client.repairlink.post(
+                f"{client.base}/commands/{command_id}/ack", json=answer, headers=client.auth
+            ).raise_for_status()
+
+    threads = [threading.Thread(target=t, daemon=True) for t in (poller, acker)]
+    for thread in threads:
+        thread.start()
     gap = 1.0 / rate
     start = time.perf_counter()
-    for n in range(len(targets)):
+    for n, unit_id in enumerate(targets):
         time.sleep(max(0.0, start + n * gap - time.perf_counter()))
-        made = issues.report(
-            app.uow(boss.actor, agency_id),
-            boss,
-            title=f"Bench {n}",
-            description="",
-            category="",
-            priority="normal",
-            unit_id=targets[n],
-            reporter_occupier_id=None,
-        )
-        reported[made.id] = time.perf_counter()
-    done.set()
-    thread.join(120)
-    stop.set()  # whatever is still waiting is counted as not handed out
-    thread.join(30)
-    return sorted((seen[i] - t) * 1000 for i, t in reported.items() if i in seen)
+        hub.report(unit_id)
+    all_made.set()
+    for thread in threads:
+        thread.join()
+    http.close()
+    changed = _changed_at(app, list(received), bare=client.base == "")
+    return sorted((received[i] - changed[i]) * 1000 for i in received if i in changed)
+
+
+def _changed_at(app: App, ids: list[int], *, bare: bool) -> dict[int, float]:
+    """When the change behind each command was made: its outbox event's `created_at`. A
+    bare poll hands out deliveries, the bridge's its commands."""
+    d, b = deliveries.c, bridge_commands.c
+    delivery = d.id if bare else b.id
+    query = sa.select(delivery, outbox.c.created_at).join(outbox, outbox.c.id == d.event_id)
+    if not bare:
+        query = query.select_from(bridge_commands.join(deliveries, d.id == b.delivery_id))
+    with app.engine.connect() as conn:
+        rows = conn.execute(query.where(delivery.in_(ids))).all()
+    return {int(i): at.timestamp() for i, at in rows}
 
 
 if __name__ == "__main__":

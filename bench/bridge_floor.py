@@ -1,26 +1,32 @@
-"""The bridge bench's floor, measured in the same run, in the same process, on the same
+"""The bridge bench's floor, measured in the same run, served by the same process, on the same
 database: the same requests answered bare.
 
 - pushes: the same pages read from the PMS by the same client and posted over HTTP to a bare
   endpoint that parses the body and inserts its items raw (one JSON row each, `executemany`);
 - commands: the same poll and acknowledgement requests, answered by a bare endpoint: a poll
   leases the connection's due deliveries from the ledger (`ledger.claim`) and answers them as
-  they are; an acknowledgement marks its delivery delivered (one UPDATE).
+  they are, waiting up to `wait_s` for one as the bridge's long poll does (woken by the same
+  commits); an acknowledgement marks its delivery delivered (one UPDATE).
+
+Blocking work runs in the server's thread pool, as FastAPI runs the bridge's own endpoints.
 """
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
 import orjson
 import sqlalchemy as sa
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from repairlink.bootstrap import App
+from repairlink.jobs.bridge import poll_waker
 from repairlink.outbound import ledger
 from repairlink.store.outbound_tables import deliveries
 
@@ -44,7 +50,19 @@ def floor_app(app: App, connection_id: int) -> Starlette:
             conn.exec_driver_sql(f"INSERT INTO {TABLE} VALUES (?, ?)", rows)
         return _json({"counts": {"raw": {"created": len(rows)}}})
 
-    def poll() -> Response:
+    waker = poll_waker(app)
+
+    def poll(wait_s: float) -> Response:
+        deadline = time.monotonic() + wait_s
+        while True:
+            seen = waker.generation
+            items = claim()
+            left = deadline - time.monotonic()
+            if items or left <= 0:
+                return _json({"items": items, "next_cursor": None})
+            waker.wait(seen, left)
+
+    def claim() -> list[dict[str, Any]]:
         with app.engine.begin() as conn:
             claimed = ledger.claim(
                 conn,
@@ -54,11 +72,10 @@ def floor_app(app: App, connection_id: int) -> Starlette:
                 limit=100,
                 target=connection_id,
             )
-        items = [
+        return [
             {"id": c.delivery["id"], "body": {"issue_id": c.delivery["aggregate_id"]}}
             for c in claimed
         ]
-        return _json({"items": items, "next_cursor": None})
 
     def ack(delivery_id: int) -> Response:
         with app.engine.begin() as conn:
@@ -73,10 +90,11 @@ def floor_app(app: App, connection_id: int) -> Starlette:
         body = await request.body()
         kind = request.path_params["what"]
         if kind == "poll":
-            return poll()
+            wait_s = float(request.query_params.get("wait_s", 0))
+            return await run_in_threadpool(poll, wait_s)
         if kind == "ack":
-            return ack(int(request.path_params["id"]))
-        return pages(request, body)
+            return await run_in_threadpool(ack, int(request.path_params["id"]))
+        return await run_in_threadpool(pages, request, body)
 
     return Starlette(
         routes=[

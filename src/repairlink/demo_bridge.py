@@ -17,7 +17,7 @@ from repairlink.domain.actors import Actor
 from repairlink.jobs.sync_run import connect
 from repairlink.services import bridge_tokens
 from repairlink.simulators.platform import API_KEY, running_platform
-from repairlink.simulators.platform.bridge_client import ReferenceClient
+from repairlink.simulators.platform.bridge_client import ReferenceClient, http_client
 
 DEMO_SLUG = "demo-bridge"
 DEMO_EMAIL = "admin@demo-bridge-lettings.co.uk"
@@ -53,8 +53,8 @@ def _client_loop(
     pms_url: str, server_url: str, connection_id: int, token: str, stop: threading.Event
 ) -> None:
     with (
-        httpx.Client(base_url=pms_url, headers={"x-api-key": API_KEY}, timeout=30) as pms,
-        httpx.Client(base_url=server_url, timeout=60) as repairlink,
+        http_client(pms_url, headers={"x-api-key": API_KEY}, timeout=30) as pms,
+        http_client(server_url, timeout=60) as repairlink,
     ):
         client = ReferenceClient(pms, repairlink, connection_id, token)
         while not stop.is_set():

@@ -90,7 +90,9 @@ def main() -> None:
 
     print("ready", flush=True)
     with ThreadPoolExecutor(max_workers=DRIVERS) as pool:
-        for line in sys.stdin:
+        # Not `sys.stdin` itself: a forked page worker's start closes `sys.stdin` and would
+        # wait forever for the lock this loop's blocked read holds (bench/bridge_service.py)
+        for line in open(sys.stdin.fileno(), closefd=False):
             if line.strip() == "quit":
                 break
             pool.submit(instruct, int(line)).add_done_callback(_say_failures)

@@ -66,7 +66,9 @@ def serving(settings: Settings) -> Iterator[Site]:
     runner = EmbeddedRunner(app).start()  # delivers outbox events as `repairlink serve` does
     # Bound and listening before the server thread starts: the browser's first request waits
     # in the backlog instead of the test polling for readiness.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP named, as uvicorn's own bind does: asyncio sets TCP_NODELAY only on such
+    # sockets, and without it each answer waits ~40 ms for the client's delayed ACK
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)

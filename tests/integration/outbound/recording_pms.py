@@ -140,7 +140,9 @@ def running_pms() -> Iterator[RecordingPms]:
         suppliers=[{"id": "S-1", "company": "Pipes and Co", "email": "jobs@pipes.example"}],
     )
     # Bound and listening before the server starts: the first request waits in the backlog
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP named, as uvicorn's own bind does: asyncio sets TCP_NODELAY only on such
+    # sockets, and without it each answer waits ~40 ms for the client's delayed ACK
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     sock.listen(16)
     pms.url = f"http://127.0.0.1:{sock.getsockname()[1]}"

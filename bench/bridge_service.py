@@ -2,7 +2,7 @@
 API (uvicorn) and the bench's bare floor endpoints, and the issue changes, each made here as
 the console's request would make it (so its commit wakes a long poll waiting in this
 process). The bench's client, poller and pacing stay in the bench's process: it writes
-`report <unit id>` a line, on its beat, and `quit` at the end.
+one unit id a line (an issue reported there), on its beat, and `quit` at the end.
 
     python -m bench.bridge_service --database-url URL --files DIR --agency 1 --connection 1
 """
@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import argparse
 import socket
-import subprocess
-import sys
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import uvicorn
 
 from bench.bridge_floor import floor_app
+from bench.piped import Piped, serve_commands
 from repairlink.bootstrap import build
 from repairlink.domain.actors import Actor
 from repairlink.domain.agency import Role
@@ -28,38 +26,19 @@ from repairlink.services import issues
 from repairlink.services.auth import Principal
 from repairlink.settings import Settings
 
-# Threads making the changes, as the API's request threads would: one change waiting on the
-# database does not hold up the next.
-DRIVERS = 8
 
-
-class Hub:
+class Hub(Piped):
     """bench/bridge_service.py in its own process; its two addresses once it is serving."""
 
     def __init__(self, url: str, files: Path, agency_id: int, connection_id: int):
-        command = [sys.executable, "-m", "bench.bridge_service", "--database-url", url]
-        command += ["--files", str(files), "--agency", str(agency_id)]
-        command += ["--connection", str(connection_id)]
-        self.proc = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
-        )
-        assert self.proc.stdout is not None
-        assert self.proc.stdin is not None
-        self.stdin = self.proc.stdin
-        said = self.proc.stdout.readline().split()
-        if len(said) != 3 or said[0] != "ready":
-            raise SystemExit("the hub's process did not start")
-        self.base_url, self.floor_url = said[1], said[2]
-        self._lock = threading.Lock()
+        args = ["--database-url", url, "--files", str(files), "--agency", str(agency_id)]
+        super().__init__("bench.bridge_service", [*args, "--connection", str(connection_id)])
+        if len(self.said) != 2:
+            raise SystemExit("the hub's process did not say its addresses")
+        self.base_url, self.floor_url = self.said
 
     def report(self, unit_id: int) -> None:
-        with self._lock:
-            self.stdin.write(f"report {unit_id}\n")
-
-    def close(self) -> None:
-        self.stdin.write("quit\n")
-        self.stdin.close()
-        self.proc.wait(timeout=300)
+        self.send(str(unit_id))
 
 
 def _serve(asgi: object) -> tuple[str, uvicorn.Server]:
@@ -74,11 +53,6 @@ def _serve(asgi: object) -> tuple[str, uvicorn.Server]:
     )
     threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True).start()
     return f"http://127.0.0.1:{port}", server
-
-
-def _say_failures(done: Future[None]) -> None:
-    if done.exception() is not None:  # the bench counts the change as lost; say why
-        print(f"change failed: {done.exception()!r}", file=sys.stderr, flush=True)
 
 
 def main() -> None:
@@ -107,16 +81,7 @@ def main() -> None:
 
     while not (server.started and floor_server.started):
         threading.Event().wait(0.05)
-    print(f"ready {base_url} {floor_url}", flush=True)
-    # Not `sys.stdin` itself: a run forks its page worker, whose start closes `sys.stdin`,
-    # and would wait forever for the lock this loop's blocked read holds on it.
-    commands = open(sys.stdin.fileno(), closefd=False)
-    with ThreadPoolExecutor(max_workers=DRIVERS) as pool:
-        for line in commands:
-            word, _, value = line.strip().partition(" ")
-            if word == "quit":
-                break
-            pool.submit(report, int(value)).add_done_callback(_say_failures)
+    serve_commands(f"ready {base_url} {floor_url}", lambda line: report(int(line)))
     for each in (server, floor_server):
         each.should_exit = True
     app.close()

@@ -10,12 +10,9 @@ in the bench's process: it writes one issue id a line, on its beat, and `quit` a
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from bench.piped import Piped, serve_commands
 from repairlink.bootstrap import build
 from repairlink.domain.actors import Actor, ActorKind
 from repairlink.domain.agency import Role
@@ -26,41 +23,19 @@ from repairlink.services import issues
 from repairlink.services.auth import Principal
 from repairlink.settings import Settings
 
-# Threads making the changes, as the API's request threads would: one change waiting on the
-# database does not hold up the next.
-DRIVERS = 8
 
-
-class Service:
+class Service(Piped):
     """bench/outbound_service.py in its own process: the hub's side of each change."""
 
     def __init__(self, url: str, files: Path, runner: str, agency_id: int, contractor: int):
-        command = [sys.executable, "-m", "bench.outbound_service", "--database-url", url]
-        command += ["--files", str(files), "--runner", runner]
-        command += ["--agency", str(agency_id), "--contractor", str(contractor)]
-        self.proc = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+        args = ["--database-url", url, "--files", str(files), "--runner", runner]
+        super().__init__(
+            "bench.outbound_service",
+            [*args, "--agency", str(agency_id), "--contractor", str(contractor)],
         )
-        assert self.proc.stdout is not None
-        assert self.proc.stdin is not None
-        self.stdin = self.proc.stdin
-        if self.proc.stdout.readline().strip() != "ready":
-            raise SystemExit("the service process did not start")
-        self._lock = threading.Lock()
 
     def change(self, issue_id: int) -> None:
-        with self._lock:
-            self.stdin.write(f"{issue_id}\n")
-
-    def close(self) -> None:
-        self.stdin.write("quit\n")
-        self.stdin.close()
-        self.proc.wait(timeout=300)
-
-
-def _say_failures(done: Future[None]) -> None:
-    if done.exception() is not None:  # the bench counts the change as lost; say why
-        print(f"change failed: {done.exception()!r}", file=sys.stderr, flush=True)
+        self.send(str(issue_id))
 
 
 def main() -> None:
@@ -88,14 +63,7 @@ def main() -> None:
             paying=PayingForWork.LANDLORD,
         )
 
-    print("ready", flush=True)
-    with ThreadPoolExecutor(max_workers=DRIVERS) as pool:
-        # Not `sys.stdin` itself: a forked page worker's start closes `sys.stdin` and would
-        # wait forever for the lock this loop's blocked read holds (bench/bridge_service.py)
-        for line in open(sys.stdin.fileno(), closefd=False):
-            if line.strip() == "quit":
-                break
-            pool.submit(instruct, int(line)).add_done_callback(_say_failures)
+    serve_commands("ready", lambda line: instruct(int(line)))
     if runner is not None:
         runner.stop()
     app.close()

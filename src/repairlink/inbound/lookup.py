@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from repairlink.inbound.kinds import spec
 from repairlink.inbound.plan import ACTIVE, BY_SYNC
+from repairlink.store.db import driver_cursor
 
 CHUNK = 900  # below SQLite's bound-parameter limit
 
@@ -44,12 +45,9 @@ def refs(
     """PMS id -> (our id, content hash) for records that already carry this PMS's reference."""
     dialect = conn.dialect
     params = (agency_id, system, kind, values(dialect, external_ids))
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
+    with driver_cursor(conn) as cursor:
         cursor.execute(_REFS_SQL[dialect.name], params)
         return {external_id: (entity_id, digest) for external_id, entity_id, digest in cursor}
-    finally:
-        cursor.close()
 
 
 def by_column(

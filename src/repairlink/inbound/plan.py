@@ -26,11 +26,9 @@ from repairlink.pms.profile import (
 )
 
 DERIVED = frozenset({"address_key"})  # written, but not a change a person made or reads
-_NOTHING_SET: tuple[Any, ...] = (
-    None,
-    "",
-    [],
-)  # values a creation's audit leaves out (built once, not per field)
+# values a creation's audit leaves out (a module's tuple: one with a list in it is built anew
+# wherever it is written)
+_EMPTY: tuple[Any, ...] = (None, "", [])
 ACTIVE = "_active"  # pseudo-field: a unit's `active`, a person's `archived_at is None`...
 BY_SYNC = "_archived_by_sync"  # was it a sync (not a person) that archived it?
 
@@ -164,9 +162,7 @@ def decide(
     written = {k: v for k, v in resolved.items() if not k.startswith("_")}  # "_x": a check only
     if held is None:
         values = {**_writable(profile, record, creating=True), **written}
-        changes = {
-            k: [None, v] for k, v in values.items() if v not in _NOTHING_SET and k not in DERIVED
-        }
+        changes = {k: [None, v] for k, v in values.items() if v not in _EMPTY and k not in DERIVED}
         return Decision(Action.CREATE, record, digest, None, values, changes)
     if held.content_hash == digest:
         return Decision(Action.UNCHANGED, record, digest, held)

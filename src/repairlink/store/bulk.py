@@ -24,6 +24,7 @@ from typing import Any, cast
 import psycopg
 import sqlalchemy as sa
 
+from repairlink.store.db import driver_cursor
 from repairlink.store.tables import MAPPED
 
 Convert = Callable[[Any], Any]
@@ -158,17 +159,14 @@ def insert_returning_ids(
 
 
 def _next_sqlite_id(conn: sa.Connection, table: sa.Table) -> int:
-    # on the driver's cursor, one statement: SQLAlchemy's building of the two selects cost
+    # one statement on the driver's cursor: SQLAlchemy's building of the two selects cost
     # more than SQLite's answering them (asked for every kind of every page a sync creates)
     sql = (
         f'SELECT max(coalesce((SELECT max(id) FROM "{table.name}"), 0),'
         " coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0))"
     )
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
+    with driver_cursor(conn) as cursor:
         highest: int = cursor.execute(sql, (table.name,)).fetchone()[0]
-    finally:
-        cursor.close()
     return highest + 1
 
 

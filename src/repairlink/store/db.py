@@ -90,6 +90,18 @@ def reading(engine: sa.Engine) -> Iterator[sa.Connection]:
             conn.info.pop("read_only", None)
 
 
+@contextmanager
+def driver_cursor(conn: sa.Connection) -> Iterator[Any]:
+    """The driver's own cursor on the connection's transaction, closed after: for statements
+    run on every page of a sync, where building SQLAlchemy's statement or result rows costs
+    as much as the database's answer."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
 def ping_when_idle(engine: sa.Engine, idle_s: float) -> None:
     """Pessimistic disconnect handling, for connections that sat idle: one whose server went
     away (a restart, a failover, an idle timeout) is replaced before anyone uses it."""

@@ -3,15 +3,16 @@ connects to the address it checked, keeping the name in the Host header and in T
 certificate checks): a name that answers differently the second time (DNS rebinding) never
 gets a second chance. Redirects are never followed and no proxy from the environment is used,
 so nothing bypasses the check. A client keeps a name's checked addresses for a short while
-(`CHECKED_TTL_S`): resolving and checking them for every request cost some 6% of a sender's
-CPU, and a name that answers differently meanwhile still reaches only the addresses checked."""
+(`CHECKED_TTL_S`, in cachetools' TTLCache): resolving and checking them for every request cost
+some 6% of a sender's CPU, and a name that answers differently meanwhile still reaches only the
+addresses checked."""
 
 from __future__ import annotations
 
 import threading
-import time
 
 import httpx
+from cachetools import TTLCache
 
 from repairlink.egress import guard
 from repairlink.errors import InvalidError
@@ -23,30 +24,30 @@ class AddressRefused(httpx.TransportError):
 
 # Seconds a client keeps a name's checked addresses (a refusal is never kept: asked again)
 CHECKED_TTL_S = 30.0
-KEPT_NAMES = 256  # past this many, the expired are forgotten
+KEPT_NAMES = 256  # a webhook client meets many names: past this many, the oldest go
 
 
 class GuardedTransport(httpx.HTTPTransport):
     def __init__(self, policy: guard.Policy | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.policy = policy  # None: the process's policy (PMS connections)
-        self._checked: dict[tuple[str, int, guard.Policy], tuple[float, list[str]]] = {}
-        self._checked_lock = threading.Lock()
+        self._checked: TTLCache[tuple[str, int, guard.Policy], list[str]] = TTLCache(
+            maxsize=KEPT_NAMES, ttl=CHECKED_TTL_S
+        )
+        self._checked_lock = threading.Lock()  # TTLCache is not thread-safe
 
     def _addresses(self, host: str, port: int) -> list[str]:
         """The host's addresses, each allowed by the policy (resolved again once kept for
         `CHECKED_TTL_S`), or InvalidError."""
         policy = self.policy or guard.default_policy()
-        key, now = (host, port, policy), time.monotonic()
+        key = (host, port, policy)
         with self._checked_lock:
             kept = self._checked.get(key)
-        if kept is not None and now < kept[0]:
-            return kept[1]
+        if kept is not None:
+            return kept
         addresses = guard.checked_addresses(host, port, policy)
         with self._checked_lock:
-            if len(self._checked) >= KEPT_NAMES:  # a webhook client meets many names: forget
-                self._checked = {k: v for k, v in self._checked.items() if now < v[0]}
-            self._checked[key] = (now + CHECKED_TTL_S, addresses)
+            self._checked[key] = addresses
         return addresses
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

@@ -9,6 +9,8 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
+
 from repairlink.bootstrap import App
 from repairlink.connectors import REGISTRY
 from repairlink.domain.delivery import Outcome
@@ -27,31 +29,40 @@ BRIDGED = tuple(system for system, kind in REGISTRY.items() if kind.bridged)
 _RNG = random.Random()
 
 
-def deliver_due(
+def _claim(
+    app: App, conn: sa.Connection, *, worker: str, now: datetime, limit: int
+) -> list[ledger.Claimed]:
+    lease = timedelta(seconds=app.settings.delivery_lease_s)
+    return ledger.claim(conn, worker=worker, now=now, lease=lease, limit=limit, held=BRIDGED)
+
+
+def _send_and_record(
     app: App,
     channels: Channels,
+    batch: list[ledger.Claimed],
     *,
     worker: str,
-    limit: int = 50,
-    clock: Clock = ledger.utcnow,
-    rng: random.Random | None = None,
-) -> int:
-    """Send one batch of due deliveries, then record every outcome in one transaction; answers
-    how many were attempted. A worker that dies mid-batch leaves its lease to run out: the
-    batch goes again (at least once), and a create looks for what it made first."""
-    lease = timedelta(seconds=app.settings.delivery_lease_s)
-    with app.engine.begin() as conn:
-        batch = ledger.claim(
-            conn, worker=worker, now=clock(), lease=lease, limit=limit, held=BRIDGED
-        )
+    clock: Clock,
+    limit: int,
+) -> list[ledger.Claimed]:
+    """Send a claimed batch, then record its outcomes and claim the next batch in one
+    transaction: one writer's turn a batch, not two (on SQLite every transaction that writes
+    queues on the one writer's lock, with the changes being made). A worker that dies
+    mid-batch leaves its lease to run out: the batch goes again (at least once), and a create
+    looks for what it made first."""
     attempts = []
     for item in batch:
         d = item.delivery
         with logs.bound(event_id=d["event_id"], delivery_id=d["id"], agency_id=d["agency_id"]):
             attempts.append(_send_one(channels, item, clock=clock))
-    if attempts:
-        _record(app, attempts, worker=worker, now=clock(), rng=rng or _RNG)
-    return len(batch)
+    now = clock()
+    with app.engine.begin() as conn:
+        states = _record(conn, attempts, worker=worker, now=now, rng=_RNG)
+        following = _claim(app, conn, worker=worker, now=now, limit=limit)
+    for attempt, state in zip(attempts, states, strict=True):
+        if not attempt.outcome.ok:  # successes are the metrics' business; failures are worth a line
+            _say_failed(attempt, state)
+    return following
 
 
 def _send_one(channels: Channels, item: ledger.Claimed, *, clock: Clock) -> ledger.Attempt:
@@ -66,17 +77,18 @@ def _send_one(channels: Channels, item: ledger.Claimed, *, clock: Clock) -> ledg
 
 
 def _record(
-    app: App, attempts: list[ledger.Attempt], *, worker: str, now: datetime, rng: random.Random
-) -> None:
-    """The batch's outcomes, with the ids they learned, in one transaction."""
-    with app.engine.begin() as conn:
-        for attempt in attempts:
-            agency_id = int(attempt.delivery["agency_id"])
-            keep_learned(conn, agency_id, attempt.outcome.learned, now)
-        states = ledger.record_many(conn, attempts, worker=worker, now=now, rng=rng)
-    for attempt, state in zip(attempts, states, strict=True):
-        if not attempt.outcome.ok:  # successes are the metrics' business; failures are worth a line
-            _say_failed(attempt, state)
+    conn: sa.Connection,
+    attempts: list[ledger.Attempt],
+    *,
+    worker: str,
+    now: datetime,
+    rng: random.Random,
+) -> list[str]:
+    """The batch's outcomes, with the ids they learned, in the caller's transaction."""
+    for attempt in attempts:
+        agency_id = int(attempt.delivery["agency_id"])
+        keep_learned(conn, agency_id, attempt.outcome.learned, now)
+    return ledger.record_many(conn, attempts, worker=worker, now=now, rng=rng)
 
 
 def _say_failed(attempt: ledger.Attempt, state: str) -> None:
@@ -100,8 +112,12 @@ def deliver_all_due(
     clock: Clock = ledger.utcnow,
 ) -> int:
     """Send batches until nothing is due (a delivery that heads its queue next becomes due as
-    soon as the one before it is delivered)."""
+    soon as the one before it is delivered). Each batch's outcomes and the next claim share
+    one transaction."""
+    with app.engine.begin() as conn:
+        batch = _claim(app, conn, worker=worker, now=clock(), limit=limit)
     total = 0
-    while sent := deliver_due(app, channels, worker=worker, limit=limit, clock=clock):
-        total += sent
+    while batch:
+        total += len(batch)
+        batch = _send_and_record(app, channels, batch, worker=worker, clock=clock, limit=limit)
     return total

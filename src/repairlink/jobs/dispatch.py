@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from repairlink.bootstrap import App
 from repairlink.connectors import REGISTRY
 from repairlink.domain.delivery import Outcome
-from repairlink.jobs.channels import Channels
+from repairlink.jobs.channels import Ahead, Channels
 from repairlink.observe import logs
 from repairlink.outbound import ledger
 from repairlink.outbound.issue_out import keep_learned
@@ -51,10 +51,15 @@ def _send_and_record(
     mid-batch leaves its lease to run out: the batch goes again (at least once), and a create
     looks for what it made first."""
     attempts = []
+    try:
+        ahead = channels.read_ahead(batch)
+    except Exception:  # each send then reads its own facts, and fails on its own if it must
+        log.exception("reading a batch's facts ahead failed")
+        ahead = {}
     for item in batch:
         d = item.delivery
         with logs.bound(event_id=d["event_id"], delivery_id=d["id"], agency_id=d["agency_id"]):
-            attempts.append(_send_one(channels, item, clock=clock))
+            attempts.append(_send_one(channels, item, clock=clock, ahead=ahead))
     now = clock()
     with app.engine.begin() as conn:
         states = _record(conn, attempts, worker=worker, now=now, rng=_RNG)
@@ -65,10 +70,12 @@ def _send_and_record(
     return following
 
 
-def _send_one(channels: Channels, item: ledger.Claimed, *, clock: Clock) -> ledger.Attempt:
+def _send_one(
+    channels: Channels, item: ledger.Claimed, *, clock: Clock, ahead: Ahead
+) -> ledger.Attempt:
     started = time.perf_counter()
     try:
-        outcome = channels.send(item.delivery, item.event, clock(), again=item.again)
+        outcome = channels.send(item.delivery, item.event, clock(), again=item.again, ahead=ahead)
     except Exception as exc:  # a bug or an outage we did not foresee: retry, and say so
         log.exception("delivery %s failed unexpectedly", item.delivery["id"])
         outcome = Outcome.failed(f"Unexpected error: {exc}")

@@ -5,7 +5,7 @@ a PMS token is fetched once, not once per event."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -15,13 +15,19 @@ from repairlink.connectors import REGISTRY, ConnectorKind
 from repairlink.domain.delivery import Learned, Outcome
 from repairlink.errors import RepairlinkError
 from repairlink.mail.sender import MailChannel
-from repairlink.outbound.facts import FactsReader
+from repairlink.outbound.facts import Due, FactsReader, ReadAhead, due_at, read_many
 from repairlink.outbound.issue_out import IssueOut
+from repairlink.outbound.ledger import Claimed
 from repairlink.pms.capabilities import WorkOrders
 from repairlink.pms.connector import TerminalFetchError, TransientFetchError
+from repairlink.pms.issue_facts import IssueFacts
+from repairlink.store.db import reading
 from repairlink.webhooks.sender import WebhookSender
 
 Row = Mapping[str, Any]
+# agency id -> (system, issue id, what is due) -> the issue's facts, read ahead for a batch
+Ahead = Mapping[int, Mapping[tuple[str, int, Due], IssueFacts]]
+_NONE: Ahead = {}
 
 
 class Channels:
@@ -43,16 +49,45 @@ class Channels:
             writer.close()
         self._writers.clear()
 
-    def send(self, delivery: Row, event: Row, now: datetime, *, again: bool = False) -> Outcome:
-        """`delivery` as `deliveries.claim` answers it. The ids learned on the way come back
-        on the outcome, even when a later step failed."""
+    def read_ahead(self, batch: Sequence[Claimed]) -> Ahead:
+        """The facts of a batch's PMS deliveries, read at once: two queries for each agency
+        and PMS in the batch, on one read-only connection, instead of two for every send."""
+        wanted: dict[tuple[int, str], dict[int, Due]] = {}
+        for item in batch:
+            d, event = item.delivery, item.event
+            status = str(event["payload"].get("status", ""))
+            if d["channel"] != "connection" or not d["pms_enabled"] or not status:
+                continue
+            kind = REGISTRY[d["pms_system"]]
+            if kind.outbound is None or event["aggregate_kind"] != "issue":
+                continue
+            issues = wanted.setdefault((int(d["agency_id"]), kind.profile.system), {})
+            # (one connection per agency and PMS, one head of each issue's queue: each once)
+            issues.setdefault(int(event["aggregate_id"]), due_at(kind.profile, status))
+        if not wanted:
+            return {}
+        ahead: dict[int, dict[tuple[str, int, Due], IssueFacts]] = {}
+        with reading(self.app.engine) as conn:
+            for (agency_id, system), issues in wanted.items():
+                found = read_many(conn, agency_id, system, list(issues.items()))
+                ahead.setdefault(agency_id, {}).update(
+                    ((system, i, issues[i]), facts) for i, facts in found.items()
+                )
+        return ahead
+
+    def send(
+        self, delivery: Row, event: Row, now: datetime, *, again: bool = False, ahead: Ahead = _NONE
+    ) -> Outcome:
+        """`delivery` as `deliveries.claim` answers it; `ahead`: its batch's facts, read
+        ahead. The ids learned on the way come back on the outcome, even when a later step
+        failed."""
         learned: list[Learned] = []
         try:
             if delivery["channel"] == "webhook":
                 return self.webhooks.send(delivery, event, now)
             if delivery["channel"] == "mail":
                 return self.mail.send(delivery, event, now)
-            outcome = self._to_pms(delivery, event, again, learned)
+            outcome = self._to_pms(delivery, event, again, learned, ahead)
         except TransientFetchError as exc:
             outcome = Outcome.failed(
                 exc.message,
@@ -66,16 +101,20 @@ class Channels:
             outcome = Outcome.failed(exc.message, terminal=True)
         return replace(outcome, learned=tuple(learned)) if learned else outcome
 
-    def _to_pms(self, delivery: Row, event: Row, again: bool, learned: list[Learned]) -> Outcome:
+    def _to_pms(
+        self, delivery: Row, event: Row, again: bool, learned: list[Learned], ahead: Ahead
+    ) -> Outcome:
         if not delivery["pms_enabled"]:
             return Outcome.skip("The PMS connection is switched off or gone")
         kind = REGISTRY[delivery["pms_system"]]
         if kind.outbound is None:
             return Outcome.skip(f"{kind.title} takes no work orders")
+        agency_id = int(delivery["agency_id"])
+        read = FactsReader(self.app.engine, agency_id)
         sender = IssueOut(
             kind.profile,
             self._writer(delivery["target_id"], kind, delivery["pms_config"]),
-            FactsReader(self.app.engine, int(delivery["agency_id"])),
+            ReadAhead(ahead[agency_id], read) if agency_id in ahead else read,
             self.app.files,
             learned=learned,
         )

@@ -14,7 +14,8 @@ the work.
 from __future__ import annotations
 
 import logging
-from typing import Any
+import threading
+from collections.abc import Callable
 
 import procrastinate
 import sqlalchemy as sa
@@ -154,18 +155,30 @@ def jobs_app(app: App) -> procrastinate.App:
     return jobs
 
 
-def waker(jobs: procrastinate.App) -> Any:
+def waker(jobs: procrastinate.App) -> Callable[[], None]:
     """An App event listener for the service: after a commit with events, queue a `deliver`.
-    Opens the job queue's (synchronous) connection pool for the life of the process."""
+    Opens the job queue's (synchronous) connection pool for the life of the process.
+
+    The job is queued by a thread of its own, not by the thread that committed: a change no
+    longer waits on the queue's round trip (nor on the refusal when a `deliver` is waiting
+    already: one queued at a time), and commits that come while one is being queued share the
+    next (it sees all of their deliveries)."""
     jobs.open()
+    told = threading.Event()
 
-    def wake() -> None:
-        try:
-            jobs.configure_task(DELIVER, queueing_lock="deliver").defer()
-        except procrastinate.exceptions.AlreadyEnqueued:
-            pass  # one is waiting already: it will see these deliveries too
+    def queue_when_told() -> None:
+        while True:
+            told.wait()
+            told.clear()  # before queueing: a commit from now on is seen by the job queued next
+            try:
+                jobs.configure_task(DELIVER, queueing_lock="deliver").defer()
+            except procrastinate.exceptions.AlreadyEnqueued:
+                pass  # one is waiting already: it will see these deliveries too
+            except Exception:  # the 3 s sweep sends them; keep queueing for the next commits
+                log.exception("queueing a deliver job failed")
 
-    return wake
+    threading.Thread(target=queue_when_told, name="deliver-waker", daemon=True).start()
+    return told.set
 
 
 def ensure_schema(settings: Settings) -> bool:

@@ -57,22 +57,28 @@ def fan_out_many(interest: Interest) -> FanOutMany:
     return route_all
 
 
+# Built once: they run inside every change that emits an event, on SQLite while that change
+# holds the one writer's lock, where building a statement cost more than running it
+_CONNECTIONS = sa.select(connections.c.id, connections.c.system).where(
+    connections.c.agency_id == sa.bindparam("agency_id"), connections.c.enabled
+)
+_SUBSCRIPTIONS = sa.select(webhook_subscriptions.c.id, webhook_subscriptions.c.event_types).where(
+    webhook_subscriptions.c.agency_id == sa.bindparam("agency_id"), webhook_subscriptions.c.active
+)
+
+
 def _destinations(
     conn: sa.Connection, interest: Interest, event: OutboxEvent
 ) -> list[tuple[str, int]]:
-    c, w = connections.c, webhook_subscriptions.c
+    agency = {"agency_id": event.agency_id}
     destinations: list[tuple[str, int]] = [
         ("connection", cid)
-        for cid, system in conn.execute(
-            sa.select(c.id, c.system).where(c.agency_id == event.agency_id, c.enabled)
-        )
+        for cid, system in conn.execute(_CONNECTIONS, agency)
         if interest(system, event.event_type, event.aggregate_kind)
     ]
     destinations += [
         ("webhook", sid)
-        for sid, patterns in conn.execute(
-            sa.select(w.id, w.event_types).where(w.agency_id == event.agency_id, w.active)
-        )
+        for sid, patterns in conn.execute(_SUBSCRIPTIONS, agency)
         if subscribed(patterns, event.event_type)
     ]
     return destinations

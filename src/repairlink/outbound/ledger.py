@@ -46,6 +46,9 @@ def next_wait(failures: int, retry_after: float | None, rng: random.Random) -> t
     return timedelta(seconds=max(wait, retry_after or 0.0))
 
 
+_ENQUEUE = sa.insert(deliveries)  # built once: every change that emits an event runs it
+
+
 def enqueue(
     conn: sa.Connection, event: Row, destinations: Sequence[tuple[str, int]], now: datetime
 ) -> None:
@@ -74,7 +77,7 @@ def enqueue_many(
         for channel, target_id in destinations
     ]
     if rows:
-        conn.execute(sa.insert(deliveries), rows)
+        conn.execute(_ENQUEUE, rows)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -28,18 +27,6 @@ BRIDGED = tuple(system for system, kind in REGISTRY.items() if kind.bridged)
 
 # Jitter's source: made once (seeding a generator per batch cost more than the batch's claim)
 _RNG = random.Random()
-
-
-@contextmanager
-def _ledger(app: App) -> Iterator[sa.Connection]:
-    """A transaction of the ledger's own: claims and outcomes. On PostgreSQL its commit does
-    not wait for the disk (about 0.6 ms a commit here): a crash may lose the last instants of
-    them, which then go as a dead sender's do (the lease runs out, the delivery goes again,
-    and a create looks for what it made first), never a change or its event."""
-    with app.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-        yield conn
 
 
 def _claim(
@@ -74,7 +61,7 @@ def _send_and_record(
         with logs.bound(event_id=d["event_id"], delivery_id=d["id"], agency_id=d["agency_id"]):
             attempts.append(_send_one(channels, item, clock=clock, ahead=ahead))
     now = clock()
-    with _ledger(app) as conn:
+    with app.engine.begin() as conn:
         states = _record(conn, attempts, worker=worker, now=now, rng=_RNG)
         following = _claim(app, conn, worker=worker, now=now, limit=limit)
     for attempt, state in zip(attempts, states, strict=True):
@@ -134,7 +121,7 @@ def deliver_all_due(
     """Send batches until nothing is due (a delivery that heads its queue next becomes due as
     soon as the one before it is delivered). Each batch's outcomes and the next claim share
     one transaction."""
-    with _ledger(app) as conn:
+    with app.engine.begin() as conn:
         batch = _claim(app, conn, worker=worker, now=clock(), limit=limit)
     total = 0
     while batch:

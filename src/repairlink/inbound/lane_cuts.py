@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from time import perf_counter
 
-POINTS = 16  # stretches the window is sampled in
+POINTS = 8  # stretches the window is sampled in
 REFINE = 1  # rounds that sample again the stretches a cut falls in, past what was seen there
-PARTS = 4  # each such stretch in so many
 _TICK = timedelta(milliseconds=1)  # Alto's resolution: no stretch is thinner
 
 
@@ -69,7 +68,7 @@ def cuts(
         if number < 2:
             return []
         places = list(_shares(counts, number))
-        blind = sorted({n for n, into in places if int(into) >= _inside(bounds, samples, n)})
+        blind = [n for n, into in places if int(into) >= _inside(bounds, samples, n)]
         if not blind or _ == REFINE:
             return _at(bounds, samples, counts, places)
         bounds, samples = _refined(probe, bounds, samples, blind, wait_s)
@@ -107,13 +106,14 @@ def _kept(
 def _refined(
     probe: Probe, bounds: list[datetime], samples: list[Sample], blind: list[int], wait_s: float
 ) -> tuple[list[datetime], list[Sample]]:
-    """The stretches a cut falls in beyond their sampled records, each sampled again in
-    `PARTS` parts (all at once)."""
+    """The stretches cuts fall in past their sampled records, each sampled again in parts,
+    two more than twice the cuts in it (all at once)."""
+    parts = {n: 2 * blind.count(n) + 2 for n in blind}
     inner = {
-        n: [bounds[n] + (bounds[n + 1] - bounds[n]) * k / PARTS for k in range(1, PARTS)]
-        for n in blind
+        n: [bounds[n] + (bounds[n + 1] - bounds[n]) * k / count for k in range(1, count)]
+        for n, count in parts.items()
     }
-    fresh = iter(_sampled(probe, [moment for n in blind for moment in inner[n]], wait_s))
+    fresh = iter(_sampled(probe, [moment for n in parts for moment in inner[n]], wait_s))
     new_bounds: list[datetime] = []
     new_samples: list[Sample | None] = []
     for n, sample in enumerate(samples):
@@ -127,20 +127,32 @@ def _inside(bounds: list[datetime], samples: list[Sample], n: int) -> int:
     return sum(1 for t in samples[n].times if bounds[n] <= t < bounds[n + 1])
 
 
+def _density(bounds: list[datetime], samples: list[Sample], n: int) -> float | None:
+    """Records per second where stretch n begins, when its sample ends inside it (else the
+    sample holds the whole stretch and its count is exact)."""
+    sample = samples[n]
+    if sample.last or not sample.times or _inside(bounds, samples, n) < len(sample.times):
+        return None
+    span = max(sample.times[-1] - bounds[n], _TICK)
+    return len(sample.times) / span.total_seconds()
+
+
 def _counts(bounds: list[datetime], samples: list[Sample]) -> list[float]:
-    """How many records each stretch [bounds[n], bounds[n + 1]) holds, exactly or estimated."""
+    """How many records each stretch [bounds[n], bounds[n + 1]) holds: exactly where the PMS's
+    totals or the sample's own records say, else by the densities where it begins and where
+    the next begins (a list's density changes across a stretch)."""
     after = [sample.remaining for sample in samples] + [0]
+    densities = [_density(bounds, samples, n) for n in range(len(samples))] + [None]
     counts = []
-    for n, sample in enumerate(samples):
-        low, high, was, then = bounds[n], bounds[n + 1], after[n], after[n + 1]
-        inside = _inside(bounds, samples, n)
+    for n in range(len(samples)):
+        was, then, here, there = after[n], after[n + 1], densities[n], densities[n + 1]
         if was is not None and then is not None:
             counts.append(float(was - then))  # the PMS's own totals
-        elif sample.last or inside < len(sample.times) or not sample.times:
-            counts.append(float(inside))  # the page ran past the stretch: all of it
+        elif here is None:
+            counts.append(float(_inside(bounds, samples, n)))  # the sample held all of it
         else:
-            span = max(sample.times[-1] - low, _TICK)
-            counts.append(len(sample.times) * ((high - low) / span))
+            width = (bounds[n + 1] - bounds[n]).total_seconds()
+            counts.append(width * (here if there is None else (here + there) / 2))
     return counts
 
 

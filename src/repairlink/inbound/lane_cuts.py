@@ -13,9 +13,10 @@ sampled record's own time where the sample reaches it.
 
 The first sample is needed (it is the lower bound); the others only sharpen the cuts: one
 that fails or straggles is left out, never retried or waited for, and its stretch joins the
-one before it. Where a cut falls in a stretch past the records its sample saw, that stretch
-is sampled again, finer, once. The cuts rely on the list's order by modified time
-only for their balance: whatever the order, each record is in exactly one lane.
+one before it. Where a cut falls in a stretch past the records its sample saw, a sample is
+taken again from a little before where it is thought to be, once. The cuts rely on the
+list's order by modified time only for their balance: whatever the order, each record is in
+exactly one lane.
 """
 
 from __future__ import annotations
@@ -62,15 +63,21 @@ def cuts(
     start = first.times[0]
     bounds = [start + (until - start) * n / POINTS for n in range(POINTS + 1)]
     bounds, samples = _kept(bounds, [first, *_sampled(probe, bounds[1:-1], wait_s)])
-    for _ in range(REFINE + 1):
+    for round_ in range(REFINE + 1):
         counts = _counts(bounds, samples)
         number = min(lanes, int(sum(counts) // max(per_lane, 1)))
         if number < 2:
             return []
         places = list(_shares(counts, number))
-        blind = [n for n, into in places if int(into) >= _inside(bounds, samples, n)]
-        if not blind or _ == REFINE:
-            return _at(bounds, samples, counts, places)
+        # a cut not at a sampled record: sample from a little before where it is thought to be
+        lead = len(first.times) / 2
+        blind = [
+            _moment(bounds, samples, counts, n, max(into - lead, 0.0))[0]
+            for n, into in places
+            if not _moment(bounds, samples, counts, n, into)[1]
+        ]
+        if not blind or round_ == REFINE:
+            return _rising(bounds, [_moment(bounds, samples, counts, *p)[0] for p in places])
         bounds, samples = _refined(probe, bounds, samples, blind, wait_s)
     raise AssertionError("unreachable")
 
@@ -104,22 +111,22 @@ def _kept(
 
 
 def _refined(
-    probe: Probe, bounds: list[datetime], samples: list[Sample], blind: list[int], wait_s: float
+    probe: Probe,
+    bounds: list[datetime],
+    samples: list[Sample],
+    moments: list[datetime],
+    wait_s: float,
 ) -> tuple[list[datetime], list[Sample]]:
-    """The stretches cuts fall in past their sampled records, each sampled again in parts,
-    two more than twice the cuts in it (all at once)."""
-    parts = {n: 2 * blind.count(n) + 2 for n in blind}
-    inner = {
-        n: [bounds[n] + (bounds[n + 1] - bounds[n]) * k / count for k in range(1, count)]
-        for n, count in parts.items()
-    }
-    fresh = iter(_sampled(probe, [moment for n in parts for moment in inner[n]], wait_s))
-    new_bounds: list[datetime] = []
-    new_samples: list[Sample | None] = []
-    for n, sample in enumerate(samples):
-        new_bounds += [bounds[n], *inner.get(n, [])]
-        new_samples += [sample, *(next(fresh) for _ in inner.get(n, []))]
-    return _kept([*new_bounds, bounds[-1]], new_samples)
+    """The stretches sampled again from each of `moments` (all at once)."""
+    fresh = sorted(set(moments) - set(bounds))
+    joined = sorted(
+        [
+            *zip(bounds[:-1], samples, strict=True),
+            *zip(fresh, _sampled(probe, fresh, wait_s), strict=True),
+        ],
+        key=lambda pair: pair[0],
+    )
+    return _kept([bound for bound, _ in joined] + [bounds[-1]], [sample for _, sample in joined])
 
 
 def _inside(bounds: list[datetime], samples: list[Sample], n: int) -> int:
@@ -167,22 +174,22 @@ def _shares(counts: list[float], number: int) -> Iterator[tuple[int, float]]:
         yield stretch, target - before
 
 
-def _at(
-    bounds: list[datetime],
-    samples: list[Sample],
-    counts: list[float],
-    places: list[tuple[int, float]],
-) -> list[datetime]:
-    """The cuts' moments, rising: a sampled record's own time where the sample reaches it,
-    else in proportion through the stretch."""
+def _moment(
+    bounds: list[datetime], samples: list[Sample], counts: list[float], n: int, into: float
+) -> tuple[datetime, bool]:
+    """The moment `into` records into stretch n, and whether it is exact: a sampled record's
+    own time where the sample reaches it, else in proportion through the stretch."""
+    low, high = bounds[n], bounds[n + 1]
+    inside = [t for t in samples[n].times if low <= t < high]
+    if int(into) < len(inside):
+        return inside[int(into)], True
+    return low + (high - low) * (into / counts[n] if counts[n] else 0.0), False
+
+
+def _rising(bounds: list[datetime], moments: list[datetime]) -> list[datetime]:
+    """The cuts strictly rising inside the window (two shares may fall on one record)."""
     cut_at: list[datetime] = []
-    for n, into in places:
-        low, high, sample = bounds[n], bounds[n + 1], samples[n]
-        inside = [t for t in sample.times if low <= t < high]
-        if int(into) < len(inside):
-            moment = inside[int(into)]
-        else:
-            moment = low + (high - low) * (into / counts[n] if counts[n] else 0.0)
+    for moment in moments:
         if (cut_at[-1] if cut_at else bounds[0]) < moment < bounds[-1]:
             cut_at.append(moment)
     return cut_at

@@ -274,15 +274,15 @@ class SyncEngine:
         if lane is not None:
             return list(lane.starts())
         declared = next((s for s in self.connector.streams if s.name == stream), None)
-        earliest = getattr(self.connector, "earliest", None)
-        if cursor is not None or declared is None or earliest is None:
+        cut_lanes = getattr(self.connector, "cut_lanes", None)
+        if cursor is not None or declared is None or cut_lanes is None:
             return [cursor]
         if declared.lanes < 2 or not declared.dated:
             return [cursor]
-        since, until = state.window_from, state.window_to
-        first = since or self.retry.call(lambda: earliest(stream, since=since, until=until))
-        cut = None if first is None else lanes.split(since, first, until, declared.lanes)
-        return [cursor] if cut is None else list(cut.starts())
+        since, until, most = state.window_from, state.window_to, declared.lanes
+        cuts = self.retry.call(lambda: cut_lanes(stream, since=since, until=until, lanes=most))
+        first = lanes.at(since, cuts, until)
+        return [cursor] if first is None else list(first.starts())
 
     def _finish(self, state: RunState, status: str, error: str | None, writer: PageWriter) -> None:
         with self.db.begin() as conn:

@@ -2,7 +2,8 @@
 consecutive parts, each part's pages a cursor chain of its own.
 
 A PMS whose pages each name the next (Alto's tokens) makes one stream one chain, so a 429's
-Retry-After holds the whole stream. Cut by modified time, the parts are independent to read,
+Retry-After holds the whole stream. Cut by modified time (where: `inbound/lane_cuts`, at about
+equal counts of records), the parts are independent to read,
 and a 429 then holds one lane while the others go on; the writer still takes the lanes in
 order, each in its own order, so a list ordered by modified time is applied in the order one
 chain would have given it.
@@ -71,15 +72,22 @@ def decode(cursor: str | None) -> LaneCursor | None:
     return LaneCursor(bounds, int(raw["l"]), raw["t"])
 
 
+def at(since: datetime | None, cuts: list[datetime], until: datetime) -> LaneCursor | None:
+    """The first lane of [since, until) cut at `cuts` (rising, inside the window; the first
+    lane keeps the window's own lower bound); None when there is nothing to cut."""
+    if not cuts:
+        return None
+    return LaneCursor((since, *cuts, until), 0, None)
+
+
 def split(
     since: datetime | None, earliest: datetime, until: datetime, lanes: int
 ) -> LaneCursor | None:
     """The first of `lanes` lanes over [since, until), cut at equal times from the earliest
-    record on (the first lane keeps the window's own lower bound); None when there is nothing
-    to cut (the window is too short, or one lane is asked for)."""
+    record on; None when there is nothing to cut (the window is too short, or one lane is
+    asked for). A run cuts by count instead (`inbound/lane_cuts`)."""
     start = max(since, earliest) if since is not None else earliest
     if lanes < 2 or start >= until:
         return None
     step = (until - start) / lanes
-    cuts = [start + step * n for n in range(1, lanes)]
-    return LaneCursor((since, *cuts, until), 0, None)
+    return at(since, [start + step * n for n in range(1, lanes)], until)

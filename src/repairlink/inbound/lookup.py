@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -60,17 +61,39 @@ def by_column(
     record of the agency for every page. One indexed with the agency (a unit's address key)
     is looked up by both."""
     table = spec(kind).table
+    wanted = {v for v in values if v}
+    if not wanted:
+        return {}
     found: dict[Any, int] = {}
-    query = sa.select(table.c[column], table.c.id, table.c.agency_id)
-    if not _indexed_alone(table, column):
-        query = query.where(table.c.agency_id == agency_id)
-    if "merged_into_id" in table.c:
-        query = query.where(table.c.merged_into_id.is_(None))
-    for chunk in _chunks({v for v in values if v}):
-        for value, entity_id, owner in conn.execute(query.where(table.c[column].in_(chunk))):
-            if owner == agency_id:  # C-01
-                found.setdefault(value, entity_id)  # the oldest wins (an index: id order)
+    alone = _indexed_alone(table, column)
+    for value, entity_id, owner in _by_column_rows(conn, agency_id, table, column, alone, wanted):
+        if owner == agency_id:  # C-01
+            found.setdefault(value, entity_id)  # the oldest wins (an index: id order)
     return found
+
+
+def _by_column_rows(
+    conn: sa.Connection, agency_id: int, table: sa.Table, column: str, alone: bool, wanted: set[Any]
+) -> list[Any]:
+    """(value, id, agency) of the live records with one of these values, in id order."""
+    merged = "merged_into_id" in table.c
+    if conn.dialect.name == "postgresql":  # one statement, prepared once (an IN list: each length)
+        sql = f'SELECT "{column}", id, agency_id FROM "{table.name}" WHERE "{column}" = ANY(%s)'
+        sql += "" if alone else " AND agency_id = %s"
+        sql += " AND merged_into_id IS NULL" if merged else ""
+        with driver_cursor(conn) as cursor:
+            cursor.execute(sql, (list(wanted),) if alone else (list(wanted), agency_id))
+            return sorted(cursor, key=itemgetter(1))  # no ORDER BY: the plan stays on the index
+    query = sa.select(table.c[column], table.c.id, table.c.agency_id)
+    if not alone:
+        query = query.where(table.c.agency_id == agency_id)
+    if merged:
+        query = query.where(table.c.merged_into_id.is_(None))
+    return [
+        row
+        for chunk in _chunks(wanted)
+        for row in conn.execute(query.where(table.c[column].in_(chunk)))
+    ]
 
 
 def _indexed_alone(table: sa.Table, column: str) -> bool:

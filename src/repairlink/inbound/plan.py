@@ -164,9 +164,7 @@ def decide(
         values = {**_writable(profile, record, creating=True), **written}
         # a true value is never one of _EMPTY: the three comparisons only for a false one
         changes = {
-            k: [None, v]
-            for k, v in values.items()
-            if (v or v not in _EMPTY) and k not in DERIVED
+            k: [None, v] for k, v in values.items() if (v or v not in _EMPTY) and k not in DERIVED
         }
         return Decision(Action.CREATE, record, digest, None, values, changes)
     if held.content_hash == digest:

@@ -39,6 +39,10 @@ class Checkpointer:
             self._thread = threading.Thread(target=self._run, name="wal-checkpoints", daemon=True)
             self._thread.start()
 
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
     @contextmanager
     def writing(self, conn: sa.Connection) -> Iterator[None]:
         """The sync's connection checkpoints only as a backstop while it is the sync's; the
@@ -64,10 +68,11 @@ class Checkpointer:
             while True:
                 self._wake.wait()
                 self._wake.clear()
+                # PASSIVE: copies what no reader still needs, waits for no one; once more
+                # when the run ends, so that it leaves its log copied
+                driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
                 if self._stop:
                     return
-                # PASSIVE: copies what no reader still needs, waits for no one
-                driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         except Exception:  # the writer's backstop checkpoints instead
             log.exception("sync.checkpoints_failed")
         finally:

@@ -24,6 +24,7 @@ import structlog
 from repairlink.errors import RepairlinkError
 from repairlink.inbound import lanes, run_state
 from repairlink.inbound.apply import RunContext
+from repairlink.inbound.checkpoints import Checkpointer
 from repairlink.inbound.dry_run import KeptRows
 from repairlink.inbound.gc_pause import fewer_collections
 from repairlink.inbound.kinds import USE_CASE_KINDS
@@ -79,6 +80,7 @@ class SyncEngine:
         if lacking:
             raise ValueError(f"{self.profile.system} syncs {lacking}: give their use cases")
         self._dry: sa.Connection | None = None  # a dry run's one connection
+        self._checkpoints: Checkpointer | None = None  # a real run's, while it runs
         self.table_stats = TableStats(db.dialect, self.profile)
 
     # -- the run ----------------------------------------------------------------------------
@@ -146,6 +148,7 @@ class SyncEngine:
                     lanes=lambda stream, cursor: self._lane_starts(stream, state, cursor),
                 ) as reader,
                 self._rolled_back(dry_run),
+                Checkpointer(self.db, enabled=not dry_run) as self._checkpoints,
             ):
                 self._reader = reader
                 for name, _ in self._starts(state, [stream.name for stream in streams]):
@@ -178,8 +181,10 @@ class SyncEngine:
     def _transaction(self) -> Iterator[sa.Connection]:
         """A real run's transaction; a dry run's savepoint in its one transaction."""
         if self._dry is None:
-            with self.db.begin() as conn:
+            checkpoints = self._checkpoints or Checkpointer(self.db, enabled=False)
+            with self.db.connect() as conn, checkpoints.writing(conn), conn.begin():
                 yield conn
+            checkpoints.committed()
             return
         with self._dry.begin_nested():
             yield self._dry

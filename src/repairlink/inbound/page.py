@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from repairlink.errors import RepairlinkError
 from repairlink.inbound import lookup
-from repairlink.inbound.apply import RunContext, apply, planned_rows
+from repairlink.inbound.apply import RunContext, apply, entity_id, planned_rows
 from repairlink.inbound.dry_run import KeptRows
 from repairlink.inbound.plan import Action, Decision, Held, content_hash, decide
 from repairlink.inbound.ready_page import ReadyPage
@@ -60,8 +60,12 @@ class PageWriter:
     # the run's kinds: a list may carry others (Propertyware's leases carry the residents a
     # two-hourly run takes and the leases a nightly one does, PW-05); empty: every kind
     kinds: frozenset[str] = frozenset()
+    # (kind, PMS id) -> our id, for the records this page has written so far: a link to one
+    # (a lease's tenancy to the resident it brought) needs no look-up of the reference
+    _page_refs: dict[tuple[str, str], int] = field(default_factory=dict, init=False)
 
     def write(self, conn: sa.Connection, page: ReadyPage, state: RunState, ctx: RunContext) -> None:
+        self._page_refs = {}
         for bad in page.bad:
             self.quarantine(conn, state, bad.kind, bad.external_id, bad.reason, bad.payload)
         held_back: dict[str, list[Decision]] = {}
@@ -229,11 +233,14 @@ class PageWriter:
     def _resolve_links(
         self, conn: sa.Connection, records: list[Incoming]
     ) -> dict[str, tuple[dict[str, int], set[str]]]:
+        known = self._page_refs  # what this page wrote, then what the look-ups find
         wanted: dict[str, set[str]] = defaultdict(set)
         for record in records:
-            for target_kind, ext in record.links.values():
-                wanted[target_kind].add(ext)
-        known: dict[tuple[str, str], int] = {}
+            for key in record.links.values():
+                if key not in known:
+                    wanted[key[0]].add(key[1])
+        if wanted:
+            known = dict(known)
         for target_kind, exts in wanted.items():
             found = lookup.refs(conn, self.agency_id, self.profile.system, target_kind, exts)
             known.update({(target_kind, e): v[0] for e, v in found.items()})
@@ -289,6 +296,9 @@ class PageWriter:
         if kind in self.use_cases:
             decisions = self._through_use_case(conn, kind, decisions, state, ctx)
         state.rows_written += apply(conn, ctx, kind, decisions)
+        for d in decisions:  # each of these bears this PMS's reference now
+            if d.action not in (Action.SKIP, Action.DEFER) and (made := entity_id(d)) is not None:
+                self._page_refs[(kind, d.record.external_id)] = made
         if self.kept is not None:
             self.kept.add(sync_changes, planned_rows(ctx, kind, decisions))
         counts = state.counts.setdefault(kind, {})

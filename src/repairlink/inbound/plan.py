@@ -162,7 +162,10 @@ def decide(
     written = {k: v for k, v in resolved.items() if not k.startswith("_")}  # "_x": a check only
     if held is None:
         values = {**_writable(profile, record, creating=True), **written}
-        changes = {k: [None, v] for k, v in values.items() if v not in _EMPTY and k not in DERIVED}
+        # a true value is never one of _EMPTY: the three comparisons only for a false one
+        changes = {
+            k: [None, v] for k, v in values.items() if (v or v not in _EMPTY) and k not in DERIVED
+        }
         return Decision(Action.CREATE, record, digest, None, values, changes)
     if held.content_hash == digest:
         return Decision(Action.UNCHANGED, record, digest, held)

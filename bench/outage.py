@@ -133,12 +133,16 @@ def once(base: str, rate: float, seconds: int, workdir: Path, *, outage: bool) -
         runner.stop()
         app.close()
     last = max(at for events in landed.values() for _, at in events)
+    first = min(at for events in landed.values() for _, at in events)
     in_order = all(
         [at for _, at in events] == sorted(at for _, at in events) for events in landed.values()
     )
     return {
         "changes": len(portfolio.reported) * 2,
         "s": (last - started).total_seconds(),
+        # when the first delivery landed: with an outage, the probe's canary (a gap between
+        # recovery_s and the floor then shows whether it came before the probe or after)
+        "first_landed_s": (first - started).total_seconds(),
         "lost": left,
         "order_kept": float(in_order),
         "issues_landed": len(landed),

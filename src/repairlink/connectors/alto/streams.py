@@ -18,8 +18,10 @@ def _one(fn: mapping.OneMapper) -> Mapper:
 KEBAB = ("next-token", "max-results")  # most lists spell their paging so
 CAMEL = ("nextToken", "maxResults")  # /suppliers (and /inventory) so
 # A dated list is read as this many lanes at once, cut by modified time (`inbound/lanes`): a
-# 429's Retry-After then holds an eighth of the list, not all of it.
-LANES = 8
+# 429's Retry-After then holds a sixteenth of the list, not all of it. 16 rather than 8: a
+# shorter lane meets a second 429 after its first wait less often (bench/sync_faults at 5,000
+# units: faulty over clean 1.42-1.58 against 1.49-2.31 with 8; the 100k sync no slower).
+LANES = 16
 
 STREAMS: tuple[Stream, ...] = (
     Stream(

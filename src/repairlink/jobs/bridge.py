@@ -29,6 +29,7 @@ from repairlink.jobs import bridge_steps as steps
 from repairlink.outbound import ledger
 from repairlink.services.bridge_tokens import BridgeClient, connection_of
 from repairlink.store.bridge_tables import bridge_commands
+from repairlink.store.db import reading
 from repairlink.store.sync_tables import connections
 
 Row = dict[str, Any]
@@ -202,7 +203,7 @@ def acknowledge(app: App, client: BridgeClient, command_id: int, answer: Row) ->
     brings (PX-07) and the delivery's next step or end are written in one transaction."""
     now = ledger.utcnow()
     mine = {"command": command_id, "connection": client.connection_id}
-    with app.engine.connect() as conn:
+    with reading(app.engine) as conn:
         row = conn.execute(COMMAND, mine).mappings().first()
         if row is None:
             raise NotFoundError(

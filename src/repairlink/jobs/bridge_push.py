@@ -35,6 +35,7 @@ from repairlink.jobs.use_cases import use_cases
 from repairlink.pms.bridge import Pushable
 from repairlink.pms.connector import Connector, TerminalFetchError
 from repairlink.services.bridge_tokens import BridgeClient, connection_of
+from repairlink.store.db import reading
 from repairlink.store.sync_tables import sync_runs
 
 Window = tuple[datetime | None, datetime]
@@ -88,7 +89,7 @@ def push(
     app: App, client: BridgeClient, stream: str, body: bytes, window: Window, *, dry_run: bool
 ) -> RunState:
     """Apply one pushed page (`body`: `{"items": [...]}` as the PMS's items) as a run."""
-    with app.engine.connect() as conn:
+    with reading(app.engine) as conn:
         build, config, rules = _pushable(conn, client)
     _check_stream(build, stream)
     engine = _engine(app, client, rules, build.pushed(config, stream, body), one_page=True)
@@ -205,7 +206,7 @@ def _open_sessions(app: App) -> dict[int, Session]:
 
 def open_run(app: App, client: BridgeClient, window: Window, *, dry_run: bool) -> int:
     """Open a run over the window the client reads; answers its id."""
-    with app.engine.connect() as conn:
+    with reading(app.engine) as conn:
         build, config, rules = _pushable(conn, client)
     _forget_idle(app)
     order = [s.name for s in build.streams]
@@ -277,7 +278,7 @@ def finish_run(app: App, client: BridgeClient, run_id: int) -> int:
 
 def _ended_run(app: App, client: BridgeClient, run_id: int) -> None:
     r = sync_runs.c
-    with app.engine.connect() as conn:
+    with reading(app.engine) as conn:
         found = conn.execute(
             sa.select(r.id).where(r.id == run_id, r.connection_id == client.connection_id)
         ).scalar()

@@ -160,5 +160,5 @@ def references_of(uow: UnitOfWork, issue_ids: set[int]) -> dict[int, str]:
     if not issue_ids:
         return {}
     with uow:
-        found = uow.all(uow.select(Issue, cols(Issue).id.in_(issue_ids)))
+        found = uow.all(uow.by_ids(Issue, issue_ids))
     return {i.id: i.reference for i in found}

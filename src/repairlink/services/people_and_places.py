@@ -211,7 +211,7 @@ def find_people(
 def names_of(uow: UnitOfWork, cls: type, ids: set[int]) -> dict[int, str]:
     """How people name records of `cls`: a unit by its address, a person by their name."""
     with uow:
-        found: list[Any] = uow.all(uow.select(cls, cols(cls).id.in_(ids)))
+        found: list[Any] = uow.all(uow.by_ids(cls, ids))
     return {r.id: r.address.one_line() if isinstance(r, Unit) else r.display_name for r in found}
 
 

@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from sqlalchemy.orm import load_only
+
 from repairlink.domain.agency import Agency, Role
 from repairlink.domain.issues import Issue
 from repairlink.domain.people import Occupier
@@ -16,10 +18,14 @@ from repairlink.domain.places import Unit
 from repairlink.errors import RepairlinkError
 from repairlink.services.auth import Principal
 from repairlink.services.reporting import STAFF, check_title, check_where, last_number
-from repairlink.store.tables import cols
 from repairlink.store.uow import UnitOfWork, not_found
 
 T = TypeVar("T")
+# What a page's checks read of its units (C-11) and reporters (the issue's copy of their name
+# and contacts): the rest of a row is not loaded (a sync's page of work orders loaded every
+# column of every unit and occupier it named, 40% of reporting the page).
+UNIT_READS = ("active",)
+REPORTER_READS = ("first_name", "surname", "company", "email", "phone")
 
 
 @dataclass(frozen=True)
@@ -43,8 +49,8 @@ def report_many(
     who.require(*STAFF, Role.OCCUPIER)
     with uow:
         agency = uow.this_agency()
-        units = _by_id(uow, Unit, (w.unit_id for w in wanted))
-        reporters = _by_id(uow, Occupier, (_reporter_id(who, w) for w in wanted))
+        units = _by_id(uow, Unit, (w.unit_id for w in wanted), UNIT_READS)
+        reporters = _by_id(uow, Occupier, (_reporter_id(who, w) for w in wanted), REPORTER_READS)
         number = last_number(uow)
         now = uow.now()
         answers: list[Issue | RepairlinkError] = []
@@ -104,12 +110,16 @@ def _reporter_id(who: Principal, one: NewIssue) -> int | None:
     return who.subject_id if who.role is Role.OCCUPIER else one.reporter_occupier_id
 
 
-def _by_id(uow: UnitOfWork, cls: type[T], ids: Iterable[int | None]) -> dict[int, T]:
-    """The agency's records of `cls` among `ids`, loaded in one query."""
+def _by_id(
+    uow: UnitOfWork, cls: type[T], ids: Iterable[int | None], reads: Sequence[str]
+) -> dict[int, T]:
+    """The agency's records of `cls` among `ids`, loaded in one query with the attributes
+    the checks read (another one read is loaded when read, as the ORM does)."""
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    found = uow.all(uow.select(cls, cols(cls).id.in_(wanted)))
+    only = load_only(*(getattr(cls, name) for name in reads))
+    found = uow.all(uow.by_ids(cls, wanted).options(only))
     return {record.id: record for record in found}  # type: ignore[attr-defined]
 
 

@@ -37,7 +37,7 @@ def occupiers_at(uow: UnitOfWork, unit_id: int) -> list[tuple[Occupier, Tenancy]
         uow.get(Unit, unit_id)
         tenancies = uow.all(uow.select(Tenancy, cols(Tenancy).unit_id == unit_id))
         ids = {t.occupier_id for t in tenancies}
-        found = {o.id: o for o in uow.all(uow.select(Occupier, cols(Occupier).id.in_(ids)))}
+        found = {o.id: o for o in uow.all(uow.by_ids(Occupier, ids))}
         return [(found[t.occupier_id], t) for t in tenancies if t.occupier_id in found]
 
 

@@ -126,6 +126,14 @@ class UnitOfWork:
         """A query over this agency's rows of `cls`."""
         return sa.select(cls).where(cols(cls).agency_id == self.agency, *where)
 
+    def by_ids(self, cls: type[T], ids: Any) -> sa.Select[T]:
+        """This agency's rows of `cls` among `ids`: sought by id, each one's agency checked.
+        (`agency_id + 0`, not `agency_id`: given an equality on an indexed column, SQLite with
+        no statistics walks that index, every record of the agency, instead of seeking the
+        ids: 19.6 ms against 1.6 ms for 500 units of a 100k-unit agency.)"""
+        table = cols(cls)
+        return sa.select(cls).where(table.id.in_(ids), (table.agency_id + 0) == self.agency)
+
     def all(self, stmt: sa.Select[T]) -> list[T]:
         return list(self.session.scalars(stmt))
 

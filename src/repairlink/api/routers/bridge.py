@@ -38,6 +38,7 @@ from repairlink.errors import InvalidError, RepairlinkError, UnauthenticatedErro
 from repairlink.jobs import bridge, bridge_push
 from repairlink.services import bridge_tokens
 from repairlink.services.bridge_tokens import BridgeClient
+from repairlink.store.db import reading
 from repairlink.store.sync_tables import connections, sync_quarantine, sync_runs
 
 router = APIRouter(tags=["bridge"])
@@ -64,7 +65,7 @@ def bridge_client(
             "Send Authorization: Bearer <bridge token>",
             field="authorization",
         )
-    with app.engine.connect() as conn:
+    with reading(app.engine) as conn:
         return bridge_tokens.authenticate(conn, credentials.credentials, connection_id)
 
 
@@ -98,7 +99,7 @@ def revoke_token(caller: AdminCaller, system: System, token_id: RecordId) -> Tok
 # -- the client ------------------------------------------------------------------------------
 @router.get("/bridge/connections/{connection_id}", summary="What the bridge client reads and how")
 def info(app: AppDep, client: Client) -> BridgeInfo:
-    with app.engine.connect() as conn:
+    with reading(app.engine) as conn:
         row = conn.execute(
             sa.select(connections.c.system, connections.c.config).where(
                 connections.c.id == client.connection_id
@@ -202,7 +203,7 @@ async def push_into_run(
 )
 def finish_run(app: AppDep, client: Client, run_id: RecordId) -> PushReport:
     bridge_push.finish_run(app, client, run_id)
-    with app.engine.connect() as conn:
+    with reading(app.engine) as conn:
         dry_run = conn.execute(
             sa.select(sync_runs.c.dry_run).where(sync_runs.c.id == run_id)
         ).scalar_one()
@@ -210,7 +211,7 @@ def finish_run(app: AppDep, client: Client, run_id: RecordId) -> PushReport:
 
 
 def _report(app: App, run_id: int, dry_run: bool) -> PushReport:
-    with app.engine.connect() as conn:
+    with reading(app.engine) as conn:
         run = conn.execute(sa.select(sync_runs).where(sync_runs.c.id == run_id)).mappings().one()
         q = sync_quarantine.c
         bad = conn.execute(

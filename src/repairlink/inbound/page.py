@@ -60,8 +60,9 @@ class PageWriter:
     # the run's kinds: a list may carry others (Propertyware's leases carry the residents a
     # two-hourly run takes and the leases a nightly one does, PW-05); empty: every kind
     kinds: frozenset[str] = frozenset()
-    # (kind, PMS id) -> our id, for the records this page has written so far: a link to one
-    # (a lease's tenancy to the resident it brought) needs no look-up of the reference
+    # (kind, PMS id) -> our id, for the records this page has written or looked up so far: a
+    # link to one (a lease's tenancy to the resident it brought, or to the unit its resident's
+    # look-up found) needs no look-up of the reference
     _page_refs: dict[tuple[str, str], int] = field(default_factory=dict, init=False)
 
     def write(self, conn: sa.Connection, page: ReadyPage, state: RunState, ctx: RunContext) -> None:
@@ -233,14 +234,15 @@ class PageWriter:
     def _resolve_links(
         self, conn: sa.Connection, records: list[Incoming]
     ) -> dict[str, tuple[dict[str, int], set[str]]]:
-        known = self._page_refs  # what this page wrote, then what the look-ups find
+        # what this page wrote or found before: a lease page's residents and tenancies name
+        # the same units, looked up once (a record not found is asked again: the page may
+        # write it meanwhile)
+        known = self._page_refs
         wanted: dict[str, set[str]] = defaultdict(set)
         for record in records:
             for key in record.links.values():
                 if key not in known:
                     wanted[key[0]].add(key[1])
-        if wanted:
-            known = dict(known)
         for target_kind, exts in wanted.items():
             found = lookup.refs(conn, self.agency_id, self.profile.system, target_kind, exts)
             known.update({(target_kind, e): v[0] for e, v in found.items()})

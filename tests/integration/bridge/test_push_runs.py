@@ -135,3 +135,26 @@ def test_the_reference_client_pushes_a_whole_read_as_one_run(app: App, bridge: B
     assert report["counts"]["tenancy"]["created"] == 1
     assert bridge.client.pages == 3
     assert _runs(app, bridge.connection_id) == 1
+
+
+def test_an_item_json_readers_refuse_is_quarantined_alone_and_the_rest_applied(
+    bridge: Bridge,
+) -> None:
+    """S-04: a page whose JSON is well formed but one of whose items no JSON reader takes (a
+    number out of range, a string that is not UTF-8) is accepted; those items are quarantined
+    and the rest of the page applied."""
+    run_id = _open(bridge)
+    good = b",".join(orjson.dumps(property_item(n)) for n in (1, 2))
+    body = b'{"items": [' + good + b', {"id": 3, "size": 1e999}, {"id": 4, "name": "\xff"}]}'
+    headers = {"Content-Type": "application/json"}
+    pushed = bridge.as_client(
+        "POST", f"/runs/{run_id}/pages/properties", content=body, headers=headers
+    )
+    assert (pushed.status_code, pushed.json()["items"]) == (202, 4)
+    report = _finish(bridge, run_id)
+    assert report["status"] == "succeeded"
+    assert report["counts"]["unit"]["created"] == 2
+    reasons = [q["reason"] for q in report["quarantined"]]
+    assert len(reasons) == 2
+    assert all(reason.startswith("item: not JSON") for reason in reasons)
+    assert len(bridge.staff.ok("GET", "/units")["items"]) == 2

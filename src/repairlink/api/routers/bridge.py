@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import msgspec
 import orjson
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -36,6 +37,7 @@ from repairlink.bootstrap import App
 from repairlink.connectors import REGISTRY
 from repairlink.errors import InvalidError, RepairlinkError, UnauthenticatedError
 from repairlink.jobs import bridge, bridge_push
+from repairlink.pms import pushed_page
 from repairlink.services import bridge_tokens
 from repairlink.services.bridge_tokens import BridgeClient
 from repairlink.store.db import reading
@@ -163,13 +165,12 @@ def open_run(app: AppDep, client: Client, body: RunOpen) -> RunOpened:
 
 def _items_in(body: bytes) -> int:
     """How many items the page carries; a page that is not `{"items": [...]}` is refused."""
-    try:
-        parsed = orjson.loads(body)
-    except orjson.JSONDecodeError:
+    try:  # the items' bytes, not objects: the engine's process parses them (pms/pushed_page)
+        items = pushed_page.DECODER.decode(body).items
+    except msgspec.ValidationError:  # JSON, not of that shape (a kind of DecodeError: first)
+        raise InvalidError("bridge.no_items", 'Send {"items": [...]}', field="items") from None
+    except msgspec.DecodeError:
         raise InvalidError("bridge.not_json", "The page is not JSON", field="body") from None
-    items = parsed.get("items") if isinstance(parsed, dict) else None
-    if not isinstance(items, list):
-        raise InvalidError("bridge.no_items", 'Send {"items": [...]}', field="items")
     if len(items) > MAX_ITEMS:
         raise TooLarge(
             "bridge.page_too_large", f"A page holds at most {MAX_ITEMS} items", field="items"

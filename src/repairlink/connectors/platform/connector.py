@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import orjson
-
 from repairlink.connectors.platform import mapping
 from repairlink.connectors.platform.config import PlatformConfig
 from repairlink.connectors.platform.profile import PROFILE
+from repairlink.pms import pushed_page
 from repairlink.pms.bridge import PageSource
 from repairlink.pms.connector import FetchedPage, TerminalFetchError, TransientFetchError
 from repairlink.pms.incoming import Incoming, Malformed
@@ -30,17 +29,20 @@ EMPTY = RawPage(b'{"items": []}')
 
 def parse_page(stream: str, page: RawPage) -> FetchedPage:
     try:
-        body = orjson.loads(page.body)
-    except orjson.JSONDecodeError as exc:
+        found = pushed_page.items(page.body)
+    except pushed_page.Refused as exc:
         raise TransientFetchError(f"The page pushed for {stream} is not JSON") from exc
     declared = BY_NAME[stream]
     records: list[Incoming | Malformed] = []
-    for item in body.get("items") or []:
-        if not isinstance(item, dict):  # S-04: quarantined, the rest of the page goes on
+    for item in found:
+        if isinstance(item, pushed_page.NotJson):  # S-04: quarantined, the rest goes on
+            reason = f"item: not JSON ({item.reason})"
+            records.append(Malformed(declared.kinds[0], "?", reason, {"value": item.text}))
+        elif not isinstance(item, dict):
             reason = "item: must be an object"
             records.append(Malformed(declared.kinds[0], "?", reason, {"value": repr(item)}))
-            continue
-        records.extend(declared.mapper(item))
+        else:
+            records.extend(declared.mapper(item))
     return FetchedPage(records, page.cursor)  # a pushed page names the next one, if any
 
 

@@ -37,7 +37,7 @@ class NotJson:
 
 
 def items(body: bytes) -> list[Any]:
-    """The page's items as objects (raises one of `Refused` for a page that is not
+    """The page's items as objects (raises `Refused` for a page that is not JSON or not
     `{"items": [...]}`); an item orjson cannot read is a `NotJson`."""
     try:
         parsed = orjson.loads(body)

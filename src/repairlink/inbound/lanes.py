@@ -78,16 +78,3 @@ def at(since: datetime | None, cuts: list[datetime], until: datetime) -> LaneCur
     if not cuts:
         return None
     return LaneCursor((since, *cuts, until), 0, None)
-
-
-def split(
-    since: datetime | None, earliest: datetime, until: datetime, lanes: int
-) -> LaneCursor | None:
-    """The first of `lanes` lanes over [since, until), cut at equal times from the earliest
-    record on; None when there is nothing to cut (the window is too short, or one lane is
-    asked for). A run cuts by count instead (`inbound/lane_cuts`)."""
-    start = max(since, earliest) if since is not None else earliest
-    if lanes < 2 or start >= until:
-        return None
-    step = (until - start) / lanes
-    return at(since, [start + step * n for n in range(1, lanes)], until)

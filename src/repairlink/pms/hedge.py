@@ -23,10 +23,11 @@ T = TypeVar("T")
 SEEN = 20  # answers the usual time is learned from
 FACTOR = 4.0  # a read this many times slower than usual is asked again
 MIN_HEDGE_S = 0.25  # a page usually answers in tens of ms; an 8 s stall then costs a quarter second
-# Reads in flight at once: every lane an Alto full run reads ahead (three streams of eight
-# lanes, `inbound/lanes`, and suppliers) with room for hedges, and at a stream's start the
-# pages sampled to cut it (`inbound/lane_cuts`: fifteen a stream at once). With fewer, a
-# lane's read (or a hedge) queued behind the others' stalls.
+# Reads in flight at once: every lane an Alto full run reads ahead (three streams of sixteen
+# lanes, `inbound/lanes`, and suppliers: 49), with room for hedges and, at a stream's start,
+# the pages sampled to cut it (`inbound/lane_cuts`: fifteen a stream at once), which may
+# queue briefly then. With much fewer, a lane's read (or a hedge) queued behind the others'
+# stalls; 96 measured no better than 64 (bench/sync_faults: 1.56-1.60 against 1.42-1.58).
 MAX_READS = 64
 FIRST_GUESS_S = 2.0  # before any page has answered
 

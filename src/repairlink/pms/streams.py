@@ -38,8 +38,8 @@ class Stream:
     dated: bool = True  # it reads a modified window; else it is read whole every time
     params: Mapping[str, str] = field(default_factory=dict)  # fixed query parameters
     on_full_runs: bool = True  # False: a full run has its records from another stream already
-    # Read as this many lanes at once, cut by modified time (`inbound/lanes`), where the
-    # connector can say when the window's earliest record was modified (`earliest`)
+    # Read as this many lanes at most, cut by modified time (`inbound/lanes`), where the
+    # connector can say where to cut the window (`cut_lanes`, `inbound/lane_cuts`)
     lanes: int = 1
     modified_key: str | None = None  # the item's field that says when it was last modified
 

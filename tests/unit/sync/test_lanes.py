@@ -21,7 +21,9 @@ def _lane(cursor: str | None) -> lanes.LaneCursor:
 
 
 def _first(since: datetime | None, count: int) -> lanes.LaneCursor:
-    first = lanes.split(since, EARLIEST, UNTIL, count)
+    start = since or EARLIEST
+    step = (UNTIL - start) / count
+    first = lanes.at(since, [start + step * n for n in range(1, count)], UNTIL)
     assert first is not None
     return first
 
@@ -48,11 +50,10 @@ def test_a_resumed_lane_reads_the_rest_of_its_lane_and_the_lanes_after_it() -> N
     assert resumed.starts() == [resumed.encode(), first.starts()[2]]
 
 
-def test_plain_cursors_and_windows_too_short_to_cut_are_left_whole() -> None:
+def test_plain_cursors_and_windows_with_no_cut_are_left_whole() -> None:
     assert lanes.decode("an-alto-token") is None
     assert lanes.decode(None) is None
-    assert lanes.split(None, UNTIL, UNTIL, 4) is None
-    assert lanes.split(None, EARLIEST, UNTIL, 1) is None
+    assert lanes.at(None, [], UNTIL) is None  # lane_cuts found nothing to cut
 
 
 def _page(cursor: str | None, size: int) -> PackedPage:

@@ -218,7 +218,7 @@ class Reconciler:
             now = self.now()
             for chunk in _chunks(gone):
                 # still active now: a person's deactivation since the list was read stands
-                query = uow.select(Unit, unit.id.in_(chunk), unit.active.is_(True))
+                query = uow.by_ids(Unit, chunk).where(unit.active.is_(True))
                 for record in uow.all(query.order_by(unit.id).with_for_update()):
                     record.deactivate(actor, now)
                     uow.emit("unit.deactivated", record)

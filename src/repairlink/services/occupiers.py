@@ -243,7 +243,7 @@ def active_at_unit(uow: UnitOfWork, unit_id: int, day: date) -> list[Occupier]:
     tenancies = uow.all(uow.select(Tenancy, cols(Tenancy).unit_id == unit_id))
     living = {t.occupier_id for t in tenancies if t.covers(day)}
     occupier = cols(Occupier)
-    query = uow.select(Occupier, occupier.archived_at.is_(None), occupier.id.in_(living))
+    query = uow.by_ids(Occupier, living).where(occupier.archived_at.is_(None))
     return uow.all(query.order_by(occupier.id))
 
 

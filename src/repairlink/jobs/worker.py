@@ -13,6 +13,7 @@ the work.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -40,6 +41,10 @@ DELIVER = "repairlink.deliver"
 RUN_SYNC = "repairlink.run_sync"
 RECONCILE = "repairlink.reconcile"
 STALLED_AFTER_S = 30.0
+# Deliveries before syncs: a worker's every slot can be held by syncs (each scheduled run of a
+# PMS that is down spends its retries), and a `deliver` queued behind them waited for them all.
+# Procrastinate takes the highest priority first, then the oldest.
+DELIVERIES_FIRST = 10
 # How often an idle worker looks for jobs besides being told (LISTEN/NOTIFY). Procrastinate
 # clears its "new job" flag after each fetch, so a notice that lands during a fetch is lost;
 # with `deliver`'s queueing lock no second notice follows, and the job would wait for this poll.
@@ -83,21 +88,23 @@ def jobs_app(app: App) -> procrastinate.App:
             probers.append(Prober(app, my_channels(), worker=f"{name}-probe"))
         return probers[0]
 
-    @jobs.task(name=DELIVER, queue="deliveries")
+    @jobs.task(name=DELIVER, queue="deliveries", priority=DELIVERIES_FIRST)
     def deliver() -> int:
         return deliver_all_due(app, my_channels(), worker=name, limit=BATCH)
 
     @jobs.periodic(cron="* * * * * */3", periodic_id="sweep")
-    @jobs.task(name="repairlink.sweep", queue="deliveries", queueing_lock="sweep")
+    @jobs.task(
+        name="repairlink.sweep",
+        queue="deliveries",
+        queueing_lock="sweep",
+        priority=DELIVERIES_FIRST,
+    )
     def sweep(timestamp: int) -> int:
         """Retries that fell due since: no commit announces them; and PMSs that failed are
         probed, so those that answer again get their waiting deliveries now (the other
         workers are told by a `deliver` job)."""
         if my_prober().probe_due():
-            try:
-                jobs.configure_task(DELIVER, queueing_lock="deliver").defer()
-            except procrastinate.exceptions.AlreadyEnqueued:
-                pass
+            queue_deliver(jobs)
         return deliver_all_due(app, my_channels(), worker=name, limit=BATCH)
 
     @jobs.task(name=RUN_SYNC, queue="syncs")
@@ -155,6 +162,14 @@ def jobs_app(app: App) -> procrastinate.App:
     return jobs
 
 
+def queue_deliver(jobs: procrastinate.App) -> None:
+    """Queue a `deliver` job, ahead of any sync; none when one waits already (it will see
+    these deliveries too)."""
+    deliver = jobs.configure_task(DELIVER, queueing_lock="deliver", priority=DELIVERIES_FIRST)
+    with contextlib.suppress(procrastinate.exceptions.AlreadyEnqueued):
+        deliver.defer()
+
+
 def waker(jobs: procrastinate.App) -> Callable[[], None]:
     """An App event listener for the service: after a commit with events, queue a `deliver`.
     Opens the job queue's (synchronous) connection pool for the life of the process.
@@ -171,9 +186,7 @@ def waker(jobs: procrastinate.App) -> Callable[[], None]:
             told.wait()
             told.clear()  # before queueing: a commit from now on is seen by the job queued next
             try:
-                jobs.configure_task(DELIVER, queueing_lock="deliver").defer()
-            except procrastinate.exceptions.AlreadyEnqueued:
-                pass  # one is waiting already: it will see these deliveries too
+                queue_deliver(jobs)
             except Exception:  # the 3 s sweep sends them; keep queueing for the next commits
                 log.exception("queueing a deliver job failed")
 

@@ -5,6 +5,7 @@ arrive in the order they were written."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -19,7 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 from repairlink.bootstrap import App
-from repairlink.jobs.worker import ensure_schema, jobs_app, waker
+from repairlink.jobs.worker import DELIVER, RUN_SYNC, ensure_schema, jobs_app, queue_deliver, waker
 from repairlink.services import issues
 from repairlink.store.tables import outbox
 from repairlink.webhooks import subscriptions
@@ -100,3 +101,29 @@ def test_s_01_two_workers_one_killed_lose_nothing_and_keep_order(
     for event_id, issue_id in got:
         per_issue[issue_id].append(event_id)
     assert all(ids == sorted(ids) for ids in per_issue.values())
+
+
+@pytest.mark.postgres
+def test_s_01_a_deliver_job_is_taken_before_the_syncs_queued_ahead_of_it(pg_app: App) -> None:
+    """A worker whose slots are all held by syncs (each scheduled run of a PMS that is down
+    spends its retries) takes the waiting `deliver` as soon as one slot is free, not after every
+    sync queued before it: otherwise events wait minutes to go out."""
+    jobs = jobs_app(pg_app)
+    with pg_app.engine.begin() as conn:  # this database's jobs only: none left waiting
+        conn.exec_driver_sql("DELETE FROM procrastinate_jobs WHERE status = 'todo'")
+    with jobs.open():
+        for agency in (9001, 9002, 9003):
+            jobs.configure_task(RUN_SYNC, queueing_lock=f"order:{agency}").defer(
+                agency_id=agency, system="alto", full=False, schedule=None
+            )
+        queue_deliver(jobs)
+
+    async def taken_in_order() -> list[str]:
+        async with jobs.open_async():
+            worker_id = await jobs.job_manager.register_worker()
+            taken = []
+            while (job := await jobs.job_manager.fetch_job(None, worker_id)) is not None:
+                taken.append(job.task_name)
+            return taken
+
+    assert asyncio.run(taken_in_order()) == [DELIVER, RUN_SYNC, RUN_SYNC, RUN_SYNC]

@@ -13,9 +13,29 @@ import sqlalchemy as sa
 
 from repairlink.inbound.kinds import spec
 from repairlink.inbound.plan import Action, Decision
-from repairlink.store.bulk import insert_many, insert_returning_ids
+from repairlink.store.bulk import insert_returning_ids, insert_rows
 from repairlink.store.tables import audit_log, external_refs
 
+REF_COLUMNS = (
+    "agency_id",
+    "entity_kind",
+    "entity_id",
+    "system",
+    "external_id",
+    "external_oid",
+    "content_hash",
+)
+AUDIT_COLUMNS = (
+    "agency_id",
+    "entity_kind",
+    "entity_id",
+    "action",
+    "actor_kind",
+    "actor_id",
+    "actor_label",
+    "changes",
+    "at",
+)
 AUDIT_ACTION = {
     Action.CREATE: "created",
     Action.UPDATE: "updated",
@@ -78,26 +98,28 @@ def entity_id(decision: Decision) -> int | None:
 
 def _write_refs(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decision]) -> int:
     ref = external_refs.c
-    new_refs, new_hashes = [], []
+    new_refs: list[tuple[Any, ...]] = []
+    new_hashes = []
+    agency_id, system = ctx.agency_id, ctx.system
     for d in decisions:
         if d.action in (Action.SKIP, Action.DEFER):
             continue
+        record = d.record
         if d.held is None or not d.held.has_ref:  # created, or merged by email/address
             new_refs.append(
-                {
-                    "agency_id": ctx.agency_id,
-                    "entity_kind": kind,
-                    "entity_id": entity_id(d),
-                    "system": ctx.system,
-                    "external_id": d.record.external_id,
-                    "external_oid": d.record.external_oid,
-                    "content_hash": d.content_hash,
-                }
+                (
+                    agency_id,
+                    kind,
+                    entity_id(d),
+                    system,
+                    record.external_id,
+                    record.external_oid,
+                    d.content_hash,
+                )
             )
         elif d.held.content_hash != d.content_hash:
-            new_hashes.append({"_ext": d.record.external_id, "_hash": d.content_hash})
-    if new_refs:
-        insert_many(conn, external_refs, new_refs)
+            new_hashes.append({"_ext": record.external_id, "_hash": d.content_hash})
+    insert_rows(conn, external_refs, REF_COLUMNS, new_refs)
     if new_hashes:
         conn.execute(
             sa.update(external_refs)
@@ -114,23 +136,23 @@ def _write_refs(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list
 
 
 def _write_audit(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decision]) -> int:
+    agency_id, run_id, label, now = ctx.agency_id, ctx.run_id, ctx.label, ctx.now
     rows = [
-        {
-            "agency_id": ctx.agency_id,
-            "entity_kind": kind,
-            "entity_id": entity_id(d),
-            "action": AUDIT_ACTION[d.action],
-            "actor_kind": "sync_run",
-            "actor_id": ctx.run_id,
-            "actor_label": ctx.label,
-            "changes": d.changes,  # dates and enums: the JSON columns' serializer (orjson)
-            "at": ctx.now,
-        }
+        (
+            agency_id,
+            kind,
+            entity_id(d),
+            AUDIT_ACTION[d.action],
+            "sync_run",
+            run_id,
+            label,
+            d.changes,  # dates and enums: the JSON columns' serializer (orjson)
+            now,
+        )
         for d in decisions
         if d.action in AUDIT_ACTION and not d.by_use_case  # its use case audited it
     ]
-    if rows:
-        insert_many(conn, audit_log, rows)
+    insert_rows(conn, audit_log, AUDIT_COLUMNS, rows)
     return len(rows)
 
 

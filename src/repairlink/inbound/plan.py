@@ -43,7 +43,7 @@ class Action(StrEnum):
     DEFER = "defer"  # new, but this run creates nothing: left for one that does (PM-03)
 
 
-@dataclass
+@dataclass(slots=True)
 class Held:
     """What we hold for an incoming record."""
 
@@ -55,7 +55,7 @@ class Held:
     has_ref: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Decision:
     action: Action
     record: Incoming

@@ -26,13 +26,14 @@ def jsonable(value: Any) -> Any:
 
 def _changes(obj: object, *, created: bool) -> dict[str, list[Any]]:
     state = inspect(obj)
+    held = state.dict  # values set or loaded: read so, as the ORM's descriptor cost more
     changes: dict[str, list[Any]] = {}
     for attr in state.mapper.column_attrs:
         name = attr.key
         if name in SECRET_FIELDS or name == "id":
             continue
         if created:
-            value = getattr(obj, name)
+            value = held[name] if name in held else getattr(obj, name)
             # Unset fields stay out of a creation entry; a 0 is a value (`0 == False` in Python).
             if value is not None and value is not False and value != "" and value != []:
                 changes[name] = [None, jsonable(value)]

@@ -33,45 +33,65 @@ from repairlink.store.tables import MAPPED
 FEW = 8
 Convert = Callable[[Any], Any]
 _NOTHING = object()
-ToValues = Callable[[dict[str, Any]], Sequence[Any]]  # a row -> its values, in column order
-# (table, dialect, row keys) -> the columns written (the row's, then defaulted ones), and how
-# a row becomes their values
-_PLANS: dict[tuple[str, str, tuple[str, ...]], tuple[list[str], ToValues]] = {}
+ToValues = Callable[[Any], Sequence[Any]]  # a row -> its values, in column order
+# (table, dialect, row keys, rows are tuples) -> the columns written (the row's, then defaulted
+# ones), and how a row becomes their values (None: a row is its values already)
+_PLANS: dict[tuple[str, str, tuple[str, ...], bool], tuple[list[str], ToValues | None]] = {}
 
 
 def insert_many(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
     """Insert `rows`, which all name the same columns (the others take their defaults)."""
-    if not rows:
-        return
-    names, to_values = _plan(conn.dialect, table, tuple(rows[0]))
+    if rows:
+        _insert(conn, table, tuple(rows[0]), rows, positional=False)
+
+
+def insert_rows(
+    conn: sa.Connection, table: sa.Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    """`insert_many` of rows given as tuples of `columns`' values, in that order: no dict
+    made and taken apart again for each row (a sync writes three rows a record)."""
+    if rows:
+        _insert(conn, table, columns, rows, positional=True)
+
+
+def _insert(
+    conn: sa.Connection,
+    table: sa.Table,
+    keys: tuple[str, ...],
+    rows: list[Any],
+    *,
+    positional: bool,
+) -> None:
+    names, to_values = _plan(conn.dialect, table, keys, positional)
+    values = rows if to_values is None else [to_values(row) for row in rows]
     columns = ", ".join(f'"{name}"' for name in names)
     if conn.dialect.name == "postgresql":
-        _copy(conn, f'COPY "{table.name}" ({columns}) FROM STDIN', rows, to_values)
+        _copy(conn, f'COPY "{table.name}" ({columns}) FROM STDIN', values)
         return
     marks = ", ".join("?" * len(names))
     sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})'
-    conn.exec_driver_sql(sql, [to_values(row) for row in rows])
+    conn.exec_driver_sql(sql, values)
 
 
-def _copy(conn: sa.Connection, sql: str, rows: list[dict[str, Any]], to_values: ToValues) -> None:
+def _copy(conn: sa.Connection, sql: str, rows: list[Sequence[Any]]) -> None:
     """COPY on the connection's own transaction; a constraint it breaks is raised as the
     IntegrityError any other insert would raise."""
     driver = cast("psycopg.Connection[Any]", conn.connection.driver_connection)
     try:
         with driver.cursor() as cursor, cursor.copy(sql) as copy:
             for row in rows:
-                copy.write_row(to_values(row))
+                copy.write_row(row)
     except psycopg.errors.IntegrityError as exc:
         raise sa.exc.IntegrityError(sql, None, exc) from exc
 
 
 def _plan(
-    dialect: sa.Dialect, table: sa.Table, keys: tuple[str, ...]
-) -> tuple[list[str], ToValues]:
+    dialect: sa.Dialect, table: sa.Table, keys: tuple[str, ...], positional: bool
+) -> tuple[list[str], ToValues | None]:
     """The columns written (the rows' own, then those left to a plain default) and how a row
-    becomes their values: the row's taken at once (`itemgetter`), then converted by the
-    columns' types where a type converts (dates, JSON), then the defaults made."""
-    key = (table.name, dialect.name, keys)
+    becomes their values: the row's taken at once (`itemgetter`, for a dict), then converted
+    by the columns' types where a type converts (dates, JSON), then the defaults made."""
+    key = (table.name, dialect.name, keys, positional)
     if key not in _PLANS:
         defaulted = [
             c for c in table.c if c.key not in keys and isinstance(c.default, sa.ColumnDefault)
@@ -81,19 +101,27 @@ def _plan(
             (i, process) for i, k in enumerate(keys) if (process := _processor(table.c[k], dialect))
         ]
         made = [_default(c, dialect) for c in defaulted]
-        _PLANS[key] = (names, _to_values(keys, processed, made))
+        _PLANS[key] = (names, _to_values(keys, processed, made, positional))
     return _PLANS[key]
 
 
 def _to_values(
-    keys: tuple[str, ...], processed: list[tuple[int, Convert]], made: list[Callable[[], Any]]
-) -> ToValues:
-    # itemgetter of one key answers the value, not a tuple of it
-    take: ToValues = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
+    keys: tuple[str, ...],
+    processed: list[tuple[int, Convert]],
+    made: list[Callable[[], Any]],
+    positional: bool,
+) -> ToValues | None:
+    if positional and not processed and not made:
+        return None  # a sync's references
+    take: ToValues
+    if positional:
+        take = _itself
+    else:  # itemgetter of one key answers the value, not a tuple of it
+        take = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
     if not processed and not made:
-        return take  # most of a sync's rows: references, skips
+        return take  # skips
 
-    def to_values(row: dict[str, Any]) -> tuple[Any, ...]:
+    def to_values(row: Any) -> tuple[Any, ...]:
         values = list(take(row))
         for i, process in processed:
             values[i] = process(values[i])
@@ -101,6 +129,10 @@ def _to_values(
         return tuple(values)  # the driver's executemany takes tuples
 
     return to_values
+
+
+def _itself(row: Sequence[Any]) -> Sequence[Any]:
+    return row
 
 
 def _processor(column: sa.Column[Any], dialect: sa.Dialect) -> Convert | None:
@@ -150,7 +182,8 @@ def _default(column: sa.Column[Any], dialect: sa.Dialect) -> Callable[[], Any]:
 def insert_returning_ids(
     conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]
 ) -> list[int]:
-    """Insert `rows` (none with an id) and return their new ids, in the order given."""
+    """Insert `rows` (none with an id) and return their new ids, in the order given (each
+    row is given its id)."""
     if not rows:
         return []
     if conn.dialect.name == "sqlite":
@@ -161,7 +194,9 @@ def insert_returning_ids(
     else:
         statement = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
         return list(conn.execute(statement, rows).scalars().all())
-    insert_many(conn, table, [{**row, "id": new} for row, new in zip(rows, ids, strict=True)])
+    for row, new in zip(rows, ids, strict=True):
+        row["id"] = new
+    insert_many(conn, table, rows)
     return ids
 
 
@@ -192,7 +227,7 @@ def insert_objects(conn: sa.Connection, objects: list[Any]) -> None:
         return
     cls = type(objects[0])
     attrs = [a for a in sa.inspect(cls).column_attrs if a.key != "id"]
-    rows = [{a.columns[0].key: getattr(obj, a.key) for a in attrs} for obj in objects]
+    rows = [_row_of(obj, attrs) for obj in objects]
     for a in attrs:  # a flush leaves out a None, so that the column's default applies
         column = a.columns[0]
         if column.default is not None or column.server_default is not None:
@@ -200,3 +235,10 @@ def insert_objects(conn: sa.Connection, objects: list[Any]) -> None:
                 raise ValueError(f"{cls.__name__}.{a.key}: None where the column has a default")
     for obj, new_id in zip(objects, insert_returning_ids(conn, MAPPED[cls][0], rows), strict=True):
         obj.id = new_id
+
+
+def _row_of(obj: Any, attrs: list[Any]) -> dict[str, Any]:
+    """A new object's column values, read from its state's dict where set (the ORM's
+    descriptor, per attribute, cost more than the insert's own work for an issue)."""
+    held = sa.inspect(obj).dict
+    return {a.columns[0].key: held[a.key] if a.key in held else getattr(obj, a.key) for a in attrs}

@@ -25,6 +25,36 @@ def test_uk_numbers_match_phonenumbers(digits: str, punctuation: str) -> None:
     assert normalise_phone(spelled) == expected
 
 
+NANP_SPELLINGS = [
+    "{d}",
+    "1{d}",
+    "+1{d}",
+    "({a}) {b}-{c}",
+    "{a}.{b}.{c}",
+    "+1 {a} {b} {c}",
+    "1-{a}-{b}-{c}",
+]
+
+
+@given(st.from_regex(r"\d{10}", fullmatch=True), st.sampled_from(NANP_SPELLINGS))
+@example("2015550123", "({a}) {b}-{c}")
+@example("0123456789", "{d}")  # no area code starts with 0 or 1: left to phonenumbers
+def test_us_numbers_match_phonenumbers(digits: str, spelling: str) -> None:
+    """A US agency's numbers (Propertyware's residents) take a fast path where phonenumbers
+    would find them possible, with its answer; any other spelling goes to phonenumbers."""
+    spelled = spelling.format(d=digits, a=digits[:3], b=digits[3:6], c=digits[6:])
+    try:
+        parsed = phonenumbers.parse(spelled, "US")
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_possible_number(parsed):
+        with pytest.raises(InvalidError):
+            normalise_phone(spelled, region="US")
+        return
+    expected = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    assert normalise_phone(spelled, region="US") == expected
+
+
 LOCAL = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,20}", fullmatch=True)
 DOMAIN = st.from_regex(
     r"[a-z0-9]{1,10}(\.[a-z0-9-]{1,10}){0,2}\.(com|co\.uk|org|io|test|local)", fullmatch=True

@@ -62,6 +62,10 @@ class Address:
 _UK_NATIONAL = re.compile(r"^0[0-9]{10}$")
 _UK_E164 = re.compile(r"^\+44[0-9]{10}$")
 _PHONE_PUNCTUATION = re.compile(r"[\s().-]")
+# North American numbers (a US agency's, PW): an area code never starts with 0 or 1, so ten
+# digits so spelled, after an optional national prefix 1 or +1, are a possible number as
+# phonenumbers reads them (and as cheaply as the UK case)
+_NANP = re.compile(r"^(?:\+?1)?([2-9][0-9]{9})$")
 
 
 def normalise_phone(raw: str, *, field: str = "phone", region: str = "GB") -> str:
@@ -71,6 +75,8 @@ def normalise_phone(raw: str, *, field: str = "phone", region: str = "GB") -> st
         return f"+44{compact[1:]}"
     if _UK_E164.match(compact):
         return compact
+    if region == "US" and (nanp := _NANP.match(compact)):
+        return f"+1{nanp[1]}"
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as exc:

@@ -140,7 +140,11 @@ class SyncEngine:
             with (
                 fewer_collections(),
                 PagePreparer(
-                    self.connector.parse, self.profile, self.config, forked=self.prepare_apart
+                    self.connector.parse,
+                    self.profile,
+                    self.config,
+                    forked=self.prepare_apart,
+                    order=[stream.name for stream in streams],
                 ) as preparer,
                 ReadAhead(
                     lambda stream, cursor: self._fetch(stream, state, preparer, cursor),
@@ -266,7 +270,8 @@ class SyncEngine:
 
         def once() -> PackedPage:
             raw = self.connector.fetch(stream, since=since, until=until, cursor=token)
-            return preparer.packed(stream, raw)  # a page that is not JSON is retried too
+            # a page that is not JSON is retried too
+            return preparer.packed(stream, raw, lane=lane.lane if lane else 0)
 
         page = self.retry.call(once)
         return page if lane is None else page.leading_to(lane.after(page.next_cursor))

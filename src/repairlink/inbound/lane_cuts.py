@@ -21,11 +21,13 @@ exactly one lane.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from time import perf_counter
+from typing import Any
 
 POINTS = 8  # stretches the window is sampled in
 REFINE = 1  # rounds that sample again the stretches a cut falls in, past what was seen there
@@ -43,6 +45,18 @@ class Sample:
 
 
 Probe = Callable[[datetime | None], Sample]  # a page from a moment on (None: the window's start)
+
+
+def modified_times(items: Iterable[Any], key: str | None) -> tuple[datetime, ...]:
+    """A sampled page's records' modified times (those it says: one that is not a time is
+    left to the page worker to report), in order; a time without a zone is UTC."""
+    times = []
+    for item in items:
+        value = item.get(key or "") if isinstance(item, dict) else None
+        with suppress(TypeError, ValueError):
+            moment = datetime.fromisoformat(str(value))
+            times.append(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    return tuple(sorted(times))
 
 
 def cuts(

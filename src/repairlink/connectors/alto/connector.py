@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import UTC, datetime
 
 import orjson
@@ -48,16 +47,10 @@ def _sample(declared: Stream, page: RawPage) -> Sample:
         body = orjson.loads(page.body)
     except orjson.JSONDecodeError as exc:
         raise TransientFetchError(f"Alto sent a page that is not JSON on {declared.name}") from exc
-    times = []
-    for item in body.get("items") or []:
-        value = item.get(declared.modified_key or "") if isinstance(item, dict) else None
-        with suppress(TypeError, ValueError):  # the page worker will say what is wrong with it
-            moment = datetime.fromisoformat(str(value))
-            times.append(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
     meta = body.get("meta") or {}
     total = meta.get("totalItems")
     return Sample(
-        tuple(sorted(times)),
+        lane_cuts.modified_times(body.get("items") or [], declared.modified_key),
         meta.get("nextToken") is None,
         total if isinstance(total, int) else None,
     )

@@ -4,6 +4,7 @@ connection's one portfolio."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import orjson
 
@@ -11,10 +12,16 @@ from repairlink.connectors.propertyware.client import PropertywareClient
 from repairlink.connectors.propertyware.config import PropertywareConfig
 from repairlink.connectors.propertyware.profile import PROFILE
 from repairlink.connectors.propertyware.streams import BY_NAME, STREAMS
+from repairlink.inbound import lane_cuts
+from repairlink.inbound.lane_cuts import Sample
 from repairlink.pms.connector import FetchedPage, TransientFetchError
 from repairlink.pms.http import next_offset
 from repairlink.pms.incoming import Incoming, Malformed
-from repairlink.pms.streams import RawPage
+from repairlink.pms.streams import RawPage, Stream
+
+# Records a sampled page holds (`cut_lanes`): enough to tell a stretch's density, a tenth of a
+# full page
+SAMPLE_SIZE = 50
 
 
 def pw_time(moment: datetime) -> str:
@@ -23,14 +30,19 @@ def pw_time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def parse_page(stream: str, page: RawPage) -> FetchedPage:
-    """One page (a bare JSON array) -> our records and the next offset."""
+def _items(stream: str, page: RawPage) -> list[Any]:
     try:
         items = orjson.loads(page.body)
     except orjson.JSONDecodeError as exc:
         raise TransientFetchError(f"Propertyware sent a page that is not JSON on {stream}") from exc
     if not isinstance(items, list):
         raise TransientFetchError(f"Propertyware sent a page that is not a list on {stream}")
+    return items
+
+
+def parse_page(stream: str, page: RawPage) -> FetchedPage:
+    """One page (a bare JSON array) -> our records and the next offset."""
+    items = _items(stream, page)
     declared = BY_NAME[stream]
     records: list[Incoming | Malformed] = []
     for item in items:
@@ -56,12 +68,36 @@ class PropertywareConnector:
         self, stream: str, *, since: datetime | None, until: datetime, cursor: str | None
     ) -> RawPage:
         declared = BY_NAME[stream]
+        window = self._window(declared, since, until)
+        return self.client.page(declared, cursor=cursor, size=self.config.page_size, window=window)
+
+    def cut_lanes(
+        self, stream: str, *, since: datetime | None, until: datetime, lanes: int
+    ) -> list[datetime]:
+        """Where to cut the window into lanes of about equal counts (`inbound/lane_cuts`), from
+        pages sampled across it, each with the count from its moment on (`X-Total-Count`); []
+        to read it whole. An offset chain is read one page after another: in lanes, the pages
+        of one come while the others' are prepared and written."""
+        declared = BY_NAME[stream]
+
+        def probe(moment: datetime | None) -> Sample:
+            window = self._window(declared, moment or since, until)
+            page = self.client.page(declared, cursor=None, size=SAMPLE_SIZE, window=window)
+            items = _items(stream, page)
+            ends = next_offset(page, len(items), SAMPLE_SIZE) is None
+            return Sample(lane_cuts.modified_times(items, declared.modified_key), ends, page.total)
+
+        wait_s = 2 * self.client.hedger.after_s()  # a straggling sample is left out
+        per_lane = self.config.page_size
+        return lane_cuts.cuts(probe, since, until, lanes, per_lane=per_lane, wait_s=wait_s)
+
+    def _window(self, declared: Stream, since: datetime | None, until: datetime) -> dict[str, str]:
         window = {"portfolioID": str(self.config.portfolio_id)}
         if declared.dated:
             window["lastModifiedDateTimeEnd"] = pw_time(until)
             if since is not None:
                 window["lastModifiedDateTimeStart"] = pw_time(since)
-        return self.client.page(declared, cursor=cursor, size=self.config.page_size, window=window)
+        return window
 
     def close(self) -> None:
         self.client.close()

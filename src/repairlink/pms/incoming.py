@@ -30,6 +30,22 @@ class Incoming:
     # other unknown reference quarantines the record (PW-04: the resident "when one is given").
     optional_links: tuple[str, ...] = ()
 
+    def __reduce__(self) -> tuple[type[Incoming], tuple[Any, ...]]:
+        # pickled as its constructor's arguments: a page comes from the preparing process so,
+        # and the default for a class with slots (an attribute set at a time) took 12 us a
+        # record to unpickle, with the interpreter lock held against the writer
+        return Incoming, (
+            self.kind,
+            self.external_id,
+            self.fields,
+            self.attrs,
+            self.links,
+            self.external_oid,
+            self.archived,
+            self.update_only,
+            self.optional_links,
+        )
+
 
 @dataclass(slots=True)
 class Malformed:

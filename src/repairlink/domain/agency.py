@@ -41,6 +41,16 @@ class Agency:
     time_zone: str = "Europe/London"
     id: int = field(default=None)  # type: ignore[assignment]
 
+    @property
+    def region(self) -> str:
+        return region_of(self.locale)
+
+
+def region_of(locale: str | None) -> str:
+    """The country an agency's phone numbers are dialled in when written without one
+    ("(415) 555-0123" is +1 for a US agency, not +44): its locale's ("en_US" -> "US")."""
+    return (locale or "en_GB").split("_")[-1].upper()
+
 
 @dataclass(eq=False)
 class User:

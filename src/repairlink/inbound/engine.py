@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 import structlog
 
+from repairlink.domain.agency import region_of
 from repairlink.errors import RepairlinkError
 from repairlink.inbound import lanes, run_state
 from repairlink.inbound.apply import RunContext
@@ -39,6 +40,7 @@ from repairlink.pms.connector import Connector, FetchError
 from repairlink.pms.profile import Config, Schedule
 from repairlink.pms.retry import RetryPolicy
 from repairlink.pms.streams import streams_for
+from repairlink.store.tables import agencies
 
 Progress = Callable[[str, int, dict[str, dict[str, int]]], None]
 
@@ -145,6 +147,7 @@ class SyncEngine:
                     self.config,
                     forked=self.prepare_apart,
                     order=[stream.name for stream in streams],
+                    region=self._region(),
                 ) as preparer,
                 ReadAhead(
                     lambda stream, cursor: self._fetch(stream, state, preparer, cursor),
@@ -165,6 +168,14 @@ class SyncEngine:
             raise
         self._finish(state, "succeeded", None, writer)
         return state
+
+    def _region(self) -> str:
+        """The agency's country, for phone numbers written without one."""
+        with self.db.connect() as conn:
+            locale = conn.execute(
+                sa.select(agencies.c.locale).where(agencies.c.id == self.agency_id)
+            ).scalar()
+        return region_of(locale)
 
     @contextmanager
     def _rolled_back(self, dry_run: bool) -> Iterator[None]:

@@ -9,9 +9,10 @@ from repairlink.pms.incoming import Incoming
 from repairlink.services.people_and_places import clean
 
 
-def prepare(record: Incoming) -> Incoming:
-    """The record itself, its fields replaced by their normalised forms."""
-    fields = clean(record.fields)
+def prepare(record: Incoming, region: str = "GB") -> Incoming:
+    """The record itself, its fields replaced by their normalised forms (`region`: the
+    agency's, where a phone is written without its country)."""
+    fields = clean(record.fields, region=region)
     if record.kind == "unit":
         address = Address.create(**{n: fields.get(n) or "" for n in ADDRESS_FIELDS})
         fields.update({n: getattr(address, n) for n in ADDRESS_FIELDS})

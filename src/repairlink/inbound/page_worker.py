@@ -31,7 +31,7 @@ from repairlink.pms.streams import RawPage
 PR_SET_PDEATHSIG = 1
 PREPARERS = 1  # processes: one, beside the writer, on a machine of two cores
 # What each preparer's process works with, by token: set before the fork, read after it.
-_WORK: dict[int, tuple[PageParser, Profile, Config]] = {}
+_WORK: dict[int, tuple[PageParser, Profile, Config, str]] = {}
 _tokens = itertools.count()
 
 
@@ -86,12 +86,12 @@ class _Turns:
 
 
 def _make_ready(token: int, stream: str, raw: RawPage) -> PackedPage | str:
-    parse, profile, config = _WORK[token]
+    parse, profile, config, region = _WORK[token]
     try:
         page = parse(stream, raw)
     except TransientFetchError as exc:
         return exc.message  # as text: the fetching side raises it again and retries (S-05)
-    return PackedPage.pack(make_ready(profile, config, page))
+    return PackedPage.pack(make_ready(profile, config, page, region=region))
 
 
 class PagePreparer:
@@ -103,11 +103,12 @@ class PagePreparer:
         *,
         forked: bool = True,
         order: Sequence[str] = (),  # the run's streams, in the order they are written
+        region: str = "GB",  # the agency's, for phones written without their country
     ) -> None:
         self._order = {stream: place for place, stream in enumerate(order)}
         self._turns = _Turns(PREPARERS)
         self._token = next(_tokens)
-        _WORK[self._token] = (parse, profile, config)
+        _WORK[self._token] = (parse, profile, config, region)
         self._pool: ProcessPoolExecutor | None = None
         if forked and "fork" in multiprocessing.get_all_start_methods():
             self._pool = ProcessPoolExecutor(

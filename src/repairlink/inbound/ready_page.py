@@ -67,7 +67,9 @@ def filter_failure(profile: Profile, config: Config, record: Incoming) -> tuple[
     return None if record.archived else first_failure(profile, record, config, set())
 
 
-def make_ready(profile: Profile, config: Config, page: FetchedPage) -> ReadyPage:
+def make_ready(
+    profile: Profile, config: Config, page: FetchedPage, *, region: str = "GB"
+) -> ReadyPage:
     seen: dict[str, dict[str, Incoming]] = defaultdict(dict)
     good: dict[str, dict[str, bool]] = defaultdict(dict)
     failed: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
@@ -96,7 +98,7 @@ def make_ready(profile: Profile, config: Config, page: FetchedPage) -> ReadyPage
                 kept.append(record)
                 continue
             try:
-                kept.append(prepare(record))
+                kept.append(prepare(record, region))
                 own[ext] = fields_json(record)
             except RepairlinkError as exc:
                 reason = f"{exc.field or 'record'}: {exc.message}"

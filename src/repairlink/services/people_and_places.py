@@ -38,14 +38,16 @@ REFERENCES: dict[str, type] = {
 SEARCHABLE = ("first_name", "surname", "company", "email", "phone", "phone2")
 
 
-def clean(fields: dict[str, Any]) -> dict[str, Any]:
-    """Validate and normalise contact and address values; no I/O (the sync engine uses it)."""
+def clean(fields: dict[str, Any], *, region: str = "GB") -> dict[str, Any]:
+    """Validate and normalise contact and address values (a phone written without its
+    country is taken as `region`'s, the agency's); no I/O (the sync engine uses it)."""
     clean = dict(fields)
     if "email" in clean:
         clean["email"] = normalise_email(clean["email"]) if clean["email"] else None
     for name in ("phone", "phone2"):
         if name in clean:
-            clean[name] = normalise_phone(clean[name], field=name) if clean[name] else None
+            number = clean[name]
+            clean[name] = normalise_phone(number, field=name, region=region) if number else None
     if clean.get("postcode") and clean.get("country", "GB") == "GB":
         clean["postcode"] = normalise_postcode(clean["postcode"])
     return clean
@@ -53,7 +55,7 @@ def clean(fields: dict[str, Any]) -> dict[str, Any]:
 
 def normalise(uow: UnitOfWork, fields: dict[str, Any]) -> dict[str, Any]:
     """`clean`, and every related id checked to be this agency's (C-01)."""
-    values = clean(fields)
+    values = clean(fields, region=uow.this_agency().region)
     for name, cls in REFERENCES.items():
         if values.get(name) is not None:
             uow.get(cls, values[name], field=name)

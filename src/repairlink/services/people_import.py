@@ -62,11 +62,6 @@ class ImportReport:
         )
 
 
-def _region(uow: UnitOfWork) -> str:
-    locale = uow.this_agency().locale or "en_GB"
-    return locale.split("_")[-1].upper()
-
-
 def _header(reader: csv.DictReader[str], kind: str) -> list[RowError]:
     names = [n.strip() for n in reader.fieldnames or []]
     known = set(COLUMNS) | ({TRADES} if kind == "contractor" else set())
@@ -126,7 +121,7 @@ def import_people(
         return report
     good: list[dict[str, Any]] = []
     with uow:
-        region, taken = _region(uow), _existing_emails(uow, cls)
+        region, taken = uow.this_agency().region, _existing_emails(uow, cls)
         seen: dict[str, int] = {}
         rows = list(reader)
         for line, raw in enumerate(rows, start=2):

@@ -8,9 +8,11 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from repairlink.bootstrap import App
+from repairlink.domain.actors import Actor
 from repairlink.jobs.schedules import Due, claim_due
 from repairlink.jobs.sync_run import run_sync
 from repairlink.pms.retry import RetryPolicy
+from repairlink.services import agencies
 from repairlink.simulators.propertyware import RunningPropertyware
 from repairlink.store.sync_tables import sync_skips
 from repairlink.store.tables import issues_table, occupiers, tenancies, units
@@ -67,6 +69,27 @@ def test_pw_02_a_full_first_sync_imports_properties_and_only_residents_of_active
     later = run_pw(app, agency_id, "PW-02")
     assert later.window_from is not None
     assert later.counts.get("unit", {}).get("created", 0) == 0
+
+
+def test_pw_02_a_us_agency_s_residents_keep_their_us_phone_numbers(
+    app: App, agency_id: int, pw: RunningPropertyware
+) -> None:
+    """PW-02: a US agency's residents, their numbers written as Americans write them
+    ("(415) 555-0123"), are held in the international form with the US code (+1), not
+    the UK's."""
+    agencies.update_settings(app.uow(Actor.system("test"), agency_id), {"locale": "en_US"})
+    connect_pw(app, agency_id, pw)
+    run_pw(app, agency_id, "PW-02")
+    ours = held(app, agency_id, "occupier", PW)
+    contacts = {
+        str(c["id"]): c for lease in _leases(pw) for c in lease["contacts"] if str(c["id"]) in ours
+    }
+    phoned = [c for c in contacts.values() if c.get("mobilePhone")]
+    assert phoned
+    for contact in phoned:
+        digits = "".join(ch for ch in contact["mobilePhone"] if ch.isdigit())
+        occupier = row(app, occupiers, ours[str(contact["id"])])
+        assert occupier["phone"] == f"+1{digits[-10:]}"
 
 
 def test_pw_03_hourly_runs_read_the_last_72_hours_and_finish_in_seconds(

@@ -73,6 +73,9 @@ def main() -> None:
         agency = agencies.create_agency(
             app.uow(Actor.system("bench")), name="Bench", slug=f"bench-{int(time.time())}"
         )
+        # a US agency, as Propertyware's are: its residents' numbers are American
+        us = {"locale": "en_US", "time_zone": "America/Los_Angeles"}
+        agencies.update_settings(app.uow(Actor.system("bench"), agency.id), us)
         settings: dict[str, object] = {
             "base_url": base,
             "client_id": DEFAULT_CLIENT_ID,

@@ -67,8 +67,8 @@ class _Turns:
             self._changed.wait_for(
                 lambda: self._closed or (self._free > 0 and self._waiting[0] == ticket)
             )
-            if self._closed:
-                raise TransientFetchError("the run stopped before this page was made ready")
+            if self._closed:  # as the closed pool would refuse it: not a fetch to retry
+                raise RuntimeError("the run stopped before this page was made ready")
             heapq.heappop(self._waiting)
             self._free -= 1
             self._changed.notify_all()  # the next in line may go too, if a place is free

@@ -18,8 +18,8 @@ def _ask(turns: _Turns, rank: tuple[int, int], order: list[tuple[int, int]]) -> 
 
 
 def _until_waiting(turns: _Turns, count: int) -> None:
-    with turns._changed:
-        assert turns._changed.wait_for(lambda: len(turns._waiting) == count, timeout=10)
+    with turns._queued:
+        assert turns._queued.wait_for(lambda: len(turns._waiting) == count, timeout=10)
 
 
 def test_the_page_written_first_is_made_ready_first_whatever_was_asked_first() -> None:

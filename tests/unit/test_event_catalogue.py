@@ -9,10 +9,10 @@ import repairlink
 from repairlink.domain.events import EVENT_TYPES
 
 SOURCE = Path(repairlink.__file__).parent
-# uow.emit("x.y", ...), _changed(..., "x.y"), a constant INVITED = "x.y", and _changed's own
-# two names ("issue.status_changed" if ... else "issue.updated")
+# uow.emit("x.y", ...) or emit_many, _changed(..., "x.y"), a constant INVITED = "x.y", and
+# _changed's own two names ("issue.status_changed" if ... else "issue.updated")
 EVENT_LITERAL = re.compile(
-    r'emit\(\s*"([a-z_]+\.[a-z_]+)"'
+    r'emit(?:_many)?\(\s*"([a-z_]+\.[a-z_]+)"'
     r'|_changed\([^)]*"([a-z_]+\.[a-z_]+)"\)'
     r'|^[A-Z_]+ = "([a-z_]+\.[a-z_]+)"'
     r'|\("(issue\.status_changed)" if .* else "(issue\.updated)"\)',

@@ -22,7 +22,7 @@ exactly one lane.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -32,6 +32,9 @@ from typing import Any
 POINTS = 8  # stretches the window is sampled in
 REFINE = 1  # rounds that sample again the stretches a cut falls in, past what was seen there
 _TICK = timedelta(milliseconds=1)  # Alto's resolution: no stretch is thinner
+# Stragglers get as long again as the first three in four took, this long at least: samples
+# answered in a millisecond (a fast PMS nearby) must not cut off threads still starting.
+STRAGGLER_GRACE_S = 0.25
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,8 @@ def cuts(
 
 def _sampled(probe: Probe, moments: Sequence[datetime], wait_s: float) -> list[Sample | None]:
     """A sample from each moment, all at once; None for one that failed or straggled: once
-    three in four have answered, the rest get as long again (and `wait_s` in all at most)."""
+    three in four have answered, the rest get as long again, `STRAGGLER_GRACE_S` at least (and
+    `wait_s` in all at most)."""
     if not moments:
         return []
     pool = ThreadPoolExecutor(max_workers=len(moments), thread_name_prefix="lane-sample")
@@ -109,10 +113,19 @@ def _sampled(probe: Probe, moments: Sequence[datetime], wait_s: float) -> list[S
         while pending and (left := deadline - perf_counter()) > 0:
             _, pending = wait(pending, timeout=left, return_when=FIRST_COMPLETED)
             if len(pending) <= len(futures) // 4:
-                deadline = min(deadline, started + 2 * (perf_counter() - started))
+                elapsed = perf_counter() - started
+                deadline = min(deadline, started + elapsed + max(elapsed, STRAGGLER_GRACE_S))
     finally:
         pool.shutdown(wait=False, cancel_futures=True)  # a stalled one finishes on its own
-    return [f.result() if f.done() and f.exception() is None else None for f in futures]
+    return [_answer(future) for future in futures]
+
+
+def _answer(future: Future[Sample]) -> Sample | None:
+    """A sample's page; None where it failed, is still running, or never started (cancelled
+    at the deadline: asking a cancelled future for its exception raises)."""
+    if not future.done() or future.cancelled() or future.exception() is not None:
+        return None
+    return future.result()
 
 
 def _kept(

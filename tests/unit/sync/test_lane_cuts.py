@@ -30,6 +30,8 @@ class _List:
     def __init__(self, times: list[datetime], *, totals: bool, size: int = 50) -> None:
         self.times, self.totals, self.size = times, totals, size
         self.failing: set[int] = set()  # the probes (by order asked) that fail
+        self.stalling: set[int] = set()  # the probes (by order asked) that wait for `released`
+        self.released = threading.Event()
         self.asked = 0
         self._lock = threading.Lock()  # asked from several threads at once
 
@@ -39,6 +41,8 @@ class _List:
             asked = self.asked
         if asked in self.failing:
             raise RuntimeError("429")
+        if asked in self.stalling:
+            self.released.wait()
         start = 0 if moment is None else bisect.bisect_left(self.times, moment)
         page = tuple(self.times[start : start + self.size])
         remaining = len(self.times) - start
@@ -77,6 +81,19 @@ def test_a_failed_sample_is_left_out_and_the_first_one_s_failure_is_raised() -> 
     listed.failing = {1}
     with pytest.raises(RuntimeError):
         _cuts(listed)
+
+
+def test_a_straggling_sample_is_left_out_not_waited_for() -> None:
+    listed = _List(_clustered(5000), totals=True)
+    listed.stalling = {4}
+    try:
+        cuts = lane_cuts.cuts(listed.probe, None, UNTIL, 8, per_lane=100, wait_s=30.0)
+        assert not listed.released.is_set()  # the cuts came while the sample still hung
+    finally:
+        listed.released.set()
+    counts = listed.lanes(cuts)
+    assert len(counts) == 8
+    assert max(counts) < 1.5 * 5000 / 8
 
 
 def test_a_short_list_is_read_whole_or_in_as_many_lanes_as_it_fills() -> None:

@@ -90,6 +90,7 @@ def install(api: FastAPI) -> None:
                 openapi_version=api.openapi_version,
                 description=api.description,
                 routes=api.routes,
+                tags=api.openapi_tags,
             )
             api.openapi_schema = with_problems(document)
         return api.openapi_schema

@@ -119,7 +119,7 @@ def info(app: AppDep, client: Client) -> BridgeInfo:
     )
 
 
-def _size_limit(request: Request) -> None:
+async def _size_limit(request: Request) -> None:
     """A page over the cap is refused before its body is read (413)."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_BYTES:

@@ -9,6 +9,7 @@ from itertools import count
 
 import pytest
 
+from repairlink.pms import hedge
 from repairlink.pms.hedge import MIN_HEDGE_S, Hedger
 
 
@@ -82,3 +83,40 @@ def test_a_second_ask_refused_while_the_first_stalls_is_raised_without_waiting_f
     finally:
         released.set()
         hedger.close()
+
+
+def test_reads_closed_while_the_second_ask_queued_leave_the_first_s_error_raised(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A run stopping closes its reads: a second ask still queued is cancelled, never run.
+    When the first ask then fails, its error is raised (the caller never waits for ever on
+    the ask that will not come)."""
+    monkeypatch.setattr(hedge, "MAX_READS", 1)  # the second ask waits behind the first
+    released = threading.Event()
+    hedger = Hedger(ceiling_s=0.05, min_s=0.01)
+    outcome: list[BaseException] = []
+
+    def read() -> str:
+        released.wait(10)
+        raise RuntimeError("the first ask failed")
+
+    def call() -> None:
+        try:
+            hedger.call(read)
+        except BaseException as exc:  # the test looks at what was raised
+            outcome.append(exc)
+
+    caller = threading.Thread(target=call, daemon=True)
+    caller.start()
+    queued = threading.Event()
+    for _ in range(1000):  # until the second ask is queued (after 10 ms)
+        if hedger.hedged:
+            queued.set()
+            break
+        queued.wait(0.01)
+    assert queued.is_set()
+    hedger.close()  # cancels the queued second ask
+    released.set()
+    caller.join(10)
+    assert not caller.is_alive(), "the caller still waits for the cancelled ask"
+    assert [str(exc) for exc in outcome] == ["the first ask failed"]

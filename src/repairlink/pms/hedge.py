@@ -30,6 +30,7 @@ MIN_HEDGE_S = 0.25  # a page usually answers in tens of ms; an 8 s stall then co
 # stalls; 96 measured no better than 64 (bench/sync_faults: 1.56-1.60 against 1.42-1.58).
 MAX_READS = 64
 FIRST_GUESS_S = 2.0  # before any page has answered
+RECHECK_S = 0.5  # how often a wait for two asks looks for one cancelled by `close`
 
 
 class Hedger:
@@ -72,13 +73,16 @@ def _first_answer(first: Future[T], second: Future[T]) -> T:
     """The first of two futures to succeed. If the second ask fails while the first is still
     stalled, its error at once: waiting for the stalled one would cost up to the read timeout
     (seconds) before a 429's Retry-After, or a 5xx's retry, could even begin. If both fail,
-    the first one's error."""
+    the first one's error. A second ask cancelled before it started (the reads closed while
+    it queued) is no answer; and as `wait` never returns such a one, it is looked for now and
+    then, or a first ask that failed meanwhile would leave its caller waiting for ever."""
     pending = {first, second}
     while pending:
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        done, pending = wait(pending, timeout=RECHECK_S, return_when=FIRST_COMPLETED)
         for future in done:
-            if future.exception() is None:
+            if not future.cancelled() and future.exception() is None:
                 return future.result()
         if second in done and first in pending:
             return second.result()  # raises the second request's error; the first is left
+        pending = {future for future in pending if not future.cancelled()}
     return first.result()  # raises the first request's error

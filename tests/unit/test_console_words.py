@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from repairlink.domain.formats import Formats
 from repairlink.errors import ConflictError, InvalidError
-from repairlink.web.format import Formats
 from repairlink.web.plain import RULE_ID, plain, refusal, said
 
 

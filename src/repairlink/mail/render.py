@@ -6,21 +6,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 
+from repairlink.domain.formats import Formats
 from repairlink.mail.kinds import KINDS
 
-LOCAL = ZoneInfo("Europe/London")  # the agencies are British: times in their zone
+
+def _formats(context: Context) -> Formats:
+    """The agency's locale and time zone (a US agency's occupier reads 5:00 PM Pacific and
+    dollars, not the UK's time and pounds)."""
+    agency = context["agency"]
+    return Formats(agency.locale, agency.time_zone)
 
 
-def _when(value: datetime | None) -> str:
-    return "" if value is None else value.astimezone(LOCAL).strftime("%A %d %B %Y at %H:%M")
+@pass_context
+def _when(context: Context, value: datetime | None) -> str:
+    return _formats(context).in_words(value)
 
 
-def _pounds(pence: int | None) -> str:
-    return "" if pence is None else f"£{pence / 100:,.2f}"
+@pass_context
+def _money(context: Context, minor: int | None) -> str:
+    return "" if minor is None else _formats(context).money(minor)
 
 
 env = Environment(
@@ -32,7 +40,7 @@ env = Environment(
     keep_trailing_newline=True,
 )
 env.filters["when"] = _when
-env.filters["pounds"] = _pounds
+env.filters["money"] = _money
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from repairlink.web.format import UK, Formats
+from repairlink.domain.formats import UK, Formats
 from repairlink.web.plain import plain
 from repairlink.web.run_view import kind_name, one_kind
 from repairlink.web.session import Viewer

@@ -20,11 +20,11 @@ from fastapi import Depends, Request
 from repairlink.bootstrap import App
 from repairlink.domain.actors import Actor
 from repairlink.domain.agency import Agency, Role
+from repairlink.domain.formats import Formats
 from repairlink.errors import ForbiddenError, UnauthenticatedError
 from repairlink.services import agencies, auth
 from repairlink.services.auth import Principal
 from repairlink.store.uow import UnitOfWork
-from repairlink.web.format import Formats
 
 COOKIE = "rl_session"
 CSRF_FIELD = "csrf_token"

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from repairlink.domain.formats import Formats
 from repairlink.domain.issues import PayingForWork, QuoteStatus, Status
 from repairlink.domain.people import Contractor, Landlord, Occupier
 from repairlink.domain.places import Unit
@@ -16,7 +17,6 @@ from repairlink.errors import NotFoundError
 from repairlink.services import history, people_and_places
 from repairlink.services.history import Change
 from repairlink.store.uow import UnitOfWork
-from repairlink.web.format import Formats
 from repairlink.web.plain import field_label
 
 # Fields whose machine names read badly; every other name is humanised ("line1" -> "Line 1").

@@ -104,7 +104,7 @@ def test_an_issues_whole_life_is_told_by_mail_once_each_to_the_right_people(
     agency = agencies.get_agency(uow())
     appointment = mails[(amira, f"Appointment for Boiler not heating ({ref})")]
     assert appointment.message["From"].addresses[0].display_name == agency.name
-    assert "Monday 04 March 2030 at 10:30" in appointment.body("plain")
+    assert "Monday, 4 March 2030 at 10:30" in appointment.body("plain")
     assert "Fixit" in appointment.body("html")
     quote_mail = mails[(office, f"Quote received for {ref}: Boiler not heating")]
     assert "£120.00" in quote_mail.body("plain")
@@ -112,6 +112,45 @@ def test_an_issues_whole_life_is_told_by_mail_once_each_to_the_right_people(
     assert f"{CONSOLE}/jobs/{issue.id}" in mails[
         (fixit, f"Quote requested: Boiler not heating ({ref})")
     ].body("plain")
+
+
+def test_a_us_agency_s_mail_gives_its_own_time_and_dollars(
+    app: App, admin: Principal, box: Mailbox, send_all: Send
+) -> None:
+    """A Propertyware agency in California: the resident's appointment at 18:30 UTC is 10:30 AM
+    there (not the UK's 18:30), and a quote is in dollars."""
+    uow = lambda: uow_of(app, admin)  # noqa: E731
+    p = _people(app, admin)  # (the factories' people have UK numbers: made before the switch)
+    agencies.update_settings(uow(), {"locale": "en_US", "time_zone": "America/Los_Angeles"})
+    office, amira = p["office"], f"amira-{p['tag']}@home.example"
+    issue = issues.report(
+        uow(),
+        admin,
+        title="Leaking faucet",
+        unit_id=int(p["unit"]),
+        reporter_occupier_id=int(p["occupier"]),
+    )
+    issues.request_quotes(uow(), admin, issue.id, [int(p["fixit"])])
+    quote = issues.submit_quote(
+        uow(),
+        as_contractor_principal(app, admin, int(p["fixit"])),
+        issue.id,
+        contractor_id=int(p["fixit"]),
+        net=10000,
+        vat=2000,
+        notes="",
+    )
+    issues.award_quote(uow(), admin, issue.id, quote.id, paying=PayingForWork.LANDLORD)
+    issues.set_appointment(uow(), admin, issue.id, datetime(2030, 3, 4, 18, 30, tzinfo=UTC))
+    send_all()
+    ref = f"IS{issue.number}"
+    mails = {(", ".join(c.recipients), c.subject): c for c in inbox(box, admin.agency_id)}
+    appointment = mails[(amira, f"Appointment for Leaking faucet ({ref})")]
+    assert "Monday, March 4, 2030 at 10:30\u202fAM" in appointment.body("plain")
+    assert "Monday, March 4, 2030 at 10:30\u202fAM" in appointment.body("html")
+    quote_mail = mails[(office, f"Quote received for {ref}: Leaking faucet")]
+    assert "$120.00" in quote_mail.body("plain")
+    assert "£" not in quote_mail.body("plain") + appointment.body("plain")
 
 
 def as_contractor_principal(app: App, admin: Principal, contractor_id: int) -> Principal:

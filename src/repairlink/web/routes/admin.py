@@ -10,8 +10,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from repairlink.domain.agency import CostsOption, InvoiceOption, Role
+from repairlink.domain.formats import LOCALES
 from repairlink.services import agencies, auth
-from repairlink.web.format import LOCALES
 from repairlink.web.render import page, redirect
 from repairlink.web.session import ROLE_NAMES, Admin, AdminPost
 

@@ -1,6 +1,6 @@
 """Money, dates and times as the agency's people read them: in its locale and time zone (a UK
 agency writes 03/12/2026 09:05 and £1,234.50; a US one 12/3/2026 9:05 AM and $1,234.50), with
-Babel, so no page spells a format of its own."""
+Babel, so no page or message spells a format of its own. The console and the mail both use it."""
 
 from __future__ import annotations
 
@@ -68,6 +68,15 @@ class Formats:
         if value is None:
             return NONE
         return f"{self.day(value)} {self.time(value)}"
+
+    def in_words(self, value: datetime | None) -> str:
+        """A date and time as a letter writes it: 'Monday, 4 March 2030 at 10:30' for a UK
+        agency, 'Monday, March 4, 2030 at 10:30 AM' for a US one ('' for none)."""
+        if value is None:
+            return ""
+        local = self.local(value)
+        day = format_date(local, "full", locale=self.locale)
+        return f"{day} at {format_time(local, 'short', locale=self.locale)}"
 
     def money(self, minor: int | None) -> str:
         """Pence (or cents) -> '£1,234.50'."""

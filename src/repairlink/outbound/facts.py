@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
+from repairlink.domain.formats import UK, Formats
 from repairlink.domain.issues import Document, Issue, PayingForWork, Quote, QuoteStatus
 from repairlink.domain.people import ExternalRef, Tenancy
 from repairlink.domain.places import CostCode, Unit
@@ -24,7 +25,7 @@ from repairlink.pms.profile import (
     RenumberOnFirstSync,
 )
 from repairlink.store.db import reading
-from repairlink.store.tables import cols
+from repairlink.store.tables import agencies, cols
 
 T = TypeVar("T")
 
@@ -172,7 +173,15 @@ def read_many(
     found = conn.execute(ISSUES, {"issue_ids": list(due_of), "agency_id": agency_id})
     gathered = [_gather(conn, row, due_of[row["id"]]) for row in found.mappings()]
     refs = _refs(conn, agency_id, system, [pair for g in gathered for pair in g.wanted])
-    return {g.issue.id: _facts(g, refs) for g in gathered}
+    formats = _formats(conn, agency_id) if any(d.issue_pdf for _, d in wanted) else UK
+    return {g.issue.id: _facts(g, refs, formats) for g in gathered}
+
+
+def _formats(conn: sa.Connection, agency_id: int) -> Formats:
+    """The agency's locale and time zone, for the issue's PDF (only loaded when one is due)."""
+    a = agencies.c
+    row = conn.execute(sa.select(a.locale, a.time_zone).where(a.id == agency_id)).first()
+    return UK if row is None else Formats(row.locale, row.time_zone)
 
 
 @dataclass(frozen=True)
@@ -223,7 +232,7 @@ def _gather(conn: sa.Connection, found: Any, due: Due) -> _Gathered:
     return _Gathered(found, issue, unit, documents, tenancies, wanted)
 
 
-def _facts(g: _Gathered, refs: Mapping[tuple[str, Any], str]) -> IssueFacts:
+def _facts(g: _Gathered, refs: Mapping[tuple[str, Any], str], formats: Formats) -> IssueFacts:
     issue, found, docs = g.issue, g.row, g.documents
     estate_id, building_id = found["_estate"], found["_building"]
     return IssueFacts(
@@ -247,6 +256,7 @@ def _facts(g: _Gathered, refs: Mapping[tuple[str, Any], str]) -> IssueFacts:
         documents=tuple(docs),
         marker=work_order_marker(issue),
         cost_code=found["_code"],
+        formats=formats,
     )
 
 

@@ -9,8 +9,9 @@ from repairlink.pms.issue_facts import IssueFacts
 
 
 def _latin1(text: str) -> str:
-    """Core PDF fonts are Latin-1: keep what they can draw, replace the rest."""
-    return text.encode("latin-1", "replace").decode("latin-1")
+    """Core PDF fonts are Latin-1: keep what they can draw, replace the rest (the narrow space
+    a US time puts before "AM" becomes a space)."""
+    return text.replace("\u202f", " ").encode("latin-1", "replace").decode("latin-1")
 
 
 def issue_pdf(facts: IssueFacts) -> bytes:
@@ -22,20 +23,17 @@ def issue_pdf(facts: IssueFacts) -> bytes:
     pdf.set_font("helvetica", "B", 16)
     pdf.cell(0, 10, _latin1(f"{issue.reference}: {issue.title}"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=11)
-    costs = issue.costs
+    costs, fmt = issue.costs, facts.formats  # in the agency's time zone and currency
     rows = [
         ("Property", unit.address.one_line() if unit is not None else issue.free_address),
         ("Status", issue.status.label),
         ("Priority", issue.priority),
-        ("Reported", issue.created_at.strftime("%d %b %Y %H:%M") if issue.created_at else ""),
+        ("Reported", fmt.when(issue.created_at) if issue.created_at else ""),
         ("Reported by", issue.reporter_name),
         ("Instructed to", issue.instructed_party.value if issue.instructed_party else ""),
         ("Paid by", issue.paying_for_work.value if issue.paying_for_work else ""),
-        (
-            "Appointment",
-            issue.appointment_at.strftime("%d %b %Y %H:%M") if issue.appointment_at else "",
-        ),
-        ("Costs", f"{costs.pounds()} including VAT" if costs is not None else ""),
+        ("Appointment", fmt.when(issue.appointment_at) if issue.appointment_at else ""),
+        ("Costs", f"{fmt.money(costs.gross)} including VAT" if costs is not None else ""),
     ]
     for label, value in rows:
         if value:

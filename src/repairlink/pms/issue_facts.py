@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from repairlink.domain.formats import UK, Formats
 from repairlink.domain.issues import Document, Issue
 from repairlink.domain.places import Unit
 
@@ -46,6 +47,8 @@ class IssueFacts:
     documents: tuple[Document, ...]  # loaded when documents or a charge are due
     marker: str  # see `work_order_marker`
     cost_code: str | None = None  # the code of the issue's cost code (PM-04)
+    # how the agency writes dates and money (its locale and time zone): loaded for the PDF
+    formats: Formats = UK
 
     @property
     def reporter(self) -> str:

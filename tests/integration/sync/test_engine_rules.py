@@ -59,7 +59,10 @@ def test_s_05_a_run_that_cannot_finish_fails_with_the_reason_and_resumes_from_it
     app: App, connected: int, alto: RunningAlto
 ) -> None:
     connect(app, connected, "alto", settings_for(alto, page_size=10))  # many small pages
-    alto.admin("PUT", "faults", {"rate_5xx": 0.15, "seed": 2})  # first 5xx: the 10th request
+    # Every read of the fourth list (tenancies) fails: whichever request meets it first (the
+    # lists are read at once), the writer meets the failure only after the three lists before
+    # it are written, so the fault strikes after pages were committed, on every run.
+    alto.admin("POST", "faults/fail-next", {"count": 10_000, "kind": "503", "path": "/tenancies"})
     with pytest.raises(SyncFailed) as failed:
         sync(app, connected, full=True, policy=RetryPolicy(attempts=1, sleep=lambda _s: None))
     assert "Alto answered 5" in str(failed.value)
@@ -67,7 +70,7 @@ def test_s_05_a_run_that_cannot_finish_fails_with_the_reason_and_resumes_from_it
     assert stopped["status"] == "failed"
     assert "Alto answered 5" in stopped["error"]
     assert stopped["checkpoint"], "the fault should strike after some pages were written"
-    alto.admin("PUT", "faults", {"rate_5xx": 0.0})
+    alto.admin("POST", "faults/fail-next", {"count": 0, "kind": "503"})
     resumed = sync(app, connected, full=True)
     assert resumed.run_id == stopped["id"]  # the same run, picked up where it stopped
     report = reports.get_run(app.uow(Actor.system(), connected), resumed.run_id)

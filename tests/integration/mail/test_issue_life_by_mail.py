@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from repairlink.bootstrap import App
-from repairlink.domain.issues import PayingForWork
+from repairlink.domain.issues import Issue, PayingForWork
 from repairlink.mail.catcher import Mailbox
 from repairlink.services import agencies, issues
 from repairlink.services.auth import Principal
@@ -60,24 +60,9 @@ def test_an_issues_whole_life_is_told_by_mail_once_each_to_the_right_people(
     office, amira = f"office-{tag}@agency.example", f"amira-{tag}@home.example"
     fixit, sparks = f"fix-{tag}@trade.example", f"sparks-{tag}@trade.example"
     uow = lambda: uow_of(app, admin)  # noqa: E731
-    issue = issues.report(
-        uow(),
-        admin,
-        title="Boiler not heating",
-        unit_id=int(p["unit"]),
-        reporter_occupier_id=int(p["occupier"]),
+    issue = _awarded(
+        app, admin, p, "Boiler not heating", asked=("fixit", "sparks"), notes="Two hours"
     )
-    issues.request_quotes(uow(), admin, issue.id, [int(p["fixit"]), int(p["sparks"])])
-    quote = issues.submit_quote(
-        uow(),
-        as_contractor_principal(app, admin, int(p["fixit"])),
-        issue.id,
-        contractor_id=int(p["fixit"]),
-        net=10000,
-        vat=2000,
-        notes="Two hours",
-    )
-    issues.award_quote(uow(), admin, issue.id, quote.id, paying=PayingForWork.LANDLORD)
     when = datetime(2030, 3, 4, 10, 30, tzinfo=UTC)
     issues.set_appointment(uow(), admin, issue.id, when)
     issues.complete(
@@ -123,24 +108,7 @@ def test_a_us_agency_s_mail_gives_its_own_time_and_dollars(
     p = _people(app, admin)  # (the factories' people have UK numbers: made before the switch)
     agencies.update_settings(uow(), {"locale": "en_US", "time_zone": "America/Los_Angeles"})
     office, amira = p["office"], f"amira-{p['tag']}@home.example"
-    issue = issues.report(
-        uow(),
-        admin,
-        title="Leaking faucet",
-        unit_id=int(p["unit"]),
-        reporter_occupier_id=int(p["occupier"]),
-    )
-    issues.request_quotes(uow(), admin, issue.id, [int(p["fixit"])])
-    quote = issues.submit_quote(
-        uow(),
-        as_contractor_principal(app, admin, int(p["fixit"])),
-        issue.id,
-        contractor_id=int(p["fixit"]),
-        net=10000,
-        vat=2000,
-        notes="",
-    )
-    issues.award_quote(uow(), admin, issue.id, quote.id, paying=PayingForWork.LANDLORD)
+    issue = _awarded(app, admin, p, "Leaking faucet", asked=("fixit",), notes="")
     issues.set_appointment(uow(), admin, issue.id, datetime(2030, 3, 4, 18, 30, tzinfo=UTC))
     send_all()
     ref = f"IS{issue.number}"
@@ -151,6 +119,32 @@ def test_a_us_agency_s_mail_gives_its_own_time_and_dollars(
     quote_mail = mails[(office, f"Quote received for {ref}: Leaking faucet")]
     assert "$120.00" in quote_mail.body("plain")
     assert "£" not in quote_mail.body("plain") + appointment.body("plain")
+
+
+def _awarded(
+    app: App, admin: Principal, p: dict[str, str], title: str, *, asked: tuple[str, ...], notes: str
+) -> Issue:
+    """Reported by the occupier, quotes asked of `asked`, Fixit's (100.00 + 20.00 VAT) awarded."""
+    uow = lambda: uow_of(app, admin)  # noqa: E731
+    issue = issues.report(
+        uow(),
+        admin,
+        title=title,
+        unit_id=int(p["unit"]),
+        reporter_occupier_id=int(p["occupier"]),
+    )
+    issues.request_quotes(uow(), admin, issue.id, [int(p[who]) for who in asked])
+    quote = issues.submit_quote(
+        uow(),
+        as_contractor_principal(app, admin, int(p["fixit"])),
+        issue.id,
+        contractor_id=int(p["fixit"]),
+        net=10000,
+        vat=2000,
+        notes=notes,
+    )
+    issues.award_quote(uow(), admin, issue.id, quote.id, paying=PayingForWork.LANDLORD)
+    return issue
 
 
 def as_contractor_principal(app: App, admin: Principal, contractor_id: int) -> Principal:

@@ -153,12 +153,14 @@ def _start_runner(app: Any, stack: Any) -> None:
 
 
 def _start_demo(app: Any, stack: Any, simulator_port: int) -> None:
-    from repairlink.demo import connect_demo_to_alto, seed_demo, seed_demo_issues
+    from repairlink.demo import connect_demo_to_alto, on_port_or_any, seed_demo, seed_demo_issues
     from repairlink.demo_propman import start_propman_demo
     from repairlink.simulators.alto import running_alto
 
     seed_demo(app)
-    sim = stack.enter_context(running_alto(seed=1, units=500, port=simulator_port))
+    sim = on_port_or_any(
+        stack, lambda port: running_alto(seed=1, units=500, port=port), simulator_port
+    )
     out.print(f"Alto simulator on [bold]{sim.base_url}[/] (500 units, seed 1)")
     state = connect_demo_to_alto(app, sim.base_url)
     made = sum(c.get("created", 0) + c.get("updated", 0) for c in state.counts.values())
@@ -168,7 +170,7 @@ def _start_demo(app: Any, stack: Any, simulator_port: int) -> None:
     start_propman_demo(app, stack, simulator_port + 1, out.print)
     from repairlink.demo_propertyware import start_propertyware_demo  # the US demo agency
 
-    out.print("\n".join(start_propertyware_demo(app, stack, simulator_port)))
+    out.print("\n".join(start_propertyware_demo(app, stack, simulator_port + 2)))
 
 
 @agency_cli.command("create")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
 import sqlalchemy as sa
 
@@ -19,6 +22,8 @@ from repairlink.services.occupiers import active_at_unit
 from repairlink.store.tables import cols
 from repairlink.store.uow import UnitOfWork
 
+T = TypeVar("T")
+
 DEMO_SLUG = "demo"
 DEMO_EMAIL = "admin@demo-lettings.co.uk"
 DEMO_PASSWORD = "repairlink-demo"
@@ -30,6 +35,17 @@ TITLES = [
     "Garden fence panel down",
     "Damp patch in bedroom",
 ]
+
+
+def on_port_or_any(
+    stack: ExitStack, serve: Callable[[int | None], AbstractContextManager[T]], port: int
+) -> T:
+    """A demo simulator on its usual port, or on any free one when that is taken (a second
+    `make run`, or another program that took it first)."""
+    try:
+        return stack.enter_context(serve(port))
+    except OSError:
+        return stack.enter_context(serve(None))
 
 
 def connect_demo_to_alto(app: App, base_url: str) -> RunState:

@@ -12,7 +12,7 @@ from contextlib import ExitStack
 import httpx
 
 from repairlink.bootstrap import App
-from repairlink.demo import DEMO_PASSWORD, demo_agency
+from repairlink.demo import DEMO_PASSWORD, demo_agency, on_port_or_any
 from repairlink.domain.actors import Actor
 from repairlink.jobs.sync_run import connect
 from repairlink.services import bridge_tokens
@@ -27,10 +27,9 @@ EVERY_S = 60.0
 def start_platform_demo(
     app: App, stack: ExitStack, server_url: str, say: Callable[[str], object], port: int = 8105
 ) -> None:
-    try:
-        sim = stack.enter_context(running_platform(seed=1, units=200, recent=0.3, port=port))
-    except OSError:  # the port is taken (another demo): any free one will do
-        sim = stack.enter_context(running_platform(seed=1, units=200, recent=0.3))
+    sim = on_port_or_any(
+        stack, lambda at: running_platform(seed=1, units=200, recent=0.3, port=at), port
+    )
     agency_id, _ = demo_agency(
         app, name="Bridge Lettings", slug=DEMO_SLUG, email=DEMO_EMAIL, password=DEMO_PASSWORD
     )

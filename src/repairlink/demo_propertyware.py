@@ -7,7 +7,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 
 from repairlink.bootstrap import App
-from repairlink.demo import demo_agency
+from repairlink.demo import demo_agency, on_port_or_any
 from repairlink.domain.actors import Actor
 from repairlink.services import agencies
 
@@ -36,18 +36,16 @@ def seed_us_agency(app: App) -> int:
     return agency_id
 
 
-def start_propertyware_demo(app: App, stack: ExitStack, alto_port: int = 8101) -> list[str]:
-    """Serve the simulator (on :8103 beside Alto's :8101; on a free port when Alto's was moved,
-    as tests do), connect the US agency to it and run each schedule once; answers what to tell
-    the person who ran `make run`."""
-    port = 8103 if alto_port == 8101 else None
+def start_propertyware_demo(app: App, stack: ExitStack, port: int = 8103) -> list[str]:
+    """Serve the simulator on `port` (or any free one), connect the US agency to it and run
+    each schedule once; answers what to tell the person who ran `make run`."""
     from repairlink.connectors.propertyware.profile import PROFILE
     from repairlink.jobs.sync_run import connect, run_sync
     from repairlink.pms.profile import Schedule
     from repairlink.simulators.propertyware import running_propertyware
 
     agency_id = seed_us_agency(app)
-    sim = stack.enter_context(running_propertyware(seed=1, units=300, port=port))
+    sim = on_port_or_any(stack, lambda at: running_propertyware(seed=1, units=300, port=at), port)
     settings = {
         "base_url": sim.base_url,
         "client_id": sim.client_id,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 
 from repairlink.bootstrap import App
-from repairlink.demo import demo_agency, synced_ids
+from repairlink.demo import demo_agency, on_port_or_any, synced_ids
 from repairlink.domain.actors import Actor, ActorKind
 from repairlink.domain.agency import Role
 from repairlink.domain.issues import Party, PayingForWork
@@ -24,8 +24,8 @@ TITLES = ("Communal door does not close", "Lift out of service", "Roof leak abov
 
 
 def start_propman_demo(app: App, stack: ExitStack, port: int, say: Callable[[str], None]) -> None:
-    """Serve the Propman simulator on `port`, connect the block-management demo agency to it,
-    sync everything, seed its issues (once) and say how to log in."""
+    """Serve the Propman simulator on `port` (or any free one), connect the block-management
+    demo agency to it, sync everything, seed its issues (once) and say how to log in."""
     from repairlink.jobs.sync_run import connect, run_sync
     from repairlink.simulators.propman import running_propman
 
@@ -37,7 +37,7 @@ def start_propman_demo(app: App, stack: ExitStack, port: int, say: Callable[[str
         password=PASSWORD,
         admin="Block Admin",
     )
-    sim = stack.enter_context(running_propman(seed=1, units=UNITS, port=port))
+    sim = on_port_or_any(stack, lambda at: running_propman(seed=1, units=UNITS, port=at), port)
     say(f"Propman simulator on [bold]{sim.base_url}[/] ({UNITS} units, seed 1)")
     connect(app, agency_id, "propman", {"base_url": sim.base_url, "api_key": sim.api_key})
     state = run_sync(app, agency_id, "propman", full=True)

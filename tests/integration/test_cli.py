@@ -71,9 +71,14 @@ def test_bad_input_is_one_clear_line_naming_the_rule(tmp_path: Path) -> None:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
     """What `make run` does: migrate, then serve with the demo agency synced from the Alto
-    simulator."""
+    simulator. The simulators' usual port is held by another program, as a second `make run`
+    would: the demo takes a free one instead of failing to start."""
     assert _run(tmp_path, "db", "upgrade").returncode == 0
-    port, simulator_port = _free_port(), _free_port()
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    simulator_port = taken.getsockname()[1]
+    port = _free_port()
     command = ["serve", "--port", str(port), "--demo", "--simulator-port", str(simulator_port)]
     proc = subprocess.Popen(
         [sys.executable, "-m", "repairlink", *command],
@@ -95,6 +100,7 @@ def served(tmp_path: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        taken.close()
 
 
 def test_make_run_path_answers_on_docs_console_and_demo_login_works(served: str) -> None:

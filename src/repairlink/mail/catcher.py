@@ -79,11 +79,22 @@ class Catcher:
 
     def __init__(self, port: int = 0, mailbox: Mailbox | None = None) -> None:
         self.mailbox = mailbox or Mailbox()
+        self._any_port = not port
         self.port = port or free_port()
         self._controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
 
     def start(self) -> Catcher:
-        self._controller.start()
+        # Another process may take a probed free port before the server binds it: try others.
+        tries = 5 if self._any_port else 1
+        for attempt in range(1, tries + 1):
+            try:
+                self._controller.start()
+                break
+            except OSError:
+                if attempt == tries:
+                    raise
+                self.port = free_port()
+                self._controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
         return self
 
     def stop(self) -> None:

@@ -16,18 +16,18 @@ from repairlink.bootstrap import file_store
 from repairlink.errors import InvalidError, NotFoundError
 from repairlink.services.files import LocalFileStore, S3FileStore
 from repairlink.settings import Settings
-from repairlink.simulators.kit.server import free_port
 
 BUCKET = "repairlink-documents"
 
 
 @pytest.fixture(scope="module")
 def s3_endpoint() -> Iterator[str]:
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    # port 0: the OS picks one as it binds (a probed port could be taken first, and moto's
+    # start then waits for ever)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield "http://{}:{}".format(*server.get_host_and_port())
     finally:
         server.stop()
 

@@ -19,7 +19,7 @@ import uvicorn
 
 from .declaration import Simulator
 from .faults import FaultSettings
-from .server import server_config
+from .server import bound_port, server_config
 
 RATES = ("429", "5xx", "timeout", "malformed")
 
@@ -34,8 +34,8 @@ class _AnnouncingServer(uvicorn.Server):
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
         if self.started:
-            config = self.config
-            sys.stderr.write(f"{self.name} simulator ready on http://{config.host}:{config.port}\n")
+            url = f"http://{self.config.host}:{bound_port(self)}"  # --port 0: the OS's choice
+            sys.stderr.write(f"{self.name} simulator ready on {url}\n")
             sys.stderr.flush()
 
 
@@ -45,7 +45,9 @@ def parser(simulator: Simulator[Any, Any]) -> argparse.ArgumentParser:
         prog=f"python -m {simulator.module}",
         description=f"Serve a fake {name} API with generated data on 127.0.0.1.",
     )
-    parser.add_argument("--port", type=int, default=simulator.default_port)
+    parser.add_argument(
+        "--port", type=int, default=simulator.default_port, help="0: any free port (announced)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="same seed, same data")
     parser.add_argument("--units", type=int, default=500, help="properties to generate")
     for option in simulator.options:

@@ -3,14 +3,13 @@
     with serving(ALTO, SimConfig(units=200)) as (base_url, state):
         httpx.get(f"{base_url}/_admin/health")
 
-The server binds 127.0.0.1 on a port the OS picks, so parallel test workers never collide,
+The server binds 127.0.0.1 on a port the OS picks as it binds, so nothing can take it first,
 and stops cleanly on leaving the block, waking any response stalled by a timeout fault.
 `Running` is what a test holds: the URL, a ready client, the admin API.
 """
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,10 +45,9 @@ class Running(Generic[S]):
         return response.json() if response.content else None
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
+def bound_port(server: uvicorn.Server) -> int:
+    """The port a started server listens on (the OS's choice when it was asked for 0)."""
+    return int(server.servers[0].sockets[0].getsockname()[1])
 
 
 def server_config(app: ASGIApp, port: int) -> uvicorn.Config:
@@ -69,22 +67,17 @@ def server_config(app: ASGIApp, port: int) -> uvicorn.Config:
 def serving(
     simulator: Simulator[C, S], config: C, port: int | None = None
 ) -> Iterator[tuple[str, S]]:
-    """Generate the data, serve it on a free port (or `port`) in a daemon thread, stop on exit."""
+    """Generate the data, serve it on `port` (None or 0: one the OS picks as it binds, so no
+    other process can take it first) in a daemon thread, stop on exit."""
     state = simulator.state(config)
-    app = simulator.app(state)
-    # Another process may take the probed port before uvicorn binds it: try a few.
-    for _ in range(5 if port is None else 1):
-        chosen = port or free_port()
-        server = uvicorn.Server(server_config(app, chosen))
-        name = f"{simulator.name.lower()}-sim-{chosen}"
-        thread = threading.Thread(target=server.run, name=name, daemon=True)
-        thread.start()
-        while not server.started and thread.is_alive():
-            thread.join(0.01)
-        if server.started:
-            break
-    else:
-        raise OSError(f"the {simulator.name} simulator could not bind {HOST}:{chosen}")
+    server = uvicorn.Server(server_config(simulator.app(state), port or 0))
+    thread = threading.Thread(target=server.run, name=f"{simulator.name.lower()}-sim", daemon=True)
+    thread.start()
+    while not server.started and thread.is_alive():
+        thread.join(0.01)
+    if not server.started:
+        raise OSError(f"the {simulator.name} simulator could not bind {HOST}:{port or 0}")
+    chosen = bound_port(server)
     try:
         yield f"http://{HOST}:{chosen}", state
     finally:

@@ -33,7 +33,7 @@ def _with_system(uow: UnitOfWork, table: sa.Table) -> sa.Select[Any]:
 
 
 def _one(uow: UnitOfWork, query: sa.Select[Any], missing: NotFoundError) -> Row:
-    with uow:
+    with uow.reading():
         row = uow.session.connection().execute(query).mappings().first()
     if row is None:
         raise missing
@@ -62,7 +62,7 @@ def _details(
         query = query.where(t.kind == kind)
     if cursor:
         query = query.where(t.id > decode_cursor(cursor))
-    with uow:
+    with uow.reading():
         rows = [dict(x) for x in uow.session.connection().execute(query).mappings()]
     more = len(rows) > limit
     rows = rows[:limit]

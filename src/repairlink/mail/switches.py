@@ -21,7 +21,7 @@ def switched_on(conn: sa.Connection, agency_id: int, kind: str) -> bool:
 
 def read_switches(uow: UnitOfWork) -> dict[str, bool]:
     """Every kind, in the order of an issue's life -> on or off."""
-    with uow:
+    with uow.reading():
         rows = uow.session.connection().execute(
             sa.select(s.kind, s.enabled).where(s.agency_id == uow.agency)
         )

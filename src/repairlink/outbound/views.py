@@ -75,7 +75,7 @@ def issue_sync_status(uow: UnitOfWork, issue_id: int) -> list[Row]:
     """PW-10: for each PMS connection, whether the issue's last sync succeeded, and the PMS's
     own number for the issue where it numbers them itself (PX-07)."""
     c, r = connections.c, external_refs.c
-    with uow:
+    with uow.reading():
         uow.get(Issue, issue_id)
         conn = uow.session.connection()
         systems = dict(
@@ -136,7 +136,7 @@ def list_deliveries(
 def connection_counts(uow: UnitOfWork, system: str) -> dict[str, int] | None:
     """Deliveries to the agency's connection to `system`, counted by state, plus "failing"
     (pending after a failed attempt); None when the agency is not connected to it."""
-    with uow:
+    with uow.reading():
         conn = uow.session.connection()
         connection_id = find_connection_id(uow, system)
         if connection_id is None:
@@ -164,7 +164,7 @@ def attempts_of(uow: UnitOfWork, delivery_ids: list[int]) -> dict[int, list[Row]
     found: dict[int, list[Row]] = {i: [] for i in delivery_ids}
     if not delivery_ids:
         return found
-    with uow:
+    with uow.reading():
         rows = uow.session.connection().execute(
             sa.select(a.delivery_id, a.at, a.ok, a.status_code, a.duration_ms, a.error)
             .join(deliveries, d.id == a.delivery_id)
@@ -195,7 +195,7 @@ def _delivery(uow: UnitOfWork, delivery_id: int) -> Row:
 def get_delivery(uow: UnitOfWork, delivery_id: int) -> Row:
     """A delivery with every attempt at it (status code, error, how long it took)."""
     a = delivery_attempts.c
-    with uow:
+    with uow.reading():
         row = _delivery(uow, delivery_id)
         row["attempt_log"] = [
             dict(r)

@@ -44,7 +44,7 @@ def create_agency(uow: UnitOfWork, *, name: str, slug: str) -> Agency:
 
 
 def find_by_slug(uow: UnitOfWork, slug: str) -> Agency:
-    with uow:
+    with uow.reading():
         agency = uow.session.scalars(sa.select(Agency).where(cols(Agency).slug == slug)).first()
         if agency is None:
             raise NotFoundError("agency.not_found", f"No agency '{slug}'", field="agency")
@@ -52,7 +52,7 @@ def find_by_slug(uow: UnitOfWork, slug: str) -> Agency:
 
 
 def get_agency(uow: UnitOfWork) -> Agency:
-    with uow:
+    with uow.reading():
         return uow.this_agency()
 
 

@@ -90,7 +90,7 @@ def revoke_api_key(uow: UnitOfWork, key_id: int) -> ApiKey:
 
 
 def list_api_keys(uow: UnitOfWork) -> list[ApiKey]:
-    with uow:
+    with uow.reading():
         return uow.all(uow.select(ApiKey).order_by(cols(ApiKey).id))
 
 
@@ -132,7 +132,7 @@ def hash_password(password: str) -> str:
 
 
 def list_users(uow: UnitOfWork) -> list[User]:
-    with uow:
+    with uow.reading():
         return uow.all(uow.select(User).order_by(cols(User).id))
 
 
@@ -232,7 +232,7 @@ def logout(uow: UnitOfWork, token: str) -> bool:
 
 def authenticate(uow: UnitOfWork, token: str) -> Principal:
     """A bearer token (API key or login session) -> the Principal it stands for."""
-    with uow:
+    with uow.reading():
         if token.startswith(KEY_PREFIX):
             return _from_api_key(uow, token)
         row = uow.session.scalars(

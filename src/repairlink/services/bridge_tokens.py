@@ -84,7 +84,7 @@ def list_tokens(
     )
     if cursor:
         query = query.where(t.id > decode_cursor(cursor))
-    with uow:
+    with uow.reading():
         rows = [_public(r) for r in uow.session.connection().execute(query).mappings()]
     more = len(rows) > limit
     rows = rows[:limit]

@@ -52,7 +52,7 @@ def save_connection(uow: UnitOfWork, system: str, config: Row) -> int:
 
 def get_connection(uow: UnitOfWork, system: str) -> Row:
     c = connections.c
-    with uow:
+    with uow.reading():
         row = (
             uow.session.connection()
             .execute(sa.select(connections).where(c.agency_id == uow.agency, c.system == system))
@@ -67,7 +67,7 @@ def get_connection(uow: UnitOfWork, system: str) -> Row:
 
 
 def list_connections(uow: UnitOfWork) -> list[Row]:
-    with uow:
+    with uow.reading():
         rows = (
             uow.session.connection()
             .execute(

@@ -28,7 +28,7 @@ def history(uow: UnitOfWork, kind: str, record_id: int) -> list[Change]:
     if kind not in CLASS_OF or kind in ("audit", "event", "session"):
         raise InvalidError("audit.unknown_kind", f"No record kind '{kind}'", field="kind")
     log = audit_log.c
-    with uow:
+    with uow.reading():
         rows = uow.session.execute(
             sa.select(
                 log.at, log.action, log.actor_kind, log.actor_id, log.actor_label, log.changes

@@ -79,7 +79,7 @@ def invite_many(uow: UnitOfWork, occupier_ids: list[int]) -> tuple[list[int], li
             refused.append(exc.message)
             continue
         except InvalidError as exc:
-            with uow:
+            with uow.reading():
                 name = uow.get(Occupier, occupier_id).display_name
             refused.append(f"{name}: {exc.message}")
             continue

@@ -15,7 +15,7 @@ from repairlink.store.uow import UnitOfWork
 
 def cost_codes_for(uow: UnitOfWork, who: Principal, issue_id: int) -> list[CostCode]:
     """The cost codes an issue may take: its unit's building's, by code."""
-    with uow:
+    with uow.reading():
         issue = load(uow, who, issue_id, *STAFF)
         return _building_codes(uow, issue)
 

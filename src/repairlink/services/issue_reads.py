@@ -65,13 +65,13 @@ def contacts_for(uow: UnitOfWork, who: Principal, found: list[Issue]) -> list[Is
 
 
 def get(uow: UnitOfWork, who: Principal, issue_id: int) -> Issue:
-    with uow:
+    with uow.reading():
         return contacts_for(uow, who, [load(uow, who, issue_id)])[0]
 
 
 def occupier_contacts(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Occupier]:
     """C-10: who can be contacted about the job: only occupiers active at the unit today."""
-    with uow:
+    with uow.reading():
         issue = load(uow, who, issue_id)
         if issue.unit_id is None:
             return []
@@ -106,7 +106,7 @@ def list_issues(
         where.append(issue.status == status)
     if number:
         where.append(_numbered(uow, number))
-    with uow:
+    with uow.reading():
         page = paginate(uow, uow.select(Issue, *where), issue.id, cursor=cursor, limit=limit)
         return Page(contacts_for(uow, who, page.items), page.next_cursor)
 
@@ -125,7 +125,7 @@ def _numbered(uow: UnitOfWork, number: str) -> sa.ColumnElement[bool]:
 
 
 def quotes_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Quote]:
-    with uow:
+    with uow.reading():
         issue = load(uow, who, issue_id)
         query = uow.select(Quote, cols(Quote).issue_id == issue.id)
         if who.role is Role.CONTRACTOR:
@@ -135,7 +135,7 @@ def quotes_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Quote]:
 
 def documents_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Document]:
     """The issue's documents that `who` may see (services.issue_files.may_see)."""
-    with uow:
+    with uow.reading():
         issue = load(uow, who, issue_id)
         found = uow.all(
             uow.select(Document, cols(Document).issue_id == issue.id).order_by(cols(Document).id)
@@ -148,7 +148,7 @@ def documents_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Documen
 
 
 def comments_of(uow: UnitOfWork, who: Principal, issue_id: int) -> list[Comment]:
-    with uow:
+    with uow.reading():
         issue = load(uow, who, issue_id)
         return uow.all(
             uow.select(Comment, cols(Comment).issue_id == issue.id).order_by(cols(Comment).id)
@@ -159,6 +159,6 @@ def references_of(uow: UnitOfWork, issue_ids: set[int]) -> dict[int, str]:
     """Issue id -> its reference ('IS12'), for lists that name issues."""
     if not issue_ids:
         return {}
-    with uow:
+    with uow.reading():
         found = uow.all(uow.by_ids(Issue, issue_ids))
     return {i.id: i.reference for i in found}

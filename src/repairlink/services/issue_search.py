@@ -99,7 +99,7 @@ def find_issues(
 ) -> Numbered[Issue]:
     issue = cols(Issue)
     order = issue.id.asc() if query.order is IssueOrder.OLDEST else issue.id.desc()
-    with uow:
+    with uow.reading():
         stmt = uow.select(Issue, *_filters(uow, who, query))
         found = numbered(uow, stmt, order, page=page, per_page=per_page)
         found.items = contacts_for(uow, who, found.items)

@@ -65,7 +65,7 @@ def landlord_links(
     """The unit-landlord links of one landlord or of one unit (which must be the agency's)."""
     links = cols(UnitLandlord)
     where: list[sa.ColumnElement[bool]] = []
-    with uow:
+    with uow.reading():
         if landlord_id is not None:
             uow.get(Landlord, landlord_id)
             where.append(links.landlord_id == landlord_id)
@@ -120,7 +120,7 @@ def rmc_links(
 ) -> Page[BuildingRmc]:
     links = cols(BuildingRmc)
     where: list[sa.ColumnElement[bool]] = []
-    with uow:
+    with uow.reading():
         if rmc_id is not None:
             uow.get(Rmc, rmc_id)
             where.append(links.rmc_id == rmc_id)
@@ -145,6 +145,6 @@ def list_tenancies(
         where.append(tenancy.occupier_id == occupier_id)
     if unit_id is not None:
         where.append(tenancy.unit_id == unit_id)
-    with uow:
+    with uow.reading():
         stmt = uow.select(Tenancy, *where)
         return paginate(uow, stmt, tenancy.id, cursor=cursor, limit=limit)

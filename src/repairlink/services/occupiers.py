@@ -61,7 +61,7 @@ def list_occupiers(
     cursor: str | None = None,
     limit: int = 50,
 ) -> Page[Occupier]:
-    with uow:
+    with uow.reading():
         where = _filters(uow, status, q, unit_id)
         return paginate(
             uow, uow.select(Occupier, *where), cols(Occupier).id, cursor=cursor, limit=limit
@@ -77,7 +77,7 @@ def find_occupiers(
     per_page: int = 50,
 ) -> Numbered[Occupier]:
     """The console's list: the same filters, numbered pages with the total."""
-    with uow:
+    with uow.reading():
         where = _filters(uow, status, q, None)
         stmt = uow.select(Occupier, *where)
         return numbered(uow, stmt, cols(Occupier).id, page=page, per_page=per_page)
@@ -249,5 +249,5 @@ def active_at_unit(uow: UnitOfWork, unit_id: int, day: date) -> list[Occupier]:
 
 def living_at(uow: UnitOfWork, unit_id: int) -> list[Occupier]:
     """`active_at_unit` today, in its own transaction (for pages and forms)."""
-    with uow:
+    with uow.reading():
         return active_at_unit(uow, unit_id, uow.now().date())

@@ -70,7 +70,7 @@ def newest_first(
     query = query.order_by(id_column.desc()).limit(limit + 1)
     if cursor:
         query = query.where(id_column < decode_cursor(cursor))
-    with uow:
+    with uow.reading():
         rows = [dict(x) for x in uow.session.connection().execute(query).mappings()]
     more = len(rows) > limit
     rows = rows[:limit]

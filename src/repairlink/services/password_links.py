@@ -52,7 +52,7 @@ def _unknown() -> NotFoundError:
 
 def find_link(uow: UnitOfWork, token: str) -> Occupier:
     """The occupier a still-valid link is for. `uow` is not scoped to an agency."""
-    with uow:
+    with uow.reading():
         row = (
             uow.session.connection()
             .execute(sa.select(password_links).where(link.token_hash == _hash(token)))

@@ -153,7 +153,7 @@ def _systems_referencing(uow: UnitOfWork, kind: str, record_id: int) -> list[str
 
 
 def get(uow: UnitOfWork, cls: type[T], record_id: int) -> T:
-    with uow:
+    with uow.reading():
         return uow.get(cls, record_id)
 
 
@@ -206,13 +206,13 @@ def find_people(
         where.append(archived_at.is_not(None) if archived else archived_at.is_(None))
     if q.strip():
         where.append(search_clause(cls, q))
-    with uow:
+    with uow.reading():
         return numbered(uow, uow.select(cls, *where), cols(cls).id, page=page, per_page=per_page)
 
 
 def names_of(uow: UnitOfWork, cls: type, ids: set[int]) -> dict[int, str]:
     """How people name records of `cls`: a unit by its address, a person by their name."""
-    with uow:
+    with uow.reading():
         found: list[Any] = uow.all(uow.by_ids(cls, ids))
     return {r.id: r.address.one_line() if isinstance(r, Unit) else r.display_name for r in found}
 
@@ -224,5 +224,5 @@ def list_page(
     cursor: str | None = None,
     limit: int = 50,
 ) -> Page[T]:
-    with uow:
+    with uow.reading():
         return paginate(uow, uow.select(cls, *where), cols(cls).id, cursor=cursor, limit=limit)

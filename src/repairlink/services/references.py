@@ -93,7 +93,7 @@ def references_of(
 ) -> Page[ExternalRef]:
     cls = _check_kind(kind)
     ref = cols(ExternalRef)
-    with uow:
+    with uow.reading():
         uow.get(cls, record_id, field="record_id")
         stmt = uow.select(ExternalRef, ref.entity_kind == kind, ref.entity_id == record_id)
         return paginate(uow, stmt, ref.id, cursor=cursor, limit=limit)
@@ -108,7 +108,7 @@ def references_for(
     found: dict[int, list[ExternalRef]] = {}
     if not record_ids:
         return found
-    with uow:
+    with uow.reading():
         rows = uow.all(
             uow.select(
                 ExternalRef, ref.entity_kind == kind, ref.entity_id.in_(record_ids)

@@ -18,7 +18,7 @@ from repairlink.store.uow import UnitOfWork
 
 
 def issues_at(uow: UnitOfWork, unit_id: int) -> list[Issue]:
-    with uow:
+    with uow.reading():
         uow.get(Unit, unit_id)
         return uow.all(uow.select(Issue, cols(Issue).unit_id == unit_id).order_by(cols(Issue).id))
 
@@ -26,14 +26,14 @@ def issues_at(uow: UnitOfWork, unit_id: int) -> list[Issue]:
 def units_of_landlord(uow: UnitOfWork, landlord_id: int) -> list[Unit]:
     """The properties a landlord owns (their unit links), in id order."""
     link = cols(UnitLandlord)
-    with uow:
+    with uow.reading():
         owned = sa.select(link.unit_id).where(link.landlord_id == landlord_id)
         return uow.all(uow.select(Unit, cols(Unit).id.in_(owned)).order_by(cols(Unit).id))
 
 
 def occupiers_at(uow: UnitOfWork, unit_id: int) -> list[tuple[Occupier, Tenancy]]:
     """Everyone with a tenancy at the unit, past or present, with that tenancy."""
-    with uow:
+    with uow.reading():
         uow.get(Unit, unit_id)
         tenancies = uow.all(uow.select(Tenancy, cols(Tenancy).unit_id == unit_id))
         ids = {t.occupier_id for t in tenancies}
@@ -51,7 +51,7 @@ def duplicate_groups(uow: UnitOfWork, *, unit_id: int | None = None) -> list[lis
         .group_by(unit.address_key)
         .having(sa.func.count() > 1)
     )
-    with uow:
+    with uow.reading():
         if unit_id is not None:
             key = uow.get(Unit, unit_id).address_key
             shared = shared.where(unit.address_key == key)
@@ -69,7 +69,7 @@ def duplicate_groups(uow: UnitOfWork, *, unit_id: int | None = None) -> list[lis
 def deactivated_by_reconciliation(uow: UnitOfWork, *, since: datetime) -> list[Unit]:
     """PW-09: units a reconciliation deactivated since `since`, newest first."""
     unit = cols(Unit)
-    with uow:
+    with uow.reading():
         return uow.all(
             uow.select(
                 Unit,
@@ -93,5 +93,5 @@ def snapshot_units(uow: UnitOfWork) -> list[Unit]:
         .scalar_subquery()
     )
     listed = sa.select(taken.entity_id).where(taken.run_id == latest)
-    with uow:
+    with uow.reading():
         return uow.all(uow.select(Unit, unit.id.in_(listed)).order_by(unit.id))

@@ -95,7 +95,7 @@ def list_units(
     cursor: str | None = None,
     limit: int = 50,
 ) -> Page[Unit]:
-    with uow:
+    with uow.reading():
         where = _filtered(uow, status, q)
         return paginate(uow, uow.select(Unit, *where), cols(Unit).id, cursor=cursor, limit=limit)
 
@@ -111,7 +111,7 @@ def find_units(
     building_id: int | None = None,
 ) -> Numbered[Unit]:
     """The console's list: the same search, numbered pages with the total."""
-    with uow:
+    with uow.reading():
         where = _filtered(uow, status, q, estate_id, building_id)
         return numbered(uow, uow.select(Unit, *where), cols(Unit).id, page=page, per_page=per_page)
 

@@ -15,6 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from repairlink.store.tables import map_domain
 
+# The execution option a read-only unit of work opens its connection with (`UnitOfWork.reading`).
+READ_ONLY = "repairlink_read_only"
+
 
 def ensure_sqlite_folder(url: str) -> None:
     """A fresh checkout has no ./var/: make the SQLite file's folder."""
@@ -46,7 +49,8 @@ def make_engine(
         writer = threading.RLock()  # re-entrant: a nested transaction is no worse than before
 
         def begin(conn: sa.Connection) -> None:
-            if conn.info.get("read_only"):  # a reader never waits for a writer (WAL)
+            if conn.info.get("read_only") or conn.get_execution_options().get(READ_ONLY):
+                # a reader never waits for a writer (WAL)
                 conn.exec_driver_sql("BEGIN")
                 return
             # Take SQLite's write lock at BEGIN, so two writers queue instead of failing

@@ -21,6 +21,7 @@ from repairlink.domain.audit import OutboxEvent
 from repairlink.errors import NotFoundError
 from repairlink.store.audit import audit_created, write_audit
 from repairlink.store.bulk import insert_objects
+from repairlink.store.db import READ_ONLY
 from repairlink.store.tables import KIND_OF, cols
 
 T = TypeVar("T")
@@ -52,6 +53,14 @@ class UnitOfWork:
         self._session: Session | None = None
         self._committed = False
         self._emitted = False
+        self._read_only = False
+
+    def reading(self) -> UnitOfWork:
+        """`with uow.reading():` for a use case that only reads. On SQLite its transaction is
+        a snapshot that neither takes nor waits for the writers' lock, so a console page or an
+        API read answers while a sync writes; a change made in it is refused, not written."""
+        self._read_only = True
+        return self
 
     @property
     def session(self) -> Session:
@@ -65,6 +74,9 @@ class UnitOfWork:
         sa.event.listen(self._session, "after_flush", write_audit)
         self._committed = False
         self._emitted = False
+        if self._read_only:
+            sa.event.listen(self._session, "before_flush", _refuse_changes)
+            self._session.connection(execution_options={READ_ONLY: True})
         return self
 
     def __exit__(
@@ -79,8 +91,11 @@ class UnitOfWork:
             self.session.rollback()
         self.session.close()
         self._session = None
+        self._read_only = False
 
     def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a unit of work opened for reading cannot commit")
         self.session.commit()
         self._committed = True
         if self._emitted:
@@ -207,3 +222,8 @@ def not_found(cls: type, record_id: int, *, field: str | None = None) -> NotFoun
         field=field or f"{kind}_id",
         rule="C-01",
     )
+
+
+def _refuse_changes(session: Session, *_: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a unit of work opened for reading cannot change records")

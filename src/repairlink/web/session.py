@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Annotated, cast
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from repairlink.bootstrap import App
 from repairlink.domain.actors import Actor
@@ -105,7 +106,8 @@ async def _check_csrf(request: Request, viewer: Viewer) -> None:
 
 def _gate(*roles: Role, post: bool) -> Callable[[Request], Awaitable[Viewer]]:
     async def dependency(request: Request) -> Viewer:
-        viewer = current(request)
+        # the database in a worker thread: on the event loop, a wait for it stops every request
+        viewer = await run_in_threadpool(current, request)
         if roles and viewer.who.role not in roles:
             raise ForbiddenError(
                 "auth.forbidden", f"This page is for {_people(roles)}", field="role"

@@ -93,13 +93,13 @@ def _get(uow: UnitOfWork, subscription_id: int) -> Row:
 
 
 def get(uow: UnitOfWork, subscription_id: int) -> Row:
-    with uow:
+    with uow.reading():
         return _get(uow, subscription_id)
 
 
 def list_all(uow: UnitOfWork) -> list[Row]:
     w = webhook_subscriptions.c
-    with uow:
+    with uow.reading():
         rows = uow.session.connection().execute(
             sa.select(*(w[name] for name in PUBLIC)).where(w.agency_id == uow.agency).order_by(w.id)
         )

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from repairlink.connectors import REGISTRY
 from repairlink.errors import InvalidError, NotFoundError
@@ -140,10 +142,18 @@ def settings_form(request: Request, viewer: Staff, system: str) -> HTMLResponse:
 async def save_settings(
     request: Request, viewer: AdminPost, system: str
 ) -> HTMLResponse | RedirectResponse:
+    form = await request.form()
+    # the database, the secrets' sealing and the addresses' look-ups off the event loop
+    return await run_in_threadpool(_save_settings, request, viewer, system, form)
+
+
+def _save_settings(
+    request: Request, viewer: Viewer, system: str, form: FormData
+) -> HTMLResponse | RedirectResponse:
     connection = _connection(viewer, system)
     current = connection["config"] if connection else None
     model = REGISTRY[system].config_model
-    values = config_form.read(model, await request.form(), current)
+    values = config_form.read(model, form, current)
     try:
         sync_run.connect(viewer.app, viewer.who.agency_id, system, values)
     except ValidationError as exc:  # the typed config names each field and its rule

@@ -20,7 +20,7 @@ from repairlink.services import issues, people_and_places
 from repairlink.settings import Settings
 from repairlink.store.migrate import upgrade
 from tests.e2e.a11y import check_page, press
-from tests.e2e.conftest import Agency, Site, login, serving
+from tests.e2e.conftest import Agency, Site, login, new_agency, serving
 from tests.e2e.waits import reload_until
 
 
@@ -106,3 +106,29 @@ def test_an_issue_page_lists_the_messages_sent_about_it(page: Page, agency: Agen
     messages = lambda: page.get_by_test_id("messages")  # noqa: E731
     reload_until(page, messages, re.compile(r"Issue reported[\s\S]*Sent"))
     expect(messages()).to_contain_text(f"New issue IS{issue.number}: Loose banister")
+
+
+def test_c_01_another_agency_never_sees_the_mail_caught_for_this_one(
+    page: Page, agency: Agency, site: Site
+) -> None:
+    """One catcher serves every agency in `make run`: its Mail page shows each agency only
+    what it sent, and another agency's message answers as missing."""
+    _home(agency, "Una")
+    login(page, agency.email)
+    page.goto("/occupiers")
+    page.get_by_label("Select Una Invitee").check()
+    press(page, "Invite selected")
+    page.goto("/mail")
+    caught = lambda: page.get_by_test_id("caught").locator("tbody tr").first  # noqa: E731
+    reload_until(page, caught, re.compile("invites you"))
+    link = page.get_by_test_id("caught").get_by_role("link").first.get_attribute("href")
+    assert link is not None
+
+    other = new_agency(site)
+    page.context.clear_cookies()
+    login(page, other.email)
+    page.goto("/mail")
+    expect(page.get_by_role("main")).not_to_contain_text("Una Invitee")
+    assert page.goto(link) is not None
+    expect(page.get_by_role("main")).not_to_contain_text("Dear Una Invitee")
+    assert page.request.get(link).status == 404

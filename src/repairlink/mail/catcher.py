@@ -28,6 +28,10 @@ class Caught:
     message: EmailMessage
 
     @property
+    def message_id(self) -> str:
+        return str(self.message["Message-ID"] or "")
+
+    @property
     def subject(self) -> str:
         return str(self.message["Subject"] or "")
 

@@ -3,6 +3,7 @@ and the e-mail itself, in the agency's name."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
@@ -17,6 +18,19 @@ from repairlink.services.password_links import make_link
 from repairlink.store.uow import UnitOfWork
 
 Row = Mapping[str, Any]
+_AGENCY_IN_ID = re.compile(r"<rl-(\d+)-\d+@")
+
+
+def message_id_of(agency_id: int, message_id: int, domain: str) -> str:
+    """The Message-ID header of one of an agency's messages: it names the agency, so the
+    messages caught in `make run` are shown only to theirs."""
+    return f"<rl-{agency_id}-{message_id}@{domain}>"
+
+
+def agency_in(message_id: str) -> int | None:
+    """The agency a Message-ID made by `message_id_of` names (None: not one of ours)."""
+    found = _AGENCY_IN_ID.match(message_id.strip())
+    return int(found.group(1)) if found else None
 
 
 def context_for(uow: UnitOfWork, message: Row, payload: Row, who: Reach, console: str) -> Any:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from repairlink.domain.actors import Actor
 from repairlink.domain.delivery import Outcome
-from repairlink.mail.compose import context_for, email_of
+from repairlink.mail.compose import context_for, email_of, message_id_of
 from repairlink.mail.kinds import KINDS
 from repairlink.mail.reach import reach
 from repairlink.mail.render import render
@@ -81,7 +81,7 @@ class MailChannel:
             agency_name=agency_name,
             sender=self.settings.mail_from,
             who=who,
-            message_id=f"<rl-{agency_id}-{message_id}@{domain}>",
+            message_id=message_id_of(agency_id, message_id, domain),
         )
 
 

@@ -15,11 +15,13 @@ from repairlink.domain.issues import Issue
 from repairlink.domain.people import Contractor, Landlord, Occupier, Person
 from repairlink.errors import NotFoundError
 from repairlink.mail import catcher, log
+from repairlink.mail.catcher import Caught
+from repairlink.mail.compose import agency_in
 from repairlink.mail.kinds import KINDS
 from repairlink.mail.switches import read_switches, set_switches
 from repairlink.services import invitations, people_and_places
 from repairlink.web.render import page, redirect
-from repairlink.web.session import AdminPost, Staff, StaffPost
+from repairlink.web.session import AdminPost, Staff, StaffPost, Viewer
 
 router = APIRouter(prefix="/mail")
 PEOPLE: dict[str, type[Person]] = {
@@ -47,7 +49,7 @@ def overview(
         switches=read_switches(viewer.uow()),
         kinds=KINDS,
         is_admin=viewer.who.role is Role.ADMIN,
-        caught=list(reversed(box.messages())) if box else None,
+        caught=list(reversed(_agency_s(viewer, box.messages()))) if box else None,
         mail_on=viewer.app.settings.mail_enabled,
     )
 
@@ -72,9 +74,14 @@ def send_again(viewer: StaffPost, message_id: int) -> RedirectResponse:
 def caught(request: Request, viewer: Staff, number: int) -> HTMLResponse:
     box = catcher.caught()
     found = box.get(number) if box else None
-    if found is None:
+    if found is None or not _agency_s(viewer, [found]):  # another agency's: as if missing
         raise NotFoundError("mail.not_caught", "No such caught message", field="number")
     return page(request, "mail/caught.html", viewer, title=found.subject, mail=found)
+
+
+def _agency_s(viewer: Viewer, caught: list[Caught]) -> list[Caught]:
+    """The caught messages the viewer's agency sent (C-01): one catcher serves them all."""
+    return [m for m in caught if agency_in(m.message_id) == viewer.who.agency_id]
 
 
 @router.get("/issues/{issue_id}", response_class=HTMLResponse)

@@ -61,7 +61,7 @@ def db_upgrade() -> None:
 @cli.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (0: any free one)")] = None,
     demo: Annotated[
         bool,
         typer.Option(
@@ -78,8 +78,14 @@ def serve(
     import uvicorn
 
     from repairlink.bootstrap import build
+    from repairlink.server import create_server, listening
 
     settings = _settings()
+    # Bound first: a taken port is said before the demo's start, and the port chosen for
+    # --port 0 is the one the console's links (mail) and the announcement give.
+    listener = listening(host or settings.host, settings.port if port is None else port)
+    host, port = listener.getsockname()[:2]
+    settings = settings.model_copy(update={"host": host, "port": port})
     if demo and not settings.smtp_host:
         settings = settings.model_copy(update={"mail_catch": True})
     if demo:  # the simulators listen on 127.0.0.1
@@ -90,9 +96,6 @@ def serve(
     if demo:
         _start_demo(app, stack, simulator_port)
 
-    from repairlink.server import create_server
-
-    host, port = host or settings.host, port or settings.port
     if demo:  # the bridge's demo: a PMS read by the reference client (docs/bridge.md)
         from repairlink.demo_bridge import start_platform_demo
 
@@ -112,8 +115,8 @@ def serve(
     from repairlink.observe import logs
 
     logs.configure(json=settings.log_json)  # JSON lines; uvicorn's loggers go through it too
-    with stack:
-        uvicorn.run(create_server(app), host=host, port=port, log_config=None)
+    with stack, listener:
+        uvicorn.Server(uvicorn.Config(create_server(app), log_config=None)).run([listener])
 
 
 def _catch_mail(settings: Settings, stack: Any) -> Settings:

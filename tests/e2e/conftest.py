@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import socket
 import threading
 import uuid
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from repairlink.bootstrap import App, build
 from repairlink.domain.actors import Actor, ActorKind
 from repairlink.domain.agency import Role
 from repairlink.jobs.embedded import EmbeddedRunner
-from repairlink.server import create_server
+from repairlink.server import create_server, listening
 from repairlink.services import agencies, auth
 from repairlink.services.auth import Principal
 from repairlink.settings import Settings
@@ -66,12 +65,7 @@ def serving(settings: Settings) -> Iterator[Site]:
     runner = EmbeddedRunner(app).start()  # delivers outbox events as `repairlink serve` does
     # Bound and listening before the server thread starts: the browser's first request waits
     # in the backlog instead of the test polling for readiness.
-    # IPPROTO_TCP named, as uvicorn's own bind does: asyncio sets TCP_NODELAY only on such
-    # sockets, and without it each answer waits ~40 ms for the client's delayed ACK
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
+    sock = listening("127.0.0.1", 0, backlog=64)
     port = sock.getsockname()[1]
     config = uvicorn.Config(
         create_server(app), log_level="warning", access_log=False, timeout_graceful_shutdown=2

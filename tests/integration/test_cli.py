@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -37,12 +39,6 @@ def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_serve_refuses_an_unmigrated_database_and_names_the_command(tmp_path: Path) -> None:
     result = _run(tmp_path, "serve")
     assert result.returncode == 1
@@ -71,36 +67,42 @@ def test_bad_input_is_one_clear_line_naming_the_rule(tmp_path: Path) -> None:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
     """What `make run` does: migrate, then serve with the demo agency synced from the Alto
-    simulator. The simulators' usual port is held by another program, as a second `make run`
-    would: the demo takes a free one instead of failing to start."""
+    simulator. The service takes a port the OS picks (--port 0) and says which; the
+    simulators' usual port is held by another program, as a second `make run` would: the
+    demo takes a free one instead of failing to start."""
     assert _run(tmp_path, "db", "upgrade").returncode == 0
     taken = socket.socket()
     taken.bind(("127.0.0.1", 0))
     taken.listen()
     simulator_port = taken.getsockname()[1]
-    port = _free_port()
-    command = ["serve", "--port", str(port), "--demo", "--simulator-port", str(simulator_port)]
+    command = ["serve", "--port", "0", "--demo", "--simulator-port", str(simulator_port)]
     proc = subprocess.Popen(
         [sys.executable, "-m", "repairlink", *command],
         env=_env(tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        text=True,
     )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 240  # a loaded 2-core machine: the demo sync comes first
     try:
-        while time.monotonic() < deadline:  # wait for readiness, not for a fixed time
-            try:
-                httpx.get(f"{base}/health", timeout=1)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
-                time.sleep(0.1)
-        yield base
+        yield _announced(proc)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
         taken.close()
+
+
+def _announced(proc: subprocess.Popen[str]) -> str:
+    """The console's address, as the service announces it once its demo is ready (it listens
+    already: a request waits in the backlog until the server takes it)."""
+    assert proc.stdout is not None
+    said = []
+    for line in proc.stdout:  # ends when the process does
+        said.append(line)
+        if found := re.search(r"console on (http://127\.0\.0\.1:\d+)/", line):
+            # keep reading its output, so that a full pipe can never stall it
+            threading.Thread(target=proc.stdout.read, daemon=True).start()
+            return found.group(1)
+    raise AssertionError("the service stopped before it was ready:\n" + "".join(said))
 
 
 def test_make_run_path_answers_on_docs_console_and_demo_login_works(served: str) -> None:
@@ -149,7 +151,14 @@ def test_make_run_path_answers_on_docs_console_and_demo_login_works(served: str)
         assert "Boiler not heating water" in browser.get("/issues").text
         # Mail is caught in the process, and the Mail page shows it.
         _until(lambda: "New issue IS1: Boiler not heating water" in browser.get("/mail").text)
-        assert "Caught mail" in browser.get("/mail").text
+        mail = browser.get("/mail").text
+        assert "Caught mail" in mail
+        # its links lead to this service, on the port it was given (not the default 8000)
+        first = re.search(r'href="(/mail/caught/\d+)"', mail)
+        assert first is not None
+        body = browser.get(first.group(1)).text
+        assert f"{served}/" in body
+        assert ":8000/" not in body
     # and a US agency on Propertyware, synced: properties, residents, leases, work orders
     us = httpx.post(
         f"{served}/api/v1/auth/login", json={"email": US_EMAIL, "password": US_PASSWORD}

@@ -4,7 +4,6 @@ sessions revoked at logout on the API and the console, and a new session at each
 
 from __future__ import annotations
 
-import statistics
 import time
 import uuid
 from types import SimpleNamespace
@@ -99,14 +98,15 @@ def test_unknown_and_known_accounts_take_the_same_time(
     known = _user(app, agency_id)
     anonymous = Client(http, None)
     times: dict[str, list[float]] = {"known": [], "unknown": []}
-    for _ in range(3):
+    for _ in range(5):
         for kind, email in (("known", known), ("unknown", f"x{uuid.uuid4().hex}@example.com")):
             started = time.perf_counter()
             answer = anonymous.post("/auth/login", json={"email": email, "password": "wrong"})
             times[kind].append(time.perf_counter() - started)
             assert answer.status_code == 401
             assert answer.json()["code"] == "auth.invalid_credentials"
-    known_s, unknown_s = statistics.median(times["known"]), statistics.median(times["unknown"])
+    # the fastest of each: another process's load only ever adds time to a sample
+    known_s, unknown_s = min(times["known"]), min(times["unknown"])
     assert 0.5 < unknown_s / known_s < 2.0, times
 
 

@@ -7,7 +7,6 @@ request so that tests assert what reached it."""
 from __future__ import annotations
 
 import itertools
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +19,8 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from repairlink.server import listening
 
 INTEGRATION_USER = "repairlink"
 
@@ -140,11 +141,7 @@ def running_pms() -> Iterator[RecordingPms]:
         suppliers=[{"id": "S-1", "company": "Pipes and Co", "email": "jobs@pipes.example"}],
     )
     # Bound and listening before the server starts: the first request waits in the backlog
-    # IPPROTO_TCP named, as uvicorn's own bind does: asyncio sets TCP_NODELAY only on such
-    # sockets, and without it each answer waits ~40 ms for the client's delayed ACK
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
+    sock = listening("127.0.0.1", 0, backlog=16)
     pms.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     config = uvicorn.Config(
         _app(pms), log_level="warning", access_log=False, timeout_graceful_shutdown=2

@@ -29,7 +29,7 @@ class _List:
 
     def __init__(self, times: list[datetime], *, totals: bool, size: int = 50) -> None:
         self.times, self.totals, self.size = times, totals, size
-        self.failing: set[int] = set()  # the probes (by order asked) that fail
+        self.failing: set[datetime] = set()  # the moments whose probes fail
         self.stalling: set[int] = set()  # the probes (by order asked) that wait for `released`
         self.released = threading.Event()
         self.asked = 0
@@ -39,7 +39,7 @@ class _List:
         with self._lock:
             self.asked += 1
             asked = self.asked
-        if asked in self.failing:
+        if moment in self.failing:
             raise RuntimeError("429")
         if asked in self.stalling:
             self.released.wait()
@@ -73,12 +73,16 @@ def test_clustered_records_are_cut_into_lanes_of_about_equal_counts(totals: bool
 
 def test_a_failed_sample_is_left_out_and_the_first_one_s_failure_is_raised() -> None:
     listed = _List(_clustered(5000), totals=True)
-    listed.failing = {5, 9, 12}
+    # samples fail by the moment they are taken from, not by the order the threads that take
+    # them at once happen to ask in: the same ones on every run
+    start = listed.times[0]
+    listed.failing = {start + (UNTIL - start) * n / lane_cuts.POINTS for n in (2, 5)}
     counts = listed.lanes(_cuts(listed))
+    assert listed.asked > lane_cuts.POINTS  # they failed, and the cuts came all the same
     assert len(counts) == 8
     assert max(counts) < 1.5 * 5000 / 8
     listed = _List(_clustered(5000), totals=True)
-    listed.failing = {1}
+    listed.failing = {None}  # type: ignore[arg-type]  # the first sample: the whole list's
     with pytest.raises(RuntimeError):
         _cuts(listed)
 

@@ -31,6 +31,7 @@ from repairlink.api.schemas.issues import (
 )
 from repairlink.domain.agency import Role
 from repairlink.domain.issues import Issue, Status
+from repairlink.domain.limits import NOTES_MAX
 from repairlink.domain.values import Money
 from repairlink.services import issues
 from repairlink.services.issues import Upload
@@ -147,7 +148,7 @@ def _upload(file: UploadFile) -> Upload:
 def complete(
     caller: AnyCaller,
     id: RecordId,
-    notes: Annotated[str, Form(max_length=20000)] = "",
+    notes: Annotated[str, Form(max_length=NOTES_MAX)] = "",
     net: Pence = None,
     vat: Pence = None,
     gross: Pence = None,

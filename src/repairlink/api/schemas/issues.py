@@ -15,16 +15,25 @@ from repairlink.domain.issues import (
     QuoteStatus,
     Status,
 )
+from repairlink.domain.limits import (
+    ADDRESS_MAX,
+    COMMENT_MAX,
+    DESCRIPTION_MAX,
+    FEEDBACK_MAX,
+    NOTES_MAX,
+    REASON_MAX,
+    TITLE_MAX,
+)
 
 
 class IssueCreate(WriteModel):
-    title: Name
-    description: str = Field("", max_length=20000)
+    title: str = Field(max_length=TITLE_MAX)
+    description: str = Field("", max_length=DESCRIPTION_MAX)
     category: Name = ""
     priority: Name = "normal"
     planned: bool = False
     unit_id: Id | None = None
-    free_address: str = Field("", max_length=2000, description="Refused when C-11 is on")
+    free_address: str = Field("", max_length=ADDRESS_MAX, description="Refused when C-11 is on")
     reporter_occupier_id: Id | None = Field(None, description="Set from the login for occupiers")
 
 
@@ -78,7 +87,7 @@ class QuoteSubmit(WriteModel):
     contractor_id: Id | None = Field(None, description="Taken from the login for contractors")
     net: int = Field(ge=0, description="Pence")
     vat: int = Field(0, ge=0, description="Pence")
-    notes: str = Field("", max_length=20000)
+    notes: str = Field("", max_length=NOTES_MAX)
 
 
 class QuoteAward(WriteModel):
@@ -111,15 +120,15 @@ class Appointment(WriteModel):
 
 class Feedback(WriteModel):
     rating: int = Field(ge=1, le=5)
-    comment: str = Field("", max_length=5000)
+    comment: str = Field("", max_length=FEEDBACK_MAX)
 
 
 class ReasonBody(WriteModel):
-    reason: str = Field("", max_length=2000)
+    reason: str = Field("", max_length=REASON_MAX)
 
 
 class CommentCreate(WriteModel):
-    body: str = Field(min_length=1, max_length=20000)
+    body: str = Field(min_length=1, max_length=COMMENT_MAX)
     to_all_occupiers: bool = Field(
         False, description="C-09: reaches occupiers active at the unit today"
     )

@@ -33,6 +33,18 @@ def pence(text: str, *, field: str, rule: str | None = None) -> int:
     return int(amount * 100)
 
 
+def text(value: str, *, field: str, limit: int) -> str:
+    """A text field within its limit (repairlink.domain.limits, the API's too). Checked here,
+    not by the route's signature, so that a refusal keeps what was typed (web.again)."""
+    if len(value) > limit:
+        raise InvalidError(
+            "form.too_long",
+            f"Write at most {limit:,} characters (this has {len(value):,})",
+            field=field,
+        )
+    return value
+
+
 def local_datetime(text: str, *, field: str, zone: ZoneInfo, rule: str | None = None) -> datetime:
     """A datetime-local input ('2026-11-25T09:30'), read in the agency's time zone."""
     try:
@@ -50,6 +62,11 @@ def upload(file: UploadFile | None) -> Upload | None:
         return None
     content_type = file.content_type or "application/octet-stream"
     return Upload(file.filename, content_type, file.file.read())
+
+
+def chosen(*files: UploadFile | None) -> bool:
+    """Whether any file was chosen (a refused form cannot give it back: web.again says so)."""
+    return any(f is not None and f.filename for f in files)
 
 
 def uploads(files: list[UploadFile]) -> list[Upload]:

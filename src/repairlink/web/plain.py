@@ -44,7 +44,18 @@ FIELD_LABELS = {
     "event_types": "Event types",
     "time_zone": "Time zone",
     "locale": "Language and money",
+    "title": "What is wrong",
+    "description": "Details",
+    "notes": "Notes",
+    "quote_net": "Amount, net",
+    "documents": "Other documents",
+    "reason": "Note",
+    "body": "Comment",
+    "comment": "Comment",
+    "q": "Search",
 }
+# Where a form gives a field name another label than the one above: (form's path, name).
+LABELS_ON_FORM = {("/webhooks", "description"): "Description"}
 
 
 def plain(text: str | None) -> str:
@@ -54,7 +65,9 @@ def plain(text: str | None) -> str:
     return RULE_ID.sub("", _RULE_REFERENCE.sub("", text)).strip()
 
 
-def field_label(name: str) -> str:
+def field_label(name: str, form: str = "") -> str:
+    if (form, name) in LABELS_ON_FORM:
+        return LABELS_ON_FORM[form, name]
     if name in FIELD_LABELS:
         return FIELD_LABELS[name]
     last = name.rsplit(".", 1)[-1]

@@ -14,7 +14,9 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from repairlink.domain import limits
 from repairlink.domain.formats import UK, Formats
+from repairlink.web.again import NOTHING
 from repairlink.web.plain import plain
 from repairlink.web.run_view import kind_name, one_kind
 from repairlink.web.session import Viewer
@@ -45,6 +47,8 @@ for _name in ("when", "day", "time", "money", "number", "phone"):
     templates.env.filters[_name] = _with_formats(_name)
 templates.env.filters["plain"] = plain
 templates.env.globals["actors"] = ACTORS
+templates.env.globals["limits"] = limits  # the forms tell people how long text may be
+templates.env.globals["sent"] = NOTHING  # no form refused: web.again
 templates.env.globals["kind_name"] = kind_name
 templates.env.globals["one_kind"] = one_kind
 templates.env.globals["event_name"] = lambda name: (

@@ -1,15 +1,15 @@
 """Issues: the list (search by number, title, address or contractor; filters by status,
 priority, contractor and property; oldest or newest first), the detail page with its timeline,
 the actions its status allows (C-03), its sync badge (PW-10, fed by web.outbound), documents
-to download and comments (C-09)."""
+to download and comments (C-09). Its forms post to web.routes.issue_actions."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
 
 from repairlink.domain.issues import ALLOWED_FROM, Issue, PayingForWork, QuoteStatus, Status
 from repairlink.domain.people import Contractor, Landlord
@@ -18,8 +18,9 @@ from repairlink.services import issue_costing, issues, people_and_places
 from repairlink.services.issue_search import PRIORITIES, IssueOrder, IssueQuery, find_issues
 from repairlink.store.tables import cols
 from repairlink.web import outbound, timeline
-from repairlink.web.render import page, redirect
-from repairlink.web.session import Staff, StaffPost, Viewer
+from repairlink.web.again import NOTHING, Sent
+from repairlink.web.render import page
+from repairlink.web.session import Staff, Viewer
 
 router = APIRouter(prefix="/issues")
 PageNumber = Annotated[int, Query(ge=1, le=1_000_000, alias="page")]
@@ -131,12 +132,28 @@ def issue_context(viewer: Viewer, issue_id: int) -> dict[str, Any]:
 
 @router.get("/{issue_id}", response_class=HTMLResponse)
 def show(request: Request, viewer: Staff, issue_id: int) -> HTMLResponse:
+    return detail_page(request, viewer, issue_id)
+
+
+def detail_page(
+    request: Request,
+    viewer: Viewer,
+    issue_id: int,
+    *,
+    sent: Sent = NOTHING,
+    error: str = "",
+    status: int = 200,
+) -> HTMLResponse:
+    """The agent's issue page; after a refused form, with its values as sent (web.again)."""
     context = issue_context(viewer, issue_id)
     return page(
         request,
         "issues/detail.html",
         viewer,
+        status_code=status,
         **context,
+        **({"error": error} if error else {}),
+        sent=sent,
         contractors=active(viewer, Contractor),
         landlords=active(viewer, Landlord),
         paying=list(PayingForWork),
@@ -147,21 +164,3 @@ def show(request: Request, viewer: Staff, issue_id: int) -> HTMLResponse:
         cost_codes=issue_costing.cost_codes_for(viewer.uow(), viewer.who, issue_id),
         trail=timeline.trail(viewer.uow(), viewer.formats, "issue", issue_id),
     )
-
-
-@router.post("/{issue_id}/comments")
-def comment(
-    viewer: StaffPost,
-    issue_id: int,
-    body: Annotated[str, Form(max_length=5000)],
-    to_all_occupiers: Annotated[str, Form(max_length=10)] = "",
-) -> RedirectResponse:
-    made = issues.add_comment(
-        viewer.uow(), viewer.who, issue_id, body=body, to_all_occupiers=to_all_occupiers == "yes"
-    )
-    reached = (
-        f" and sent to {len(made.recipient_ids)} active occupier(s)"
-        if made.to_all_occupiers
-        else ""
-    )
-    return redirect(f"/issues/{issue_id}", notice=f"Comment added{reached}")

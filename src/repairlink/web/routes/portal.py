@@ -10,10 +10,12 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from repairlink.domain.issues import QuoteStatus, Status
+from repairlink.domain.limits import ADDRESS_MAX, DESCRIPTION_MAX, TITLE_MAX
 from repairlink.domain.places import Unit
 from repairlink.services import issues, links, people_and_places
 from repairlink.services.issue_search import IssueQuery, find_issues
-from repairlink.web.forms import uploads
+from repairlink.web.again import FORM_REFUSALS, NOTHING, Sent, reason
+from repairlink.web.forms import text, uploads
 from repairlink.web.render import page, redirect
 from repairlink.web.routes.issues import issue_context
 from repairlink.web.session import Contractor, Occupier, OccupierPost, Viewer
@@ -39,48 +41,82 @@ def my_issues(request: Request, viewer: Occupier, page_number: PageNumber = 1) -
 
 @router.get("/my/issues/{issue_id}", response_class=HTMLResponse)
 def my_issue(request: Request, viewer: Occupier, issue_id: int) -> HTMLResponse:
+    return my_issue_page(request, viewer, issue_id)
+
+
+def my_issue_page(
+    request: Request,
+    viewer: Viewer,
+    issue_id: int,
+    *,
+    sent: Sent = NOTHING,
+    error: str = "",
+    status: int = 200,
+) -> HTMLResponse:
+    """The occupier's issue page; after a refused rating, with what was sent (web.again)."""
     context = issue_context(viewer, issue_id)
     return page(
         request,
         "portal/my_issue.html",
         viewer,
+        status_code=status,
         **context,
+        **({"error": error} if error else {}),
+        sent=sent,
         rate=context["issue"].status is Status.AWAITING_FEEDBACK,
     )
 
 
 @router.get("/my/report", response_class=HTMLResponse)
 def report_form(request: Request, viewer: Occupier) -> HTMLResponse:
+    return _report_page(request, viewer)
+
+
+def _report_page(
+    request: Request, viewer: Viewer, *, sent: Sent = NOTHING, error: str = "", status: int = 200
+) -> HTMLResponse:
     only = viewer.agency.only_display_uploaded_properties
     return page(
         request,
         "portal/report.html",
         viewer,
+        status_code=status,
         title="Report an issue",
         units=_units_for(viewer, only),
         only_uploaded=only,
+        sent=sent,
+        **({"error": error} if error else {}),
     )
 
 
-@router.post("/my/report")
+@router.post("/my/report", response_model=None)
 def report(
+    request: Request,
     viewer: OccupierPost,
-    title: Annotated[str, Form(max_length=200)],
-    description: Annotated[str, Form(max_length=5000)] = "",
-    unit_id: Annotated[str, Form(max_length=12)] = "",
-    free_address: Annotated[str, Form(max_length=500)] = "",
+    title: Annotated[str, Form()],
+    description: Annotated[str, Form()] = "",
+    unit_id: Annotated[str, Form()] = "",
+    free_address: Annotated[str, Form()] = "",
     photos: Annotated[list[UploadFile], File()] = [],  # noqa: B006 (FastAPI copies defaults)
-) -> RedirectResponse:
-    made = issues.report(
-        viewer.uow(),
-        viewer.who,
-        title=title,
-        description=description,
-        unit_id=int(unit_id) if unit_id.isdigit() else None,
-        free_address=free_address,
-        photos=uploads(photos),
-        files=viewer.app.files,
-    )
+) -> HTMLResponse | RedirectResponse:
+    """A refusal draws the form again with what was typed (the photos must be chosen again)."""
+    chosen = uploads(photos)
+    try:
+        made = issues.report(
+            viewer.uow(),
+            viewer.who,
+            title=text(title, field="title", limit=TITLE_MAX),
+            description=text(description, field="description", limit=DESCRIPTION_MAX),
+            unit_id=int(unit_id) if unit_id.isdigit() else None,
+            free_address=text(free_address, field="free_address", limit=ADDRESS_MAX),
+            photos=chosen,
+            files=viewer.app.files,
+        )
+    except FORM_REFUSALS as exc:
+        values = {"title": title, "description": description, "unit_id": unit_id}
+        sent = Sent("report", {**values, "free_address": free_address})
+        error = reason(exc, had_files=bool(chosen))
+        return _report_page(request, viewer, sent=sent, error=error, status=exc.status)
     return redirect("/my/issues", notice=f"Thank you: your issue is {made.reference}")
 
 
@@ -92,6 +128,19 @@ def jobs(request: Request, viewer: Contractor, page_number: PageNumber = 1) -> H
 
 @router.get("/jobs/{issue_id}", response_class=HTMLResponse)
 def job(request: Request, viewer: Contractor, issue_id: int) -> HTMLResponse:
+    return job_page(request, viewer, issue_id)
+
+
+def job_page(
+    request: Request,
+    viewer: Viewer,
+    issue_id: int,
+    *,
+    sent: Sent = NOTHING,
+    error: str = "",
+    status: int = 200,
+) -> HTMLResponse:
+    """The contractor's job; after a refused quote or step, with what was sent (web.again)."""
     context = issue_context(viewer, issue_id)
     issue = context["issue"]
     mine = next(iter(context["quotes"]), None)  # a contractor sees only its own quote
@@ -100,7 +149,10 @@ def job(request: Request, viewer: Contractor, issue_id: int) -> HTMLResponse:
         request,
         "portal/job.html",
         viewer,
+        status_code=status,
         **context,
+        **({"error": error} if error else {}),
+        sent=sent,
         quote=mine,
         can_quote=asked and issue.status is Status.QUOTES_REQUESTED,
         instructed=issue.contractor_id == viewer.who.subject_id,

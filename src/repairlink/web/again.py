@@ -1,0 +1,36 @@
+"""A refused form comes back as it was sent (principle 8): its page drawn again with what the
+person typed and the reason naming the field by its label, answered 422 (or 409, 404), not a
+redirect that loses the text. A browser cannot be sent files back: the reason says so."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from repairlink.errors import ConflictError, InvalidError, NotFoundError, RepairlinkError
+from repairlink.web.plain import refusal
+
+# What a form can be refused for and still be shown again; a refusal of the page itself
+# (forbidden, no login) goes to the one error model in web.errors.
+FORM_REFUSALS = (InvalidError, ConflictError, NotFoundError)
+FILES_NOT_KEPT = "The files you chose were not kept: choose them again."
+
+
+@dataclass(frozen=True)
+class Sent:
+    """The values of the refused form (`form` names it among the page's forms)."""
+
+    form: str = ""
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def of(self, form: str) -> Mapping[str, Any]:
+        return self.values if form == self.form else {}
+
+
+NOTHING = Sent()
+
+
+def reason(exc: RepairlinkError, *, had_files: bool = False) -> str:
+    said = refusal(exc)
+    return f"{said.rstrip('.')}. {FILES_NOT_KEPT}" if had_files else said

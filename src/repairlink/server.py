@@ -10,10 +10,12 @@ from repairlink.api.app import create_app
 from repairlink.api.methods import MethodNotAllowed
 from repairlink.bootstrap import App
 from repairlink.web.app import create_console
+from repairlink.web.refused import refusal_page
 
 
 def create_server(app: App) -> FastAPI:
-    server = create_app(app)
+    # a refused console request is answered by a console page (the guard sits in the API)
+    server = create_app(app, refusal_page=refusal_page)
     # a wrong method on an API path answers 405, not the console's 404
     server.add_middleware(MethodNotAllowed, api=server)
     # Mounted last: the API's routes (/api/v1, /docs, /health) match first.

@@ -18,6 +18,8 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with")
     from fastapi.testclient import TestClient
 
+__all__ = ["TestClient", "console_as_admin"]  # console tests take TestClient from here
+
 
 @contextmanager
 def console_as_admin(app: App, agency_id: int) -> Iterator[TestClient]:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, FastAPI
 
 from repairlink.api import docs, openapi_problems, problems
 from repairlink.api.idempotency import Idempotency
-from repairlink.api.request_guard import Limits, RequestGuard
+from repairlink.api.request_guard import Limits, RefusalPage, RequestGuard
 from repairlink.api.routers import (
     agency,
     auth,
@@ -51,7 +51,8 @@ TAGS = (
 )
 
 
-def create_app(app: App) -> FastAPI:
+def create_app(app: App, refusal_page: RefusalPage | None = None) -> FastAPI:
+    """`refusal_page` answers a console request the guard refuses (repairlink.server)."""
     api = FastAPI(
         title="Repairlink",
         version="1",
@@ -68,7 +69,7 @@ def create_app(app: App) -> FastAPI:
     limits = Limits(
         app.settings.max_json_bytes, app.settings.max_upload_bytes, app.settings.max_request_bytes
     )
-    api.add_middleware(RequestGuard, limits=limits)
+    api.add_middleware(RequestGuard, limits=limits, refusal_page=refusal_page)
     problems.install(api)
     docs.install(api)
     observe_http.install(api, app)  # request ids and JSON lines, /metrics, /livez, /readyz

@@ -25,12 +25,13 @@ class PartsMeter:
     def __init__(self, content_type: bytes, upload_max: int) -> None:
         _, options = parse_options_header(content_type)
         self.upload_max = upload_max
+        self.boundary: bytes = options.get(b"boundary", b"")
         self.parts: list[Part] = []
         self.oversized: Part | None = None
         self._header_name = b""
         self._header_value = b""
         self._parser = MultipartParser(
-            options.get(b"boundary", b""),
+            self.boundary,
             {
                 "on_part_begin": self._begin,
                 "on_header_field": self._field,

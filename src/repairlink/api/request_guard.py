@@ -8,13 +8,17 @@ around the API and the console):
   carriage return excepted) in the path, the query string, a JSON body, a form or a multipart
   text field are answered 422 naming the field, the same on SQLite and PostgreSQL (which
   cannot store NUL at all).
+
+A console request (a browser's, asking for HTML) has its vertical tabs and form feeds (Word's
+Shift+Enter pastes one) turned into line breaks instead, and a refusal is answered by the
+console's own page (`refusal_page`, given by repairlink.server), not problem+json.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -27,6 +31,11 @@ from repairlink.api.parts import PartsMeter
 
 MiB = 1024 * 1024
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Harmless in a person's text: a vertical tab or a form feed becomes a line feed (one byte for
+# one, percent-encoded three for three, so no length or offset changes).
+SOFT = bytes.maketrans(b"\x0b\x0c", b"\n\n")
+SOFT_ENCODED = ((b"%0B", b"%0A"), (b"%0b", b"%0A"), (b"%0C", b"%0A"), (b"%0c", b"%0A"))
+_FILE_PART = re.compile(rb";\s*filename\*?=", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -37,14 +46,21 @@ class Limits:
 
 
 class Refusal(Exception):
-    def __init__(self, status: int, code: str, detail: str, field: str | None) -> None:
+    def __init__(
+        self, status: int, code: str, detail: str, field: str | None, limit: int | None = None
+    ) -> None:
         super().__init__(detail)
         self.status, self.code, self.detail, self.field = status, code, detail, field
+        self.limit = limit  # bytes, for a body or file over its limit
+
+
+# The console's page for a refusal: (scope, receive, send, status, code, field, limit).
+RefusalPage = Callable[[Scope, Receive, Send, int, str, str | None, int | None], Awaitable[None]]
 
 
 def _too_large(limit: int, field: str | None, what: str) -> Refusal:
     return Refusal(
-        413, "request.too_large", f"{what} is larger than {limit // MiB} MiB", field or None
+        413, "request.too_large", f"{what} is larger than {limit // MiB} MiB", field or None, limit
     )
 
 
@@ -96,24 +112,34 @@ def check_body(content_type: str, body: bytes, meter: PartsMeter | None) -> None
 
 
 class RequestGuard:
-    def __init__(self, app: ASGIApp, limits: Limits | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, limits: Limits | None = None, refusal_page: RefusalPage | None = None
+    ) -> None:
         self.app = app
         self.limits = limits or Limits()
+        self.refusal_page = refusal_page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        console = _from_console(scope)
+        if console:
+            scope = {**scope, "query_string": _soften_encoded(scope.get("query_string", b""))}
         try:
-            body = await self._read(scope, receive)
+            body = await self._read(scope, receive, soften=console)
         except Refusal as refusal:
-            await _answer(scope, send, refusal)
+            if console and self.refusal_page is not None:
+                page = self.refusal_page
+                await page(scope, receive, send, *_said(refusal))
+            else:
+                await _answer(scope, send, refusal)
             return
         if body is None:
             return  # the client left
         await self.app(scope, _replay(body, receive), send)
 
-    async def _read(self, scope: Scope, receive: Receive) -> bytes | None:
+    async def _read(self, scope: Scope, receive: Receive, *, soften: bool) -> bytes | None:
         if FORBIDDEN.search(scope.get("path", "")):
             raise _bad_text("path")
         check_pairs(
@@ -139,8 +165,46 @@ class RequestGuard:
             _measure(meter, chunk, self.limits.upload_max)
             if not message.get("more_body", False):
                 break
-        check_body(content_type, bytes(body), meter)
-        return bytes(body)
+        read = _soften_body(content_type, bytes(body), meter) if soften else bytes(body)
+        check_body(content_type, read, meter)
+        return read
+
+
+def _said(refusal: Refusal) -> tuple[int, str, str | None, int | None]:
+    return refusal.status, refusal.code, refusal.field, refusal.limit
+
+
+def _from_console(scope: Scope) -> bool:
+    """A browser's request to the console: it asks for HTML (or comes from htmx)."""
+    if scope.get("path", "").startswith("/api/"):
+        return False
+    headers = {k.lower(): v for k, v in scope.get("headers", [])}
+    return b"text/html" in headers.get(b"accept", b"") or b"hx-request" in headers
+
+
+def _soften_encoded(text: bytes) -> bytes:
+    for encoded, line_feed in SOFT_ENCODED:
+        text = text.replace(encoded, line_feed)
+    return text.translate(SOFT)
+
+
+def _soften_body(content_type: str, body: bytes, meter: PartsMeter | None) -> bytes:
+    """A vertical tab or form feed in a form's text becomes a line feed (never in a file)."""
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return _soften_encoded(body)
+    if meter is None or not any(b"\x0b" in p.text or b"\x0c" in p.text for p in meter.parts):
+        return body
+    for part in meter.parts:
+        if not part.is_file:
+            part.text = bytearray(bytes(part.text).translate(SOFT))
+    delimiter = b"--" + meter.boundary
+    pieces = []
+    for piece in body.split(delimiter):
+        head, gap, content = piece.partition(b"\r\n\r\n")
+        if gap and not _FILE_PART.search(head):
+            piece = head + gap + content.translate(SOFT)
+        pieces.append(piece)
+    return delimiter.join(pieces)
 
 
 def _measure(meter: PartsMeter | None, chunk: bytes, upload_max: int) -> None:
@@ -168,7 +232,7 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 
 async def _answer(scope: Scope, send: Send, refusal: Refusal) -> None:
-    """problem+json for the API; a short page for the console."""
+    """problem+json for the API; a short page for a browser when there is no console."""
     path = scope.get("path", "")
     if path.startswith("/api/") or not _accepts_html(scope):
         body = json.dumps(

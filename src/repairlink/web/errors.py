@@ -21,7 +21,7 @@ from repairlink.web.session import LoginRequired, current
 log = logging.getLogger(__name__)
 
 
-def _back(request: Request) -> str:
+def back_of(request: Request) -> str:
     """Where the form was: the Referer's path when it is this site's, else the home page."""
     referer = urlsplit(request.headers.get("referer", ""))
     if referer.netloc and referer.netloc != request.url.netloc:
@@ -37,7 +37,9 @@ def _viewer_or_none(request: Request):  # type: ignore[no-untyped-def]
         return None
 
 
-def _error_page(request: Request, status: int, message: str) -> Response:
+def error_page(request: Request, status: int, message: str, back: str = "") -> Response:
+    """The console's page for what cannot be shown; `back` links to the page the person came
+    from (else to the start)."""
     return page(
         request,
         "error.html",
@@ -45,13 +47,14 @@ def _error_page(request: Request, status: int, message: str) -> Response:
         status_code=status,
         title=HTTPStatus(status).phrase,
         message=message,
+        back=back,
     )
 
 
 def _refused(request: Request, status: int, message: str) -> Response:
     if request.method == "POST":
-        return redirect(_back(request), error=message)
-    return _error_page(request, status, message)
+        return redirect(back_of(request), error=message)
+    return error_page(request, status, message)
 
 
 def install(console: FastAPI) -> None:
@@ -81,9 +84,9 @@ def install(console: FastAPI) -> None:
             body = {"status": exc.status_code, "title": phrase, "code": code, "detail": phrase}
             return JSONResponse(body, exc.status_code, media_type="application/problem+json")
         detail = exc.detail if isinstance(exc.detail, str) else ""
-        return _error_page(request, exc.status_code, detail or "There is no such page")
+        return error_page(request, exc.status_code, detail or "There is no such page")
 
     @console.exception_handler(Exception)
     def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s", request.url.path, exc_info=exc)
-        return _error_page(request, 500, "Something went wrong on our side")
+        return error_page(request, 500, "Something went wrong on our side")

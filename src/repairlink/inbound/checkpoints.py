@@ -74,9 +74,10 @@ class Checkpointer:
     def _run(self) -> None:
         # a connection of its own, not the pool's: a pooled one would bring its page cache
         # (up to 32 MB) and send the writer to open another (measured: 31 MB more at peak)
-        args, params = self._db.dialect.create_connect_args(self._db.url)
-        driver: Any = self._db.dialect.loaded_dbapi.connect(*args, **params)
+        driver: Any = None
         try:
+            args, params = self._db.dialect.create_connect_args(self._db.url)
+            driver = self._db.dialect.loaded_dbapi.connect(*args, **params)
             while True:
                 self._wake.wait()
                 self._wake.clear()
@@ -92,7 +93,8 @@ class Checkpointer:
         except Exception:  # the writer's backstop checkpoints instead
             log.exception("sync.checkpoints_failed")
         finally:
-            driver.close()
+            if driver is not None:  # it may not have opened (too many files open, say)
+                driver.close()
             with self._copied:  # no writer waits for a thread that has ended
                 self._done = 1 << 62
                 self._copied.notify_all()

@@ -64,8 +64,8 @@ class SyncEngine:
         commit_every_s: float,  # REPAIRLINK_SYNC_COMMIT_EVERY_S
         use_cases: Mapping[str, UseCaseWriter] | None = None,
         prepare_apart: bool = True,  # False: pages are made ready in this thread (one page)
-        # True: commit as soon as the next page is not there yet, rather than wait for it in
-        # the transaction (pages a bridge client pushes come when it has read them)
+        # True: commit as soon as the next page is not there yet (pages a bridge client pushes
+        # come when it has read them); False: wait for it up to the transaction's time
         commit_while_waiting: bool = False,
     ) -> None:
         self.db, self.connector, self.profile = db, connector, connector.profile
@@ -244,9 +244,13 @@ class SyncEngine:
                     if self.progress:
                         self.progress(stream, page.size, state.counts)
                     more = cursor is not None
-                    if not more or time.monotonic() - started >= self.commit_every_s:
+                    left = started + self.commit_every_s - time.monotonic()
+                    if not more or left <= 0:
                         break
-                    if self.commit_while_waiting and not self._next_waiting(stream):
+                    # The next page comes within the transaction's time, or the transaction
+                    # commits first: a PMS that throttles or stalls must not keep the write
+                    # lock (and every other writer) waiting with it.
+                    if not self._next_waiting(stream, 0.0 if self.commit_while_waiting else left):
                         break
                     try:
                         page = next(pages)  # read ahead: usually waiting already
@@ -264,8 +268,8 @@ class SyncEngine:
             raise failed
         return next(pages) if more else None
 
-    def _next_waiting(self, stream: str) -> bool:
-        return self._reader is None or self._reader.waiting(stream)
+    def _next_waiting(self, stream: str, within_s: float) -> bool:
+        return self._reader is None or self._reader.waiting(stream, within_s)
 
     def _starts(self, state: RunState, streams: list[str]) -> list[tuple[str, str | None]]:
         """Each stream still to read, with the cursor its checkpoint left it at."""

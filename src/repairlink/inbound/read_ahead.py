@@ -24,7 +24,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -164,9 +164,12 @@ class ReadAhead:
             return item.open()
         return None
 
-    def waiting(self, stream: str) -> bool:
-        """Whether the stream's next page (or its end) is ready to be taken."""
+    def waiting(self, stream: str, within_s: float = 0.0) -> bool:
+        """Whether the stream's next page (or its end, or its failure) is ready to be taken,
+        waiting up to `within_s` for it once the stream's pages are being taken."""
         following = self._following.get(stream)
+        if following is not None and within_s > 0:
+            wait([following], timeout=within_s)
         return (following is not None and following.done()) or self._streams[stream].ready()
 
     def _read_stream(self, stream: str, cursor: str | None) -> None:
@@ -185,7 +188,10 @@ class ReadAhead:
         for start, end, out in list(zip(starts, ends, outs, strict=True))[1:]:
             name = f"read-ahead-{stream}"
             args = (stream, start, end, out)
-            threading.Thread(target=self._produce, args=args, name=name, daemon=True).start()
+            try:
+                threading.Thread(target=self._produce, args=args, name=name, daemon=True).start()
+            except BaseException as exc:  # no thread (a limit on threads): the lane fails in
+                out.put(_Failed(exc), 0)  # its place, not waited for for ever
         self._produce(stream, starts[0], ends[0], outs[0])
 
     def _produce(self, stream: str, cursor: str | None, end: str | None, out: _Waiting) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import sqlalchemy as sa
 
@@ -12,7 +14,8 @@ from repairlink.inbound.engine import SyncFailed
 from repairlink.jobs.sync_run import connect
 from repairlink.pms.retry import RetryPolicy
 from repairlink.services import agencies
-from repairlink.simulators.alto.server import RunningAlto
+from repairlink.simulators.alto.server import RunningAlto, running_alto
+from repairlink.simulators.kit.faults import FaultSettings
 from repairlink.store.tables import audit_log, units
 from tests.integration.sync.conftest import held, row, settings_for, snapshot, sync
 
@@ -83,6 +86,34 @@ def test_s_05_a_run_that_cannot_finish_fails_with_the_reason_and_resumes_from_it
     assert (
         report["counts"] == reports.list_runs(app.uow(Actor.system(), other.id)).items[0]["counts"]
     )
+
+
+def test_s_05_while_a_run_waits_to_retry_a_read_it_holds_up_no_other_writer(
+    app: App, agency_id: int
+) -> None:
+    """A PMS that throttles makes the run wait (Retry-After) for seconds to minutes: it waits
+    with what it wrote committed, so the agency's other writes (an issue reported, a delivery
+    recorded) go on meanwhile. It once waited for a page inside its transaction, and on SQLite
+    every other writer waited with it, then failed. Each back-off here is held until another
+    writer has written."""
+    throttled = FaultSettings(rate_429=0.15, retry_after=4, seed=3)
+    others: list[float] = []
+
+    def back_off(_seconds: float) -> None:
+        other = ThreadPoolExecutor(1).submit(
+            agencies.update_settings,
+            app.uow(Actor.system(), agency_id),
+            {"costs_option": "optional"},
+        )
+        other.result(timeout=20)  # raises (and fails the run) if the lock is held meanwhile
+        others.append(_seconds)
+
+    with running_alto(seed=7, units=1500, faults=throttled) as alto:
+        connect(app, agency_id, "alto", settings_for(alto, page_size=25))
+        state = sync(app, agency_id, full=True, policy=RetryPolicy(sleep=back_off))
+    assert others, "the PMS never throttled the run"
+    report = reports.get_run(app.uow(Actor.system(), agency_id), state.run_id)
+    assert report["status"] == "succeeded"
 
 
 def test_s_06_every_run_records_times_counts_per_kind_and_skip_reasons(

@@ -4,8 +4,11 @@ database file; on PostgreSQL nothing of this happens."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from repairlink.bootstrap import App
@@ -48,3 +51,35 @@ def test_a_thread_on_sqlite_only_and_none_for_a_dry_run(app: App) -> None:
                 conn.execute(sa.text("SELECT 1"))
             checkpoints.committed()
         assert not checkpoints.running
+
+
+def test_a_checkpoint_thread_that_cannot_open_its_connection_holds_up_no_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its connection failing to open (too many files open, say) once left every fourth of the
+    sync's commits waiting for it for ever: the writer's own checkpoints stand in."""
+    db = make_engine(f"sqlite:///{tmp_path / 'wal.db'}")
+    dbapi = db.dialect.loaded_dbapi
+    opens = dbapi.connect
+
+    def refused_in_the_checkpoint_thread(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread().name == "wal-checkpoints":
+            raise OSError(24, "Too many open files")
+        return opens(*args, **kwargs)
+
+    monkeypatch.setattr(dbapi, "connect", refused_in_the_checkpoint_thread)
+    committed = []
+
+    def sync_like() -> None:
+        with Checkpointer(db) as checkpoints:
+            for n in range(10):
+                with db.connect() as conn, checkpoints.writing(conn), conn.begin():
+                    conn.exec_driver_sql("SELECT 1")
+                checkpoints.committed()
+                committed.append(n)
+
+    writer = threading.Thread(target=sync_like, daemon=True)
+    writer.start()
+    writer.join(60)
+    assert committed == list(range(10))
+    db.dispose()

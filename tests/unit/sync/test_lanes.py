@@ -4,7 +4,10 @@ read-ahead handing the lanes' pages to the writer in lane order."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from repairlink.inbound import lanes
 from repairlink.inbound.read_ahead import ReadAhead
@@ -74,3 +77,29 @@ def test_the_writer_takes_the_lanes_pages_in_lane_order() -> None:
         pages = list(reader.pages("s"))
     assert [p.size for p in pages] == [1, 2, 3, 4, 5]
     assert [p.next_cursor for p in pages] == ["a1", "a2", "b", "b1", None]
+
+
+def test_a_lane_whose_thread_cannot_start_fails_the_stream_in_its_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A limit on threads once left the writer waiting for lane "b" for ever: its failure is
+    raised where its pages would be, after lane "a"'s."""
+    chain = {"a": "a1", "a1": "b", "b": None}
+    starts = threading.Thread.start
+
+    def refused(thread: threading.Thread) -> None:
+        if thread.name.startswith("read-ahead-"):
+            raise RuntimeError("can't start new thread")
+        starts(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", refused)
+
+    def fetch(_stream: str, cursor: str | None) -> PackedPage:
+        assert cursor is not None
+        return _page(chain[cursor], 1)
+
+    with ReadAhead(fetch, [("s", None)], lanes=lambda _s, _c: ["a", "b"]) as reader:
+        pages = reader.pages("s")
+        assert [next(pages).next_cursor, next(pages).next_cursor] == ["a1", "b"]
+        with pytest.raises(RuntimeError, match="new thread"):
+            next(pages)

@@ -243,7 +243,12 @@ _MOVE = {  # one statement per shape of change, each run once for a batch (execu
     shape: sa.update(deliveries)
     .where(deliveries.c.id == sa.bindparam("_id"))
     .values(
-        {**{name: sa.bindparam(name) for name in names}, "leased_until": None, "leased_by": None}
+        {
+            **{name: sa.bindparam(name) for name in names},
+            "leased_until": None,
+            "leased_by": None,
+            "scheduled_retry_at": None,  # the attempt a "try now" asked for has been made
+        }
     )
     for shape, names in {
         "done": ("state", "note", "last_error", "finished_at", "attempts"),
@@ -299,30 +304,44 @@ def _moved(delivery: Row, outcome: Outcome, now: datetime, rng: random.Random) -
         note = outcome.note or None
         done: dict[str, Any] = {"state": state, "note": note, "last_error": None}
         return "done", done | {"finished_at": now, "attempts": attempts}
-    wait = None if outcome.terminal else next_wait(attempts, outcome.retry_after, rng)
     values: dict[str, Any] = {
         "last_error": outcome.error,
         "attempts": attempts,
         "reached": bool(delivery["reached"]) or not outcome.refused,
         "window_start": delivery["window_start"] or now,
     }
+    scheduled = delivery.get("scheduled_retry_at")
+    if not outcome.terminal and scheduled is not None and scheduled > now:
+        # an extra attempt a person asked for ("Sync now"): logged, but its failure leaves the
+        # automatic schedule as it was, neither later nor nearer the dead-letter limit
+        kept = {"attempts": attempts - 1, "state": "pending", "next_attempt_at": scheduled}
+        return "wait", values | kept
+    wait = None if outcome.terminal else next_wait(attempts, outcome.retry_after, rng)
     if wait is None:
         return "dead", values | {"state": "dead", "finished_at": now}
     return "wait", values | {"state": "pending", "next_attempt_at": now + wait}
 
 
 def rearm(conn: sa.Connection, where: sa.ColumnElement[bool], now: datetime) -> int:
-    """Try again now: a dead delivery starts a new round of retries, a waiting one stops waiting.
-    Answers how many were re-armed ("Sync now", "Sync all", replay)."""
+    """Try again now: a dead delivery starts a new round of retries; a waiting one makes one
+    extra attempt now, and if that fails its automatic retry stays when it was due (it
+    remembers that time in `scheduled_retry_at`) and the failure does not count toward the
+    dead-letter limit. Answers how many were re-armed ("Sync now", "Sync all", replay)."""
     d = deliveries.c
+    dead = d.state == "dead"
+    # a second click before the first one's attempt keeps the time the first one remembered
+    scheduled = sa.func.coalesce(
+        d.scheduled_retry_at, sa.case((d.next_attempt_at > now, d.next_attempt_at))
+    )
     result = conn.execute(
         sa.update(deliveries)
         .where(where, d.state.in_(("pending", "dead")))
         .values(
             state="pending",
             next_attempt_at=now,
-            attempts=sa.case((d.state == "dead", 0), else_=d.attempts),
-            window_start=sa.case((d.state == "dead", None), else_=d.window_start),
+            scheduled_retry_at=sa.case((dead, None), else_=scheduled),
+            attempts=sa.case((dead, 0), else_=d.attempts),
+            window_start=sa.case((dead, None), else_=d.window_start),
             finished_at=None,
         )
     )

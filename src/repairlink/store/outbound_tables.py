@@ -40,6 +40,9 @@ deliveries = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False, default=0),
     sa.Column("next_attempt_at", UtcDateTime, nullable=False),
     sa.Column("window_start", UtcDateTime),  # first attempt since created or replayed
+    # when the automatic retry was due before a person asked to try now ("Sync now"): a failed
+    # extra attempt goes back to it instead of counting as one more failure on the schedule
+    sa.Column("scheduled_retry_at", UtcDateTime),
     sa.Column("leased_until", UtcDateTime),  # a worker holds it until then (or dies)
     sa.Column("leased_by", sa.String(64)),
     # an attempt may have reached the destination (not refused before it could act): a retry

@@ -1,0 +1,69 @@
+"""PW-10 "Sync now" during a PMS outage (S-01): each click makes one extra attempt, logged with
+its reason, but a failed one neither counts toward the dead-letter limit nor pushes the
+automatic retry later, so when the PMS answers again the automatic retry delivers the issue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from repairlink.api.app import create_app
+from repairlink.jobs.channels import Channels
+from tests.integration.api.conftest import Client, login_client
+from tests.integration.outbound.conftest import Clock, Synced, send_due
+from tests.integration.outbound.issues_in_alto import instruct, reported
+
+CLICKS = 12  # more than the nine failures after which an automatic retry gives up
+
+
+@pytest.fixture
+def agent(synced: Synced) -> Iterator[Client]:
+    with TestClient(create_app(synced.app)) as http:
+        yield login_client(synced.app, http, synced.agency_id)
+
+
+def _sync_status(agent: Client, issue_id: int) -> dict:  # type: ignore[type-arg]
+    (status,) = agent.ok("GET", f"/issues/{issue_id}/sync")["items"]
+    return status  # type: ignore[no-any-return]
+
+
+def test_pw_10_sync_now_in_an_outage_keeps_the_automatic_retries(
+    synced: Synced, channels: Channels, agent: Client
+) -> None:
+    issue = instruct(synced, reported(synced))
+    synced.sim.admin("PUT", "outage", {"status": 503})
+    clock = Clock()
+    for wait in (0, 6, 331):  # three automatic attempts (5 s, 5 min and jitter between)
+        clock.now += timedelta(seconds=wait)
+        send_due(synced.app, channels, clock)
+    before = _sync_status(agent, issue.id)
+    assert before["attempts"] == 3
+    assert before["next_attempt_at"] is not None
+
+    for _ in range(CLICKS):
+        clock.now += timedelta(seconds=2)
+        for _double_click in range(2):  # the second keeps the time the first one remembered
+            assert agent.ok("POST", f"/issues/{issue.id}/sync", 202) == {"rearmed": 1}
+        assert send_due(synced.app, channels, clock) == 1  # the click's attempt went now
+
+    after = _sync_status(agent, issue.id)
+    assert after["status"] == "failed"
+    assert after["dead"] is False
+    assert after["attempts"] == 3
+    assert after["next_attempt_at"] <= before["next_attempt_at"]
+    (delivery,) = agent.ok("GET", "/deliveries", params={"state": "pending"})["items"]
+    log = agent.ok("GET", f"/deliveries/{delivery['id']}")["attempt_log"]
+    assert [a["status_code"] for a in log] == [503] * (3 + CLICKS)
+    assert all("503" in a["error"] for a in log)
+    assert synced.admin("work-orders") == []
+
+    synced.sim.admin("DELETE", "outage")
+    clock.now += timedelta(seconds=1)
+    assert send_due(synced.app, channels, clock) == 0  # nothing is due before its time
+    clock.now += timedelta(minutes=34)  # the automatic retry's time (30 min plus jitter)
+    assert send_due(synced.app, channels, clock) == 1
+    assert _sync_status(agent, issue.id)["status"] == "synced"
+    assert len(synced.admin("work-orders")) == 1

@@ -235,3 +235,52 @@ def test_c_04_a_quote_of_a_contractor_archived_since_cannot_be_awarded(
         )
     assert (err.value.rule, err.value.field) == ("C-04", "quote_id")
     assert snapshot(app, issue.id) == before
+
+
+def _quote_states(app: App, admin: Principal, issue_id: int) -> dict[int, QuoteStatus]:
+    return {
+        q.contractor_id: q.status for q in issues.quotes_of(uow_of(app, admin), admin, issue_id)
+    }
+
+
+def test_c_05_instructing_a_contractor_directly_settles_the_quotes(
+    app: App, admin: Principal
+) -> None:
+    """Instruction that skips the award closes every quote as the award would: the instructed
+    contractor's quote is awarded, the others are not (none stays 'submitted' for ever)."""
+    chosen, other, silent = (make_contractor(app, admin) for _ in range(3))
+    issue = quotes_requested_issue(app, admin, chosen, other, silent)
+    for quoting in (chosen, other):
+        issues.submit_quote(
+            uow_of(app, admin), admin, issue.id, contractor_id=quoting.id, net=5500, vat=0
+        )
+    issues.instruct(
+        uow_of(app, admin),
+        admin,
+        issue.id,
+        party=Party.CONTRACTOR,
+        party_id=chosen.id,
+        paying=PayingForWork.LANDLORD,
+    )
+    assert _quote_states(app, admin, issue.id) == {
+        chosen.id: QuoteStatus.AWARDED,
+        other.id: QuoteStatus.NOT_AWARDED,
+        silent.id: QuoteStatus.NOT_AWARDED,
+    }
+
+
+def test_c_05_instructing_a_landlord_awards_no_quote(app: App, admin: Principal) -> None:
+    contractor = make_contractor(app, admin)
+    issue = quotes_requested_issue(app, admin, contractor)
+    issues.submit_quote(
+        uow_of(app, admin), admin, issue.id, contractor_id=contractor.id, net=5500, vat=0
+    )
+    issues.instruct(
+        uow_of(app, admin),
+        admin,
+        issue.id,
+        party=Party.LANDLORD,
+        party_id=make_landlord(app, admin).id,
+        paying=PayingForWork.LANDLORD,
+    )
+    assert _quote_states(app, admin, issue.id) == {contractor.id: QuoteStatus.NOT_AWARDED}

@@ -164,11 +164,18 @@ def award_quote(
             )
         before = issue.status
         issue.instruct(Party.CONTRACTOR, quote.contractor_id, paying)
-        for other in uow.all(uow.select(Quote, cols(Quote).issue_id == issue.id)):
-            other.status = QuoteStatus.AWARDED if other is quote else QuoteStatus.NOT_AWARDED
+        _settle_quotes(uow, issue)
         _changed(uow, issue, before, "issue.instructed")
         uow.commit()
     return issue
+
+
+def _settle_quotes(uow: UnitOfWork, issue: Issue) -> None:
+    """Once the issue is instructed no quote stays open: the instructed contractor's is
+    awarded (asked but not yet answered too: the job is theirs), every other is not."""
+    for quote in uow.all(uow.select(Quote, cols(Quote).issue_id == issue.id)):
+        won = issue.contractor_id is not None and quote.contractor_id == issue.contractor_id
+        quote.status = QuoteStatus.AWARDED if won else QuoteStatus.NOT_AWARDED
 
 
 def instruct(
@@ -180,7 +187,8 @@ def instruct(
     party_id: int,
     paying: PayingForWork,
 ) -> Issue:
-    """C-04: instruct a contractor or a landlord, recording who pays. Quotes may be skipped."""
+    """C-04: instruct a contractor or a landlord, recording who pays. Quotes may be skipped;
+    those asked for are settled as awarding one would settle them (C-05)."""
     with uow:
         issue = load(uow, who, issue_id, *STAFF)
         party_cls = Contractor if party is Party.CONTRACTOR else Landlord
@@ -194,6 +202,7 @@ def instruct(
             )
         before = issue.status
         issue.instruct(party, party_id, paying)
+        _settle_quotes(uow, issue)
         _changed(uow, issue, before, "issue.instructed")
         uow.commit()
     return issue

@@ -1,16 +1,24 @@
 """C-11: with 'only display uploaded properties' on, occupiers report only against active units
-of the platform, never a free-typed address."""
+of the platform, never a free-typed address. An occupier reports only at their home."""
 
 from __future__ import annotations
+
+from datetime import date, timedelta
 
 import pytest
 
 from repairlink.bootstrap import App
 from repairlink.domain.issues import Status
-from repairlink.errors import InvalidError
+from repairlink.errors import InvalidError, NotFoundError
 from repairlink.services import agencies, issues, units
 from repairlink.services.auth import Principal
-from tests.factories import as_occupier, living_occupier, make_unit, uow_of
+from tests.factories import (
+    as_occupier,
+    living_occupier,
+    make_tenancy,
+    make_unit,
+    uow_of,
+)
 
 
 def _only_uploaded(app: App, admin: Principal, on: bool) -> None:
@@ -77,3 +85,20 @@ def test_c_11_an_address_or_a_unit_is_always_needed(app: App, admin: Principal) 
     with pytest.raises(InvalidError) as err:
         issues.report(uow_of(app, admin), admin, title="Leak", free_address="   ")
     assert err.value.field == "unit_id"
+
+
+def test_an_occupier_reports_only_at_the_units_of_its_current_tenancies(
+    app: App, admin: Principal
+) -> None:
+    home, moved_out, elsewhere = (make_unit(app, admin) for _ in range(3))
+    tenant = living_occupier(app, admin, home)
+    last_year = date.today() - timedelta(days=365)
+    make_tenancy(app, admin, tenant, moved_out, start_date=last_year, end_date=last_year)
+    occupier = as_occupier(tenant)
+    for unit in (moved_out, elsewhere):
+        with pytest.raises(NotFoundError) as err:
+            issues.report(uow_of(app, occupier), occupier, title="Leak", unit_id=unit.id)
+        assert err.value.field == "unit_id"
+    assert _issue_count(app, admin) == 0
+    issue = issues.report(uow_of(app, occupier), occupier, title="Leak", unit_id=home.id)
+    assert (issue.unit_id, issue.reporter_occupier_id) == (home.id, tenant.id)

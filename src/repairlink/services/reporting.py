@@ -1,5 +1,6 @@
-"""Reporting an issue (C-11): by an occupier for their home, by staff for an occupier or for
-themselves; with photos. `services.issues` re-exports it with the rest of the lifecycle."""
+"""Reporting an issue (C-11): by an occupier for their home (a unit of one of their current
+tenancies), by staff for an occupier or for themselves; with photos. `services.issues`
+re-exports it with the rest of the lifecycle."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ import sqlalchemy as sa
 
 from repairlink.domain.agency import Agency, Role
 from repairlink.domain.issues import Issue
-from repairlink.domain.people import Occupier
+from repairlink.domain.people import Occupier, Tenancy
 from repairlink.domain.places import Unit
 from repairlink.errors import InvalidError
 from repairlink.services.auth import Principal
 from repairlink.services.files import FileStore
 from repairlink.services.issue_files import Upload, check_photos, keep
 from repairlink.store.tables import cols
-from repairlink.store.uow import UnitOfWork
+from repairlink.store.uow import UnitOfWork, not_found
 
 STAFF = (Role.ADMIN, Role.AGENT)
 
@@ -72,13 +73,16 @@ def report(
 ) -> Issue:
     """Report an issue, with photos if given (they need `files`). C-11: with 'only display
     uploaded properties' on, only an active unit of the platform will do, never a free-typed
-    address. Staff report for an occupier (`reporter_occupier_id`) or for themselves."""
+    address. An occupier reports at their home only; staff report for an occupier
+    (`reporter_occupier_id`) or for themselves."""
     who.require(*STAFF, Role.OCCUPIER)
     check_title(title)
     check_photos(photos or [])
     if who.role is Role.OCCUPIER:
         reporter_occupier_id = who.subject_id
     with uow:
+        if who.role is Role.OCCUPIER and unit_id is not None:
+            check_home(uow, who.subject_id, unit_id)
         check_where(
             uow.this_agency(),
             unit_id,
@@ -118,6 +122,27 @@ def report(
         uow.emit_many("issue.created", [issue], [{"number": number, "status": issue.status.value}])
         uow.commit()
     return issue
+
+
+def home_unit_ids(uow: UnitOfWork, occupier_id: int | None) -> list[int]:
+    """The units of the occupier's tenancies running today: where they may report."""
+    tenancy = cols(Tenancy)
+    theirs = uow.all(uow.select(Tenancy, tenancy.occupier_id == occupier_id))
+    today = uow.now().date()
+    return list(dict.fromkeys(t.unit_id for t in theirs if t.covers(today)))
+
+
+def homes_of(uow: UnitOfWork, who: Principal) -> list[int]:
+    """The units the occupier `who` may report at (the report form offers these)."""
+    with uow:
+        return home_unit_ids(uow, who.subject_id)
+
+
+def check_home(uow: UnitOfWork, occupier_id: int | None, unit_id: int) -> None:
+    """An occupier reports only at their home. Another unit is answered as one that does not
+    exist, so that an occupier cannot learn which units the agency has (C-01)."""
+    if unit_id not in home_unit_ids(uow, occupier_id):
+        raise not_found(Unit, unit_id, field="unit_id")
 
 
 def check_title(title: str) -> None:

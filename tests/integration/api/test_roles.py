@@ -68,6 +68,21 @@ def test_an_occupier_sees_only_the_issues_it_reported(
     assert occupier.get("/occupiers").status_code == 403
 
 
+def test_an_occupier_reports_only_at_its_home_and_other_units_look_unknown(
+    app: App, http: TestClient, agency_id: int, staff: Client
+) -> None:
+    home, elsewhere = make_unit(staff), make_unit(staff)
+    me = make_occupier(staff, home)
+    occupier = client_for(app, http, agency_id, Role.OCCUPIER, me["id"])
+    refused = occupier.post("/issues", json={"title": "Damp", "unit_id": elsewhere["id"]})
+    unknown = occupier.post("/issues", json={"title": "Damp", "unit_id": 999_999_999})
+    answers = [(r.status_code, r.json()["code"], r.json()["field"]) for r in (refused, unknown)]
+    assert answers == [(404, "unit.not_found", "unit_id")] * 2  # the same as a unit never made
+    assert staff.ok("GET", "/issues")["items"] == []
+    occupier.ok("POST", "/issues", 201, json={"title": "Damp", "unit_id": home["id"]})
+    report(staff, elsewhere)  # staff report at any unit of the agency, as before
+
+
 def test_an_agent_cannot_manage_api_keys_users_or_settings(
     app: App, http: TestClient, agency_id: int
 ) -> None:

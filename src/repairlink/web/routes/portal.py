@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from repairlink.domain.issues import QuoteStatus, Status
 from repairlink.domain.limits import ADDRESS_MAX, DESCRIPTION_MAX, TITLE_MAX
 from repairlink.domain.places import Unit
-from repairlink.services import issues, links, people_and_places
+from repairlink.services import issues, people_and_places, reporting
 from repairlink.services.issue_search import IssueQuery, find_issues
 from repairlink.web.again import FORM_REFUSALS, NOTHING, Sent, reason
 from repairlink.web.forms import text, uploads
@@ -26,10 +26,10 @@ router = APIRouter()
 
 
 def _units_for(viewer: Viewer, only_uploaded: bool) -> list[Unit]:
-    """The units of the occupier's tenancies; only active ones when the agency allows no
-    free-typed address (C-11)."""
-    tenancies = links.list_tenancies(viewer.uow(), occupier_id=viewer.who.subject_id, limit=100)
-    found = [people_and_places.get(viewer.uow(), Unit, t.unit_id) for t in tenancies.items]
+    """The units of the occupier's current tenancies (the only ones they may report at); only
+    active ones when the agency allows no free-typed address (C-11)."""
+    homes = reporting.homes_of(viewer.uow(), viewer.who)
+    found = [people_and_places.get(viewer.uow(), Unit, unit_id) for unit_id in homes]
     return [u for u in found if u.active or not only_uploaded]
 
 

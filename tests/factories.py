@@ -129,14 +129,23 @@ def as_occupier(occupier: Occupier) -> Principal:
 
 def occupier_login(app: App, who: Principal, occupier: Occupier) -> tuple[str, str]:
     """A login (role occupier, subject_id = the occupier) -> (email, password)."""
+    return _login(app, who, Role.OCCUPIER, occupier.id, occupier.display_name)
+
+
+def contractor_login(app: App, who: Principal, contractor: Contractor) -> tuple[str, str]:
+    """A login (role contractor, subject_id = the contractor) -> (email, password)."""
+    return _login(app, who, Role.CONTRACTOR, contractor.id, contractor.display_name)
+
+
+def _login(app: App, who: Principal, role: Role, subject_id: int, name: str) -> tuple[str, str]:
     email, password = f"login-{uuid.uuid4().hex[:10]}@example.com", "correct horse battery"
     auth.create_user(
         uow_of(app, who),
         email=email,
-        name=occupier.display_name,
-        role=Role.OCCUPIER,
+        name=name,
+        role=role,
         password=password,
-        subject_id=occupier.id,
+        subject_id=subject_id,
     )
     return email, password
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from repairlink.bootstrap import App
+from repairlink.domain.issues import Status
 from repairlink.services import issues
 from repairlink.services.auth import Principal
 from tests.factories import (
+    contractor_login,
+    in_progress_issue,
     living_occupier,
+    make_contractor,
     make_tenancy,
     make_unit,
     occupier_login,
@@ -35,3 +41,25 @@ def test_an_occupier_reports_only_at_its_home_in_the_console(app: App, admin: Pr
             console, "/my/report", "/my/report", {"title": "Leak", "unit_id": str(home.id)}
         )
         assert "your issue is IS1" in made.text
+
+
+@pytest.mark.parametrize(
+    ("net", "said"),
+    [
+        ("1e30", "Cost, net: '1e30' is not an amount of money: write it in figures, like 120.50"),
+        ("10000000.01", "Cost, net: An amount cannot be more than 10,000,000.00"),
+    ],
+)
+def test_an_absurd_cost_at_completion_is_refused_naming_the_field(
+    app: App, admin: Principal, net: str, said: str
+) -> None:
+    contractor = make_contractor(app, admin)
+    issue = in_progress_issue(app, admin, contractor)
+    job = f"/jobs/{issue.id}"
+    with console_as(app, *contractor_login(app, admin, contractor)) as console:
+        refused = post_form(
+            console, job, f"/issues/{issue.id}/complete", {"notes": "Done", "net": net}
+        )
+        assert (refused.status_code, alert_of(refused)) == (200, said)
+    stored = issues.get(uow_of(app, admin), admin, issue.id)
+    assert (stored.status, stored.cost_net) == (Status.AWAITING_COMPLETION, None)

@@ -33,7 +33,7 @@ The Repairlink REST API.
 * **Errors**: RFC 9457 `application/problem+json` with `code`, `field` and the SPEC `rule`.
 * **Lists**: `{"items": [...], "next_cursor": ...}`; pass `cursor` (and `limit`, 1-500) for
   the next page; `next_cursor` is null on the last page.
-* **Money**: in pence.
+* **Money**: in pence; net, VAT and gross at most 1,000,000,000 each.
 """
 
 

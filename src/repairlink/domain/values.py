@@ -110,6 +110,12 @@ def normalise_email(raw: str, *, field: str = "email") -> str:
     return result.normalized.lower()
 
 
+# The most any single amount coming in may be, in pence or cents (10,000,000.00): far above any
+# repair, and it keeps net + VAT inside the 32-bit integer columns amounts are stored in.
+MAX_PENCE = 1_000_000_000
+MAX_AMOUNT = f"{MAX_PENCE // 100:,}.{MAX_PENCE % 100:02d}"
+
+
 @dataclass(frozen=True)
 class Money:
     """An amount in pence: net + VAT = gross, never negative."""
@@ -135,8 +141,16 @@ class Money:
 
     @classmethod
     def of(cls, *, net: int, vat: int, gross: int | None = None, field: str = "costs") -> Money:
+        """An amount coming in. Only here is the maximum checked: a row stored before it was
+        set must still read."""
         total = net + vat if gross is None else gross
         cls.check(net, vat, total, field=field)
+        if max(net, vat, total) > MAX_PENCE:
+            raise InvalidError(
+                "money.too_large",
+                f"An amount (net, VAT or their total) cannot be more than {MAX_AMOUNT}",
+                field=field,
+            )
         return cls(net, vat, total)
 
     def pounds(self) -> str:

@@ -2,31 +2,44 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from fastapi import UploadFile
 
+from repairlink.domain.values import MAX_AMOUNT, MAX_PENCE
 from repairlink.errors import InvalidError
 from repairlink.services.issue_files import Upload
 
 _SYMBOLS = "£$€ "
+_DIGITS = re.compile(r"^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
 
 
 def pence(text: str, *, field: str, rule: str | None = None) -> int:
-    """'120.50', '£120.50' or '$1,120.50' -> 12050 (pence or cents)."""
+    """'120.50', '£120.50' or '$1,120.50' -> 12050 (pence or cents). Digits only: '1e30',
+    'Infinity' and the like are no amount a person means."""
     cleaned = text.strip().lstrip(_SYMBOLS).replace(",", "")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
+    if not _DIGITS.match(cleaned):
         raise InvalidError(
-            "form.bad_amount", f"'{text}' is not an amount of money", field=field, rule=rule
-        ) from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+            "form.bad_amount",
+            f"'{text}' is not an amount of money: write it in figures, like 120.50",
+            field=field,
+            rule=rule,
+        )
+    amount = Decimal(cleaned)
+    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
         raise InvalidError(
             "form.bad_amount",
             "Give an amount with at most two decimals, not below zero",
+            field=field,
+            rule=rule,
+        )
+    if amount * 100 > MAX_PENCE:
+        raise InvalidError(
+            "form.amount_too_large",
+            f"An amount cannot be more than {MAX_AMOUNT}",
             field=field,
             rule=rule,
         )

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from repairlink.bootstrap import App
 from repairlink.domain.agency import Role
+from repairlink.domain.values import MAX_PENCE
 from tests.integration.api.conftest import (
     Client,
     client_for,
@@ -199,3 +200,30 @@ def test_c_11_only_uploaded_properties_refuses_free_typed_addresses(staff: Clien
     staff.ok("POST", f"/units/{unit['id']}/deactivate")
     inactive = staff.post("/issues", json={"title": "Gate", "unit_id": unit["id"]})
     assert (inactive.status_code, inactive.json()["rule"]) == (422, "C-11")
+
+
+def test_c_05_an_amount_beyond_the_maximum_is_refused_naming_the_field(
+    app: App, http: TestClient, agency_id: int, staff: Client
+) -> None:
+    """Amounts a 64-bit (SQLite) or 32-bit (PostgreSQL) column cannot hold are 422, not 500."""
+    chosen = make_contractor(staff)
+    iid = report(staff, make_unit(staff))["id"]
+    staff.ok("POST", f"/issues/{iid}/quotes", 201, json={"contractor_ids": [chosen["id"]]})
+    contractor = client_for(app, http, agency_id, Role.CONTRACTOR, chosen["id"])
+    for net in (2**63 - 1, 2_500_000_000):
+        too_much = contractor.post(f"/issues/{iid}/quotes/submit", json={"net": net, "vat": 10})
+        assert (too_much.status_code, too_much.json()["field"]) == (422, "net")
+        assert str(MAX_PENCE) in too_much.json()["detail"]
+    both = contractor.post(
+        f"/issues/{iid}/quotes/submit", json={"net": MAX_PENCE, "vat": MAX_PENCE}
+    )
+    assert (both.status_code, both.json()["field"]) == (422, "amount")
+    assert [q["status"] for q in staff.ok("GET", f"/issues/{iid}/quotes")["items"]] == ["requested"]
+    most = contractor.ok("POST", f"/issues/{iid}/quotes/submit", json={"net": MAX_PENCE})
+    assert most["gross"] == MAX_PENCE
+
+    instruct(staff, {"id": iid}, chosen)
+    contractor.ok("POST", f"/issues/{iid}/appointment", json={"appointment_at": TOMORROW})
+    refused = contractor.post(f"/issues/{iid}/complete", data={"net": str(10**30)})
+    assert (refused.status_code, refused.json()["field"]) == (422, "net")
+    assert _status(staff, iid) == "awaiting_completion"

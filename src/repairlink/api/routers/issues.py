@@ -32,7 +32,7 @@ from repairlink.api.schemas.issues import (
 from repairlink.domain.agency import Role
 from repairlink.domain.issues import Issue, Status
 from repairlink.domain.limits import NOTES_MAX
-from repairlink.domain.values import Money
+from repairlink.domain.values import MAX_PENCE, Money
 from repairlink.services import issues
 from repairlink.services.issues import Upload
 from repairlink.services.listing import page_of
@@ -45,7 +45,7 @@ IssueNumber = Annotated[
         description="The issue's number (IS12 or 12), or the PMS's own number for it (PX-07)",
     ),
 ]
-Pence = Annotated[int | None, Form(ge=0, description="Pence")]
+Pence = Annotated[int | None, Form(ge=0, le=MAX_PENCE, description="Pence")]
 
 
 def issue_read(caller: Caller, issue: Issue) -> IssueRead:

@@ -24,6 +24,7 @@ from repairlink.domain.limits import (
     REASON_MAX,
     TITLE_MAX,
 )
+from repairlink.domain.values import MAX_PENCE
 
 
 class IssueCreate(WriteModel):
@@ -85,8 +86,8 @@ class QuoteRequest(WriteModel):
 
 class QuoteSubmit(WriteModel):
     contractor_id: Id | None = Field(None, description="Taken from the login for contractors")
-    net: int = Field(ge=0, description="Pence")
-    vat: int = Field(0, ge=0, description="Pence")
+    net: int = Field(ge=0, le=MAX_PENCE, description="Pence")
+    vat: int = Field(0, ge=0, le=MAX_PENCE, description="Pence")
     notes: str = Field("", max_length=NOTES_MAX)
 
 

@@ -28,9 +28,10 @@ from python_multipart.exceptions import MultipartParseError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from repairlink.api.parts import PartsMeter
+from repairlink.domain.values import CONTROL_CHARACTERS
 
 MiB = 1024 * 1024
-FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+FORBIDDEN = CONTROL_CHARACTERS  # the CSV import refuses the same in a file's cells
 # Harmless in a person's text: a vertical tab or a form feed becomes a line feed (one byte for
 # one, percent-encoded three for three, so no length or offset changes).
 SOFT = bytes.maketrans(b"\x0b\x0c", b"\n\n")

@@ -12,6 +12,9 @@ from repairlink.errors import InvalidError
 
 _POSTCODE = re.compile(r"^(GIR0AA|[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2})$")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+# Text no database stores alike (PostgreSQL refuses NUL; SQLite keeps it, and every list would
+# show it): NUL and the other control characters. Tab, line feed and carriage return are text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def normalise_postcode(raw: str) -> str:

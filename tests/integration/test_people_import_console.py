@@ -7,6 +7,7 @@ import base64
 import re
 
 import sqlalchemy as sa
+from starlette.testclient import TestClient
 
 from repairlink.bootstrap import App
 from repairlink.store.tables import contractors
@@ -44,3 +45,29 @@ def test_pw_07_the_console_uploads_contractors_and_lists_each_bad_row(
         lenient = console.post("/people/import", data={**fields, "mode": "valid_rows"}, files=files)
         assert "1 added" in lenient.text
         assert _contractors(app, agency_id) == 1
+
+
+def _upload(console: TestClient, body: str, mode: str) -> str:
+    form = console.get("/people/import?kind=contractor").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token is not None
+    page = console.post(
+        "/people/import",
+        data={"csrf_token": token.group(1), "kind": "contractor", "mode": mode},
+        files={"file": ("providers.csv", body.encode(), "text/csv")},
+    )
+    assert page.status_code == 200
+    return str(page.text)
+
+
+def test_pw_07_a_control_character_is_a_row_problem_and_never_reaches_the_page(
+    app: App, agency_id: int
+) -> None:
+    body = "company,email\nBay Plumbing,jobs@bay.example\nRing\x07Ltd,ring@example.com\n"
+    with console_as_admin(app, agency_id) as console:
+        page = _upload(console, body, "valid_rows")
+    assert "2 rows read; 1 added; 1 problems." in page
+    assert '<td data-label="Row">3</td><td data-label="Column">company</td>' in page
+    assert "contains a control character" in page
+    assert "\x07" not in page
+    assert _contractors(app, agency_id) == 1

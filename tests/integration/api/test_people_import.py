@@ -77,3 +77,56 @@ def test_pw_07_service_providers_with_their_trades_and_a_missing_column(staff: C
         {"row": 1, "column": "email", "reason": "required column is missing"}
     ]
     assert refused["created"] == 0
+
+
+LIMITS_HEADER = "first_name,surname,company,email,address\n"
+LIMITS = (
+    "Ana,Diaz,,ana.diaz@example.com,\n"  # line 2: good
+    f"{'A' * 256},Long,,long@example.com,\n"  # line 3: a name longer than its column
+    "Ch\x00ar,Nul,,nul@example.com,\n"  # line 4: NUL, which PostgreSQL cannot store
+    "Bel,Ri\x07ng,,bel@example.com,\n"  # line 5: another control character
+    'Tab,Ok,Acme\tLtd,tab@example.com,"1 High St\nLeeds"\n'  # lines 6-7: as the API takes them
+)
+
+
+def test_pw_07_over_long_cells_and_control_characters_are_row_problems_on_both_databases(
+    staff: Client,
+) -> None:
+    strict = _upload(staff, LIMITS_HEADER + LIMITS, "all_or_nothing")
+    assert strict.status_code == 200, strict.text
+    assert (strict.json()["created"], _landlords(staff)) == (0, set())
+    answer = _upload(staff, LIMITS_HEADER + LIMITS, "valid_rows")
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    assert {(e["row"], e["column"], e["reason"]) for e in report["errors"]} == {
+        (3, "first_name", "is longer than 255 characters"),
+        (4, "first_name", "contains a control character"),
+        (5, "surname", "contains a control character"),
+    }
+    assert (report["rows"], report["created"]) == (5, 2)
+    assert _landlords(staff) == {"ana.diaz@example.com", "tab@example.com"}
+    (tab,) = staff.ok("GET", "/landlords", params={"q": "tab@example.com"})["items"]
+    assert (tab["company"], tab["address"]) == ("Acme\tLtd", "1 High St\nLeeds")
+    # the single-record API refuses the same name
+    refused = staff.post("/landlords", json={"first_name": "A" * 256, "email": "a@example.com"})
+    assert refused.status_code == 422
+
+
+def test_pw_07_a_problem_names_the_line_its_record_starts_on_past_blank_and_multi_line_rows(
+    staff: Client,
+) -> None:
+    body = (
+        "first_name,surname,email,address\n"
+        "Ana,Diaz,ana.diaz@example.com,\n"  # line 2
+        "\n"  # line 3: blank
+        'Ben,Okafor,ben@okafor.example,"Flat 1\n2 Low Rd\nYork"\n'  # lines 4-6
+        "Cy,Lee,not-an-email,\n"  # line 7
+        "\r\n"  # line 8: blank
+        "Di,Ng,ANA.DIAZ@example.com,\n"  # line 9
+    )
+    report = _upload(staff, body, "valid_rows").json()
+    assert {(e["row"], e["column"], e["reason"]) for e in report["errors"]} == {
+        (7, "email", "is not an email address"),
+        (9, "email", "the same email as row 2"),
+    }
+    assert (report["rows"], report["created"]) == (4, 2)

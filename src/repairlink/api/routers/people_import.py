@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from repairlink.api.deps import StaffCaller
 from repairlink.services.people_import import ImportReport, import_people
@@ -17,7 +17,7 @@ router = APIRouter(tags=["people"])
 
 
 class RowProblem(BaseModel):
-    row: int
+    row: int = Field(description="The line of the file where the record starts (the header is 1)")
     column: str
     reason: str
 

@@ -60,6 +60,22 @@ def _upload(console: TestClient, body: str, mode: str) -> str:
     return str(page.text)
 
 
+def test_pw_07_a_file_of_many_bad_rows_lists_the_first_200_and_downloads_them_all(
+    app: App, agency_id: int
+) -> None:
+    body = "company,email\n" + "".join(f"Firm {n},not-an-email-{n}\n" for n in range(250))
+    with console_as_admin(app, agency_id) as console:
+        page = _upload(console, body, "all_or_nothing")
+    assert "250 rows read; 0 added; 250 problems." in page
+    shown = re.findall(r'<td data-label="Row">(\d+)</td>', page)
+    assert shown == [str(n) for n in range(2, 202)]
+    assert "and 50 more: download the full list" in page
+    link = re.search(r'href="data:text/csv;base64,([^"]+)"', page)
+    assert link is not None
+    listed = base64.b64decode(link.group(1)).decode().splitlines()[1:]
+    assert [line.split(",")[0] for line in listed] == [str(n) for n in range(2, 252)]
+
+
 def test_pw_07_a_control_character_is_a_row_problem_and_never_reaches_the_page(
     app: App, agency_id: int
 ) -> None:

@@ -4,7 +4,7 @@ phones, duplicates inside the file and against the agency's records, and what th
 cannot store: a cell longer than its column, a control character, both refused as the API
 refuses them); the agent chooses all-or-nothing (any bad row: nothing is written) or
 valid-rows-only. The report names each bad row (the line of the file where it starts), its
-column and why, and downloads as CSV."""
+column and why, and downloads as CSV; a page or an answer lists the first `SHOWN` problems."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ REQUIRED = ("email",)
 AS_GIVEN = ("first_name", "surname", "company", "address")  # kept as the cell is, so limited
 UNBOUNDED = 2000  # a column of unbounded text (the address) takes as much as the API does
 TRADE_MAX = 255  # each trade, as the API takes them
+SHOWN = 200  # problems a page or an API answer lists; the CSV report has every one
 SHOWN_VALUE = 100  # characters of a cell a problem quotes
 CHUNK = 1000
 # (stage, rows done, rows in the stage): "checked" of the file's rows, then "added" of the good
@@ -58,6 +59,15 @@ class ImportReport:
     @property
     def written(self) -> bool:
         return self.created > 0
+
+    @property
+    def first_errors(self) -> list[RowError]:
+        """The problems a person is shown; `errors_csv` has them all."""
+        return self.errors[:SHOWN]
+
+    @property
+    def more_errors(self) -> int:
+        return max(0, len(self.errors) - SHOWN)
 
     def errors_csv(self) -> str:
         """The per-row report, for the agent to download."""

@@ -130,3 +130,15 @@ def test_pw_07_a_problem_names_the_line_its_record_starts_on_past_blank_and_mult
         (9, "email", "the same email as row 2"),
     }
     assert (report["rows"], report["created"]) == (4, 2)
+
+
+def test_pw_07_the_answer_lists_the_first_problems_with_their_count_and_the_csv_has_all(
+    staff: Client,
+) -> None:
+    body = "surname,email\n" + "".join(f"Owner {n},not-an-email-{n}\n" for n in range(250))
+    report = _upload(staff, body, "all_or_nothing").json()
+    assert (report["rows"], report["error_count"], len(report["errors"])) == (250, 250, 200)
+    assert report["errors"][0] == {"row": 2, "column": "email", "reason": "is not an email address"}
+    download = _upload(staff, body, "all_or_nothing", format="csv")
+    rows = list(csv.DictReader(io.StringIO(download.text)))
+    assert [r["row"] for r in rows] == [str(n) for n in range(2, 252)]

@@ -1,5 +1,6 @@
 """PW-07: owners (landlords) and service providers (contractors) uploaded as CSV, checked row by
-row; the report names each bad row's line, column and reason, as JSON and as CSV.
+row; the report names each bad row's line, column and reason: as JSON the first `SHOWN` with the
+count of all, as CSV every one.
 
 (No `from __future__ import annotations`: FastAPI reads these annotations at run time.)
 """
@@ -11,7 +12,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from repairlink.api.deps import StaffCaller
-from repairlink.services.people_import import ImportReport, import_people
+from repairlink.services.people_import import SHOWN, ImportReport, import_people
 
 router = APIRouter(tags=["people"])
 
@@ -28,7 +29,10 @@ class ImportRead(BaseModel):
     rows: int
     created: int
     written: bool
-    errors: list[RowProblem]
+    error_count: int = Field(description="How many problems the file has")
+    errors: list[RowProblem] = Field(
+        description=f"The first {SHOWN} problems; ?format=csv answers every one"
+    )
 
 
 def _read(report: ImportReport) -> ImportRead:
@@ -38,7 +42,10 @@ def _read(report: ImportReport) -> ImportRead:
         rows=report.rows,
         created=report.created,
         written=report.written,
-        errors=[RowProblem(row=e.row, column=e.column, reason=e.reason) for e in report.errors],
+        error_count=len(report.errors),
+        errors=[
+            RowProblem(row=e.row, column=e.column, reason=e.reason) for e in report.first_errors
+        ],
     )
 
 

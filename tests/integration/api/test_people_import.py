@@ -142,3 +142,21 @@ def test_pw_07_the_answer_lists_the_first_problems_with_their_count_and_the_csv_
     download = _upload(staff, body, "all_or_nothing", format="csv")
     rows = list(csv.DictReader(io.StringIO(download.text)))
     assert [r["row"] for r in rows] == [str(n) for n in range(2, 252)]
+
+
+def test_pw_07_a_cell_past_the_csv_size_limit_or_an_over_long_address_is_a_row_problem(
+    staff: Client,
+) -> None:
+    body = (
+        "surname,email,address\n"
+        "Ana,ana@example.com,\n"
+        f"Big,big@example.com,{'x' * 131_073}\n"  # line 3: past what csv reads in one cell
+        f"Long,long@example.com,{'y' * 2001}\n"  # line 4: longer than the API takes
+        "Cy,cy@example.com,\n"
+    )
+    report = _upload(staff, body, "valid_rows").json()
+    assert {(e["row"], e["column"], e["reason"]) for e in report["errors"]} == {
+        (3, "", "has a cell longer than 131,072 characters"),
+        (4, "address", "is longer than 2000 characters"),
+    }
+    assert _landlords(staff) == {"ana@example.com", "cy@example.com"}

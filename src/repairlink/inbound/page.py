@@ -68,7 +68,7 @@ class PageWriter:
     def write(self, conn: sa.Connection, page: ReadyPage, state: RunState, ctx: RunContext) -> None:
         self._page_refs = {}
         for bad in page.bad:
-            self.quarantine(conn, state, bad.kind, bad.external_id, bad.reason, bad.payload)
+            self.quarantine(conn, state, bad.kind, bad.external_id, bad.told, bad.payload)
         held_back: dict[str, list[Decision]] = {}
         for kind in self.profile.kinds:
             if self.kinds and kind not in self.kinds:

@@ -49,9 +49,17 @@ class Incoming:
 
 @dataclass(slots=True)
 class Malformed:
-    """A PMS record the connector could not map (missing field, wrong type): quarantined (S-04)."""
+    """A PMS record the connector could not map (missing field, wrong type): quarantined (S-04).
+    `reason` names the PMS field and what was wrong (`pms.set_aside`); a record without its
+    own id ("" here) is told by `where`: another field it has, or its place on its page."""
 
     kind: str
     external_id: str
     reason: str
     payload: dict[str, Any]
+    where: str = ""
+
+    @property
+    def told(self) -> str:
+        """The reason as the run report keeps it, with how to find a record without an id."""
+        return f"{self.reason} ({self.where})" if self.where else self.reason

@@ -13,7 +13,7 @@ from repairlink.connectors.alto.streams import BY_NAME, STREAMS
 from repairlink.inbound import lane_cuts
 from repairlink.inbound.lane_cuts import Sample
 from repairlink.pms.connector import FetchedPage, TransientFetchError
-from repairlink.pms.incoming import Incoming, Malformed
+from repairlink.pms.set_aside import map_items
 from repairlink.pms.streams import RawPage, Stream
 
 # Records a sampled page holds (`cut_lanes`): enough to tell a stretch's density within some
@@ -33,10 +33,7 @@ def parse_page(stream: str, page: RawPage) -> FetchedPage:
         body = orjson.loads(page.body)
     except orjson.JSONDecodeError as exc:
         raise TransientFetchError(f"Alto sent a page that is not JSON on {stream}") from exc
-    mapper = BY_NAME[stream].mapper
-    records: list[Incoming | Malformed] = []
-    for item in body.get("items") or []:
-        records.extend(mapper(item))
+    records = map_items(BY_NAME[stream].mapper, body.get("items") or [])
     return FetchedPage(records, (body.get("meta") or {}).get("nextToken"))
 
 

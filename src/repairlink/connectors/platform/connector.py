@@ -16,6 +16,7 @@ from repairlink.pms import pushed_page
 from repairlink.pms.bridge import PageSource
 from repairlink.pms.connector import FetchedPage, TerminalFetchError, TransientFetchError
 from repairlink.pms.incoming import Incoming, Malformed
+from repairlink.pms.set_aside import placed
 from repairlink.pms.streams import RawPage, Stream
 
 STREAMS: tuple[Stream, ...] = (
@@ -34,15 +35,18 @@ def parse_page(stream: str, page: RawPage) -> FetchedPage:
         raise TransientFetchError(f"The page pushed for {stream} is not JSON") from exc
     declared = BY_NAME[stream]
     records: list[Incoming | Malformed] = []
-    for item in found:
+    for number, item in enumerate(found, 1):
         if isinstance(item, pushed_page.NotJson):  # S-04: quarantined, the rest goes on
             reason = f"item: not JSON ({item.reason})"
-            records.append(Malformed(declared.kinds[0], "?", reason, {"value": item.text}))
+            mapped: list[Incoming | Malformed] = [
+                Malformed(declared.kinds[0], "", reason, {"value": item.text})
+            ]
         elif not isinstance(item, dict):
             reason = "item: must be an object"
-            records.append(Malformed(declared.kinds[0], "?", reason, {"value": repr(item)}))
+            mapped = [Malformed(declared.kinds[0], "", reason, {"value": repr(item)})]
         else:
-            records.extend(declared.mapper(item))
+            mapped = declared.mapper(item)
+        records += placed(mapped, number)
     return FetchedPage(records, page.cursor)  # a pushed page names the next one, if any
 
 

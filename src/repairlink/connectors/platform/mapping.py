@@ -8,22 +8,18 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from repairlink.pms.incoming import Incoming, Malformed
+from repairlink.pms.item_fields import BadField
+from repairlink.pms.set_aside import set_aside
 
 Json = dict[str, Any]
-
-
-class _Bad(ValueError):
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field}: {problem}")
-        self.field = field
 
 
 def _id(item: Json, key: str) -> str:
     value = item.get(key)
     if value is None or isinstance(value, bool) or str(value).strip() == "":
-        raise _Bad(key, "is required")
+        raise BadField(key, "is required")
     if not isinstance(value, str | int):
-        raise _Bad(key, "must be a string or a whole number")
+        raise BadField(key, "must be a string or a whole number")
     return str(value)
 
 
@@ -31,10 +27,10 @@ def _text(item: Json, key: str, *, required: bool = False) -> str:
     value = item.get(key)
     if value is None:
         if required:
-            raise _Bad(key, "is required")
+            raise BadField(key, "is required")
         return ""
     if not isinstance(value, str):
-        raise _Bad(key, "must be a string")
+        raise BadField(key, "must be a string")
     return value
 
 
@@ -42,17 +38,23 @@ def _day(item: Json, key: str, *, required: bool = False) -> date | None:
     value = item.get(key)
     if value is None:
         if required:
-            raise _Bad(key, "is required")
+            raise BadField(key, "is required")
         return None
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
-        raise _Bad(key, f"must be a date (YYYY-MM-DD), not {value!r}") from None
+        raise BadField(key, f"must be a date (YYYY-MM-DD), not {value!r}") from None
 
 
-def _malformed(kind: str, item: Any, exc: _Bad) -> Malformed:
-    payload = item if isinstance(item, dict) else {"value": repr(item)}
-    return Malformed(kind, str(payload.get("id", "?")), str(exc), payload)
+def _malformed(kind: str, item: Any, exc: BadField) -> Malformed:
+    return set_aside(kind, item, exc, identify=_named)
+
+
+def _named(item: Json) -> str:
+    """An item without its id, told by its name, the resident's names or the work's summary."""
+    names = (item.get("name"), item.get("firstName"), item.get("lastName"), item.get("summary"))
+    said = " ".join(str(n) for n in names if n)[:60]
+    return f"named {said}" if said else ""
 
 
 def unit(item: Json) -> list[Incoming | Malformed]:
@@ -60,7 +62,7 @@ def unit(item: Json) -> list[Incoming | Malformed]:
     try:
         hidden = item.get("hidden", False)
         if not isinstance(hidden, bool):
-            raise _Bad("hidden", "must be true or false")
+            raise BadField("hidden", "must be true or false")
         return [
             Incoming(
                 kind="unit",
@@ -74,7 +76,7 @@ def unit(item: Json) -> list[Incoming | Malformed]:
                 attrs={"assigned_user": str(item.get("assignedUserId") or "")},
             )
         ]
-    except _Bad as exc:
+    except BadField as exc:
         return [_malformed("unit", item, exc)]
 
 
@@ -105,7 +107,7 @@ def resident(item: Json) -> list[Incoming | Malformed]:
             links={"unit_id": ("unit", property_id), "occupier_id": ("occupier", resident_id)},
         )
         return [occupier, tenancy]
-    except _Bad as exc:
+    except BadField as exc:
         return [_malformed("occupier", item, exc)]
 
 
@@ -131,5 +133,5 @@ def work_order(item: Json) -> list[Incoming | Malformed]:
                 links={"unit_id": ("unit", _id(item, "propertyId"))},
             )
         ]
-    except _Bad as exc:
+    except BadField as exc:
         return [_malformed("issue", item, exc)]

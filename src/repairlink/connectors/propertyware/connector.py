@@ -16,7 +16,7 @@ from repairlink.inbound import lane_cuts
 from repairlink.inbound.lane_cuts import Sample
 from repairlink.pms.connector import FetchedPage, TransientFetchError
 from repairlink.pms.http import next_offset
-from repairlink.pms.incoming import Incoming, Malformed
+from repairlink.pms.set_aside import map_items
 from repairlink.pms.streams import RawPage, Stream
 
 # Records a sampled page holds (`cut_lanes`): enough to tell a stretch's density, a tenth of a
@@ -44,9 +44,7 @@ def parse_page(stream: str, page: RawPage) -> FetchedPage:
     """One page (a bare JSON array) -> our records and the next offset."""
     items = _items(stream, page)
     declared = BY_NAME[stream]
-    records: list[Incoming | Malformed] = []
-    for item in items:
-        records.extend(declared.mapper(item))
+    records = map_items(declared.mapper, items)
     return FetchedPage(records, next_offset(page, len(items), declared.max_size))
 
 

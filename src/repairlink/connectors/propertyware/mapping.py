@@ -8,30 +8,54 @@ A work order brings the facts PW-04's filters read.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from repairlink.pms.incoming import Incoming, Malformed
+from repairlink.pms.item_fields import BadField, day, ident, obj, objects, required, within
+from repairlink.pms.set_aside import set_aside
 
 Json = dict[str, Any]
 PRIORITIES = {"HIGH": "high", "MEDIUM": "normal", "LOW": "low"}
-
-
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+# what a mapping may meet in an item it reads without the kit; `set_aside` says it plainly
+UNREAD = (BadField, KeyError, TypeError, AttributeError, IndexError, ValueError)
 
 
 def _text(value: Any) -> str:
     return str(value) if value is not None else ""
 
 
+def _at_address(item: Json) -> str:
+    """A unit without its id, told by its name and address."""
+    address = obj(item, "address")
+    parts = [item.get("name"), address.get("address"), address.get("city")]
+    line = ", ".join(str(p) for p in parts if p)
+    return f"at {line}" if line else ""
+
+
+def _of_lease(item: Json) -> str:
+    """A lease without its id, told by its unit and its tenants' names."""
+    names = [
+        " ".join(str(n) for n in (p.get("firstName"), p.get("lastName")) if n)
+        for p in objects(item, "contacts")
+    ]
+    at = f"at unit {item['unitID']}" if item.get("unitID") else ""
+    named = f"tenants {' and '.join(n for n in names if n)}" if any(names) else ""
+    return ", ".join(p for p in (at, named) if p)
+
+
+def _of_work_order(item: Json) -> str:
+    """A work order without its id, told by its number or description."""
+    said = item.get("number") or item.get("description")
+    return f"described as {str(said)[:60]}" if said else ""
+
+
 def unit(item: Json) -> list[Incoming | Malformed]:
     try:
-        address = item["address"]
+        address = obj(item, "address")
         return [
             Incoming(
                 kind="unit",
-                external_id=str(item["id"]),
+                external_id=ident(item, "id"),
                 fields={
                     "flat": _text(item.get("name")),
                     "line1": _text(address.get("address")),
@@ -47,25 +71,33 @@ def unit(item: Json) -> list[Incoming | Malformed]:
                         "manager_user_id": item.get("propertyManagerID"),
                         "status": item.get("status"),
                         "lease_id": item.get("leaseID"),
-                        "modified": item["lastModifiedDateTime"],
+                        "modified": required(item, "lastModifiedDateTime"),
                     },
                 },
-                archived=not item["active"],
+                archived=not required(item, "active"),
             )
         ]
-    except (KeyError, TypeError, AttributeError) as exc:
-        return [_malformed("unit", item, exc)]
+    except UNREAD as exc:
+        return [set_aside("unit", item, exc, identify=_at_address)]
 
 
 def lease(item: Json) -> list[Incoming | Malformed]:
     """Each tenant on the lease as an occupier, and their tenancy at the unit."""
     try:
-        lease_id, unit_id = str(item["id"]), str(item["unitID"])
-        active = bool(item["active"])
-        move_in, move_out = _date(item.get("moveInDate")), _date(item.get("moveOutDate"))
+        lease_id, unit_id = ident(item, "id"), ident(item, "unitID")
+        active = bool(required(item, "active"))
+        move_in = day(item, "moveInDate", optional=True)
+        move_out = day(item, "moveOutDate", optional=True)
+        contacts = objects(item, "contacts")
+        # a lease's dates are read for its tenants' tenancies: one without tenants has none
+        start = day(item, "startDate") if contacts else None
+        end = day(item, "endDate", optional=True) if contacts else None
         out: list[Incoming | Malformed] = []
-        for person in item.get("contacts") or []:
-            person_id = str(person["id"])
+        for number, person in enumerate(contacts, 1):
+            try:
+                person_id = ident(person, "id")
+            except BadField as exc:
+                raise within("contacts", number, exc) from None
             phones = [p for p in (person.get("mobilePhone"), person.get("homePhone")) if p]
             fields = {
                 "first_name": _text(person.get("firstName")),
@@ -87,22 +119,22 @@ def lease(item: Json) -> list[Incoming | Malformed]:
                 )
             )
             tenancy = {
-                "start_date": _date(item["startDate"]),
-                "end_date": _date(item.get("endDate")),
+                "start_date": start,
+                "end_date": end,
                 "periodic": False,
                 "active": active,
             }
             links = {"unit_id": ("unit", unit_id), "occupier_id": ("occupier", person_id)}
             out.append(Incoming("tenancy", f"{lease_id}:{person_id}", tenancy, links=links))
         return out
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        return [_malformed("tenancy", item, exc)]
+    except UNREAD as exc:
+        return [set_aside("tenancy", item, exc, identify=_of_lease)]
 
 
 def work_order(item: Json) -> list[Incoming | Malformed]:
     try:
         description = _text(item.get("description"))
-        links = {"unit_id": ("unit", str(item["unitID"]))}
+        links = {"unit_id": ("unit", ident(item, "unitID"))}
         if item.get("requestedByContactID"):
             links["reporter_occupier_id"] = ("occupier", str(item["requestedByContactID"]))
         fields = {
@@ -112,15 +144,8 @@ def work_order(item: Json) -> list[Incoming | Malformed]:
             "priority": PRIORITIES.get(str(item.get("priority")), "normal"),
         }
         attrs = {"managed_by": item.get("managedBy"), "owner_email": item.get("ownerEmail")}
-        record = Incoming("issue", str(item["id"]), fields, attrs=attrs, links=links)
+        record = Incoming("issue", ident(item, "id"), fields, attrs=attrs, links=links)
         record.optional_links = ("reporter_occupier_id",)  # a resident we may not hold
         return [record]
-    except (KeyError, TypeError, AttributeError) as exc:
-        return [_malformed("issue", item, exc)]
-
-
-def _malformed(kind: str, item: Any, exc: Exception) -> Malformed:
-    """S-04: say which field was wrong, keep the payload for the agent to read."""
-    payload = item if isinstance(item, dict) else {"value": repr(item)}
-    what = f"missing field {exc}" if isinstance(exc, KeyError) else f"bad value: {exc}"
-    return Malformed(kind, str(payload.get("id", "?")), what, payload)
+    except UNREAD as exc:
+        return [set_aside("issue", item, exc, identify=_of_work_order)]

@@ -12,7 +12,7 @@ from repairlink.connectors.propman.profile import PROFILE
 from repairlink.connectors.propman.streams import BY_NAME, MAX_PAGE, STREAMS
 from repairlink.pms.connector import FetchedPage, TransientFetchError
 from repairlink.pms.http import next_offset
-from repairlink.pms.incoming import Incoming, Malformed
+from repairlink.pms.set_aside import map_items
 from repairlink.pms.streams import RawPage
 
 
@@ -27,10 +27,7 @@ def parse_page(stream: str, page: RawPage) -> FetchedPage:
         items, total = body["items"], int(body["total"])
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
         raise TransientFetchError(f"Propman sent a page that is not a list on {stream}") from exc
-    mapper = BY_NAME[stream].mapper
-    records: list[Incoming | Malformed] = []
-    for item in items:
-        records.extend(mapper(item))
+    records = map_items(BY_NAME[stream].mapper, items)
     counted = RawPage(page.body, page.cursor, total)
     return FetchedPage(records, next_offset(counted, len(items), MAX_PAGE))
 

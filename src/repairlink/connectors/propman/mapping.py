@@ -7,61 +7,60 @@ field named (S-04): quarantined, and the run goes on.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from repairlink.pms.incoming import Incoming, Malformed
+from repairlink.pms.item_fields import BadField, day, described, obj, objects, within
+from repairlink.pms.set_aside import set_aside
 
 Json = dict[str, Any]
 Records = list[Incoming | Malformed]
 ADDRESS = ("line1", "line2", "town", "county", "postcode")
-
-
-class BadField(ValueError):
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field}: {problem}")
-        self.field = field
+# what a mapping may meet in an item it reads without the kit; `set_aside` says it plainly
+UNREAD = (BadField, KeyError, TypeError, AttributeError, IndexError, ValueError)
 
 
 def _text(item: Json, key: str, *, required: bool = False) -> str:
     value = item.get(key)
     if value is None:
         if required:
-            raise BadField(key, "missing")
+            raise BadField(key, "is missing")
         return ""
     if not isinstance(value, str):
-        raise BadField(key, f"expected text, got {type(value).__name__}")
+        raise BadField(key, f"expected text, got {described(value)}")
     if required and not value.strip():
-        raise BadField(key, "empty")
+        raise BadField(key, "is empty")
     return value.strip()
-
-
-def _object(item: Json, key: str) -> Json:
-    value = item.get(key)
-    if not isinstance(value, dict):
-        raise BadField(key, "missing" if value is None else f"expected an object, got {value!r}")
-    return value
 
 
 def _refs(item: Json, key: str) -> list[str]:
     value = item.get(key) or []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise BadField(key, f"expected a list of references, got {value!r}")
+        raise BadField(key, f"expected a list of references, got {described(value)}")
     return value
 
 
 def _head(item: Json) -> tuple[str, str]:
     """(reference, id): both required; `modifiedAt` must be a time stamp."""
     if not isinstance(item, dict):
-        raise BadField("item", f"expected an object, got {item!r}")
+        raise BadField("item", f"expected an object, got {described(item)}")
     ref = _text(item, "reference", required=True)
     record_id = item.get("id")
     if not isinstance(record_id, int) or isinstance(record_id, bool):
-        raise BadField(
-            "id", "missing" if record_id is None else f"expected a number: {record_id!r}"
+        problem = (
+            "is missing" if record_id is None else f"expected a number, got {described(record_id)}"
         )
+        raise BadField("id", problem)
     _text(item, "modifiedAt", required=True)
     return ref, str(record_id)
+
+
+def _named(item: Json) -> str:
+    """A record without its reference, told by its name, company or username."""
+    names = (item.get("firstName"), item.get("surname"))
+    name = item.get("name") or item.get("companyName") or " ".join(str(n) for n in names if n)
+    name = name or item.get("username")
+    return f"named {name}" if name else ""
 
 
 def _address_fields(address: Json) -> Json:
@@ -84,22 +83,16 @@ def _contact(item: Json, address_key: str | None) -> Json:
         "email": _text(item, "email") or None,
         "phone": _text(item, "phone") or None,
         "phone2": _text(item, "alternatePhone") or None,
-        "address": _address_line(_object(item, address_key)) if address_key else "",
+        "address": _address_line(obj(item, address_key)) if address_key else "",
     }
-
-
-def _malformed(kind: str, item: Any, error: Exception) -> Records:
-    payload = item if isinstance(item, dict) else {"value": repr(item)}
-    external_id = str(payload.get("reference") or payload.get("id") or "?")
-    return [Malformed(kind, external_id, str(error), payload)]
 
 
 def guarded(kind: str, item: Json, build: Any) -> Records:
     try:
         built: Records = build(item)
         return built
-    except (BadField, KeyError, TypeError, AttributeError, ValueError) as error:
-        return _malformed(kind, item, error)
+    except UNREAD as error:
+        return [set_aside(kind, item, error, id_keys=("reference", "id"), identify=_named)]
 
 
 def estate(item: Json) -> Records:
@@ -122,18 +115,18 @@ def building(item: Json) -> Records:
         fields = {
             "name": _text(item, "name"),
             "ref": ref,
-            **_address_fields(_object(item, "address")),
+            **_address_fields(obj(item, "address")),
         }
         links = {"estate_id": ("estate", _text(item, "estateReference", required=True))}
         manager = _text(item, "propertyManagerReference")
         if manager:
             links["property_manager_id"] = ("agent", manager)
-        codes = item.get("costCodes") or []
-        if not isinstance(codes, list):
-            raise BadField("costCodes", f"expected a list, got {codes!r}")
         out: Records = [Incoming("building", ref, fields, links=links, external_oid=oid)]
-        for code in codes:
-            name = _text(code, "code", required=True)
+        for number, code in enumerate(objects(item, "costCodes"), 1):
+            try:
+                name = _text(code, "code", required=True)
+            except BadField as exc:
+                raise within("costCodes", number, exc) from None
             out.append(
                 Incoming(
                     "cost_code",
@@ -152,17 +145,16 @@ def building_occupiers(item: Json) -> Records:
 
     def build(item: Json) -> Records:
         _head(item)
-        occupiers = item.get("occupiers") or []
-        if not isinstance(occupiers, list):
-            raise BadField("occupiers", f"expected a list, got {occupiers!r}")
         out: Records = []
-        for person in occupiers:
-            ref, unit_ref = (
-                _text(person, "reference", required=True),
-                _text(person, "unitReference", required=True),
-            )
-            since = date.fromisoformat(_text(person, "since", required=True)[:10])
-            out.append(Incoming("occupier", ref, _contact(person, None)))
+        for number, person in enumerate(objects(item, "occupiers"), 1):
+            try:
+                ref = _text(person, "reference", required=True)
+                unit_ref = _text(person, "unitReference", required=True)
+                since = day(person, "since")
+                contact = _contact(person, None)
+            except BadField as exc:
+                raise within("occupiers", number, exc) from None
+            out.append(Incoming("occupier", ref, contact))
             out.append(
                 Incoming(
                     "tenancy",
@@ -181,7 +173,7 @@ def unit(item: Json) -> Records:
 
     def build(item: Json) -> Records:
         ref, oid = _head(item)
-        address = _object(item, "address")
+        address = obj(item, "address")
         fields = {"flat": _text(address, "flat"), **_address_fields(address), "ref": ref}
         links = {
             "estate_id": ("estate", _text(item, "estateReference", required=True)),

@@ -45,8 +45,10 @@ def _of_lease(item: Json) -> str:
 
 def _of_work_order(item: Json) -> str:
     """A work order without its id, told by its number or description."""
-    said = item.get("number") or item.get("description")
-    return f"described as {str(said)[:60]}" if said else ""
+    if item.get("number"):
+        return f"number {item['number']}"
+    said = str(item.get("description") or "")[:60]
+    return f"described as {said}" if said else ""
 
 
 def unit(item: Json) -> list[Incoming | Malformed]:

@@ -56,11 +56,16 @@ def _head(item: Json) -> tuple[str, str]:
 
 
 def _named(item: Json) -> str:
-    """A record without its reference, told by its name, company or username."""
+    """A record without its reference, told by its name, company or username, or else by its
+    address."""
     names = (item.get("firstName"), item.get("surname"))
     name = item.get("name") or item.get("companyName") or " ".join(str(n) for n in names if n)
     name = name or item.get("username")
-    return f"named {name}" if name else ""
+    if name:
+        return f"named {name}"
+    address = obj(item, "address", optional=True)
+    line = ", ".join(v for v in (_text(address, "flat"), _address_line(address)) if v)
+    return f"at {line}" if line else ""
 
 
 def _address_fields(address: Json) -> Json:

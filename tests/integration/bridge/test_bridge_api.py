@@ -89,7 +89,9 @@ def test_a_malformed_record_is_quarantined_and_the_rest_applied(bridge: Bridge) 
     report = _push(bridge, items).json()
     assert report["counts"]["unit"]["created"] == 2
     reasons = {q["external_id"]: q["reason"] for q in report["quarantined"]}
-    assert "name" in reasons["2"]
+    assert reasons["2"] == "name is required"
+    # an item with no id is told by its place on the page pushed
+    assert reasons[""] == "item: must be an object (item 3 on its page)"
     assert len(report["quarantined"]) == 2
     assert len(bridge.staff.ok("GET", "/units")["items"]) == 2
 

@@ -26,6 +26,7 @@ from repairlink.store.tables import (
 )
 from tests.integration.api.conftest import Client
 from tests.integration.propman.conftest import held, pull, rows, sync
+from tests.integration.set_aside import assert_plain, set_aside_on_the_run_page
 
 
 def _digits(phone: str | None) -> str:
@@ -177,7 +178,7 @@ def test_bad_input_from_propman_is_quarantined_naming_the_field_and_the_run_goes
     propman.admin("PATCH", f"units/{orphan}", {"buildingReference": "BLK99999"})
     state = sync(app, connected, full=True)
     reasons = _quarantined(app, connected)
-    assert "reference: empty" in reasons[str(no_ref)]
+    assert "reference is empty" in reasons[str(no_ref)]
     assert "building_id=BLK99999" in reasons[first_units[1]["reference"]]
     assert state.counts["unit"]["created"] == len(pull(propman, "/units")) - 2
 
@@ -187,5 +188,20 @@ def test_bad_input_from_propman_is_quarantined_naming_the_field_and_the_run_goes
     state = sync(app, connected)
     broken = set(_quarantined(app, connected).values()) - set(reasons.values())
     assert broken, "some records were served broken"
-    assert all(re.match(r"(id|address|modifiedAt|units): ", reason) for reason in broken)
+    # (the unit without a reference may be served broken too: then it has no id either)
+    named = r"(id|address|modifiedAt|units|reference)(:| is) "
+    assert all(re.match(named, reason) for reason in broken)
     assert state.counts["unit"].get("updated", 0) > 0  # the rest went on
+
+
+def test_records_propman_serves_broken_are_set_aside_naming_the_field_in_words(
+    app: App, connected: int, propman: RunningPropman
+) -> None:
+    """S-04 as the agent reads it on the run's page: the field and what was wrong with it, in
+    words ("modifiedAt: expected text, got a number"), never a Python error."""
+    propman.admin("PUT", "faults", {"rate_malformed": 0.2, "seed": 4})
+    state = sync(app, connected, full=True)
+    lines = set_aside_on_the_run_page(app, connected, state.run_id)
+    assert_plain(lines, "id|address|modifiedAt|units|correspondenceAddress|businessAddress")
+    assert any(line.endswith(": id is missing") for line in lines)
+    assert any("modifiedAt: expected text, got a number (20240101)" in line for line in lines)

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import hypothesis
 import pytest
 import sqlalchemy as sa
 
@@ -24,6 +25,13 @@ from repairlink.services import agencies, auth
 from repairlink.services.auth import Principal
 from repairlink.settings import Settings
 from repairlink.store.migrate import upgrade
+
+# A shared 2-core machine stalls now and then: no example fails for taking long (Hypothesis's
+# 200 ms deadline and its too-slow check would make such a stall a red run).
+hypothesis.settings.register_profile(
+    "repairlink", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("repairlink")
 
 PG_SERVER = os.environ.get("REPAIRLINK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 BACKENDS = ["sqlite", "postgresql"]

@@ -62,7 +62,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 def serving(settings: Settings) -> Iterator[Site]:
     """The console and API on a free port of 127.0.0.1, the embedded runner sending."""
     app = build(settings)
-    runner = EmbeddedRunner(app).start()  # delivers outbox events as `repairlink serve` does
+    # delivers outbox events as `repairlink serve` does; no schedules: a test's sync runs are
+    # those it starts (one starting on the hour would add a row to the lists it checks)
+    runner = EmbeddedRunner(app, schedules=False).start()
     # Bound and listening before the server thread starts: the browser's first request waits
     # in the backlog instead of the test polling for readiness.
     sock = listening("127.0.0.1", 0, backlog=64)

@@ -167,7 +167,10 @@ def test_make_run_path_answers_on_docs_console_and_demo_login_works(served: str)
     agency = httpx.get(f"{served}/api/v1/agency", headers=us_auth).json()
     assert agency["name"] == "Golden State Property Management"
     us_runs = httpx.get(f"{served}/api/v1/sync-runs", headers=us_auth).json()["items"]
-    assert {r["status"] for r in us_runs} == {"succeeded"}
+    # the demo's runs finished before the service said it was ready; a schedule falling due
+    # meanwhile (on the hour) may have started another
+    assert "succeeded" in {r["status"] for r in us_runs}
+    assert {r["status"] for r in us_runs} <= {"succeeded", "running"}
     assert httpx.get(f"{served}/api/v1/issues", headers=us_auth).json()["items"]
     _block_management_demo_is_synced(served)
 

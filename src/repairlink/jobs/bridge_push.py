@@ -14,7 +14,6 @@ are: same rules, report, quarantine, dry run; a page pushed twice changes nothin
 
 from __future__ import annotations
 
-import contextlib
 import queue
 import tempfile
 import threading
@@ -25,6 +24,7 @@ from datetime import datetime
 from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
+import structlog
 
 from repairlink.bootstrap import App
 from repairlink.connectors import REGISTRY
@@ -38,6 +38,7 @@ from repairlink.services.bridge_tokens import BridgeClient, connection_of
 from repairlink.store.db import reading
 from repairlink.store.sync_tables import sync_runs
 
+log = structlog.get_logger(__name__)
 Window = tuple[datetime | None, datetime]
 IDLE_S = 300.0  # an open run the client pushes nothing into for this long fails
 QUEUED_PAGES = 4  # pages waiting for a real run's engine; the client waits when they are many
@@ -171,9 +172,12 @@ class Session:
     def run(self) -> None:
         assert self.engine is not None
         assert self.state is not None
-        # a failed run says why on its row (status, error), which the finish answers
-        with contextlib.suppress(Exception):
+        # a failed run says why on its row (status, error), which the finish answers; the log
+        # keeps the failure too, in case recording it on the row failed as well
+        try:
             self.engine.execute(self.state, dry_run=self.dry_run)
+        except Exception:
+            log.exception("bridge.run_failed", run_id=self.state.run_id)
 
     def end_before(self, stream: str) -> None:
         """A page of `stream` ends every stream before it (the engine writes them in order)."""

@@ -53,9 +53,12 @@ class Hedger:
         done, _ = wait([first], timeout=self.after_s())
         if done:
             return first.result()
+        try:
+            second = self._pool.submit(self._timed, fn)
+        except RuntimeError:  # the reads were closed meanwhile: the first ask is the answer
+            return first.result()
         with self._lock:
             self.hedged += 1
-        second = self._pool.submit(self._timed, fn)
         return _first_answer(first, second)
 
     def _timed(self, fn: Callable[[], T]) -> T:

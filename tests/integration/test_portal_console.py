@@ -60,6 +60,6 @@ def test_an_absurd_cost_at_completion_is_refused_naming_the_field(
         refused = post_form(
             console, job, f"/issues/{issue.id}/complete", {"notes": "Done", "net": net}
         )
-        assert (refused.status_code, alert_of(refused)) == (200, said)
+        assert (refused.status_code, alert_of(refused)) == (422, said)  # the form drawn again
     stored = issues.get(uow_of(app, admin), admin, issue.id)
     assert (stored.status, stored.cost_net) == (Status.AWAITING_COMPLETION, None)

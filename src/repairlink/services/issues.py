@@ -173,7 +173,10 @@ def award_quote(
 def _settle_quotes(uow: UnitOfWork, issue: Issue) -> None:
     """Once the issue is instructed no quote stays open: the instructed contractor's is
     awarded (asked but not yet answered too: the job is theirs), every other is not."""
-    for quote in uow.all(uow.select(Quote, cols(Quote).issue_id == issue.id)):
+    # not flushed first: the issue's change is audited as one entry, with its updated_at
+    with uow.session.no_autoflush:
+        quotes = uow.all(uow.select(Quote, cols(Quote).issue_id == issue.id))
+    for quote in quotes:
         won = issue.contractor_id is not None and quote.contractor_id == issue.contractor_id
         quote.status = QuoteStatus.AWARDED if won else QuoteStatus.NOT_AWARDED
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal, get_args
 
 from repairlink.domain.agency import Agency, CostsOption, InvoiceOption
 from repairlink.domain.values import Money
@@ -42,6 +43,11 @@ STATUS_LABELS = {
     Status.CANCELLED: "Cancelled",
     Status.FORWARDED_TO_PM: "Forwarded to property manager",
 }
+
+
+# How urgent an issue is: what the API takes, the console offers and its list filters by.
+Priority = Literal["low", "normal", "high", "urgent"]
+PRIORITIES: tuple[str, ...] = get_args(Priority)
 
 
 class Party(StrEnum):

@@ -21,7 +21,6 @@ from repairlink.services.units import address_words
 from repairlink.store.tables import cols
 from repairlink.store.uow import UnitOfWork
 
-PRIORITIES = ("low", "normal", "high", "urgent")
 _NUMBER = re.compile(r"^(?:is)?\s*#?(\d{1,9})$", re.IGNORECASE)
 
 

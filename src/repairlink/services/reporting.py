@@ -9,7 +9,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from repairlink.domain.agency import Agency, Role
-from repairlink.domain.issues import Issue
+from repairlink.domain.issues import PRIORITIES, Issue
 from repairlink.domain.people import Occupier, Tenancy
 from repairlink.domain.places import Unit
 from repairlink.errors import InvalidError
@@ -77,6 +77,7 @@ def report(
     (`reporter_occupier_id`) or for themselves."""
     who.require(*STAFF, Role.OCCUPIER)
     check_title(title)
+    check_priority(priority)
     check_photos(photos or [])
     if who.role is Role.OCCUPIER:
         reporter_occupier_id = who.subject_id
@@ -143,6 +144,14 @@ def check_home(uow: UnitOfWork, occupier_id: int | None, unit_id: int) -> None:
     exist, so that an occupier cannot learn which units the agency has (C-01)."""
     if unit_id not in home_unit_ids(uow, occupier_id):
         raise not_found(Unit, unit_id, field="unit_id")
+
+
+def check_priority(priority: str) -> None:
+    """Only a priority the console's list can filter by: another would hide the issue there."""
+    if priority not in PRIORITIES:
+        raise InvalidError(
+            "issue.bad_priority", f"Choose one of {', '.join(PRIORITIES)}", field="priority"
+        )
 
 
 def check_title(title: str) -> None:

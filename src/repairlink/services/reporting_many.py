@@ -17,7 +17,13 @@ from repairlink.domain.people import Occupier
 from repairlink.domain.places import Unit
 from repairlink.errors import RepairlinkError
 from repairlink.services.auth import Principal
-from repairlink.services.reporting import STAFF, check_title, check_where, last_number
+from repairlink.services.reporting import (
+    STAFF,
+    check_priority,
+    check_title,
+    check_where,
+    last_number,
+)
 from repairlink.store.uow import UnitOfWork, not_found
 
 T = TypeVar("T")
@@ -83,6 +89,7 @@ def _new_issue(
     """The issue `report` would make, its checks in `report`'s order (number and times are
     the caller's)."""
     check_title(one.title)
+    check_priority(one.priority)
     check_where(agency, one.unit_id, "", _finder(units, Unit, "unit_id"))
     reporter_id = _reporter_id(who, one)
     reporter = (

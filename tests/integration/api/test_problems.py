@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from repairlink.bootstrap import App
 from repairlink.domain.agency import Role
+from repairlink.domain.issues import PRIORITIES
 from tests.integration.api.conftest import V1, Client, client_for, make_unit, report
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "code", "field", "rule"}
@@ -37,6 +38,19 @@ def test_a_request_that_breaks_the_schema_is_a_422_naming_the_field(staff: Clien
     assert unknown["field"] == "colour"
     assert _problem(staff.get("/units", params={"limit": 0}), 422)["field"] == "limit"
     assert _problem(staff.get("/units/not-a-number"), 422)["field"] == "id"
+
+
+def test_an_issue_priority_the_console_cannot_filter_by_is_a_422_listing_the_priorities(
+    staff: Client,
+) -> None:
+    unit = make_unit(staff)
+    body = {"title": "Leaking tap", "unit_id": unit["id"], "priority": "whatever"}
+    refused = _problem(staff.post("/issues", json=body), 422)
+    assert refused["field"] == "priority"
+    assert all(f"'{p}'" in str(refused["detail"]) for p in PRIORITIES)
+    assert staff.ok("GET", "/issues")["items"] == []
+    for priority in PRIORITIES:  # each one the console offers is taken
+        assert report(staff, unit, priority=priority)["priority"] == priority
 
 
 def test_c_03_an_illegal_transition_is_a_409_with_the_rule_and_changes_nothing(

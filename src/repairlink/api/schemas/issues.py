@@ -12,6 +12,7 @@ from repairlink.domain.issues import (
     STATUS_LABELS,
     Party,
     PayingForWork,
+    Priority,
     QuoteStatus,
     Status,
 )
@@ -31,7 +32,7 @@ class IssueCreate(WriteModel):
     title: str = Field(max_length=TITLE_MAX)
     description: str = Field("", max_length=DESCRIPTION_MAX)
     category: Name = ""
-    priority: Name = "normal"
+    priority: Priority = Field("normal", description="How urgent: low, normal, high or urgent")
     planned: bool = False
     unit_id: Id | None = None
     free_address: str = Field("", max_length=ADDRESS_MAX, description="Refused when C-11 is on")

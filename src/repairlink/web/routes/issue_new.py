@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from repairlink.domain.issues import PRIORITIES
 from repairlink.domain.places import Unit
 from repairlink.services import issues, people_and_places, units
-from repairlink.services.issue_search import PRIORITIES
 from repairlink.services.occupiers import living_at
 from repairlink.services.units import UnitFilter
 from repairlink.web.forms import uploads

@@ -11,11 +11,18 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from repairlink.domain.issues import ALLOWED_FROM, Issue, PayingForWork, QuoteStatus, Status
+from repairlink.domain.issues import (
+    ALLOWED_FROM,
+    PRIORITIES,
+    Issue,
+    PayingForWork,
+    QuoteStatus,
+    Status,
+)
 from repairlink.domain.people import Contractor, Landlord
 from repairlink.domain.places import Unit
 from repairlink.services import issue_costing, issues, people_and_places
-from repairlink.services.issue_search import PRIORITIES, IssueOrder, IssueQuery, find_issues
+from repairlink.services.issue_search import IssueOrder, IssueQuery, find_issues
 from repairlink.store.tables import cols
 from repairlink.web import outbound, timeline
 from repairlink.web.again import NOTHING, Sent

@@ -9,7 +9,7 @@ import re
 
 from repairlink.bootstrap import App
 from repairlink.domain.issues import Status
-from repairlink.domain.limits import DESCRIPTION_MAX
+from repairlink.domain.limits import DESCRIPTION_MAX, TITLE_MAX
 from repairlink.server import create_server
 from repairlink.services import issues
 from repairlink.services.auth import Principal
@@ -87,3 +87,50 @@ def test_c_11_a_refused_report_keeps_what_was_typed_and_says_the_limit_of_detail
         made = console.post("/my/report", data={**sent, "description": "Drips. " * 857})
         assert made.status_code == 200
         assert "Thank you: your issue is" in made.text
+
+
+def _selected(page: str, element_id: str) -> str:
+    """The value of a select's chosen option."""
+    select = re.search(rf'<select id="{element_id}"[^>]*>(.*?)</select>', page, re.DOTALL)
+    assert select is not None, element_id
+    chosen = re.search(r'<option(?: value="([^"]*)")? selected>([^<]*)<', select.group(1))
+    assert chosen is not None, element_id
+    return html.unescape(chosen.group(1) or chosen.group(2))
+
+
+def test_c_11_a_refused_staff_report_keeps_what_was_typed_and_takes_what_the_api_takes(
+    app: App, agency_id: int, admin: Principal
+) -> None:
+    unit = make_unit(app, admin)
+    tenant = living_occupier(app, admin, unit)
+    with console_as_admin(app, agency_id) as console:
+        form = console.get(f"/issues/new?unit_id={unit.id}").text
+        assert f"At most {DESCRIPTION_MAX:,} characters" in form  # said before it is sent
+        assert f'maxlength="{TITLE_MAX}"' in form
+        sent = {"csrf_token": _token(form), "unit_id": str(unit.id), "title": "Boiler"}
+        sent |= {"category": "Heating and hot water", "priority": "urgent"}
+        sent |= {"occupier_id": str(tenant.id)}
+        too_long = "The boiler clicks. " * 1100  # 20,900 characters
+        refused = console.post("/issues/new", data={**sent, "description": too_long})
+        assert refused.status_code == 422
+        assert f"Details: Write at most {DESCRIPTION_MAX:,} characters" in refused.text
+        assert (_field(refused.text, "title"), _field(refused.text, "description")) == (
+            "Boiler",
+            too_long,
+        )
+        assert _selected(refused.text, "category") == "Heating and hot water"
+        assert _selected(refused.text, "priority") == "urgent"
+        assert _selected(refused.text, "occupier_id") == str(tenant.id)
+        odd = console.post("/issues/new", data={**sent, "priority": "whatever"})
+        assert odd.status_code == 422
+        assert "Priority: Choose one of low, normal, high, urgent" in html.unescape(odd.text)
+        assert issues.list_issues(uow_of(app, admin), admin).items == []  # nothing reported
+        # what the API takes, the console takes: a 230-character title, 6,000 of details
+        made = console.post(
+            "/issues/new", data={**sent, "title": "T" * 230, "description": "Drips. " * 857}
+        )
+    assert made.status_code == 200
+    assert "is reported" in made.text
+    [reported] = issues.list_issues(uow_of(app, admin), admin).items
+    assert (reported.priority, reported.reporter_occupier_id) == ("urgent", tenant.id)
+

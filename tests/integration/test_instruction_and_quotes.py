@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -14,12 +16,14 @@ from repairlink.services import issues, people_and_places
 from repairlink.services.auth import Principal
 from tests.factories import (
     as_contractor,
+    contractor_login,
     make_contractor,
     make_issue,
     make_landlord,
     quotes_requested_issue,
     uow_of,
 )
+from tests.integration.console_login import console_as
 from tests.integration.test_issue_lifecycle import snapshot
 
 
@@ -284,3 +288,42 @@ def test_c_05_instructing_a_landlord_awards_no_quote(app: App, admin: Principal)
         paying=PayingForWork.LANDLORD,
     )
     assert _quote_states(app, admin, issue.id) == {contractor.id: QuoteStatus.NOT_AWARDED}
+
+
+@pytest.mark.parametrize(
+    ("action", "said"),
+    [
+        ("cancel", "The agency cancelled this job."),
+        ("forward", "The agency passed this job to the property manager."),
+    ],
+)
+def test_c_05_cancelling_or_forwarding_settles_the_open_quotes_and_tells_the_contractor(
+    app: App, admin: Principal, action: str, said: str
+) -> None:
+    """No quote stays open on a closed job: the contractor who quoted is not left reading
+    that the agency has not decided yet."""
+    quoting, silent = make_contractor(app, admin), make_contractor(app, admin)
+    issue = quotes_requested_issue(app, admin, quoting, silent)
+    issues.submit_quote(
+        uow_of(app, admin),
+        as_contractor(quoting),
+        issue.id,
+        contractor_id=quoting.id,
+        net=5500,
+        vat=0,
+    )
+    if action == "cancel":
+        issues.cancel(uow_of(app, admin), admin, issue.id, reason="The tenant fixed it")
+    else:
+        issues.forward_to_pm(uow_of(app, admin), admin, issue.id, reason="The landlord's own")
+    assert _quote_states(app, admin, issue.id) == {
+        quoting.id: QuoteStatus.NOT_AWARDED,
+        silent.id: QuoteStatus.NOT_AWARDED,
+    }
+    with console_as(app, *contractor_login(app, admin, quoting)) as console:
+        job = console.get(f"/jobs/{issue.id}")
+    found = re.search(r'data-testid="quote-state">(.*?)</p>', job.text, re.DOTALL)
+    assert found is not None
+    state = " ".join(html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).split())
+    assert state.startswith("Not awarded: ")
+    assert state.endswith(said)

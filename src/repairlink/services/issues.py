@@ -171,8 +171,9 @@ def award_quote(
 
 
 def _settle_quotes(uow: UnitOfWork, issue: Issue) -> None:
-    """Once the issue is instructed no quote stays open: the instructed contractor's is
-    awarded (asked but not yet answered too: the job is theirs), every other is not."""
+    """Once the issue is instructed, cancelled or forwarded no quote stays open: the
+    instructed contractor's is awarded (asked but not yet answered too: the job is theirs),
+    every other is not (all of them when nobody was instructed)."""
     # not flushed first: the issue's change is audited as one entry, with its updated_at
     with uow.session.no_autoflush:
         quotes = uow.all(uow.select(Quote, cols(Quote).issue_id == issue.id))
@@ -300,6 +301,7 @@ def cancel(uow: UnitOfWork, who: Principal, issue_id: int, *, reason: str) -> Is
         issue = load(uow, who, issue_id, *STAFF)
         before = issue.status
         issue.cancel(reason)
+        _settle_quotes(uow, issue)
         _changed(uow, issue, before)
         uow.commit()
     return issue
@@ -310,6 +312,7 @@ def forward_to_pm(uow: UnitOfWork, who: Principal, issue_id: int, *, reason: str
         issue = load(uow, who, issue_id, *STAFF)
         before = issue.status
         issue.forward_to_pm(reason)
+        _settle_quotes(uow, issue)
         _changed(uow, issue, before)
         uow.commit()
     return issue

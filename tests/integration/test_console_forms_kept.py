@@ -11,7 +11,7 @@ from repairlink.bootstrap import App
 from repairlink.domain.issues import Status
 from repairlink.domain.limits import DESCRIPTION_MAX, TITLE_MAX
 from repairlink.server import create_server
-from repairlink.services import issues
+from repairlink.services import agencies, issues
 from repairlink.services.auth import Principal
 from tests.factories import (
     in_progress_issue,
@@ -134,3 +134,21 @@ def test_c_11_a_refused_staff_report_keeps_what_was_typed_and_takes_what_the_api
     [reported] = issues.list_issues(uow_of(app, admin), admin).items
     assert (reported.priority, reported.reporter_occupier_id) == ("urgent", tenant.id)
 
+
+def test_a_blank_agency_name_is_refused_by_its_label_and_the_other_settings_kept(
+    app: App, agency_id: int, admin: Principal
+) -> None:
+    with console_as_admin(app, agency_id) as console:
+        form = console.get("/settings").text
+        sent = {"csrf_token": _token(form), "name": "   ", "costs_option": "provide_costs"}
+        sent |= {"invoice_option": "required", "locale": "en_US"}
+        sent |= {"time_zone": "America/Chicago", "feedback_enabled": "yes"}
+        refused = console.post("/settings", data=sent)
+    assert refused.status_code == 422
+    assert "Agency name: Give the agency a name" in html.unescape(refused.text)
+    assert _selected(refused.text, "costs_option") == "provide_costs"
+    assert _selected(refused.text, "time_zone") == "America/Chicago"
+    assert 'name="feedback_enabled" value="yes" checked' in refused.text
+    kept = agencies.get_agency(app.uow(admin.actor, agency_id))
+    assert kept.name.strip() != ""
+    assert (kept.costs_option.value, kept.time_zone) == ("optional", "Europe/London")

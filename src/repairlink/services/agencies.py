@@ -62,13 +62,15 @@ def update_settings(uow: UnitOfWork, changes: dict[str, Any]) -> Agency:
         for name, value in changes.items():
             if name not in SETTINGS:
                 raise InvalidError("agency.unknown_setting", f"No setting '{name}'", field=name)
-            _check(name, value)
-            setattr(agency, name, value)
+            setattr(agency, name, _checked(name, value))
         uow.commit()
     return agency
 
 
-def _check(name: str, value: Any) -> None:
+def _checked(name: str, value: Any) -> Any:
+    """The setting's value as kept, or why it is refused."""
+    if name == "name":
+        return _name(value)
     if name == "locale" and value not in LOCALES:
         raise InvalidError(
             "agency.bad_locale", f"Choose one of {', '.join(LOCALES)}", field="locale"
@@ -80,3 +82,12 @@ def _check(name: str, value: Any) -> None:
             raise InvalidError(
                 "agency.bad_time_zone", f"'{value}' is not a time zone", field="time_zone"
             ) from None
+    return value
+
+
+def _name(value: Any) -> str:
+    """Never blank: it is the From name of the agency's mail and names it in invitations."""
+    name = str(value).strip()
+    if not name:
+        raise InvalidError("agency.name_required", "Give the agency a name", field="name")
+    return name

@@ -31,6 +31,7 @@ class Sent:
 NOTHING = Sent()
 
 
-def reason(exc: RepairlinkError, *, had_files: bool = False) -> str:
-    said = refusal(exc)
+def reason(exc: RepairlinkError, *, had_files: bool = False, form: str = "") -> str:
+    """Why, naming the field by its label on `form` (the form's path: web.plain)."""
+    said = refusal(exc, form)
     return f"{said.rstrip('.')}. {FILES_NOT_KEPT}" if had_files else said

@@ -55,7 +55,10 @@ FIELD_LABELS = {
     "q": "Search",
 }
 # Where a form gives a field name another label than the one above: (form's path, name).
-LABELS_ON_FORM = {("/webhooks", "description"): "Description"}
+LABELS_ON_FORM = {
+    ("/webhooks", "description"): "Description",
+    ("/settings", "name"): "Agency name",
+}
 
 
 def plain(text: str | None) -> str:
@@ -75,13 +78,13 @@ def field_label(name: str, form: str = "") -> str:
     return spaced.strip().capitalize()
 
 
-def said(message: str, field: str | None) -> str:
-    """A refusal as the page says it: the field by its label, then the reason."""
+def said(message: str, field: str | None, form: str = "") -> str:
+    """A refusal as the page says it: the field by its label (on `form`), then the reason."""
     reason = plain(message)
     if not field or field in ("form", "actor", "csrf_token"):
         return reason
-    return f"{field_label(field)}: {reason}"
+    return f"{field_label(field, form)}: {reason}"
 
 
-def refusal(exc: RepairlinkError) -> str:
-    return said(exc.message, exc.field)
+def refusal(exc: RepairlinkError, form: str = "") -> str:
+    return said(exc.message, exc.field, form)

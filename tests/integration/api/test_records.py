@@ -257,6 +257,18 @@ def test_agency_locale_and_time_zone_are_read_and_changed_through_the_api(staff:
     assert staff.ok("GET", "/agency")["time_zone"] == "America/Los_Angeles"  # nothing else lost
 
 
+def test_the_agency_name_is_never_blanked_by_a_change(staff: Client) -> None:
+    """It is the From name of the agency's mail: a blank one is refused, the rest kept."""
+    before = staff.ok("GET", "/agency")
+    for blank in ("", "   "):
+        refused = staff.patch("/agency", json={"name": blank, "costs_option": "provide_costs"})
+        assert (refused.status_code, refused.json()["field"]) == (422, "name")
+    assert staff.ok("GET", "/agency") == before
+    assert staff.ok("PATCH", "/agency", json={"name": " Harbour Lettings "})["name"] == (
+        "Harbour Lettings"
+    )
+
+
 def test_users_are_created_with_a_role_and_listed_without_passwords(staff: Client) -> None:
     occupier = make_occupier(staff)
     body = {

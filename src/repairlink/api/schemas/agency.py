@@ -25,7 +25,7 @@ class AgencyRead(ReadModel):
 class AgencyUpdate(WriteModel):
     """Only the fields sent are changed."""
 
-    name: Name = ""
+    name: Name = Field("", description="Not blank: the From name of the agency's mail")
     feedback_enabled: bool = Field(False, description="C-08: invite the occupier to rate jobs")
     costs_option: CostsOption = Field(
         CostsOption.OPTIONAL, description="C-07: provide_costs makes costs mandatory"

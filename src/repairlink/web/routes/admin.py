@@ -1,6 +1,6 @@
 """For administrators: the team (logins and their roles), API keys (the secret shown once) and
-the agency's settings (feedback, contractor costs and invoice, only uploaded properties: C-07,
-C-08, C-11; how money and dates are written)."""
+the agency's settings (its name, feedback, contractor costs and invoice, only uploaded
+properties: C-07, C-08, C-11; how money and dates are written)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from repairlink.domain.agency import CostsOption, InvoiceOption, Role
 from repairlink.domain.formats import LOCALES
 from repairlink.services import agencies, auth
+from repairlink.web.again import FORM_REFUSALS, NOTHING, Sent, reason
 from repairlink.web.render import page, redirect
-from repairlink.web.session import ROLE_NAMES, Admin, AdminPost
+from repairlink.web.session import ROLE_NAMES, Admin, AdminPost, Viewer
 
 router = APIRouter()
 STAFF_ROLES = (Role.AGENT, Role.ADMIN)
@@ -99,36 +100,53 @@ def revoke_key(viewer: AdminPost, key_id: int) -> RedirectResponse:
 
 @router.get("/settings", response_class=HTMLResponse)
 def settings(request: Request, viewer: Admin) -> HTMLResponse:
+    return _settings_page(request, viewer)
+
+
+def _settings_page(
+    request: Request, viewer: Viewer, *, sent: Sent = NOTHING, error: str = "", status: int = 200
+) -> HTMLResponse:
     return page(
         request,
         "admin/settings.html",
         viewer,
+        status_code=status,
         title="Agency settings",
         agency=viewer.agency,
         locales=LOCALES,
         zones=ZONES,
+        sent=sent,
+        **({"error": error} if error else {}),
     )
 
 
-@router.post("/settings")
+@router.post("/settings", response_model=None)
 def save_settings(
+    request: Request,
     viewer: AdminPost,
+    name: Annotated[str, Form(max_length=255)],
     costs_option: Annotated[CostsOption, Form()],
     invoice_option: Annotated[InvoiceOption, Form()],
     locale: Annotated[str, Form(max_length=16)],
     time_zone: Annotated[str, Form(max_length=64)],
     feedback_enabled: Flag = "",
     only_display_uploaded_properties: Flag = "",
-) -> RedirectResponse:
-    agencies.update_settings(
-        viewer.uow(),
-        {
-            "feedback_enabled": feedback_enabled == "yes",
-            "costs_option": costs_option,
-            "invoice_option": invoice_option,
-            "only_display_uploaded_properties": only_display_uploaded_properties == "yes",
-            "locale": locale,
-            "time_zone": time_zone,
-        },
-    )
+) -> HTMLResponse | RedirectResponse:
+    """A refusal draws the form again with every value as sent, not only the refused one."""
+    changes = {
+        "name": name,
+        "feedback_enabled": feedback_enabled == "yes",
+        "costs_option": costs_option,
+        "invoice_option": invoice_option,
+        "only_display_uploaded_properties": only_display_uploaded_properties == "yes",
+        "locale": locale,
+        "time_zone": time_zone,
+    }
+    try:
+        agencies.update_settings(viewer.uow(), changes)
+    except FORM_REFUSALS as exc:
+        error = reason(exc, form="/settings")
+        return _settings_page(
+            request, viewer, sent=Sent("settings", changes), error=error, status=exc.status
+        )
     return redirect("/settings", notice="Settings saved")

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.progress import Progress
 
 from repairlink.domain.actors import Actor
+from repairlink.domain.formats import plural
 from repairlink.settings import Settings
 
 people_cli = typer.Typer(help="Owners and service providers uploaded as CSV.", no_args_is_help=True)
@@ -56,8 +57,10 @@ def import_csv(
         )
     if report is not None:
         report.write_text(result.errors_csv())
+    rows, problems, created = result.rows, len(result.errors), result.created
     out.print(
-        f"{result.rows} rows, {len(result.errors)} problems; created {result.created} {kind}s"
+        f"{rows} {plural(rows, 'row')}, {problems} {plural(problems, 'problem')}; "
+        f"created {created} {plural(created, kind)}"
     )
     if result.errors and not result.written:
         raise typer.Exit(1)

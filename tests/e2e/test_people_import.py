@@ -67,7 +67,7 @@ def test_pw_07_a_10000_row_file_shows_rows_done_of_the_total_while_it_imports(
     assert mid_way == {"words": "Checked 1,000 of 10,000 rows", "value": 1000, "max": 10000}
     held_after_1000_rows.set()
     result = page.get_by_role("status").filter(has_text="rows read")
-    expect(result).to_have_text(f"{ROWS} rows read; {ROWS} added; 0 problems.", timeout=60_000)
+    expect(result).to_have_text(f"{ROWS:,} rows read; {ROWS:,} added; 0 problems.", timeout=60_000)
     # the newest bar only: every row added
     expect(page.locator(".import-step:visible")).to_have_text(
         re.compile(r"\s*Added 10,000 of 10,000 rows\s*")

@@ -54,9 +54,11 @@ def test_pw_07_owners_import_from_the_command_line_and_bad_rows_follow_the_mode(
     command = ["people", "import", "-a", slug, "--kind", "landlord", str(bad)]
     refused = runner.invoke(cli, [*command, "--report", str(report)])
     assert refused.exit_code == 1
+    assert "2 rows, 1 problem; created 0 landlords" in refused.stdout
     assert "row 3, email: is not an email address" in refused.stderr
     assert _count(app, agency_id) == ROWS  # all or nothing: nothing
     assert report.read_text().splitlines()[1] == "3,email,not-an-email,is not an email address"
     partly = runner.invoke(cli, [*command, "--valid-rows"])
     assert partly.exit_code == 0, partly.output
+    assert "2 rows, 1 problem; created 1 landlord\n" in partly.stdout
     assert _count(app, agency_id) == ROWS + 1

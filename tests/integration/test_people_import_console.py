@@ -82,7 +82,7 @@ def test_pw_07_a_control_character_is_a_row_problem_and_never_reaches_the_page(
     body = "company,email\nBay Plumbing,jobs@bay.example\nRing\x07Ltd,ring@example.com\n"
     with console_as_admin(app, agency_id) as console:
         page = _upload(console, body, "valid_rows")
-    assert "2 rows read; 1 added; 1 problems." in page
+    assert "2 rows read; 1 added; 1 problem." in page
     assert '<td data-label="Row">3</td><td data-label="Column">company</td>' in page
     assert "contains a control character" in page
     assert "\x07" not in page

@@ -108,6 +108,15 @@ class Formats:
     def number(self, value: int | None) -> str:
         return NONE if value is None else format_decimal(value, locale=self.locale)
 
+    def counted(self, count: int, one: str, many: str = "") -> str:
+        """'1 problem', '2 problems', '1,000 rows': the count written, and its noun."""
+        return f"{self.number(count)} {plural(count, one, many)}"
+
+
+def plural(count: int, one: str, many: str = "") -> str:
+    """The noun for `count` of it: `one` for 1, else `many` (by default `one` + 's')."""
+    return one if count == 1 else many or f"{one}s"
+
 
 UK = Formats()
 LOCALES = {"en_GB": "English (United Kingdom)", "en_US": "English (United States)"}

@@ -43,8 +43,14 @@ def _with_formats(name: str) -> Callable[..., str]:
     return apply
 
 
+@pass_context
+def _counted(ctx: Context, count: int, one: str, many: str = "") -> str:
+    return _formats(ctx).counted(count, one, many)
+
+
 for _name in ("when", "day", "time", "money", "number", "phone"):
     templates.env.filters[_name] = _with_formats(_name)
+templates.env.filters["counted"] = _counted  # {{ n | counted("row") }}: '1 row', '2 rows'
 templates.env.filters["plain"] = plain
 templates.env.globals["actors"] = ACTORS
 templates.env.globals["limits"] = limits  # the forms tell people how long text may be

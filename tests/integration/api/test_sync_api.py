@@ -53,7 +53,7 @@ def test_connection_settings_are_validated_and_secrets_never_shown(
             "base_url": sim.base_url,
             "client_id": "x",
             "client_secret": "y",
-            "agency_ref": "z",
+            "agency_ref": sim.agency_ref,
             "property_statuses": ["Sold"],
         },
     )

@@ -16,6 +16,7 @@ from repairlink.jobs import schedules
 from repairlink.jobs.embedded import EmbeddedRunner
 from repairlink.jobs.sync_run import connect
 from repairlink.services.auth import Principal
+from repairlink.simulators.alto.state import DEFAULT_AGENCY_REF
 from repairlink.store.sync_tables import connections
 from repairlink.webhooks import subscriptions
 from tests.factories import make_issue, uow_of
@@ -56,7 +57,7 @@ def _connected_at(app: App, agency_id: int, when: datetime) -> None:
         "base_url": "http://127.0.0.1:9",
         "client_id": "x",
         "client_secret": "y",
-        "agency_ref": "z",
+        "agency_ref": DEFAULT_AGENCY_REF,
     }
     connect(app, agency_id, "alto", settings)
     c = connections.c

@@ -19,6 +19,7 @@ from repairlink.jobs.sync_run import connect
 from repairlink.pms.connector import TerminalFetchError
 from repairlink.pms.http import ClientCredentials, PmsHttp
 from repairlink.services.auth import Principal
+from repairlink.simulators.alto.state import DEFAULT_AGENCY_REF
 from repairlink.webhooks import subscriptions
 from repairlink.webhooks.sender import WebhookSender
 from tests.factories import uow_of
@@ -90,7 +91,12 @@ def test_each_address_form_is_refused_for_webhooks(app: App, admin: Principal, u
 def test_each_address_form_is_refused_as_a_pms_base_url(
     app: App, agency_id: int, url: str, strict: None
 ) -> None:
-    settings = {"base_url": url, "client_id": "id", "client_secret": "s", "agency_ref": "ref"}
+    settings = {
+        "base_url": url,
+        "client_id": "id",
+        "client_secret": "s",
+        "agency_ref": DEFAULT_AGENCY_REF,
+    }
     with pytest.raises(InvalidError) as refused:
         connect(app, agency_id, "alto", settings)
     assert refused.value.field == "base_url"
@@ -203,7 +209,7 @@ def test_the_api_refuses_a_metadata_address_as_a_pms_base_url(app: App, agency_i
             "base_url": "http://169.254.169.254",
             "client_id": "id",
             "client_secret": "the client secret",
-            "agency_ref": "ref",
+            "agency_ref": DEFAULT_AGENCY_REF,
         }
         refused = staff.request("PUT", "/connections/alto", json=body)
     assert refused.status_code == 422

@@ -69,7 +69,8 @@ def save_connection(caller: AdminCaller, system: System, body: dict[str, Any]) -
     except ValidationError as exc:  # the connector's typed config names the field
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or None
-        raise InvalidError("connection.invalid_settings", first["msg"], field=where) from exc
+        rule = str(first["msg"]).removeprefix("Value error, ")  # pydantic's, not the rule's
+        raise InvalidError("connection.invalid_settings", rule, field=where) from exc
     return masked(connections.get_connection(caller.uow(), system))
 
 

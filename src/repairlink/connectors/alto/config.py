@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import BaseModel, Field, HttpUrl, SecretStr, field_validator
+from pydantic import BaseModel, Field, HttpUrl, field_validator
 
 from repairlink.connectors.alto.profile import ALL_STATUSES
+from repairlink.pms.setting_fields import SettingSecret, SettingText
+
+# Alto sends the AgencyRef header with every call: the GUID it issued for the agency
+GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+GUID_EXAMPLE = "6f1c1d0e-2b7a-4c33-9e55-5a1e0a170001"
 
 
 class AltoConfig(BaseModel):
     base_url: HttpUrl = Field(title="API address", description="Alto's API host")
-    client_id: str = Field(title="Client id", min_length=1)
-    client_secret: SecretStr = Field(title="Client secret")
+    client_id: SettingText = Field(title="Client id")
+    client_secret: SettingSecret = Field(title="Client secret")
     agency_ref: str = Field(
-        title="AgencyRef", description="The GUID Alto issued for the agency", min_length=1
+        title="AgencyRef", description=f"The GUID Alto issued for the agency, like {GUID_EXAMPLE}"
     )
     categories: list[Literal["residential", "commercial"]] = Field(
         default=["residential", "commercial"],
@@ -28,6 +34,16 @@ class AltoConfig(BaseModel):
     )
     page_size: int = Field(default=100, ge=1, le=250, title="Records per page")
     timeout_s: float = Field(default=30.0, gt=0, title="Seconds to wait for one page")
+
+    @field_validator("agency_ref")
+    @classmethod
+    def _a_guid(cls, value: str) -> str:
+        if not GUID.fullmatch(value):
+            raise ValueError(
+                "must be the GUID Alto issued for the agency: 32 hexadecimal digits in groups "
+                f"of 8-4-4-4-12, like {GUID_EXAMPLE}"
+            )
+        return value
 
     @field_validator("property_statuses")
     @classmethod

@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from repairlink.pms.setting_fields import SettingText
+
 
 def _today() -> date:
     return datetime.now(UTC).date()
@@ -24,9 +26,8 @@ class PlatformConfig(BaseModel):
             "it; none: no work orders either way"
         ),
     )
-    integration_user: str = Field(
+    integration_user: SettingText = Field(
         default="1",
-        min_length=1,
         title="Integration user",
         description="The id of the PMS user that stands for Repairlink",
     )

@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from pydantic import BaseModel, Field, HttpUrl, SecretStr
+from pydantic import BaseModel, Field, HttpUrl
 
 from repairlink.connectors.propman.profile import OWNERS
 from repairlink.pms.profile import Schedule
+from repairlink.pms.setting_fields import SettingSecret
 
 
 class PropmanConfig(BaseModel):
     base_url: HttpUrl = Field(title="API address", description="Propman's API host")
-    api_key: SecretStr = Field(title="API key", description="Sent as the x-api-key header")
+    api_key: SettingSecret = Field(title="API key", description="Sent as the x-api-key header")
     page_size: int = Field(default=500, ge=1, le=500, title="Records per page")
     timeout_s: float = Field(default=30.0, gt=0, title="Seconds to wait for one page")
     # PM-03's three schedules, each timed per agency

@@ -112,7 +112,7 @@ def create_user(
         address = normalise_email(email)
         taken = uow.session.scalar(sa.select(cols(User).id).where(cols(User).email == address))
         if taken is not None:
-            raise InvalidError("user.email_taken", f"{address} already has a login", field="email")
+            raise email_unusable("use another")
         user = User(
             agency_id=uow.agency,
             email=address,
@@ -123,8 +123,22 @@ def create_user(
             created_at=uow.now(),
         )
         uow.add(user)
-        uow.commit()
+        try:
+            uow.commit()
+        except sa.exc.IntegrityError as exc:  # the same email added at the same moment
+            raise email_unusable("use another") from exc
     return user
+
+
+def email_unusable(what_to_do: str) -> InvalidError:
+    """Emails are unique across agencies (the login form asks for nothing else), so an email
+    another login has is refused: in the same words whichever agency that login is of, so the
+    refusal never tells that an account exists elsewhere (C-01)."""
+    return InvalidError(
+        "user.email_unusable",
+        f"This email cannot be used for a login here: {what_to_do}",
+        field="email",
+    )
 
 
 def hash_password(password: str) -> str:

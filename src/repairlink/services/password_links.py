@@ -83,9 +83,8 @@ def choose_password(uow: UnitOfWork, token: str, password: str) -> str:
         )
         email = login.email if login else str(occupier.email).lower()
         if login is None and uow.session.scalar(sa.select(user.id).where(user.email == email)):
-            raise InvalidError(
-                "user.email_taken", f"{email} already has a login: log in with it", field="email"
-            )
+            # another login's (this agency's or another's): logging in with it is not theirs here
+            raise auth.email_unusable("ask the agency to record another email for you")
         if login is None:
             uow.add(
                 User(

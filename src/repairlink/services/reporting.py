@@ -90,11 +90,7 @@ def report(
             free_address,
             lambda unit: uow.get(Unit, unit, field="unit_id"),
         )
-        reporter = (
-            uow.get(Occupier, reporter_occupier_id, field="reporter_occupier_id")
-            if reporter_occupier_id is not None
-            else None
-        )
+        reporter = _reporter(uow, reporter_occupier_id)
         number = last_number(uow) + 1
         issue = Issue(
             agency_id=uow.agency,
@@ -123,6 +119,12 @@ def report(
         uow.emit_many("issue.created", [issue], [{"number": number, "status": issue.status.value}])
         uow.commit()
     return issue
+
+
+def _reporter(uow: UnitOfWork, occupier_id: int | None) -> Occupier | None:
+    if occupier_id is None:
+        return None
+    return uow.get(Occupier, occupier_id, field="reporter_occupier_id")
 
 
 def home_unit_ids(uow: UnitOfWork, occupier_id: int | None) -> list[int]:

@@ -7,6 +7,7 @@ it makes the real run's decisions (S-07); only the changes it lists are kept.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from repairlink.domain.words import refusal_words, unknown_links
 from repairlink.errors import RepairlinkError
 from repairlink.inbound import lookup
 from repairlink.inbound.apply import RunContext, apply, entity_id, planned_rows
@@ -25,6 +27,8 @@ from repairlink.pms.incoming import Incoming
 from repairlink.pms.profile import Config, KeepWhile, Match, MatchBy, Profile, RequiresSynced
 from repairlink.store.bulk import insert_many
 from repairlink.store.sync_tables import sync_changes, sync_quarantine, sync_skips
+
+log = logging.getLogger(__name__)
 
 # Creates a page's new records of a use-case kind through its use case, in the run's
 # transaction; answers, for each decision in order, the new record's id or the RepairlinkError
@@ -108,8 +112,9 @@ class PageWriter:
                 continue
             unknown = missing - required - set(record.optional_links)
             if unknown:
-                names = ", ".join(f"{n}={record.links[n][1]}" for n in sorted(unknown))
-                reason = f"unknown reference: {names}"
+                named = [(n, *record.links[n]) for n in sorted(unknown)]
+                log.info("%s %s: unknown reference: %s", kind, record.external_id, named)
+                reason = unknown_links(named)
                 self.quarantine(conn, state, kind, record.external_id, reason, record.fields)
                 continue
             plans.append((record, resolved, missing))
@@ -342,7 +347,8 @@ class PageWriter:
         refused: set[int] = set()
         for d, made in zip(creates, self.use_cases[kind](conn, ctx, creates), strict=True):
             if isinstance(made, RepairlinkError):
-                reason = f"{made.field or 'record'}: {made.message}"
+                log.info("%s %s refused: %r", kind, d.record.external_id, made)
+                reason = refusal_words(made.field, made.message)
                 self.quarantine(conn, state, kind, d.record.external_id, reason, d.record.fields)
                 refused.add(id(d))
             else:

@@ -12,6 +12,7 @@ import zlib
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+from repairlink.domain.words import refusal_words
 from repairlink.errors import RepairlinkError
 from repairlink.inbound.normalise import prepare
 from repairlink.inbound.plan import fields_json, first_failure
@@ -101,7 +102,7 @@ def make_ready(
                 kept.append(prepare(record, region))
                 own[ext] = fields_json(record)
             except RepairlinkError as exc:
-                reason = f"{exc.field or 'record'}: {exc.message}"
+                reason = refusal_words(exc.field, exc.message)
                 bad.append(Malformed(kind, ext, reason, record.fields))
         by_kind[kind], own_json[kind] = kept, own
     passing = {kind: set(own) for kind, own in own_json.items()}

@@ -6,32 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from repairlink.connectors import REGISTRY
+from repairlink.domain.words import kind_name, one_kind
 
-KINDS = {
-    "unit": "Properties",
-    "occupier": "Occupiers",
-    "landlord": "Landlords",
-    "contractor": "Contractors",
-    "tenancy": "Tenancies",
-    "unit_landlord": "Property owners",
-    "agent": "Agents",
-    "estate": "Estates",
-    "building": "Buildings",
-    "rmc": "Management companies",
-    "issue": "Issues",
-}
-
-
-ONE = {"unit": "property", "unit_landlord": "property owner", "rmc": "management company"}
-
-
-def kind_name(kind: str) -> str:
-    return KINDS.get(kind, kind.replace("_", " ").capitalize())
-
-
-def one_kind(kind: str) -> str:
-    """'unit' -> 'property': one record of the kind, in a sentence."""
-    return ONE.get(kind, kind.replace("_", " "))
+__all__ = ["kind_name", "one_kind", "rule_reasons", "skip_reasons"]
 
 
 def rule_reasons(system: str) -> dict[str, str]:

@@ -179,7 +179,7 @@ def test_bad_input_from_propman_is_quarantined_naming_the_field_and_the_run_goes
     state = sync(app, connected, full=True)
     reasons = _quarantined(app, connected)
     assert "reference is empty" in reasons[str(no_ref)]
-    assert "building_id=BLK99999" in reasons[first_units[1]["reference"]]
+    assert "its building BLK99999 is not known here" in reasons[first_units[1]["reference"]]
     assert state.counts["unit"]["created"] == len(pull(propman, "/units")) - 2
 
     # records served broken (a lost id, an address or a time of the wrong type)
@@ -205,3 +205,23 @@ def test_records_propman_serves_broken_are_set_aside_naming_the_field_in_words(
     assert_plain(lines, "id|address|modifiedAt|units|correspondenceAddress|businessAddress")
     assert any(line.endswith(": id is missing") for line in lines)
     assert any("modifiedAt: expected text, got a number (20240101)" in line for line in lines)
+
+
+def test_unknown_references_are_told_on_the_run_page_in_the_pms_words(
+    app: App, connected: int, propman: RunningPropman
+) -> None:
+    """S-04 as the agent reads it: a record naming one we do not hold says which, by what
+    Propman calls it ("its property manager AG99999"), never by our column (`building_id=`)."""
+    unit = pull(propman, "/units")[0]
+    building = pull(propman, "/buildings")[0]
+    propman.admin("PATCH", f"units/{unit['id']}", {"buildingReference": "BLK99999"})
+    propman.admin("PATCH", f"buildings/{building['id']}", {"propertyManagerReference": "AG99999"})
+    state = sync(app, connected, full=True)
+    lines = set_aside_on_the_run_page(app, connected, state.run_id)
+    assert (
+        f"Properties, reference {unit['reference']}: its building BLK99999 is not known here"
+        in lines
+    )
+    manager = f"Buildings, reference {building['reference']}: its property manager AG99999 is"
+    assert f"{manager} not known here" in lines
+    assert not any("_id" in line or "=" in line for line in lines)

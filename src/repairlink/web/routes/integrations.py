@@ -61,6 +61,7 @@ def run_report(request: Request, viewer: Staff, run_id: int) -> HTMLResponse:
         skipped=reports.skipped(viewer.uow(), run_id, limit=100),
         quarantined=reports.quarantined(viewer.uow(), run_id, limit=100),
         changes=changes,
+        names=run_view.change_names(viewer.uow(), changes.items) if changes else {},
         label=timeline.label,
         shown=timeline.Reader(viewer.uow(), viewer.formats).value,
         skip_reasons=run_view.skip_reasons(run),

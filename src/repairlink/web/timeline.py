@@ -1,6 +1,6 @@
 """The audit trail (C-13) and a dry run's diff (S-07) as sentences people read: who or what
 changed which field, from what to what, with names and addresses for ids, status labels for
-statuses (C-03), money and dates as the agency writes them."""
+statuses (C-03), money, dates and phones as the agency writes them."""
 
 from __future__ import annotations
 
@@ -68,6 +68,8 @@ PAYING = {
     PayingForWork.OTHER: "Someone else",
 }
 MONEY = frozenset({"cost_net", "cost_vat", "cost_gross", "net", "vat", "gross"})
+# stored in E.164; people read them as the agency's country writes them
+PHONES = frozenset({"phone", "phone2", "reporter_phone"})
 QUOTE_STATES = {
     QuoteStatus.REQUESTED: "Requested",
     QuoteStatus.SUBMITTED: "Submitted",
@@ -135,6 +137,8 @@ class Reader:
             return self.names.get((NAMED[name], value), "a record since deleted")
         if name in MONEY and isinstance(value, int):
             return self.fmt.money(value)
+        if name in PHONES and isinstance(value, str):
+            return self.fmt.phone(value)
         if name == "recipient_ids" and isinstance(value, list):
             return f"{len(value)} occupier(s)"
         if isinstance(value, list):

@@ -5,7 +5,9 @@ ids: web.plain); a page that cannot be shown says why."""
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
+from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
@@ -14,11 +16,31 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from repairlink.errors import RepairlinkError
-from repairlink.web.plain import refusal, said
+from repairlink.web.plain import choices, refusal, said
 from repairlink.web.render import page, redirect
 from repairlink.web.session import LoginRequired, current
 
 log = logging.getLogger(__name__)
+# An error page's heading, by its HTTP status: what happened, in people's words (the page's
+# message says why and what to do)
+HEADINGS = {
+    400: "Something in the request was not right",
+    401: "Please log in",
+    403: "You cannot do that",
+    404: "There is no such page",
+    405: "That cannot be done here",
+    409: "That cannot be done now",
+    410: "That is no longer here",
+    413: "The file is too large",
+    415: "That kind of file cannot be taken",
+    422: "Please check the form",
+    429: "Too many tries: please wait a moment",
+    500: "Something went wrong",
+    502: "Something went wrong",
+    503: "Not available just now",
+    504: "That took too long",
+}
+QUOTED = re.compile(r"'([^']*)'")  # the values in pydantic's "Input should be 'a', 'b' or 'c'"
 
 
 def back_of(request: Request) -> str:
@@ -37,6 +59,12 @@ def _viewer_or_none(request: Request):  # type: ignore[no-untyped-def]
         return None
 
 
+def heading(status: int) -> str:
+    if status in HEADINGS:
+        return HEADINGS[status]
+    return "Please check what was sent" if status < 500 else "Something went wrong"
+
+
 def error_page(request: Request, status: int, message: str, back: str = "") -> Response:
     """The console's page for what cannot be shown; `back` links to the page the person came
     from (else to the start)."""
@@ -45,7 +73,7 @@ def error_page(request: Request, status: int, message: str, back: str = "") -> R
         "error.html",
         _viewer_or_none(request),
         status_code=status,
-        title=HTTPStatus(status).phrase,
+        title=heading(status),
         message=message,
         back=back,
     )
@@ -55,6 +83,15 @@ def _refused(request: Request, status: int, message: str) -> Response:
     if request.method == "POST":
         return redirect(back_of(request), error=message)
     return error_page(request, status, message)
+
+
+def _why(error: dict[str, Any]) -> str:
+    """What was wrong with a value, in words: a choice outside a menu lists the menu's labels
+    (not the values stored, 'quotes_requested')."""
+    if error.get("type") == "enum":
+        expected = str((error.get("ctx") or {}).get("expected", ""))
+        return "choose one of " + choices(QUOTED.findall(expected))
+    return str(error.get("msg", "not valid"))
 
 
 def install(console: FastAPI) -> None:
@@ -73,7 +110,7 @@ def install(console: FastAPI) -> None:
         parts = []
         for error in exc.errors():
             where = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
-            parts.append(said(str(error.get("msg", "not valid")), ".".join(where) or "form"))
+            parts.append(said(_why(error), ".".join(where) or "form"))
         return _refused(request, 422, "; ".join(parts) or "The form is not valid")
 
     @console.exception_handler(HTTPException)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from repairlink.domain.issues import Status
 from repairlink.errors import RepairlinkError
 
 RULE_ID = re.compile(r"\b(C|H|PM|AL|PW|PX|S)-\d{2}\b")
@@ -54,6 +55,8 @@ FIELD_LABELS = {
     "comment": "Comment",
     "q": "Search",
 }
+# A choice's stored value -> the label its menu shows (C-03's statuses); others humanised.
+CHOICE_LABELS = {status.value: status.label for status in Status}
 # Where a form gives a field name another label than the one above: (form's path, name).
 LABELS_ON_FORM = {
     ("/webhooks", "description"): "Description",
@@ -88,3 +91,9 @@ def said(message: str, field: str | None, form: str = "") -> str:
 
 def refusal(exc: RepairlinkError, form: str = "") -> str:
     return said(exc.message, exc.field, form)
+
+
+def choices(values: list[str]) -> str:
+    """Stored values as the menu offering them shows them: “Reported”, “Closed” or “Cancelled”."""
+    words = [f"“{CHOICE_LABELS.get(v) or v.replace('_', ' ').capitalize()}”" for v in values]
+    return f"{', '.join(words[:-1])} or {words[-1]}" if len(words) > 1 else "".join(words)

@@ -9,8 +9,10 @@ import re
 
 from repairlink.bootstrap import App
 from repairlink.domain.issues import Status
+from repairlink.domain.values import Money
+from repairlink.services import issues
 from repairlink.services.auth import Principal
-from tests.factories import in_progress_issue
+from tests.factories import in_progress_issue, make_agency, uow_of
 from tests.integration.console_login import console_as_admin
 
 
@@ -55,3 +57,29 @@ def test_a_file_too_large_is_headed_in_words(app: App, agency_id: int, admin: Pr
     heading, _ = _heading_and_message(refused.text)
     assert heading == "The file is too large"
     assert "Content Too Large" not in refused.text
+
+
+def _issue_page(app: App, who: Principal, issue_id: int) -> str:
+    with console_as_admin(app, who.agency_id) as console:
+        shown = console.get(f"/issues/{issue_id}")
+    assert shown.status_code == 200, shown.text
+    return str(shown.text)
+
+
+def test_c_07_a_us_agency_s_costs_are_taxed_not_vated(app: App, admin: Principal) -> None:
+    """C-07's costs: a UK agency's people read VAT; a US agency's read tax (it has no VAT)."""
+    uk_issue = in_progress_issue(app, admin)
+    assert '<label for="vat">VAT (£)</label>' in _issue_page(app, admin, uk_issue.id)
+
+    us = make_agency(app, locale="en_US", time_zone="America/Los_Angeles")
+    issue = in_progress_issue(app, us)
+    form = _issue_page(app, us, issue.id)
+    assert '<label for="vat">Tax ($)</label>' in form
+    assert "The gross is net plus tax." in form
+    costs = Money(net=10_000, vat=825, gross=10_825)
+    uow = uow_of(app, us)
+    issues.complete(uow, us, issue.id, files=app.files, notes="Fixed", costs=costs, invoice=None)
+    done = _issue_page(app, us, issue.id)
+    assert "$100.00 + tax $8.25 = $108.25" in done
+    assert "Tax: — → $8.25" in done  # the issue's history
+    assert "VAT" not in done

@@ -40,4 +40,4 @@ def test_al_12_a_us_agency_s_pdf_gives_its_own_time_and_dollars() -> None:
     text = _text(issue_pdf(_facts(Formats("en_US", "America/Los_Angeles"))))
     assert "(7/4/2030 2:30 AM)" in text
     assert "(7/5/2030 6:00 AM)" in text
-    assert "($120.00 including VAT)" in text
+    assert "($120.00 including tax)" in text  # a US agency has no VAT

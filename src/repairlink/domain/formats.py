@@ -102,6 +102,17 @@ class Formats:
         return str(phonenumbers.format_number(parsed, style))
 
     @property
+    def tax(self) -> str:
+        """The tax on costs, as a label: 'VAT' where the agency is in the UK, 'Tax' elsewhere
+        (a US agency's sales tax). Every page, mail and PDF takes it from here."""
+        return "VAT" if self.territory == "GB" else "Tax"
+
+    @property
+    def tax_word(self) -> str:
+        """The same in a sentence: 'VAT included', 'tax included'."""
+        return "VAT" if self.territory == "GB" else "tax"
+
+    @property
     def territory(self) -> str:
         return Locale.parse(self.locale).territory or "GB"
 

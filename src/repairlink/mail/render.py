@@ -31,6 +31,11 @@ def _money(context: Context, minor: int | None) -> str:
     return "" if minor is None else _formats(context).money(minor)
 
 
+@pass_context
+def _tax_word(context: Context) -> str:
+    return _formats(context).tax_word
+
+
 env = Environment(
     loader=PackageLoader("repairlink.mail", "templates"),
     autoescape=select_autoescape(["html"]),
@@ -41,6 +46,7 @@ env = Environment(
 )
 env.filters["when"] = _when
 env.filters["money"] = _money
+env.globals["tax_word"] = _tax_word
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,10 @@ def issue_pdf(facts: IssueFacts) -> bytes:
         ("Instructed to", issue.instructed_party.value if issue.instructed_party else ""),
         ("Paid by", issue.paying_for_work.value if issue.paying_for_work else ""),
         ("Appointment", fmt.when(issue.appointment_at) if issue.appointment_at else ""),
-        ("Costs", f"{fmt.money(costs.gross)} including VAT" if costs is not None else ""),
+        (
+            "Costs",
+            f"{fmt.money(costs.gross)} including {fmt.tax_word}" if costs is not None else "",
+        ),
     ]
     for label, value in rows:
         if value:

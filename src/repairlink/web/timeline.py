@@ -33,7 +33,6 @@ LABELS = {
     "reporter_occupier_id": "Reported by",
     "phone2": "Second phone",
     "cost_net": "Cost (net)",
-    "cost_vat": "VAT",
     "cost_gross": "Cost (gross)",
     "appointment_at": "Appointment",
     "paying_for_work": "Who pays",
@@ -158,9 +157,13 @@ class Reader:
             pass
         return value
 
+    def label(self, name: str) -> str:
+        """A field's label; the tax's as the agency's country calls it (Formats.tax)."""
+        return self.fmt.tax if name in ("cost_vat", "vat") else label(name)
+
     def fields(self, changes: dict[str, list[Any]]) -> list[FieldChange]:
         return [
-            FieldChange(label(name), self.value(name, pair[0]), self.value(name, pair[1]))
+            FieldChange(self.label(name), self.value(name, pair[0]), self.value(name, pair[1]))
             for name, pair in changes.items()
             if name not in HIDDEN and isinstance(pair, list) and len(pair) == 2
         ]

@@ -117,7 +117,7 @@ def test_a_us_agency_s_mail_gives_its_own_time_and_dollars(
     assert "Monday, March 4, 2030 at 10:30\u202fAM" in appointment.body("plain")
     assert "Monday, March 4, 2030 at 10:30\u202fAM" in appointment.body("html")
     quote_mail = mails[(office, f"Quote received for {ref}: Leaking faucet")]
-    assert "$120.00" in quote_mail.body("plain")
+    assert "$120.00 (tax included)" in quote_mail.body("plain")  # a US agency has no VAT
     assert "£" not in quote_mail.body("plain") + appointment.body("plain")
 
 

@@ -52,6 +52,7 @@ def overview(request: Request, viewer: Staff) -> HTMLResponse:
 def run_report(request: Request, viewer: Staff, run_id: int) -> HTMLResponse:
     run = reports.get_run(viewer.uow(), run_id)
     changes = reports.planned_changes(viewer.uow(), run_id, limit=200) if run["dry_run"] else None
+    reader = timeline.Reader(viewer.uow(), viewer.formats)
     return page(
         request,
         "integrations/run.html",
@@ -62,8 +63,8 @@ def run_report(request: Request, viewer: Staff, run_id: int) -> HTMLResponse:
         quarantined=reports.quarantined(viewer.uow(), run_id, limit=100),
         changes=changes,
         names=run_view.change_names(viewer.uow(), changes.items) if changes else {},
-        label=timeline.label,
-        shown=timeline.Reader(viewer.uow(), viewer.formats).value,
+        label=reader.label,
+        shown=reader.value,
         skip_reasons=run_view.skip_reasons(run),
     )
 

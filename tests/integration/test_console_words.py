@@ -69,12 +69,15 @@ def _issue_page(app: App, who: Principal, issue_id: int) -> str:
 def test_c_07_a_us_agency_s_costs_are_taxed_not_vated(app: App, admin: Principal) -> None:
     """C-07's costs: a UK agency's people read VAT; a US agency's read tax (it has no VAT)."""
     uk_issue = in_progress_issue(app, admin)
-    assert '<label for="vat">VAT (£)</label>' in _issue_page(app, admin, uk_issue.id)
+    uk_page = _issue_page(app, admin, uk_issue.id)
+    assert '<label for="vat">VAT (£)</label>' in uk_page
+    assert '<html lang="en-GB">' in uk_page
 
     us = make_agency(app, locale="en_US", time_zone="America/Los_Angeles")
     issue = in_progress_issue(app, us)
     form = _issue_page(app, us, issue.id)
     assert '<label for="vat">Tax ($)</label>' in form
+    assert '<html lang="en-US">' in form  # a screen reader reads it as American English
     assert "The gross is net plus tax." in form
     costs = Money(net=10_000, vat=825, gross=10_825)
     uow = uow_of(app, us)

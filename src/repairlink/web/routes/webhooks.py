@@ -71,7 +71,9 @@ def create(
         )
     except InvalidError as exc:  # the form comes back as it was sent, with the reason
         values = {"url": url, "event_types": event_types, "description": description}
-        return _list_page(request, viewer, values=values, error=refusal(exc), status=422)
+        return _list_page(
+            request, viewer, values=values, error=refusal(exc, "/webhooks"), status=422
+        )
     response = page(
         request, "webhooks/created.html", viewer, title="Webhook created", hook=row, secret=secret
     )

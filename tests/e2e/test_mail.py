@@ -118,6 +118,8 @@ def test_c_01_another_agency_never_sees_the_mail_caught_for_this_one(
     page.goto("/occupiers")
     page.get_by_label("Select Una Invitee").check()
     press(page, "Invite selected")
+    # the invitation's page first: going on before it loads aborts its navigation
+    expect(page.get_by_role("status")).to_contain_text("Invitations on their way to 1")
     page.goto("/mail")
     caught = lambda: page.get_by_test_id("caught").locator("tbody tr").first  # noqa: E731
     reload_until(page, caught, re.compile("invites you"))

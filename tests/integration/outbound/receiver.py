@@ -53,6 +53,13 @@ def running_receiver() -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            if self.path != "/hooks":
+                # not a webhook: another test's stale PMS connection whose port is this one
+                # now (its recovery probe asking for a token, say)
+                self.send_response(404)
+                self.send_header("content-length", "0")
+                self.end_headers()
+                return
             held = receiver.hold_after is not None and len(receiver.requests) >= receiver.hold_after
             if held:
                 receiver.gate.wait(60)

@@ -216,7 +216,7 @@ def test_a_page_of_work_orders_is_reported_exactly_as_one_at_a_time(
     # the switched-off property's work orders were refused and wait in quarantine
     assert by_page["quarantined"]
     assert {reason for *_, reason in by_page["quarantined"]} == {
-        "unit_id: Issues can only be reported against active properties"
+        "property: Issues can only be reported against active properties"
     }
     assert by_page["counts"]["quarantined"] == len(by_page["quarantined"])
     assert switched_off not in {issue["unit_id"] for _, issue in made}

@@ -22,6 +22,9 @@ from repairlink.store.idempotency_tables import idempotency_keys
 
 HEADER = "Idempotency-Key"
 KEPT = timedelta(hours=24)
+# A claim with no answer this old was a request whose process died (no request runs this long):
+# a retry is answered afresh rather than told to wait for the rest of the key's day.
+ABANDONED = timedelta(minutes=10)
 KEPT_HEADERS = ("content-type", "location")
 EXEMPT = ("/api/v1/auth/",)
 
@@ -38,7 +41,10 @@ def _claim(engine: sa.Engine, caller: str, key: str, fingerprint: str) -> Found:
     k = idempotency_keys.c
     now = datetime.now(UTC)
     with engine.begin() as conn:
-        conn.execute(sa.delete(idempotency_keys).where(k.created_at < now - KEPT))
+        abandoned = sa.and_(k.status_code.is_(None), k.created_at < now - ABANDONED)
+        conn.execute(
+            sa.delete(idempotency_keys).where(sa.or_(k.created_at < now - KEPT, abandoned))
+        )
     try:
         with engine.begin() as conn:
             conn.execute(

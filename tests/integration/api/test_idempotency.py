@@ -5,9 +5,14 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
+
+from repairlink.api.idempotency import ABANDONED
 from repairlink.bootstrap import App
+from repairlink.store.idempotency_tables import idempotency_keys
 from tests.integration.api.conftest import Client, client_for, make_unit, new_agency
 
 
@@ -69,3 +74,38 @@ def test_a_refusal_is_kept_too_and_a_bad_key_is_refused(staff: Client) -> None:
     bad = staff.post("/issues", json={}, headers={"Idempotency-Key": "x" * 256})
     assert bad.status_code == 422
     assert bad.json()["code"] == "idempotency.key_invalid"
+
+
+def _answer_lost(app: App, key: str, minutes_ago: float) -> None:
+    """As if the process answering the key had died mid-request: no answer kept, its claim
+    made `minutes_ago`."""
+    k = idempotency_keys.c
+    with app.engine.begin() as conn:
+        conn.execute(
+            sa.update(idempotency_keys)
+            .where(k.key == key)
+            .values(
+                status_code=None,
+                headers=None,
+                body=None,
+                created_at=datetime.now(UTC) - timedelta(minutes=minutes_ago),
+            )
+        )
+
+
+def test_a_key_whose_first_answer_was_lost_is_answered_again_once_it_is_abandoned(
+    app: App, staff: Client
+) -> None:
+    """A retry while the first request is being answered waits (409); but a first request
+    whose process died never answers: once its claim is older than any request takes, a
+    retry is answered afresh instead of 409 for the key's whole day."""
+    unit = make_unit(staff)
+    body = {"title": "Gutter blocked", "unit_id": unit["id"]}
+    key = f"lost-{unit['id']}"
+    staff.ok("POST", "/issues", 201, json=body, headers={"Idempotency-Key": key})
+    _answer_lost(app, key, minutes_ago=1)
+    assert staff.post("/issues", json=body, headers={"Idempotency-Key": key}).status_code == 409
+    _answer_lost(app, key, minutes_ago=ABANDONED.total_seconds() / 60 + 1)
+    again = staff.post("/issues", json=body, headers={"Idempotency-Key": key})
+    assert again.status_code == 201
+    assert "idempotent-replayed" not in again.headers

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from repairlink.store.tables import map_domain
 
-# The execution option a read-only unit of work opens its connection with (`UnitOfWork.reading`).
+# The execution option a connection for reads only is opened with (`reading`, `UnitOfWork.reading`).
 READ_ONLY = "repairlink_read_only"
 
 
@@ -49,8 +49,7 @@ def make_engine(
         writer = threading.RLock()  # re-entrant: a nested transaction is no worse than before
 
         def begin(conn: sa.Connection) -> None:
-            if conn.info.get("read_only") or conn.get_execution_options().get(READ_ONLY):
-                # a reader never waits for a writer (WAL)
+            if conn.get_execution_options().get(READ_ONLY):  # never waits for a writer (WAL)
                 conn.exec_driver_sql("BEGIN")
                 return
             # Take SQLite's write lock at BEGIN, so two writers queue instead of failing
@@ -87,11 +86,7 @@ def reading(engine: sa.Engine) -> Iterator[sa.Connection]:
     """A connection for reads only: on SQLite its transaction is a snapshot that neither takes
     nor waits for the writers' lock (the way out reads an issue's facts while others write)."""
     with engine.connect() as conn:
-        conn.info["read_only"] = True
-        try:
-            yield conn
-        finally:
-            conn.info.pop("read_only", None)
+        yield conn.execution_options(**{READ_ONLY: True})  # this connection's only, not the pool's
 
 
 @contextmanager

@@ -31,6 +31,12 @@ class Sent:
 NOTHING = Sent()
 
 
+def as_sent(sent: Sent, error: str) -> dict[str, Any]:
+    """A page's context for its form drawn again: the values as sent and the reason (with none,
+    the page's own notices stand)."""
+    return {"sent": sent, **({"error": error} if error else {})}
+
+
 def reason(exc: RepairlinkError, *, had_files: bool = False, form: str = "") -> str:
     """Why, naming the field by its label on `form` (the form's path: web.plain)."""
     said = refusal(exc, form)

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from repairlink.domain.agency import CostsOption, InvoiceOption, Role
 from repairlink.domain.formats import LOCALES
 from repairlink.services import agencies, auth
-from repairlink.web.again import FORM_REFUSALS, NOTHING, Sent, reason
+from repairlink.web.again import FORM_REFUSALS, NOTHING, Sent, as_sent, reason
 from repairlink.web.render import page, redirect
 from repairlink.web.session import ROLE_NAMES, Admin, AdminPost, Viewer
 
@@ -115,8 +115,7 @@ def _settings_page(
         agency=viewer.agency,
         locales=LOCALES,
         zones=ZONES,
-        sent=sent,
-        **({"error": error} if error else {}),
+        **as_sent(sent, error),
     )
 
 

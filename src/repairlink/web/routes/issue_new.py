@@ -15,7 +15,7 @@ from repairlink.domain.places import Unit
 from repairlink.services import issues, people_and_places, units
 from repairlink.services.occupiers import living_at
 from repairlink.services.units import UnitFilter
-from repairlink.web.again import FORM_REFUSALS, NOTHING, Sent, reason
+from repairlink.web.again import FORM_REFUSALS, NOTHING, Sent, as_sent, reason
 from repairlink.web.forms import text, uploads
 from repairlink.web.render import page, redirect
 from repairlink.web.session import Staff, StaffPost, Viewer
@@ -75,8 +75,7 @@ def _form_page(
         occupiers=living_at(viewer.uow(), unit.id) if unit else [],
         categories=CATEGORIES,
         priorities=PRIORITIES,
-        sent=sent,
-        **({"error": error} if error else {}),
+        **as_sent(sent, error),
     )
 
 

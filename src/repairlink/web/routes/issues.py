@@ -25,7 +25,7 @@ from repairlink.services import issue_costing, issues, people_and_places
 from repairlink.services.issue_search import IssueOrder, IssueQuery, find_issues
 from repairlink.store.tables import cols
 from repairlink.web import outbound, timeline
-from repairlink.web.again import NOTHING, Sent
+from repairlink.web.again import NOTHING, Sent, as_sent
 from repairlink.web.render import page
 from repairlink.web.session import Staff, Viewer
 
@@ -159,8 +159,7 @@ def detail_page(
         viewer,
         status_code=status,
         **context,
-        **({"error": error} if error else {}),
-        sent=sent,
+        **as_sent(sent, error),
         contractors=active(viewer, Contractor),
         landlords=active(viewer, Landlord),
         paying=list(PayingForWork),

@@ -14,7 +14,7 @@ from repairlink.domain.limits import ADDRESS_MAX, DESCRIPTION_MAX, TITLE_MAX
 from repairlink.domain.places import Unit
 from repairlink.services import issues, people_and_places, reporting
 from repairlink.services.issue_search import IssueQuery, find_issues
-from repairlink.web.again import FORM_REFUSALS, NOTHING, Sent, reason
+from repairlink.web.again import FORM_REFUSALS, NOTHING, Sent, as_sent, reason
 from repairlink.web.forms import text, uploads
 from repairlink.web.render import page, redirect
 from repairlink.web.routes.issues import issue_context
@@ -61,8 +61,7 @@ def my_issue_page(
         viewer,
         status_code=status,
         **context,
-        **({"error": error} if error else {}),
-        sent=sent,
+        **as_sent(sent, error),
         rate=context["issue"].status is Status.AWAITING_FEEDBACK,
     )
 
@@ -84,8 +83,7 @@ def _report_page(
         title="Report an issue",
         units=_units_for(viewer, only),
         only_uploaded=only,
-        sent=sent,
-        **({"error": error} if error else {}),
+        **as_sent(sent, error),
     )
 
 
@@ -151,8 +149,7 @@ def job_page(
         viewer,
         status_code=status,
         **context,
-        **({"error": error} if error else {}),
-        sent=sent,
+        **as_sent(sent, error),
         quote=mine,
         can_quote=asked and issue.status is Status.QUOTES_REQUESTED,
         instructed=issue.contractor_id == viewer.who.subject_id,

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
         description="How long one sync transaction takes pages for before it commits them with "
         "their checkpoint: longer is faster, shorter lets other writers in sooner (0: each page)",
     )
+    sync_commit_at_most_s: float = Field(
+        default=1.0,
+        ge=0,
+        description="How long one sync transaction may go on taking pages that are ready while "
+        "no other writer waits for the database (SQLite): fewer commits write fewer pages",
+    )
     webhook_timeout_s: float = Field(default=15.0, gt=0, description="Wait for a webhook answer")
     webhooks_allow_private: bool = Field(
         default=False,

@@ -40,6 +40,7 @@ from repairlink.pms.connector import Connector, FetchError
 from repairlink.pms.profile import Config, Schedule
 from repairlink.pms.retry import RetryPolicy
 from repairlink.pms.streams import streams_for
+from repairlink.store.db import give_way, writers_waiting
 from repairlink.store.tables import agencies
 
 Progress = Callable[[str, int, dict[str, dict[str, int]]], None]
@@ -62,6 +63,9 @@ class SyncEngine:
         progress: Progress | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         commit_every_s: float,  # REPAIRLINK_SYNC_COMMIT_EVERY_S
+        # REPAIRLINK_SYNC_COMMIT_AT_MOST_S: while no other writer waits, a transaction goes on
+        # taking pages that are ready up to this long (None: commit_every_s)
+        commit_at_most_s: float | None = None,
         use_cases: Mapping[str, UseCaseWriter] | None = None,
         prepare_apart: bool = True,  # False: pages are made ready in this thread (one page)
         # True: commit as soon as the next page is not there yet (pages a bridge client pushes
@@ -74,6 +78,7 @@ class SyncEngine:
         self.progress = progress
         self.now = now
         self.commit_every_s = commit_every_s
+        self.commit_at_most_s = max(commit_every_s, commit_at_most_s or 0.0)
         self.use_cases = dict(use_cases or {})
         self.prepare_apart = prepare_apart
         self.commit_while_waiting = commit_while_waiting
@@ -227,7 +232,11 @@ class SyncEngine:
     ) -> ReadyPage | None:
         """Pages in one transaction for up to `commit_every_s`, the checkpoint of the last one
         with them (S-03): a commit per page would rewrite the same index pages thousands of
-        times. Answers the page to start the next transaction with (None: the stream is done).
+        times. Past that, while no other writer waits for the database, it goes on with the
+        pages that are ready, up to `commit_at_most_s`: each commit writes every index page the
+        transaction touched (a sync's are spread wide: references and emails in no order), so
+        fewer commits write fewer pages. Answers the page to start the next transaction with
+        (None: the stream is done).
         If anything fails, what this transaction wrote is rolled back and the run's state is
         as at the last commit; a page that fails to download ends the run after a commit."""
         committed = deepcopy((state.checkpoint, state.counts, state.skip_reasons))
@@ -244,13 +253,7 @@ class SyncEngine:
                     if self.progress:
                         self.progress(stream, page.size, state.counts)
                     more = cursor is not None
-                    left = started + self.commit_every_s - time.monotonic()
-                    if not more or left <= 0:
-                        break
-                    # The next page comes within the transaction's time, or the transaction
-                    # commits first: a PMS that throttles or stalls must not keep the write
-                    # lock (and every other writer) waiting with it.
-                    if not self._next_waiting(stream, 0.0 if self.commit_while_waiting else left):
+                    if not more or not self._goes_on(stream, started):
                         break
                     try:
                         page = next(pages)  # read ahead: usually waiting already
@@ -264,9 +267,23 @@ class SyncEngine:
             raise
         if self._dry is None:
             self.table_stats.after_commit(self.db, state.rows_written)
+            give_way(self.db, self.commit_every_s)  # the writers that waited go first
         if failed is not None:
             raise failed
         return next(pages) if more else None
+
+    def _goes_on(self, stream: str, started: float) -> bool:
+        """Does this transaction take the stream's next page? Within `commit_every_s`, if it
+        comes in that time: a PMS that throttles or stalls must not keep the write lock (and
+        every other writer) waiting with it. Past that, only one ready now, while no other
+        writer waits, up to `commit_at_most_s`."""
+        taken = time.monotonic() - started
+        if taken >= self.commit_every_s:
+            if taken >= self.commit_at_most_s or writers_waiting(self.db):
+                return False
+            return self._next_waiting(stream, 0.0)
+        left = 0.0 if self.commit_while_waiting else self.commit_every_s - taken
+        return self._next_waiting(stream, left)
 
     def _next_waiting(self, stream: str, within_s: float) -> bool:
         return self._reader is None or self._reader.waiting(stream, within_s)

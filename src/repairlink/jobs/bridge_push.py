@@ -80,6 +80,7 @@ def _engine(
         connection_id=client.connection_id,
         config=rules,  # type: ignore[arg-type]
         commit_every_s=app.settings.sync_commit_every_s,
+        commit_at_most_s=app.settings.sync_commit_at_most_s,
         use_cases=use_cases(app),
         prepare_apart=not one_page,  # one page: forking a process for it costs more than it saves
         commit_while_waiting=not one_page,

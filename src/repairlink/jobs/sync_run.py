@@ -106,6 +106,7 @@ def _engine(
         retry=retry,
         progress=progress,
         commit_every_s=app.settings.sync_commit_every_s,
+        commit_at_most_s=app.settings.sync_commit_at_most_s,
         use_cases=use_cases(app),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,7 +47,7 @@ def make_engine(
             json_deserializer=orjson.loads,
         )
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-        writer = threading.RLock()  # re-entrant: a nested transaction is no worse than before
+        writer = _WRITERS[engine] = WriterQueue()
 
         def begin(conn: sa.Connection) -> None:
             if conn.get_execution_options().get(READ_ONLY):  # never waits for a writer (WAL)
@@ -79,6 +80,70 @@ def make_engine(
     engine = sa.create_engine(url, echo=echo, json_serializer=_json, json_deserializer=orjson.loads)
     ping_when_idle(engine, ping_after_idle_s)
     return engine
+
+
+class WriterQueue:
+    """This process's queue for SQLite's one write lock: re-entrant (a nested transaction is
+    no worse than before), and it knows whether a writer waits, so that a sync's transaction,
+    which goes on while nobody does, gives way to one (`writers_waiting`, `give_way`)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._held = 0  # by `_owner`, how many times over; both changed only holding the lock
+        self._owner: int | None = None
+        self._waiting = 0
+        self._changed = threading.Condition()  # guards `_waiting`
+
+    def acquire(self, timeout: float) -> bool:
+        taken = self._lock.acquire(blocking=False)  # free, or this thread's already
+        if not taken:
+            with self._changed:
+                self._waiting += 1
+            try:
+                taken = self._lock.acquire(timeout=timeout)
+            finally:
+                with self._changed:
+                    self._waiting -= 1
+                    self._changed.notify_all()
+        if taken:
+            self._held += 1
+            self._owner = threading.get_ident()
+        return taken
+
+    def release(self) -> None:
+        self._held -= 1
+        if not self._held:
+            self._owner = None
+        self._lock.release()
+
+    def waiting(self) -> bool:
+        return self._waiting > 0
+
+    def give_way(self, within_s: float) -> None:
+        """Wait, holding nothing, until the writers waiting now have had the lock (a lock
+        released is not handed over: the releasing thread could take it again first)."""
+        if self._owner == threading.get_ident():
+            return  # this thread holds it still (an outer transaction): they must wait for that
+        with self._changed:
+            self._changed.wait_for(lambda: self._waiting == 0, timeout=within_s)
+
+
+_WRITERS: weakref.WeakKeyDictionary[sa.Engine, WriterQueue] = weakref.WeakKeyDictionary()
+
+
+def writers_waiting(engine: sa.Engine) -> bool:
+    """Does a writer of this process wait for SQLite's write lock? (PostgreSQL has no such
+    lock: never.)"""
+    queue = _WRITERS.get(engine)
+    return queue is not None and queue.waiting()
+
+
+def give_way(engine: sa.Engine, within_s: float) -> None:
+    """Let the writers waiting for SQLite's write lock have it before this thread takes it
+    again (at most `within_s`)."""
+    queue = _WRITERS.get(engine)
+    if queue is not None:
+        queue.give_way(within_s)
 
 
 @contextmanager

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
@@ -11,11 +12,13 @@ from repairlink.bootstrap import App
 from repairlink.domain.actors import Actor
 from repairlink.inbound import reports
 from repairlink.inbound.engine import SyncFailed
+from repairlink.jobs import sync_run
 from repairlink.jobs.sync_run import connect
 from repairlink.pms.retry import RetryPolicy
 from repairlink.services import agencies
 from repairlink.simulators.alto.server import RunningAlto, running_alto
 from repairlink.simulators.kit.faults import FaultSettings
+from repairlink.store.db import writers_waiting
 from repairlink.store.tables import audit_log, units
 from tests.integration.sync.conftest import held, row, settings_for, snapshot, sync
 
@@ -112,6 +115,49 @@ def test_s_05_while_a_run_waits_to_retry_a_read_it_holds_up_no_other_writer(
         connect(app, agency_id, "alto", settings_for(alto, page_size=25))
         state = sync(app, agency_id, full=True, policy=RetryPolicy(sleep=back_off))
     assert others, "the PMS never throttled the run"
+    report = reports.get_run(app.uow(Actor.system(), agency_id), state.run_id)
+    assert report["status"] == "succeeded"
+
+
+def test_a_run_with_pages_ready_gives_way_to_a_writer_that_waits(
+    app: App, agency_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While nobody else writes, a run goes on taking the pages that are ready into one
+    transaction (fewer commits); on SQLite every other writer waits for that transaction, so
+    one that comes mid-run must write before the transaction would end, not after it. Here
+    each next page is ready before the run asks, so the run would take a list's pages into one
+    transaction but for the writer that comes on its first page."""
+    monkeypatch.setattr(app.settings, "sync_commit_every_s", 0.0)
+    monkeypatch.setattr(app.settings, "sync_commit_at_most_s", 600.0)
+    other: list[Future[None]] = []
+    seen_done: list[tuple[str, bool]] = []  # after the first page: (its list, written yet?)
+
+    def on_page(stream: str, _size: int, _counts: dict[str, dict[str, int]]) -> None:
+        if other:
+            seen_done.append((stream, other[0].done()))
+        else:
+            other.append(
+                ThreadPoolExecutor(1).submit(
+                    agencies.update_settings,
+                    app.uow(Actor.system(), agency_id),
+                    {"costs_option": "optional"},
+                )
+            )
+            deadline = time.monotonic() + 20
+            while app.engine.dialect.name == "sqlite" and not writers_waiting(app.engine):
+                assert time.monotonic() < deadline, "the other writer never came"
+                time.sleep(0.001)  # until it waits for the run's transaction
+        engine._next_waiting(stream, 20.0)  # the next page ready before the run asks for it
+
+    with running_alto(seed=7, units=600) as alto:
+        connect(app, agency_id, "alto", settings_for(alto, page_size=25))
+        engine = sync_run._engine(app, agency_id, "alto", on_page, RetryPolicy())
+        state = engine.run(full=True)
+    other[0].result(timeout=20)
+    # a list's last page ends a transaction anyway: the first list's pages before its last
+    first_list = [done for stream, done in seen_done if stream == seen_done[0][0]][:-1]
+    assert len(first_list) > 10
+    assert any(first_list), "the other writer waited for the run's whole transaction"
     report = reports.get_run(app.uow(Actor.system(), agency_id), state.run_id)
     assert report["status"] == "succeeded"
 

@@ -51,6 +51,7 @@ def _sync_command(app: App, slug: str) -> subprocess.Popen[bytes]:
         "REPAIRLINK_DATABASE_URL": app.settings.database_url,
         # several pages to a transaction, as by default, but short ones: time to strike
         "REPAIRLINK_SYNC_COMMIT_EVERY_S": "0.02",
+        "REPAIRLINK_SYNC_COMMIT_AT_MOST_S": "0.02",
     }
     return subprocess.Popen(
         [

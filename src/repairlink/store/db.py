@@ -92,7 +92,8 @@ class WriterQueue:
         self._held = 0  # by `_owner`, how many times over; both changed only holding the lock
         self._owner: int | None = None
         self._waiting = 0
-        self._changed = threading.Condition()  # guards `_waiting`
+        self._waited = 0  # writers that have stopped waiting (lock taken, or given up), ever
+        self._changed = threading.Condition()  # guards both
 
     def acquire(self, timeout: float) -> bool:
         taken = self._lock.acquire(blocking=False)  # free, or this thread's already
@@ -104,6 +105,7 @@ class WriterQueue:
             finally:
                 with self._changed:
                     self._waiting -= 1
+                    self._waited += 1
                     self._changed.notify_all()
         if taken:
             self._held += 1
@@ -121,11 +123,13 @@ class WriterQueue:
 
     def give_way(self, within_s: float) -> None:
         """Wait, holding nothing, until the writers waiting now have had the lock (a lock
-        released is not handed over: the releasing thread could take it again first)."""
+        released is not handed over: the releasing thread could take it again first); those
+        that come later queue behind this thread as usual."""
         if self._owner == threading.get_ident():
             return  # this thread holds it still (an outer transaction): they must wait for that
         with self._changed:
-            self._changed.wait_for(lambda: self._waiting == 0, timeout=within_s)
+            owed = self._waited + self._waiting
+            self._changed.wait_for(lambda: self._waited >= owed, timeout=within_s)
 
 
 _WRITERS: weakref.WeakKeyDictionary[sa.Engine, WriterQueue] = weakref.WeakKeyDictionary()

@@ -14,6 +14,7 @@ from tests.factories import (
     contractor_login,
     in_progress_issue,
     living_occupier,
+    make_agency,
     make_contractor,
     make_tenancy,
     make_unit,
@@ -63,3 +64,19 @@ def test_an_absurd_cost_at_completion_is_refused_naming_the_field(
         assert (refused.status_code, alert_of(refused)) == (422, said)  # the form drawn again
     stored = issues.get(uow_of(app, admin), admin, issue.id)
     assert (stored.status, stored.cost_net) == (Status.AWAITING_COMPLETION, None)
+
+
+def test_c_07_a_us_contractor_s_refused_tax_is_named_tax_not_vat(app: App) -> None:
+    """C-07: a US agency has no VAT; a refusal of the tax on costs says so in its words."""
+    us = make_agency(app, locale="en_US", time_zone="America/Los_Angeles")
+    contractor = make_contractor(app, us)
+    issue = in_progress_issue(app, us, contractor)
+    job = f"/jobs/{issue.id}"
+    with console_as(app, *contractor_login(app, us, contractor)) as console:
+        bad = {"notes": "Done", "net": "100.00", "vat": "eight"}
+        refused = post_form(console, job, f"/issues/{issue.id}/complete", bad)
+        said = alert_of(refused)
+    assert said.startswith("Tax: 'eight' is not an amount of money"), said
+    assert "VAT" not in said
+    stored = issues.get(uow_of(app, us), us, issue.id)
+    assert (stored.status, stored.cost_net) == (issue.status, None)  # nothing kept

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from repairlink.domain.formats import Formats
 from repairlink.errors import ConflictError, InvalidError, NotFoundError, RepairlinkError
 from repairlink.web.plain import refusal
 
@@ -37,7 +38,14 @@ def as_sent(sent: Sent, error: str) -> dict[str, Any]:
     return {"sent": sent, **({"error": error} if error else {})}
 
 
-def reason(exc: RepairlinkError, *, had_files: bool = False, form: str = "") -> str:
-    """Why, naming the field by its label on `form` (the form's path: web.plain)."""
-    said = refusal(exc, form)
+def reason(
+    exc: RepairlinkError,
+    *,
+    had_files: bool = False,
+    form: str = "",
+    formats: Formats | None = None,
+) -> str:
+    """Why, naming the field by its label on `form` (the form's path: web.plain), the tax on
+    costs as the agency names it (`formats`)."""
+    said = refusal(exc, form, formats=formats)
     return f"{said.rstrip('.')}. {FILES_NOT_KEPT}" if had_files else said

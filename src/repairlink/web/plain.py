@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from repairlink.domain.formats import Formats
 from repairlink.domain.issues import Status
 from repairlink.errors import RepairlinkError
 
@@ -55,6 +56,7 @@ FIELD_LABELS = {
     "comment": "Comment",
     "q": "Search",
 }
+TAX_FIELDS = frozenset({"vat", "costs.vat"})  # labelled as the agency names its tax
 # A choice's stored value -> the label its menu shows (C-03's statuses); others humanised.
 CHOICE_LABELS = {status.value: status.label for status in Status}
 # Where a form gives a field name another label than the one above: (form's path, name).
@@ -81,16 +83,24 @@ def field_label(name: str, form: str = "") -> str:
     return spaced.strip().capitalize()
 
 
-def said(message: str, field: str | None, form: str = "") -> str:
-    """A refusal as the page says it: the field by its label (on `form`), then the reason."""
+_VAT = re.compile(r"\bVAT\b")
+
+
+def said(message: str, field: str | None, form: str = "", *, formats: Formats | None = None) -> str:
+    """A refusal as the page says it: the field by its label (on `form`), then the reason; the
+    tax on costs in the agency's word (`formats`: a US agency's people read tax, not VAT)."""
     reason = plain(message)
+    if formats is not None and formats.tax != "VAT":
+        reason = _VAT.sub(formats.tax_word, reason)
+        reason = reason[:1].upper() + reason[1:]
     if not field or field in ("form", "actor", "csrf_token"):
         return reason
-    return f"{field_label(field, form)}: {reason}"
+    label = formats.tax if formats is not None and field in TAX_FIELDS else field_label(field, form)
+    return f"{label}: {reason}"
 
 
-def refusal(exc: RepairlinkError, form: str = "") -> str:
-    return said(exc.message, exc.field, form)
+def refusal(exc: RepairlinkError, form: str = "", *, formats: Formats | None = None) -> str:
+    return said(exc.message, exc.field, form, formats=formats)
 
 
 def choices(values: list[str]) -> str:

@@ -46,6 +46,6 @@ def act(
     try:
         notice = action()
     except FORM_REFUSALS as exc:
-        error = reason(exc, had_files=had_files)
+        error = reason(exc, had_files=had_files, formats=viewer.formats)
         return again(request, viewer, issue_id, sent, error, exc.status)
     return done(viewer, issue_id, notice)

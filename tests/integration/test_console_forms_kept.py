@@ -20,7 +20,7 @@ from tests.factories import (
     occupier_login,
     uow_of,
 )
-from tests.integration.console_login import TestClient, console_as_admin
+from tests.integration.console_login import TestClient, alert_of, console_as_admin
 
 
 def _token(page: str) -> str:
@@ -152,3 +152,24 @@ def test_a_blank_agency_name_is_refused_by_its_label_and_the_other_settings_kept
     kept = agencies.get_agency(app.uow(admin.actor, agency_id))
     assert kept.name.strip() != ""
     assert (kept.costs_option.value, kept.time_zone) == ("optional", "Europe/London")
+
+
+def test_a_refused_login_on_the_team_page_keeps_name_email_and_role_never_the_password(
+    app: App, agency_id: int
+) -> None:
+    """A password too short: the team page comes back with what the administrator typed, but
+    for the password, which a page never carries back; no login is made."""
+    with console_as_admin(app, agency_id) as console:
+        token = _token(console.get("/team").text)
+        sent = {"name": "Priya Shah", "email": "priya@example.com", "role": "admin"}
+        refused = console.post("/team", data={"csrf_token": token, **sent, "password": "short"})
+        team = console.get("/team").text
+    assert refused.status_code == 422
+    assert alert_of(refused) == "Password: A password has at least 10 characters"
+    assert (_field(refused.text, "user-name"), _field(refused.text, "user-email")) == (
+        "Priya Shah",
+        "priya@example.com",
+    )
+    assert '<option value="admin" selected>' in refused.text
+    assert "short" not in re.findall(r'<input id="user-password"[^>]*>', refused.text)[0]
+    assert "priya@example.com" not in team  # nobody was added

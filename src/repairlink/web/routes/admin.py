@@ -32,26 +32,46 @@ ZONES = (
 
 @router.get("/team", response_class=HTMLResponse)
 def team(request: Request, viewer: Admin) -> HTMLResponse:
+    return _team_page(request, viewer)
+
+
+def _team_page(
+    request: Request, viewer: Viewer, *, sent: Sent = NOTHING, error: str = "", status: int = 200
+) -> HTMLResponse:
     return page(
         request,
         "admin/team.html",
         viewer,
+        status_code=status,
         title="Team",
         users=auth.list_users(viewer.uow()),
         roles=STAFF_ROLES,
         role_names=ROLE_NAMES,
+        **as_sent(sent, error),
     )
 
 
-@router.post("/team")
+@router.post("/team", response_model=None)
 def add_user(
-    viewer: AdminPost, email: Text, name: Text, role: Annotated[Role, Form()], password: Text
-) -> RedirectResponse:
+    request: Request,
+    viewer: AdminPost,
+    email: Text,
+    name: Text,
+    role: Annotated[Role, Form()],
+    password: Text,
+) -> HTMLResponse | RedirectResponse:
+    """A refusal draws the form again with the name, email and role as sent (never the
+    password: a page does not carry one back)."""
+    sent = Sent("team", {"name": name, "email": email, "role": role.value})
     if role not in STAFF_ROLES:
-        return redirect("/team", error="Role: the team page adds agents and administrators")
-    made = auth.create_user(
-        viewer.uow(), email=email, name=name.strip(), role=role, password=password
-    )
+        error = "Role: the team page adds agents and administrators"
+        return _team_page(request, viewer, sent=sent, error=error, status=422)
+    try:
+        made = auth.create_user(
+            viewer.uow(), email=email, name=name.strip(), role=role, password=password
+        )
+    except FORM_REFUSALS as exc:
+        return _team_page(request, viewer, sent=sent, error=reason(exc), status=exc.status)
     return redirect(
         "/team", notice=f"{made.name or made.email} can now log in as {ROLE_NAMES[role][:-1]}"
     )

@@ -4,15 +4,16 @@ photos. A refusal draws the form again with what was typed (web.again)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from repairlink.domain.issues import PRIORITIES
+from repairlink.domain.issues import PRIORITIES, Issue
 from repairlink.domain.limits import DESCRIPTION_MAX, TITLE_MAX
 from repairlink.domain.places import Unit
 from repairlink.services import issues, people_and_places, units
+from repairlink.services.issue_files import Upload
 from repairlink.services.occupiers import living_at
 from repairlink.services.units import UnitFilter
 from repairlink.web.again import FORM_REFUSALS, NOTHING, Sent, as_sent, reason
@@ -95,17 +96,15 @@ def report(
     (the photos must be chosen again)."""
     chosen = uploads(photos)
     try:
-        made = issues.report(
-            viewer.uow(),
-            viewer.who,
-            title=text(title, field="title", limit=TITLE_MAX),
-            description=text(description, field="description", limit=DESCRIPTION_MAX),
+        made = reported(
+            viewer,
+            title,
+            description,
+            chosen,
             category=category,
             priority=priority,
             unit_id=unit_id,
             reporter_occupier_id=int(occupier_id) if occupier_id.isdigit() else None,
-            photos=chosen,
-            files=viewer.app.files,
         )
     except FORM_REFUSALS as exc:
         typed = {"title": title, "description": description, "category": category}
@@ -113,3 +112,20 @@ def report(
         error = reason(exc, had_files=bool(chosen))
         return _form_page(request, viewer, unit_id, sent=sent, error=error, status=exc.status)
     return redirect(f"/issues/{made.id}", notice=f"{made.reference} is reported")
+
+
+def reported(
+    viewer: Viewer, title: str, description: str, photos: list[Upload], **where: Any
+) -> Issue:
+    """An issue reported from a console form (the staff's here, the occupier's in the portal):
+    its texts held to their limits here, not by the route's signature, so that a refusal keeps
+    what was typed; `where`, the rest `issues.report` takes (the property, for whom...)."""
+    return issues.report(
+        viewer.uow(),
+        viewer.who,
+        title=text(title, field="title", limit=TITLE_MAX),
+        description=text(description, field="description", limit=DESCRIPTION_MAX),
+        photos=photos,
+        files=viewer.app.files,
+        **where,
+    )

@@ -10,13 +10,14 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from repairlink.domain.issues import QuoteStatus, Status
-from repairlink.domain.limits import ADDRESS_MAX, DESCRIPTION_MAX, TITLE_MAX
+from repairlink.domain.limits import ADDRESS_MAX
 from repairlink.domain.places import Unit
 from repairlink.services import issues, people_and_places, reporting
 from repairlink.services.issue_search import IssueQuery, find_issues
 from repairlink.web.again import FORM_REFUSALS, NOTHING, Sent, as_sent, reason
 from repairlink.web.forms import text, uploads
 from repairlink.web.render import page, redirect
+from repairlink.web.routes.issue_new import reported
 from repairlink.web.routes.issues import issue_context
 from repairlink.web.session import Contractor, Occupier, OccupierPost, Viewer
 
@@ -100,15 +101,13 @@ def report(
     """A refusal draws the form again with what was typed (the photos must be chosen again)."""
     chosen = uploads(photos)
     try:
-        made = issues.report(
-            viewer.uow(),
-            viewer.who,
-            title=text(title, field="title", limit=TITLE_MAX),
-            description=text(description, field="description", limit=DESCRIPTION_MAX),
+        made = reported(
+            viewer,
+            title,
+            description,
+            chosen,
             unit_id=int(unit_id) if unit_id.isdigit() else None,
             free_address=text(free_address, field="free_address", limit=ADDRESS_MAX),
-            photos=chosen,
-            files=viewer.app.files,
         )
     except FORM_REFUSALS as exc:
         values = {"title": title, "description": description, "unit_id": unit_id}

@@ -266,7 +266,7 @@ class SyncEngine:
             state.rows_written = written
             raise
         if self._dry is None:
-            self.table_stats.after_commit(self.db, state.rows_written)
+            self.table_stats.after_commit(self.db, state.counts)
             give_way(self.db, self.commit_every_s)  # the writers that waited go first
         if failed is not None:
             raise failed

@@ -2,41 +2,59 @@
 
 A first full sync grows `external_refs` and the record tables from nothing in seconds, and
 autovacuum looks at them once a minute. Until it does, the planner believes they hold a row or
-two: each page's reference lookup then walks the agency's whole range of references instead of
-seeking each id (and the prepared statement's cached generic plan keeps that choice). Measured
-at 5,000 units: 7.4 ms a lookup instead of 0.3 ms, growing with the portfolio, so a run slowed
-as it went. The run therefore ANALYZEs the tables it looks records up in (references, and the
-tables matched by email or address) each time its rows written have grown fourfold: a handful
-of times a run, each a sample of at most 30,000 rows per table (PostgreSQL's default statistics
-target), and the plans that used the old figures are made again.
+two, and the plans it makes then are kept: a prepared statement's generic plan, and the plan of
+each foreign-key check (`SELECT 1 FROM units WHERE id = $1`, made once a session). Each page's
+reference lookup then walked the agency's whole range of references (7.4 ms a lookup instead of
+0.3 ms at 5,000 units), and every tenancy's check of its occupier scanned the whole occupiers
+table (a 20k-unit run's COPY of tenancies took 2.9 s of the server's 8 s, 0.27 ms a row; the
+look-ups by email 1.2 s more). So the run ANALYZEs each table it fills (references, and every
+kind's table: what it looks up, and what the foreign keys of its other rows point at) once this
+run has created `FIRST_AT` rows in it, and again each time that number has grown fourfold: a
+handful of times a run, each a sample of at most 30,000 rows (PostgreSQL's default statistics
+target); ANALYZE makes the plans that used the old figures be made again. A table is counted on
+its own: one the run reaches late is not looked at while it is still empty.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import sqlalchemy as sa
 
 from repairlink.inbound.kinds import spec
-from repairlink.pms.profile import Match, MatchBy, Profile
+from repairlink.pms.profile import Profile
 from repairlink.store.tables import external_refs
 
-FIRST_AT = 1_000  # rows written before the first look: small runs never pay for one
+FIRST_AT = 500  # rows created in a table before its first look: small runs never pay for one
 GROWTH = 4
-LOOKED_UP_BY = {MatchBy.EMAIL, MatchBy.ADDRESS}  # reference lookups are on external_refs
 
 
 class TableStats:
     def __init__(self, dialect: sa.Dialect, profile: Profile) -> None:
         # SQLite's planner seeks a unique index on all its columns without statistics
         self.enabled = dialect.name == "postgresql"
-        matched = (m.kind for m in profile.of(Match) if LOOKED_UP_BY.intersection(m.by))
-        self.tables = [external_refs.name, *sorted({spec(kind).table.name for kind in matched})]
-        self.next_at = FIRST_AT
+        self.table_of = {kind: spec(kind).table.name for kind in profile.kinds}
+        self.next_at: dict[str, int] = {}
 
-    def after_commit(self, db: sa.Engine, rows_written: int) -> None:
-        """Called after each committed transaction of a real (not dry) run."""
-        if not self.enabled or rows_written < self.next_at:
+    def after_commit(self, db: sa.Engine, counts: Mapping[str, Mapping[str, int]]) -> None:
+        """Called after each committed transaction of a real (not dry) run, with the run's
+        counts so far ({kind: {"created": n, ...}})."""
+        if not self.enabled:
+            return
+        created = self._created(counts)
+        due = sorted(t for t, n in created.items() if n >= self.next_at.get(t, FIRST_AT))
+        if not due:
             return
         with db.begin() as conn:
-            for table in self.tables:
+            for table in due:
                 conn.execute(sa.text(f'ANALYZE "{table}"'))
-        self.next_at = rows_written * GROWTH
+        for table in due:
+            self.next_at[table] = created[table] * GROWTH
+
+    def _created(self, counts: Mapping[str, Mapping[str, int]]) -> dict[str, int]:
+        """Rows this run has created in each table; each created record has its reference."""
+        created: dict[str, int] = {}
+        for kind, table in self.table_of.items():
+            created[table] = created.get(table, 0) + counts.get(kind, {}).get("created", 0)
+        created[external_refs.name] = sum(created.values())
+        return created

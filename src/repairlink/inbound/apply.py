@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from repairlink.inbound.kinds import spec
 from repairlink.inbound.plan import Action, Decision
-from repairlink.store.bulk import insert_returning_ids, insert_rows
+from repairlink.store.bulk import HeldRows, insert_returning_ids, insert_rows
 from repairlink.store.tables import audit_log, external_refs
 
 REF_COLUMNS = (
@@ -53,8 +53,11 @@ class RunContext:
     label: str  # "alto sync #12", shown in the audit trail
 
 
-def apply(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decision]) -> int:
-    """Write the decisions of one kind. Returns the number of rows written."""
+def apply(
+    conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decision], held: HeldRows
+) -> int:
+    """Write the decisions of one kind, their audit rows to `held` (inserted at the
+    transaction's end). Returns the number of rows written."""
     kind_spec = spec(kind)
     table = kind_spec.table
     written = 0
@@ -85,7 +88,7 @@ def apply(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decis
         conn.execute(stmt, batch)
         written += len(batch)
     written += _write_refs(conn, ctx, kind, decisions)
-    written += _write_audit(conn, ctx, kind, decisions)
+    written += _write_audit(held, ctx, kind, decisions)
     return written
 
 
@@ -135,7 +138,7 @@ def _write_refs(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list
     return len(new_refs) + len(new_hashes)
 
 
-def _write_audit(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decision]) -> int:
+def _write_audit(held: HeldRows, ctx: RunContext, kind: str, decisions: list[Decision]) -> int:
     agency_id, run_id, label, now = ctx.agency_id, ctx.run_id, ctx.label, ctx.now
     rows = [
         (
@@ -152,7 +155,7 @@ def _write_audit(conn: sa.Connection, ctx: RunContext, kind: str, decisions: lis
         for d in decisions
         if d.action in AUDIT_ACTION and not d.by_use_case  # its use case audited it
     ]
-    insert_rows(conn, audit_log, AUDIT_COLUMNS, rows)
+    held.add(audit_log, AUDIT_COLUMNS, rows)
     return len(rows)
 
 

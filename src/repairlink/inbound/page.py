@@ -25,7 +25,7 @@ from repairlink.inbound.ready_page import ReadyPage
 from repairlink.inbound.run_state import RunState
 from repairlink.pms.incoming import Incoming
 from repairlink.pms.profile import Config, KeepWhile, Match, MatchBy, Profile, RequiresSynced
-from repairlink.store.bulk import insert_many
+from repairlink.store.bulk import HeldRows
 from repairlink.store.sync_tables import sync_changes, sync_quarantine, sync_skips
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,8 @@ class PageWriter:
     # link to one (a lease's tenancy to the resident it brought, or to the unit its resident's
     # look-up found) needs no look-up of the reference
     _page_refs: dict[tuple[str, str], int] = field(default_factory=dict, init=False)
+    # the audit and report rows of the transaction, inserted by the engine before it commits
+    held: HeldRows = field(default_factory=HeldRows, init=False)
 
     def write(self, conn: sa.Connection, page: ReadyPage, state: RunState, ctx: RunContext) -> None:
         self._page_refs = {}
@@ -302,7 +304,7 @@ class PageWriter:
     ) -> None:
         if kind in self.use_cases:
             decisions = self._through_use_case(conn, kind, decisions, state, ctx)
-        state.rows_written += apply(conn, ctx, kind, decisions)
+        state.rows_written += apply(conn, ctx, kind, decisions, self.held)
         for d in decisions:  # each of these bears this PMS's reference now
             if d.action not in (Action.SKIP, Action.DEFER) and (made := entity_id(d)) is not None:
                 self._page_refs[(kind, d.record.external_id)] = made
@@ -316,7 +318,6 @@ class PageWriter:
         for d in skips:
             reasons[d.rule or "?"] = reasons.get(d.rule or "?", 0) + 1
         self._report(
-            conn,
             sync_skips,
             [
                 {
@@ -372,12 +373,12 @@ class PageWriter:
             "reason": reason,
             "payload": payload,
         }
-        self._report(conn, sync_quarantine, [row])
+        self._report(sync_quarantine, [row])
         counts = state.counts.setdefault(kind, {})
         counts["quarantined"] = counts.get("quarantined", 0) + 1
 
-    def _report(self, conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    def _report(self, table: sa.Table, rows: list[dict[str, Any]]) -> None:
         if self.kept is not None:
             self.kept.add(table, rows)
-        else:
-            insert_many(conn, table, rows)
+        elif rows:
+            self.held.add(table, tuple(rows[0]), [tuple(row.values()) for row in rows])

@@ -54,6 +54,31 @@ def insert_rows(
         _insert(conn, table, columns, rows, positional=True)
 
 
+class HeldRows:
+    """Rows nothing reads before their transaction ends (a sync's audit and report rows),
+    inserted together just before it does: one COPY a table a transaction on PostgreSQL,
+    where one a page and kind cost two round trips each (the COPY's start and its end) and
+    the writer waited for the server's every one. In the order they were held, per table
+    and set of columns."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[sa.Table, tuple[str, ...]], list[tuple[Any, ...]]] = {}
+
+    def add(self, table: sa.Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            self._rows.setdefault((table, columns), []).extend(rows)
+
+    def insert(self, conn: sa.Connection) -> None:
+        """Insert what is held, in the transaction about to end."""
+        held, self._rows = self._rows, {}
+        for (table, columns), rows in held.items():
+            insert_rows(conn, table, columns, rows)
+
+    def drop(self) -> None:
+        """Forget what is held: its transaction was rolled back."""
+        self._rows = {}
+
+
 def _insert(
     conn: sa.Connection,
     table: sa.Table,

@@ -11,20 +11,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from repairlink.inbound.held import RunWrites
 from repairlink.inbound.kinds import spec
 from repairlink.inbound.plan import Action, Decision
-from repairlink.store.bulk import HeldRows, insert_returning_ids, insert_rows
+from repairlink.store.bulk import HeldRows, insert_returning_ids
 from repairlink.store.tables import audit_log, external_refs
 
-REF_COLUMNS = (
-    "agency_id",
-    "entity_kind",
-    "entity_id",
-    "system",
-    "external_id",
-    "external_oid",
-    "content_hash",
-)
 AUDIT_COLUMNS = (
     "agency_id",
     "entity_kind",
@@ -54,17 +46,21 @@ class RunContext:
 
 
 def apply(
-    conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decision], held: HeldRows
+    conn: sa.Connection,
+    ctx: RunContext,
+    kind: str,
+    decisions: list[Decision],
+    writes: RunWrites,
 ) -> int:
-    """Write the decisions of one kind, their audit rows to `held` (inserted at the
-    transaction's end). Returns the number of rows written."""
+    """Write the decisions of one kind, their audit rows held to the transaction's end.
+    Returns the number of rows written."""
     kind_spec = spec(kind)
     table = kind_spec.table
     written = 0
     creates = [d for d in decisions if d.action is Action.CREATE and not d.by_use_case]
     if creates:
         rows = [{"agency_id": ctx.agency_id, **d.values} for d in creates]
-        ids = insert_returning_ids(conn, table, rows)
+        ids = insert_returning_ids(conn, table, rows, writes.ids)
         for decision, new_id in zip(creates, ids, strict=True):
             decision.values["id"] = new_id
         written += len(rows)
@@ -87,8 +83,8 @@ def apply(
         )
         conn.execute(stmt, batch)
         written += len(batch)
-    written += _write_refs(conn, ctx, kind, decisions)
-    written += _write_audit(held, ctx, kind, decisions)
+    written += _write_refs(conn, ctx, kind, decisions, writes)
+    written += _write_audit(writes.held, ctx, kind, decisions)
     return written
 
 
@@ -99,9 +95,13 @@ def entity_id(decision: Decision) -> int | None:
     return new_id
 
 
-def _write_refs(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decision]) -> int:
+def _write_refs(
+    conn: sa.Connection, ctx: RunContext, kind: str, decisions: list[Decision], writes: RunWrites
+) -> int:
+    """New references held to the transaction's end; changed hashes written now, or given to
+    a held one."""
     ref = external_refs.c
-    new_refs: list[tuple[Any, ...]] = []
+    made = 0
     new_hashes = []
     agency_id, system = ctx.agency_id, ctx.system
     for d in decisions:
@@ -109,20 +109,12 @@ def _write_refs(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list
             continue
         record = d.record
         if d.held is None or not d.held.has_ref:  # created, or merged by email/address
-            new_refs.append(
-                (
-                    agency_id,
-                    kind,
-                    entity_id(d),
-                    system,
-                    record.external_id,
-                    record.external_oid,
-                    d.content_hash,
-                )
-            )
+            ext, oid = record.external_id, record.external_oid
+            writes.add_ref([agency_id, kind, entity_id(d), system, ext, oid, d.content_hash])
+            made += 1
         elif d.held.content_hash != d.content_hash:
-            new_hashes.append({"_ext": record.external_id, "_hash": d.content_hash})
-    insert_rows(conn, external_refs, REF_COLUMNS, new_refs)
+            if not writes.rehash(kind, record.external_id, d.content_hash):
+                new_hashes.append({"_ext": record.external_id, "_hash": d.content_hash})
     if new_hashes:
         conn.execute(
             sa.update(external_refs)
@@ -135,7 +127,7 @@ def _write_refs(conn: sa.Connection, ctx: RunContext, kind: str, decisions: list
             .values(content_hash=sa.bindparam("_hash")),
             new_hashes,
         )
-    return len(new_refs) + len(new_hashes)
+    return made + len(new_hashes)
 
 
 def _write_audit(held: HeldRows, ctx: RunContext, kind: str, decisions: list[Decision]) -> int:

@@ -260,10 +260,10 @@ class SyncEngine:
                     except (FetchError, RepairlinkError) as exc:
                         failed = exc  # commit what is written; the failure is raised below
                         break
-                writer.held.insert(conn)
+                writer.writes.insert(conn)
                 run_state.save(conn, state)
         except BaseException:
-            writer.held.drop()
+            writer.writes.drop()
             state.checkpoint, state.counts, state.skip_reasons = committed
             state.rows_written = written
             raise

@@ -20,12 +20,12 @@ from repairlink.errors import RepairlinkError
 from repairlink.inbound import lookup
 from repairlink.inbound.apply import RunContext, apply, entity_id, planned_rows
 from repairlink.inbound.dry_run import KeptRows
+from repairlink.inbound.held import RunWrites
 from repairlink.inbound.plan import Action, Decision, Held, content_hash, decide
 from repairlink.inbound.ready_page import ReadyPage
 from repairlink.inbound.run_state import RunState
 from repairlink.pms.incoming import Incoming
 from repairlink.pms.profile import Config, KeepWhile, Match, MatchBy, Profile, RequiresSynced
-from repairlink.store.bulk import HeldRows
 from repairlink.store.sync_tables import sync_changes, sync_quarantine, sync_skips
 
 log = logging.getLogger(__name__)
@@ -68,8 +68,9 @@ class PageWriter:
     # link to one (a lease's tenancy to the resident it brought, or to the unit its resident's
     # look-up found) needs no look-up of the reference
     _page_refs: dict[tuple[str, str], int] = field(default_factory=dict, init=False)
-    # the audit and report rows of the transaction, inserted by the engine before it commits
-    held: HeldRows = field(default_factory=HeldRows, init=False)
+    # the references, audit and report rows of the transaction (inserted by the engine
+    # before it commits), and new ids taken ahead
+    writes: RunWrites = field(default_factory=RunWrites, init=False)
 
     def write(self, conn: sa.Connection, page: ReadyPage, state: RunState, ctx: RunContext) -> None:
         self._page_refs = {}
@@ -244,14 +245,14 @@ class PageWriter:
         # what this page wrote or found before: a lease page's residents and tenancies name
         # the same units, looked up once (a record not found is asked again: the page may
         # write it meanwhile)
-        known = self._page_refs
+        known, system = self._page_refs, self.profile.system
         wanted: dict[str, set[str]] = defaultdict(set)
         for record in records:
             for key in record.links.values():
                 if key not in known:
                     wanted[key[0]].add(key[1])
         for target_kind, exts in wanted.items():
-            found = lookup.refs(conn, self.agency_id, self.profile.system, target_kind, exts)
+            found = self.writes.find_refs(conn, self.agency_id, system, target_kind, exts)
             known.update({(target_kind, e): v[0] for e, v in found.items()})
         result = {}
         for record in records:
@@ -272,7 +273,8 @@ class PageWriter:
         (one that does not must never archive a platform record it merely shares an email
         with)."""
         system = self.profile.system
-        found = lookup.refs(conn, self.agency_id, system, kind, [r.external_id for r in records])
+        exts = [r.external_id for r in records]
+        found = self.writes.find_refs(conn, self.agency_id, system, kind, exts)
         held = {ext: Held(eid, digest, has_ref=True) for ext, (eid, digest) in found.items()}
         for match in self.profile.of(Match, kind):
             for by in match.by:
@@ -304,7 +306,7 @@ class PageWriter:
     ) -> None:
         if kind in self.use_cases:
             decisions = self._through_use_case(conn, kind, decisions, state, ctx)
-        state.rows_written += apply(conn, ctx, kind, decisions, self.held)
+        state.rows_written += apply(conn, ctx, kind, decisions, self.writes)
         for d in decisions:  # each of these bears this PMS's reference now
             if d.action not in (Action.SKIP, Action.DEFER) and (made := entity_id(d)) is not None:
                 self._page_refs[(kind, d.record.external_id)] = made
@@ -381,4 +383,4 @@ class PageWriter:
         if self.kept is not None:
             self.kept.add(table, rows)
         elif rows:
-            self.held.add(table, tuple(rows[0]), [tuple(row.values()) for row in rows])
+            self.writes.held.add(table, tuple(rows[0]), [tuple(row.values()) for row in rows])

@@ -89,6 +89,7 @@ class PageWriter:
         for kind, waiting in held_back.items():  # now that this page's children are written
             if waiting:
                 self._write(conn, kind, self._settle(conn, kind, waiting), state, ctx)
+        self.writes.insert_if_many(conn)
 
     def _decide(
         self,

@@ -63,20 +63,23 @@ class HeldRows:
 
     def __init__(self) -> None:
         self._rows: dict[tuple[sa.Table, tuple[str, ...]], list[tuple[Any, ...]]] = {}
+        self.count = 0
 
     def add(self, table: sa.Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
         if rows:
             self._rows.setdefault((table, columns), []).extend(rows)
+            self.count += len(rows)
 
     def insert(self, conn: sa.Connection) -> None:
         """Insert what is held, in the transaction about to end."""
-        held, self._rows = self._rows, {}
+        held = self._rows
+        self.drop()
         for (table, columns), rows in held.items():
             insert_rows(conn, table, columns, rows)
 
     def drop(self) -> None:
         """Forget what is held: its transaction was rolled back."""
-        self._rows = {}
+        self._rows, self.count = {}, 0
 
 
 def _insert(

@@ -43,3 +43,22 @@ def test_references_dropped_with_their_rolled_back_transaction_are_never_inserte
             writes.insert(conn)
         assert writes.find_refs(conn, agency_id, SYSTEM, "unit", ["P9"]) == {}
         assert lookup.refs(conn, agency_id, SYSTEM, "unit", ["P9"]) == {}
+
+
+class _FewHeld(RunWrites):
+    MOST = 2
+
+
+def test_references_go_before_the_commit_once_many_are_held(app: App, agency_id: int) -> None:
+    """Memory stays bounded whatever a transaction takes: past `MOST` rows, what is held is
+    inserted at the end of the page, in the same transaction."""
+    writes = _FewHeld()
+    with app.engine.begin() as conn:
+        writes.add_ref(_ref(agency_id, "M1", 31, "h"))
+        writes.insert_if_many(conn)
+        assert lookup.refs(conn, agency_id, SYSTEM, "unit", ["M1"]) == {}
+        writes.add_ref(_ref(agency_id, "M2", 32, "h"))
+        writes.insert_if_many(conn)
+        found = lookup.refs(conn, agency_id, SYSTEM, "unit", ["M1", "M2"])
+        assert found == {"M1": (31, "h"), "M2": (32, "h")}
+        assert writes.refs == {}

@@ -29,6 +29,9 @@ REF_COLUMNS = (
     "content_hash",
 )
 Ref = list[object]  # a row of REF_COLUMNS; its hash is changed in place
+KIND, ENTITY, EXTERNAL, HASH = (
+    REF_COLUMNS.index(c) for c in ("entity_kind", "entity_id", "external_id", "content_hash")
+)
 
 
 @dataclass
@@ -41,13 +44,13 @@ class RunWrites:
     refs: dict[tuple[str, str], Ref] = field(default_factory=dict)
 
     def add_ref(self, ref: Ref) -> None:
-        self.refs[(str(ref[1]), str(ref[4]))] = ref
+        self.refs[(str(ref[KIND]), str(ref[EXTERNAL]))] = ref
 
     def rehash(self, kind: str, external_id: str, digest: str) -> bool:
         """Give a reference made in this transaction its new hash; False: not one of them."""
         ref = self.refs.get((kind, external_id))
         if ref is not None:
-            ref[6] = digest
+            ref[HASH] = digest
         return ref is not None
 
     def find_refs(
@@ -61,7 +64,7 @@ class RunWrites:
             if ref is None:
                 asked.append(external_id)
             else:
-                found[external_id] = (ref[2], ref[6])  # type: ignore[assignment]
+                found[external_id] = (ref[ENTITY], ref[HASH])  # type: ignore[assignment]
         if asked:
             found.update(lookup.refs(conn, agency_id, system, kind, asked))
         return found

@@ -218,8 +218,8 @@ def insert_returning_ids(
         first = _next_sqlite_id(conn, table)
         new_ids = list(range(first, first + len(rows)))
     elif conn.dialect.name == "postgresql" and len(rows) >= FEW:
-        ids = ids or IdBlocks()
-        new_ids = ids.take(conn, table, len(rows))
+        taking = ids.take if ids is not None else _next_postgresql_ids
+        new_ids = taking(conn, table, len(rows))
     else:
         statement = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
         return list(conn.execute(statement, rows).scalars().all())

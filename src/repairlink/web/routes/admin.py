@@ -13,6 +13,7 @@ from repairlink.domain.agency import CostsOption, InvoiceOption, Role
 from repairlink.domain.formats import LOCALES
 from repairlink.services import agencies, auth
 from repairlink.web.again import FORM_REFUSALS, NOTHING, Sent, as_sent, reason
+from repairlink.web.plain import said
 from repairlink.web.render import page, redirect
 from repairlink.web.session import ROLE_NAMES, Admin, AdminPost, Viewer
 
@@ -64,7 +65,7 @@ def add_user(
     password: a page does not carry one back)."""
     sent = Sent("team", {"name": name, "email": email, "role": role.value})
     if role not in STAFF_ROLES:
-        error = "Role: the team page adds agents and administrators"
+        error = said("the team page adds agents and administrators", "role")
         return _team_page(request, viewer, sent=sent, error=error, status=422)
     try:
         made = auth.create_user(

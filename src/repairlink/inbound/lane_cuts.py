@@ -11,7 +11,10 @@ stretch's end (every record of the stretch is in it); else by the page's density
 records in so much time). The cuts then fall at equal shares of the estimated count, at a
 sampled record's own time where the sample reaches it.
 
-The first sample is needed (it is the lower bound); the others only sharpen the cuts: one
+The first sample is needed (it is the lower bound), and where the PMS counts the window on
+it (Alto's `totalItems`) and the count fills fewer than two lanes, it is the only one: an
+hourly run's few dozen changes cost one request, not a round of samples against the PMS's
+rate limit. The others only sharpen the cuts: one
 that fails or straggles is left out, never retried or waited for, and its stretch joins the
 one before it. Where a cut falls in a stretch past the records its sample saw, a sample is
 taken again from a little before where it is thought to be, once. The cuts rely on the
@@ -77,6 +80,8 @@ def cuts(
     first = probe(since)
     if not first.times or first.last or first.times[0] >= until:
         return []  # empty, or one page: nothing to cut
+    if first.remaining is not None and first.remaining < 2 * per_lane:
+        return []  # the PMS's own count: too few for two lanes, whatever the samples said
     start = first.times[0]
     bounds = [start + (until - start) * n / POINTS for n in range(POINTS + 1)]
     bounds, samples = _kept(bounds, [first, *_sampled(probe, bounds[1:-1], wait_s)])

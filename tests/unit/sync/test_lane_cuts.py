@@ -105,3 +105,15 @@ def test_a_short_list_is_read_whole_or_in_as_many_lanes_as_it_fills() -> None:
     assert _cuts(_List([], totals=False)) == []
     listed = _List(_clustered(300), totals=True)
     assert len(listed.lanes(_cuts(listed))) == 3  # a lane is worth a page of 100 at least
+
+
+def test_a_window_the_pms_counts_too_few_for_two_lanes_costs_one_sample() -> None:
+    """An hourly run's window of a few dozen changes: the PMS's own count, on the first page,
+    says there is nothing to cut, so no other sample is asked for (each is a request against
+    the PMS's rate limit)."""
+    listed = _List(_clustered(150), totals=True)
+    assert _cuts(listed) == []
+    assert listed.asked == 1
+    uncounted = _List(_clustered(150), totals=False)  # a list without totals is sampled
+    assert _cuts(uncounted) == []
+    assert uncounted.asked > 1

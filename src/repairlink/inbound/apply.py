@@ -15,6 +15,7 @@ from repairlink.inbound.held import RunWrites
 from repairlink.inbound.kinds import spec
 from repairlink.inbound.plan import Action, Decision
 from repairlink.store.bulk import HeldRows, insert_returning_ids
+from repairlink.store.bulk_update import update_many
 from repairlink.store.tables import audit_log, external_refs
 
 AUDIT_COLUMNS = (
@@ -75,13 +76,8 @@ def apply(
             values.update(kind_spec.restore_values())
         if values and d.action in (Action.UPDATE, Action.ARCHIVE, Action.RESTORE):
             updates[frozenset(values)].append({"_id": d.held.entity_id, **values})
-    for columns, batch in updates.items():
-        stmt = (
-            sa.update(table)
-            .where(table.c.id == sa.bindparam("_id"))
-            .values({c: sa.bindparam(c) for c in columns})
-        )
-        conn.execute(stmt, batch)
+    for batch in updates.values():
+        update_many(conn, table, "id", batch)
         written += len(batch)
     written += _write_refs(conn, ctx, kind, decisions, writes)
     written += _write_audit(writes.held, ctx, kind, decisions)
@@ -100,7 +96,6 @@ def _write_refs(
 ) -> int:
     """New references held to the transaction's end; changed hashes written now, or given to
     a held one."""
-    ref = external_refs.c
     made = 0
     new_hashes = []
     agency_id, system = ctx.agency_id, ctx.system
@@ -114,19 +109,11 @@ def _write_refs(
             made += 1
         elif d.held.content_hash != d.content_hash:
             if not writes.rehash(kind, record.external_id, d.content_hash):
-                new_hashes.append({"_ext": record.external_id, "_hash": d.content_hash})
-    if new_hashes:
-        conn.execute(
-            sa.update(external_refs)
-            .where(
-                ref.agency_id == ctx.agency_id,
-                ref.system == ctx.system,
-                ref.entity_kind == kind,
-                ref.external_id == sa.bindparam("_ext"),
-            )
-            .values(content_hash=sa.bindparam("_hash")),
-            new_hashes,
-        )
+                new_hashes.append(
+                    {"_external_id": record.external_id, "content_hash": d.content_hash}
+                )
+    where = {"agency_id": agency_id, "system": system, "entity_kind": kind}
+    update_many(conn, external_refs, "external_id", new_hashes, where=where)
     return made + len(new_hashes)
 
 

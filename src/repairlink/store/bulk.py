@@ -126,7 +126,7 @@ def _plan(
         ]
         names = [table.c[k].name for k in keys] + [c.name for c in defaulted]
         processed = [
-            (i, process) for i, k in enumerate(keys) if (process := _processor(table.c[k], dialect))
+            (i, process) for i, k in enumerate(keys) if (process := converter(table.c[k], dialect))
         ]
         made = [_default(c, dialect) for c in defaulted]
         _PLANS[key] = (names, _to_values(keys, processed, made, positional))
@@ -163,7 +163,9 @@ def _itself(row: Sequence[Any]) -> Sequence[Any]:
     return row
 
 
-def _processor(column: sa.Column[Any], dialect: sa.Dialect) -> Convert | None:
+def converter(column: sa.Column[Any], dialect: sa.Dialect) -> Convert | None:
+    """How the column's values are made the driver's (as its type binds them); None: as
+    they are."""
     process: Convert | None = column.type.dialect_impl(dialect).bind_processor(dialect)
     if process is None or not _is_time(column.type):
         return process
@@ -201,7 +203,7 @@ def _default(column: sa.Column[Any], dialect: sa.Dialect) -> Callable[[], Any]:
         raise ValueError(f"{column.table.name}.{column.key}: no value and no plain default")
     arg: Any = default.arg  # a value, or (SQLAlchemy's wrapping) a function of the context
     make: Callable[[], Any] = (lambda: arg(None)) if default.is_callable else (lambda: arg)
-    process = _processor(column, dialect)
+    process = converter(column, dialect)
     if process is None:
         return make
     return lambda: process(make())

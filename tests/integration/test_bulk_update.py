@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from repairlink.bootstrap import App
 from repairlink.domain.actors import Actor
 from repairlink.services import agencies
-from repairlink.store.bulk import insert_many
+from repairlink.store.bulk import insert_many, insert_rows
 from repairlink.store.bulk_update import update_many
-from repairlink.store.tables import contractors
+from repairlink.store.tables import contractors, external_refs
 
 c = contractors.c
 
@@ -43,7 +43,7 @@ def test_only_the_rows_and_columns_named_change(app: App, agency_id: int) -> Non
     for agency in (agency_id, other.id):
         _people(app, agency, ["Ann", "Bob", "Cat"])
     archived = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
-    rows = [
+    rows: list[dict[str, object]] = [
         {"_email": "Ann@x.test", "surname": "Able", "phone": None, "archived_at": archived},
         {"_email": "Cat@x.test", "surname": "Cole", "phone": "02", "archived_at": None},
         {"_email": "Cat@x.test", "surname": "Cray", "phone": "03", "archived_at": None},
@@ -51,7 +51,7 @@ def test_only_the_rows_and_columns_named_change(app: App, agency_id: int) -> Non
     with app.engine.begin() as conn:
         update_many(conn, contractors, "email", rows, where={"agency_id": agency_id})
         # a column of JSON goes one statement a row, to the same effect
-        trades = [{"_email": "Bob@x.test", "trades": ["gas", "roofs"]}]
+        trades: list[dict[str, object]] = [{"_email": "Bob@x.test", "trades": ["gas", "roofs"]}]
         update_many(conn, contractors, "email", trades, where={"agency_id": agency_id})
     assert _stored(app, agency_id) == [
         ("Ann", "Able", None, archived, []),
@@ -81,3 +81,33 @@ def test_a_value_too_long_for_its_column_is_never_stored_cut_short(
     if app.engine.dialect.name == "postgresql":
         assert refused  # as the statement of one row is refused
     assert stored[2] == ("01" if refused else long_phone)  # SQLite keeps text whole
+
+
+def test_a_reference_s_new_hash_is_written_for_its_own_system_and_kind_only(
+    app: App, agency_id: int
+) -> None:
+    """How a sync re-hashes references: by the PMS's id, within the agency, system and kind
+    (the same PMS id names a unit and a landlord; another PMS may use it too)."""
+    r = external_refs.c
+    refs = [
+        (agency_id, kind, n, system, "7", None, "old")
+        for n, (kind, system) in enumerate(
+            [("unit", "alto"), ("landlord", "alto"), ("unit", "propman")], start=1
+        )
+    ]
+    columns = ("agency_id", "entity_kind", "entity_id", "system", "external_id")
+    with app.engine.begin() as conn:
+        insert_rows(conn, external_refs, (*columns, "external_oid", "content_hash"), refs)
+        where = {"agency_id": agency_id, "system": "alto", "entity_kind": "unit"}
+        rows = [{"_external_id": "7", "content_hash": "new"}]
+        update_many(conn, external_refs, "external_id", rows, where=where)
+        stored = conn.execute(
+            sa.select(r.entity_kind, r.system, r.content_hash)
+            .where(r.agency_id == agency_id)
+            .order_by(r.entity_id)
+        ).all()
+    assert [tuple(row) for row in stored] == [
+        ("unit", "alto", "new"),
+        ("landlord", "alto", "old"),
+        ("unit", "propman", "old"),
+    ]

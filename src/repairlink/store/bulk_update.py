@@ -4,7 +4,7 @@ On SQLite the rows go to the driver's `executemany`: one statement a row, in-pro
 trip. On PostgreSQL they go as one statement: each column's values sent as one array and
 joined to the table by the key (`UPDATE ... FROM unnest(...)`), where psycopg's `executemany`
 has the server run one statement a row (0.1 ms each here: a 1%-changed incremental sync at
-100k Alto units spent some 0.35 s of its 1.8 s so, most of it re-hashing references).
+100k Alto units spent some 0.35 s of its 1.8 s so, half of it re-hashing references).
 
 The arrays are cast to their columns' base types (text, not varchar(80)): an explicit cast to
 varchar(n) would cut a long value short without a word, where the assignment to the column

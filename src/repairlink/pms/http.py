@@ -12,6 +12,7 @@ metadata address is refused, terminally, before the client secret is sent.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -50,8 +51,9 @@ class Auth(Protocol):
     """How requests to one PMS prove who we are."""
 
     def headers(self, http: httpx.Client, base: str) -> dict[str, str]: ...
-    def forget(self) -> None:
-        """The PMS said 401: a token is renewed before the one retry."""
+    def forget(self, sent: Mapping[str, str]) -> None:
+        """The PMS said 401 to a request with these headers: its token is renewed before the
+        one retry."""
 
 
 @dataclass
@@ -63,14 +65,20 @@ class FixedHeaders:
     def headers(self, http: httpx.Client, base: str) -> dict[str, str]:
         return dict(self.values)
 
-    def forget(self) -> None:
+    def forget(self, sent: Mapping[str, str]) -> None:
         pass
 
 
 @dataclass
 class ClientCredentials:
     """OAuth2 client credentials (client_secret_basic) for a bearer token, kept until the PMS
-    refuses it; `extra` headers go with every request (Alto's AgencyRef)."""
+    refuses it; `extra` headers go with every request (Alto's AgencyRef).
+
+    One token is fetched at a time: a run's threads (a stream's lanes, the streams read
+    ahead) start together, and each fetched a token of its own (three to five at an Alto
+    run's start), and a token refused mid-run was renewed by every thread it was refused to.
+    Now the others wait for the one fetch, and a refusal of a token already renewed renews
+    nothing."""
 
     token_path: str
     client_id: str
@@ -78,14 +86,21 @@ class ClientCredentials:
     extra: Mapping[str, str] = field(default_factory=dict)
     name: str = "The PMS"
     _token: str | None = None
+    _fetching: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def headers(self, http: httpx.Client, base: str) -> dict[str, str]:
-        if self._token is None:
-            self._token = self._fetch_token(http, base)
-        return {"Authorization": f"Bearer {self._token}", **self.extra}
+        token = self._token
+        if token is None:
+            with self._fetching:
+                if self._token is None:  # not fetched by another thread while this one waited
+                    self._token = self._fetch_token(http, base)
+                token = self._token
+        return {"Authorization": f"Bearer {token}", **self.extra}
 
-    def forget(self) -> None:
-        self._token = None
+    def forget(self, sent: Mapping[str, str]) -> None:
+        with self._fetching:
+            if sent.get("Authorization") == f"Bearer {self._token}":
+                self._token = None
 
     def _fetch_token(self, http: httpx.Client, base: str) -> str:
         try:
@@ -202,7 +217,7 @@ class PmsHttp:
             except httpx.TransportError as exc:
                 raise TransientFetchError(f"{self.name} unreachable on {path}: {exc}") from exc
             if response.status_code == 401 and attempt == 1:
-                self.auth.forget()
+                self.auth.forget(headers)
                 continue
             raise_for(response, self.name, path)
             return response

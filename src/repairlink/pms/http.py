@@ -75,10 +75,10 @@ class ClientCredentials:
     refuses it; `extra` headers go with every request (Alto's AgencyRef).
 
     One token is fetched at a time: a run's threads (a stream's lanes, the streams read
-    ahead) start together, and each fetched a token of its own (three to five at an Alto
-    run's start), and a token refused mid-run was renewed by every thread it was refused to.
-    Now the others wait for the one fetch, and a refusal of a token already renewed renews
-    nothing."""
+    ahead) start together, and each fetched a token of its own (up to three at the start of
+    the Alto runs traced), and a token refused mid-run was renewed by every thread it was
+    refused to. Now the others wait for the one fetch, and a refusal of a token already
+    renewed renews nothing."""
 
     token_path: str
     client_id: str

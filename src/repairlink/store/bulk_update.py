@@ -42,8 +42,8 @@ def update_many(
         return
     fixed = dict(where or {})
     columns = [name for name in rows[0] if name != f"_{key}"]
-    types = [_array_type(table.c[name], conn.dialect) for name in (key, *columns)]
-    if conn.dialect.name != "postgresql" or None in types:
+    types = _array_types(conn.dialect, table, (key, *columns))
+    if types is None:
         _each(conn, table, key, rows, fixed, columns)
         return
     last = {row[f"_{key}"]: row for row in rows}  # a key given twice: the last one counts
@@ -83,6 +83,15 @@ def _each(
         .values({name: sa.bindparam(name) for name in columns})
     )
     conn.execute(stmt, list(rows))
+
+
+def _array_types(dialect: sa.Dialect, table: sa.Table, names: Sequence[str]) -> list[str] | None:
+    """The array types the columns' values go as; None where they go a statement a row (on
+    SQLite, or a column of a type no array is made of)."""
+    if dialect.name != "postgresql":
+        return None
+    types = [_array_type(table.c[name], dialect) for name in names]
+    return None if None in types else [type_ for type_ in types if type_ is not None]
 
 
 def _array_type(column: sa.Column[Any], dialect: sa.Dialect) -> str | None:

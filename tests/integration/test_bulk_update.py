@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from repairlink.bootstrap import App
 from repairlink.domain.actors import Actor
+from repairlink.inbound.held import REF_COLUMNS
 from repairlink.services import agencies
 from repairlink.store.bulk import insert_many, insert_rows
 from repairlink.store.bulk_update import update_many
@@ -95,9 +96,8 @@ def test_a_reference_s_new_hash_is_written_for_its_own_system_and_kind_only(
             [("unit", "alto"), ("landlord", "alto"), ("unit", "propman")], start=1
         )
     ]
-    columns = ("agency_id", "entity_kind", "entity_id", "system", "external_id")
     with app.engine.begin() as conn:
-        insert_rows(conn, external_refs, (*columns, "external_oid", "content_hash"), refs)
+        insert_rows(conn, external_refs, REF_COLUMNS, refs)
         where = {"agency_id": agency_id, "system": "alto", "entity_kind": "unit"}
         rows = [{"_external_id": "7", "content_hash": "new"}]
         update_many(conn, external_refs, "external_id", rows, where=where)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +44,7 @@ COUNTED = {
     Action.DEFER: "deferred",
 }
 MATCH_COLUMN = {MatchBy.EMAIL: "email", MatchBy.ADDRESS: "address_key"}
+ABSENT_MOST = 100_000  # linked records known absent, forgotten all at once past this many
 
 
 @dataclass
@@ -68,6 +69,10 @@ class PageWriter:
     # link to one (a lease's tenancy to the resident it brought, or to the unit its resident's
     # look-up found) needs no look-up of the reference
     _page_refs: dict[tuple[str, str], int] = field(default_factory=dict, init=False)
+    # (kind, PMS id) of linked records a look-up found we do not hold, until this run makes
+    # their reference: most of a full sync's look-ups of units were of the units it had
+    # skipped, asked again for each of their tenancies and occupiers
+    _absent: set[tuple[str, str]] = field(default_factory=set, init=False)
     # the references, audit and report rows of the transaction (inserted by the engine
     # before it commits), and new ids taken ahead
     writes: RunWrites = field(default_factory=RunWrites, init=False)
@@ -244,17 +249,18 @@ class PageWriter:
         self, conn: sa.Connection, records: list[Incoming]
     ) -> dict[str, tuple[dict[str, int], set[str]]]:
         # what this page wrote or found before: a lease page's residents and tenancies name
-        # the same units, looked up once (a record not found is asked again: the page may
-        # write it meanwhile)
-        known, system = self._page_refs, self.profile.system
+        # the same units, looked up once; one not found is not asked again until the run
+        # writes it (`_absent`)
+        known, absent, system = self._page_refs, self._absent, self.profile.system
         wanted: dict[str, set[str]] = defaultdict(set)
         for record in records:
             for key in record.links.values():
-                if key not in known:
+                if key not in known and key not in absent:
                     wanted[key[0]].add(key[1])
         for target_kind, exts in wanted.items():
             found = self.writes.find_refs(conn, self.agency_id, system, target_kind, exts)
             known.update({(target_kind, e): v[0] for e, v in found.items()})
+            self._note_absent((target_kind, e) for e in exts if e not in found)
         result = {}
         for record in records:
             resolved, missing = {}, set()
@@ -265,6 +271,11 @@ class PageWriter:
                     missing.add(name)
             result[record.external_id] = (resolved, missing)
         return result
+
+    def _note_absent(self, keys: Iterable[tuple[str, str]]) -> None:
+        if len(self._absent) >= ABSENT_MOST:  # memory flat in the portfolio's size
+            self._absent.clear()
+        self._absent.update(keys)
 
     def _match(
         self, conn: sa.Connection, kind: str, records: list[Incoming], passing: set[str]
@@ -311,6 +322,13 @@ class PageWriter:
         for d in decisions:  # each of these bears this PMS's reference now
             if d.action not in (Action.SKIP, Action.DEFER) and (made := entity_id(d)) is not None:
                 self._page_refs[(kind, d.record.external_id)] = made
+                self._absent.discard((kind, d.record.external_id))
+        # a new record skipped has no reference for its children's links to find
+        self._note_absent(
+            (kind, d.record.external_id)
+            for d in decisions
+            if d.action is Action.SKIP and d.held is None
+        )
         if self.kept is not None:
             self.kept.add(sync_changes, planned_rows(ctx, kind, decisions))
         counts = state.counts.setdefault(kind, {})

@@ -1,0 +1,83 @@
+"""A run remembers the linked records it found we do not hold (inbound/page.py, `_absent`): a
+unit it skipped is not looked up again for each of its tenants and tenancies, and one it
+creates later in the run is found by the links that come after."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from repairlink.bootstrap import App
+from repairlink.domain.actors import Actor
+from repairlink.inbound import lookup, reports
+from repairlink.inbound.apply import RunContext
+from repairlink.inbound.page import PageWriter
+from repairlink.inbound.ready_page import make_ready
+from repairlink.jobs.sync_run import _engine
+from repairlink.simulators.alto.server import RunningAlto
+from tests.integration.sync.conftest import held, sync
+
+
+def _asked(monkeypatch: pytest.MonkeyPatch) -> Counter[tuple[str, str]]:
+    """(kind, PMS id) -> how many times the run asked the database for its reference."""
+    asked: Counter[tuple[str, str]] = Counter()
+    real = lookup.refs
+
+    def counted(
+        conn: Any, agency_id: int, system: str, kind: str, external_ids: Collection[str]
+    ) -> dict[str, tuple[int, str | None]]:
+        asked.update((kind, e) for e in external_ids)
+        return real(conn, agency_id, system, kind, external_ids)
+
+    monkeypatch.setattr(lookup, "refs", counted)
+    return asked
+
+
+def test_a_unit_the_run_skipped_is_not_looked_up_again_for_its_tenants(
+    app: App, connected: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = _asked(monkeypatch)
+    state = sync(app, connected, full=True)
+    uow = app.uow(Actor.system(), connected)
+    skipped = reports.skipped(uow, state.run_id, kind="unit", limit=1_000).items
+    tenancies = reports.skipped(uow, state.run_id, kind="tenancy", limit=1_000).items
+    at_skipped = [t for t in tenancies if "property that does not sync" in t["reason"]]
+    assert skipped, "the seed has properties that do not sync"
+    assert at_skipped, "and tenancies at them"
+    # each skipped unit was asked for once, on its own page: its tenants' and tenancies'
+    # links to it found it absent without asking
+    assert {asked[("unit", s["external_id"])] for s in skipped} == {1}
+    assert held(app, connected, "tenancy"), "the tenancies at synced properties arrived"
+
+
+def test_a_unit_created_after_a_link_found_it_absent_is_found_by_the_next_link(
+    app: App, connected: int, alto: RunningAlto
+) -> None:
+    """Pages in an order no Alto run reads them (tenancies before their properties), as a
+    pushed run or a record moved between pages can: a link that found no unit must find the
+    unit once the run has created it."""
+    engine = _engine(app, connected, "alto", None, None)
+    state = engine.begin(full=True)
+    ctx = RunContext(state.run_id, connected, "alto", datetime.now(UTC), "test")
+    writer = PageWriter(engine.profile, engine.config, connected)
+    connector = engine.connector
+
+    def page(stream: str) -> Any:
+        raw = connector.fetch(stream, since=None, until=datetime.now(UTC), cursor=None)
+        return make_ready(engine.profile, engine.config, connector.parse(stream, raw))
+
+    tenancies, properties = page("tenancies"), page("properties")
+    with app.engine.begin() as conn:
+        writer.write(conn, tenancies, state, ctx)
+        assert state.counts["tenancy"].get("created", 0) == 0  # no unit held yet
+        writer.write(conn, properties, state, ctx)
+        writer.write(conn, tenancies, state, ctx)
+        writer.writes.insert(conn)
+    connector.close()
+    assert state.counts["unit"]["created"] > 0
+    assert state.counts["tenancy"]["created"] > 0
+    assert held(app, connected, "tenancy")

@@ -9,7 +9,7 @@ one COPY a transaction. SQLite's path inserts the same rows in the same transact
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -57,17 +57,33 @@ class RunWrites:
         self, conn: sa.Connection, agency_id: int, system: str, kind: str, wanted: Collection[str]
     ) -> dict[str, tuple[int, str | None]]:
         """`lookup.refs`, the references this transaction holds included."""
-        found: dict[str, tuple[int, str | None]] = {}
-        asked = []
-        for external_id in wanted:
-            ref = self.refs.get((kind, external_id))
-            if ref is None:
-                asked.append(external_id)
-            else:
-                found[external_id] = (ref[ENTITY], ref[HASH])  # type: ignore[assignment]
-        if asked:
-            found.update(lookup.refs(conn, agency_id, system, kind, asked))
+        found = self.find_refs_of_kinds(conn, agency_id, system, {kind: wanted})
+        return {external_id: ids for (_, external_id), ids in found.items()}
+
+    def find_refs_of_kinds(
+        self,
+        conn: sa.Connection,
+        agency_id: int,
+        system: str,
+        wanted: Mapping[str, Collection[str]],
+    ) -> lookup.Found:
+        """`lookup.refs_of_kinds`, the references this transaction holds included."""
+        found: lookup.Found = {}
+        asked: dict[str, list[str]] = {}
+        for kind, external_ids in wanted.items():
+            for external_id in external_ids:
+                held = self.held_ref(kind, external_id)
+                if held is None:
+                    asked.setdefault(kind, []).append(external_id)
+                else:
+                    found[(kind, external_id)] = held
+        found.update(lookup.refs_of_kinds(conn, agency_id, system, asked))
         return found
+
+    def held_ref(self, kind: str, external_id: str) -> tuple[int, str | None] | None:
+        """(our id, hash) of the reference made in this transaction, not yet inserted."""
+        ref = self.refs.get((kind, external_id))
+        return None if ref is None else (ref[ENTITY], ref[HASH])  # type: ignore[return-value]
 
     def insert_if_many(self, conn: sa.Connection) -> None:
         """Insert what is held now if it is `MOST` rows or more: a transaction's worth of a

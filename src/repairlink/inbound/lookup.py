@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from operator import itemgetter
 from typing import Any
 
@@ -31,24 +31,38 @@ def values(dialect: sa.Dialect, items: Collection[Any]) -> str | list[Any]:
 # On the driver's own cursor: SQLAlchemy's result rows cost about as much as the look-up
 # itself (measured: 16-22 ms against 7-18 ms for 500 ids at 300k references, SQLite).
 _REFS = (
-    "SELECT external_id, entity_id, content_hash FROM external_refs"
+    "SELECT entity_kind, external_id, entity_id, content_hash FROM external_refs"
     " WHERE agency_id = {0} AND system = {0} AND entity_kind = {0} AND external_id {1}"
 )
 _REFS_SQL = {
     "sqlite": _REFS.format("?", "IN (SELECT value FROM json_each(?))"),
     "postgresql": _REFS.format("%s", "= ANY(%s::varchar[])"),
 }
+Found = dict[tuple[str, str], tuple[int, str | None]]  # (kind, PMS id) -> (our id, hash)
 
 
 def refs(
     conn: sa.Connection, agency_id: int, system: str, kind: str, external_ids: Collection[str]
 ) -> dict[str, tuple[int, str | None]]:
     """PMS id -> (our id, content hash) for records that already carry this PMS's reference."""
+    found = refs_of_kinds(conn, agency_id, system, {kind: external_ids})
+    return {external_id: ids for (_, external_id), ids in found.items()}
+
+
+def refs_of_kinds(
+    conn: sa.Connection, agency_id: int, system: str, wanted: Mapping[str, Collection[str]]
+) -> Found:
+    """`refs` for several kinds in one statement (one round trip on PostgreSQL): each kind's
+    its own branch of a UNION ALL, so each is looked up by the index as it is alone."""
+    asked = [(kind, ids) for kind, ids in wanted.items() if ids]
+    if not asked:
+        return {}
     dialect = conn.dialect
-    params = (agency_id, system, kind, values(dialect, external_ids))
+    sql = " UNION ALL ".join([_REFS_SQL[dialect.name]] * len(asked))
+    params = [p for kind, ids in asked for p in (agency_id, system, kind, values(dialect, ids))]
     with driver_cursor(conn) as cursor:
-        cursor.execute(_REFS_SQL[dialect.name], params)
-        return {external_id: (entity_id, digest) for external_id, entity_id, digest in cursor}
+        cursor.execute(sql, params)
+        return {(kind, ext): (entity_id, digest) for kind, ext, entity_id, digest in cursor}
 
 
 def by_column(

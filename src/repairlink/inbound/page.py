@@ -8,8 +8,8 @@ it makes the real run's decisions (S-07); only the changes it lists are kept.
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from repairlink.inbound import lookup
 from repairlink.inbound.apply import RunContext, apply, entity_id, planned_rows
 from repairlink.inbound.dry_run import KeptRows
 from repairlink.inbound.held import RunWrites
+from repairlink.inbound.page_refs import PageRefs
 from repairlink.inbound.plan import Action, Decision, Held, content_hash, decide
 from repairlink.inbound.ready_page import ReadyPage
 from repairlink.inbound.run_state import RunState
@@ -44,7 +45,6 @@ COUNTED = {
     Action.DEFER: "deferred",
 }
 MATCH_COLUMN = {MatchBy.EMAIL: "email", MatchBy.ADDRESS: "address_key"}
-ABSENT_MOST = 100_000  # linked records known absent, forgotten all at once past this many
 
 
 @dataclass
@@ -65,26 +65,22 @@ class PageWriter:
     # the run's kinds: a list may carry others (Propertyware's leases carry the residents a
     # two-hourly run takes and the leases a nightly one does, PW-05); empty: every kind
     kinds: frozenset[str] = frozenset()
-    # (kind, PMS id) -> our id, for the records this page has written or looked up so far: a
-    # link to one (a lease's tenancy to the resident it brought, or to the unit its resident's
-    # look-up found) needs no look-up of the reference
-    _page_refs: dict[tuple[str, str], int] = field(default_factory=dict, init=False)
-    # (kind, PMS id) of linked records a look-up found we do not hold, until this run makes
-    # their reference: most of a full sync's look-ups of units were of the units it had
-    # skipped, asked again for each of their tenancies and occupiers
-    _absent: set[tuple[str, str]] = field(default_factory=set, init=False)
     # the references, audit and report rows of the transaction (inserted by the engine
     # before it commits), and new ids taken ahead
     writes: RunWrites = field(default_factory=RunWrites, init=False)
+    # the references the page's records and links need
+    _refs: PageRefs = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._refs = PageRefs(self.writes, self.agency_id, self.profile.system)
 
     def write(self, conn: sa.Connection, page: ReadyPage, state: RunState, ctx: RunContext) -> None:
-        self._page_refs = {}
         for bad in page.bad:
             self.quarantine(conn, state, bad.kind, bad.external_id, bad.told, bad.payload)
+        kinds = [k for k in self.profile.kinds if not self.kinds or k in self.kinds]
+        self._refs.start(conn, [r for kind in kinds for r in page.by_kind.get(kind, [])])
         held_back: dict[str, list[Decision]] = {}
-        for kind in self.profile.kinds:
-            if self.kinds and kind not in self.kinds:
-                continue
+        for kind in kinds:
             passing = page.passing.get(kind, set())
             for batch in self._one_per_match(kind, page.by_kind.get(kind, []), passing):
                 decisions = self._decide(conn, kind, batch, page, state)
@@ -109,7 +105,7 @@ class PageWriter:
         passing = page.passing.get(kind, set())
         failures = page.failures.get(kind, {})
         own = page.own_json.get(kind, {})
-        links = self._resolve_links(conn, ready)
+        links = self._refs.resolve_links(conn, ready)
         required = {r.link for r in self.profile.of(RequiresSynced, kind)}
         held = self._match(conn, kind, ready, passing)
         plans: list[tuple[Incoming, dict[str, int], set[str]]] = []
@@ -245,38 +241,6 @@ class PageWriter:
                     d.reason = f"stays archived ({keep.rule}): no live {keep.child_kind}"
         return waiting
 
-    def _resolve_links(
-        self, conn: sa.Connection, records: list[Incoming]
-    ) -> dict[str, tuple[dict[str, int], set[str]]]:
-        # what this page wrote or found before: a lease page's residents and tenancies name
-        # the same units, looked up once; one not found is not asked again until the run
-        # writes it (`_absent`)
-        known, absent, system = self._page_refs, self._absent, self.profile.system
-        wanted: dict[str, set[str]] = defaultdict(set)
-        for record in records:
-            for key in record.links.values():
-                if key not in known and key not in absent:
-                    wanted[key[0]].add(key[1])
-        for target_kind, exts in wanted.items():
-            found = self.writes.find_refs(conn, self.agency_id, system, target_kind, exts)
-            known.update({(target_kind, e): v[0] for e, v in found.items()})
-            self._note_absent((target_kind, e) for e in exts if e not in found)
-        result = {}
-        for record in records:
-            resolved, missing = {}, set()
-            for name, key in record.links.items():
-                if key in known:
-                    resolved[name] = known[key]
-                else:
-                    missing.add(name)
-            result[record.external_id] = (resolved, missing)
-        return result
-
-    def _note_absent(self, keys: Iterable[tuple[str, str]]) -> None:
-        if len(self._absent) >= ABSENT_MOST:  # memory flat in the portfolio's size
-            self._absent.clear()
-        self._absent.update(keys)
-
     def _match(
         self, conn: sa.Connection, kind: str, records: list[Incoming], passing: set[str]
     ) -> dict[str, Held]:
@@ -284,9 +248,7 @@ class PageWriter:
         or address where the profile says; only a record that meets the filters is matched so
         (one that does not must never archive a platform record it merely shares an email
         with)."""
-        system = self.profile.system
-        exts = [r.external_id for r in records]
-        found = self.writes.find_refs(conn, self.agency_id, system, kind, exts)
+        found = self._refs.find(conn, kind, [r.external_id for r in records])
         held = {ext: Held(eid, digest, has_ref=True) for ext, (eid, digest) in found.items()}
         for match in self.profile.of(Match, kind):
             for by in match.by:
@@ -321,10 +283,9 @@ class PageWriter:
         state.rows_written += apply(conn, ctx, kind, decisions, self.writes)
         for d in decisions:  # each of these bears this PMS's reference now
             if d.action not in (Action.SKIP, Action.DEFER) and (made := entity_id(d)) is not None:
-                self._page_refs[(kind, d.record.external_id)] = made
-                self._absent.discard((kind, d.record.external_id))
+                self._refs.written(kind, d.record.external_id, made)
         # a new record skipped has no reference for its children's links to find
-        self._note_absent(
+        self._refs.note_absent(
             (kind, d.record.external_id)
             for d in decisions
             if d.action is Action.SKIP and d.held is None

@@ -1,11 +1,11 @@
-"""A run remembers the linked records it found we do not hold (inbound/page.py, `_absent`): a
+"""A run remembers the linked records it found we do not hold (`inbound/page_refs.py`): a
 unit it skipped is not looked up again for each of its tenants and tenancies, and one it
 creates later in the run is found by the links that come after."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,15 +25,15 @@ from tests.integration.sync.conftest import held, sync
 def _asked(monkeypatch: pytest.MonkeyPatch) -> Counter[tuple[str, str]]:
     """(kind, PMS id) -> how many times the run asked the database for its reference."""
     asked: Counter[tuple[str, str]] = Counter()
-    real = lookup.refs
+    real = lookup.refs_of_kinds
 
     def counted(
-        conn: Any, agency_id: int, system: str, kind: str, external_ids: Collection[str]
-    ) -> dict[str, tuple[int, str | None]]:
-        asked.update((kind, e) for e in external_ids)
-        return real(conn, agency_id, system, kind, external_ids)
+        conn: Any, agency_id: int, system: str, wanted: Mapping[str, Collection[str]]
+    ) -> lookup.Found:
+        asked.update((kind, e) for kind, exts in wanted.items() for e in exts)
+        return real(conn, agency_id, system, wanted)
 
-    monkeypatch.setattr(lookup, "refs", counted)
+    monkeypatch.setattr(lookup, "refs_of_kinds", counted)
     return asked
 
 

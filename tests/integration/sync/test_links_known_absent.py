@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,20 +18,28 @@ from repairlink.inbound import lookup, reports
 from repairlink.inbound.apply import RunContext
 from repairlink.inbound.page import PageWriter
 from repairlink.inbound.ready_page import make_ready
-from repairlink.jobs.sync_run import _engine
+from repairlink.jobs.sync_run import _engine, run_sync
+from repairlink.pms.retry import RetryPolicy
 from repairlink.simulators.alto.server import RunningAlto
-from tests.integration.sync.conftest import held, sync
+from tests.integration.sync.conftest import held
 
 
-def _asked(monkeypatch: pytest.MonkeyPatch) -> Counter[tuple[str, str]]:
-    """(kind, PMS id) -> how many times the run asked the database for its reference."""
-    asked: Counter[tuple[str, str]] = Counter()
+@dataclass
+class Asked:
+    keys: Counter[tuple[str, str]] = field(default_factory=Counter)  # (kind, PMS id) -> times
+    statements: int = 0
+
+
+def _asked(monkeypatch: pytest.MonkeyPatch) -> Asked:
+    """What the run asked the database for references: each key, and in how many look-ups."""
+    asked = Asked()
     real = lookup.refs_of_kinds
 
     def counted(
         conn: Any, agency_id: int, system: str, wanted: Mapping[str, Collection[str]]
     ) -> lookup.Found:
-        asked.update((kind, e) for kind, exts in wanted.items() for e in exts)
+        asked.keys.update((kind, e) for kind, exts in wanted.items() for e in exts)
+        asked.statements += any(wanted.values())
         return real(conn, agency_id, system, wanted)
 
     monkeypatch.setattr(lookup, "refs_of_kinds", counted)
@@ -41,7 +50,15 @@ def test_a_unit_the_run_skipped_is_not_looked_up_again_for_its_tenants(
     app: App, connected: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked = _asked(monkeypatch)
-    state = sync(app, connected, full=True)
+    pages: list[str] = []
+    state = run_sync(
+        app,
+        connected,
+        "alto",
+        full=True,
+        progress=lambda stream, _size, _counts: pages.append(stream),
+        retry=RetryPolicy(sleep=lambda _s: None),
+    )
     uow = app.uow(Actor.system(), connected)
     skipped = reports.skipped(uow, state.run_id, kind="unit", limit=1_000).items
     tenancies = reports.skipped(uow, state.run_id, kind="tenancy", limit=1_000).items
@@ -50,7 +67,10 @@ def test_a_unit_the_run_skipped_is_not_looked_up_again_for_its_tenants(
     assert at_skipped, "and tenancies at them"
     # each skipped unit was asked for once, on its own page: its tenants' and tenancies'
     # links to it found it absent without asking
-    assert {asked[("unit", s["external_id"])] for s in skipped} == {1}
+    assert {asked.keys[("unit", s["external_id"])] for s in skipped} == {1}
+    # a page's references and its links' in one look-up (a tenancies page: three before)
+    assert "tenancies" in pages
+    assert asked.statements <= len(pages)
     assert held(app, connected, "tenancy"), "the tenancies at synced properties arrived"
 
 

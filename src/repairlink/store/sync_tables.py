@@ -51,7 +51,8 @@ sync_runs = sa.Table(
 
 
 def _about_a_record_of_a_run() -> list[sa.Column[Any]]:
-    """The columns a run's per-record lists share: which run, which PMS record."""
+    """The columns a run's per-record lists share: which run, which PMS record. (On
+    PostgreSQL the run's key is not in the database: migration 0017.)"""
     return [
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column(

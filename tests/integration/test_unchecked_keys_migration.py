@@ -32,7 +32,7 @@ def pg_url() -> Iterator[str]:
 def _keys(url: str) -> list[tuple[str, str, str]]:
     engine = sa.create_engine(url)
     with engine.connect() as conn:
-        keys = [(table, name, definition) for table, name, definition in conn.execute(sa.text(KEYS))]
+        keys = [(table, name, text) for table, name, text in conn.execute(sa.text(KEYS))]
     engine.dispose()
     return keys
 
@@ -49,7 +49,9 @@ def test_agency_and_run_keys_go_record_links_stay_and_a_downgrade_restores_them(
     assert ("audit_log", "fk_audit_log_agency_id_agencies") in gone
     assert ("units", "fk_units_agency_id_agencies") in gone
     assert ("sync_skips", "fk_sync_skips_run_id_sync_runs") in gone
-    assert all(name.endswith(("_agencies", "_sync_runs", "_reconciliation_runs")) for _, name in gone)
+    assert all(
+        name.endswith(("_agencies", "_sync_runs", "_reconciliation_runs")) for _, name in gone
+    )
     assert not [d for _, _, d in after if "REFERENCES agencies" in d or "REFERENCES sync_runs" in d]
     kept = {name for _, name, _ in after}
     assert {"fk_tenancies_unit_id_units", "fk_occupiers_unit_id_units"} <= kept

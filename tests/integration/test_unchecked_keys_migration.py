@@ -64,7 +64,7 @@ def test_agency_and_run_keys_go_record_links_stay_and_a_downgrade_restores_them(
 def test_a_record_linked_to_a_missing_record_is_still_refused(pg_url: str) -> None:
     upgrade(pg_url)
     engine = sa.create_engine(pg_url)
+    row = {"agency_id": 1, "unit_id": 999_999, "first_name": "Ana", "surname": "Reyes"}
     with engine.connect() as conn, pytest.raises(sa.exc.IntegrityError, match="fk_occupiers_unit"):
-        row = {"agency_id": 1, "unit_id": 999_999, "first_name": "Ana", "surname": "Reyes"}
         conn.execute(tables.occupiers.insert(), row)
     engine.dispose()

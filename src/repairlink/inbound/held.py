@@ -68,6 +68,14 @@ class RunWrites:
         wanted: Mapping[str, Collection[str]],
     ) -> lookup.Found:
         """`lookup.refs_of_kinds`, the references this transaction holds included."""
+        found, asked = self.split_held(wanted)
+        found.update(lookup.refs_of_kinds(conn, agency_id, system, asked))
+        return found
+
+    def split_held(
+        self, wanted: Mapping[str, Collection[str]]
+    ) -> tuple[lookup.Found, dict[str, list[str]]]:
+        """The references this transaction holds of those wanted, and the rest by kind."""
         found: lookup.Found = {}
         asked: dict[str, list[str]] = {}
         for kind, external_ids in wanted.items():
@@ -77,8 +85,7 @@ class RunWrites:
                     asked.setdefault(kind, []).append(external_id)
                 else:
                     found[(kind, external_id)] = held
-        found.update(lookup.refs_of_kinds(conn, agency_id, system, asked))
-        return found
+        return found, asked
 
     def held_ref(self, kind: str, external_id: str) -> tuple[int, str | None] | None:
         """(our id, hash) of the reference made in this transaction, not yet inserted."""

@@ -29,16 +29,22 @@ def values(dialect: sa.Dialect, items: Collection[Any]) -> str | list[Any]:
 
 
 # On the driver's own cursor: SQLAlchemy's result rows cost about as much as the look-up
-# itself (measured: 16-22 ms against 7-18 ms for 500 ids at 300k references, SQLite).
+# itself (measured: 16-22 ms against 7-18 ms for 500 ids at 300k references, SQLite). Each
+# branch answers (question, kind, key, our id, hash, agency) for a UNION ALL of several.
 _REFS = (
-    "SELECT entity_kind, external_id, entity_id, content_hash FROM external_refs"
-    " WHERE agency_id = {0} AND system = {0} AND entity_kind = {0} AND external_id {1}"
+    "SELECT 'ref', entity_kind, external_id, entity_id, content_hash, agency_id"
+    " FROM external_refs WHERE agency_id = {0} AND system = {0} AND entity_kind = {0}"
+    " AND external_id {1}"
 )
-_REFS_SQL = {
-    "sqlite": _REFS.format("?", "IN (SELECT value FROM json_each(?))"),
-    "postgresql": _REFS.format("%s", "= ANY(%s::varchar[])"),
-}
+_MATCH = (
+    'SELECT CAST({0} AS VARCHAR), CAST({0} AS VARCHAR), "{2}", id, CAST(NULL AS VARCHAR),'
+    ' agency_id FROM "{3}" WHERE "{2}" {1}'
+)
+_MARK = {"sqlite": "?", "postgresql": "%s"}
+_ANY = {"sqlite": "IN (SELECT value FROM json_each(?))", "postgresql": "= ANY(%s::varchar[])"}
 Found = dict[tuple[str, str], tuple[int, str | None]]  # (kind, PMS id) -> (our id, hash)
+MatchKey = tuple[str, str]  # (kind, column): AL-09's look-up of a kind by email or address
+Matches = dict[MatchKey, dict[Any, int]]  # value -> the platform record that has it
 
 
 def refs(
@@ -52,59 +58,75 @@ def refs(
 def refs_of_kinds(
     conn: sa.Connection, agency_id: int, system: str, wanted: Mapping[str, Collection[str]]
 ) -> Found:
-    """`refs` for several kinds in one statement (one round trip on PostgreSQL): each kind's
-    its own branch of a UNION ALL, so each is looked up by the index as it is alone."""
-    asked = [(kind, ids) for kind, ids in wanted.items() if ids]
-    if not asked:
-        return {}
-    dialect = conn.dialect
-    sql = " UNION ALL ".join([_REFS_SQL[dialect.name]] * len(asked))
-    params = [p for kind, ids in asked for p in (agency_id, system, kind, values(dialect, ids))]
-    with driver_cursor(conn) as cursor:
-        cursor.execute(sql, params)
-        return {(kind, ext): (entity_id, digest) for kind, ext, entity_id, digest in cursor}
+    """`refs` for several kinds in one statement (one round trip on PostgreSQL)."""
+    return refs_and_matches(conn, agency_id, system, wanted, {})[0]
 
 
 def by_column(
     conn: sa.Connection, agency_id: int, kind: str, column: str, values: Collection[Any]
 ) -> dict[Any, int]:
-    """AL-09: value of `column` (email, address key) -> the platform record that has it.
+    """AL-09: value of `column` (email, address key) -> the platform record that has it."""
+    return refs_and_matches(conn, agency_id, "", {}, {(kind, column): values})[1].get(
+        (kind, column), {}
+    )
+
+
+def refs_and_matches(
+    conn: sa.Connection,
+    agency_id: int,
+    system: str,
+    refs_wanted: Mapping[str, Collection[str]],
+    matches_wanted: Mapping[MatchKey, Collection[Any]],
+) -> tuple[Found, Matches]:
+    """References of several kinds and AL-09's matches by several columns, in one statement:
+    each kind's and each column's its own branch of a UNION ALL, so that each is looked up
+    by its index as if alone.
 
     A column with an index of its own (email) is looked up by that index and the agency
     checked here: given both conditions, SQLite walks the agency's index instead, every
     record of the agency for every page. One indexed with the agency (a unit's address key)
     is looked up by both."""
-    table = spec(kind).table
-    wanted = {v for v in values if v}
-    if not wanted:
-        return {}
-    found: dict[Any, int] = {}
-    alone = _indexed_alone(table, column)
-    for value, entity_id, owner in _by_column_rows(conn, agency_id, table, column, alone, wanted):
-        if owner == agency_id:  # C-01
-            found.setdefault(value, entity_id)  # the oldest wins (an index: id order)
-    return found
+    dialect = conn.dialect
+    branches: list[str] = []
+    params: list[Any] = []
+    for kind, ids in refs_wanted.items():
+        if ids:
+            branches.append(_REFS.format(_MARK[dialect.name], _ANY[dialect.name]))
+            params += [agency_id, system, kind, values(dialect, ids)]
+    for (kind, column), asked in matches_wanted.items():
+        if wanted := {v for v in asked if v}:
+            sql, extra = _match_branch(dialect.name, spec(kind).table, column, agency_id)
+            branches.append(sql)
+            params += [column, kind, values(dialect, wanted), *extra]
+    if not branches:
+        return {}, {}
+    with driver_cursor(conn) as cursor:
+        cursor.execute(" UNION ALL ".join(branches), params)
+        rows = sorted(cursor, key=itemgetter(3))  # no ORDER BY: each plan stays on its index
+    found: Found = {}
+    matches: Matches = {}
+    for question, kind, key, entity_id, digest, owner in rows:
+        if question == "ref":
+            found[(kind, key)] = (entity_id, digest)
+        elif owner == agency_id:  # C-01
+            matches.setdefault((kind, question), {}).setdefault(key, entity_id)  # the oldest
+    return found, matches
 
 
-def _by_column_rows(
-    conn: sa.Connection, agency_id: int, table: sa.Table, column: str, alone: bool, wanted: set[Any]
-) -> list[Any]:
-    """(value, id, agency) of the live records with one of these values, in id order: one
-    statement on the driver's cursor, the values one parameter (SQLAlchemy's IN list, built
-    and compiled for each page, cost SQLite three times the look-up's own work)."""
-    sqlite = conn.dialect.name == "sqlite"
-    mark = "?" if sqlite else "%s"
-    where = f"IN (SELECT value FROM json_each({mark}))" if sqlite else f"= ANY({mark})"
-    sql = f'SELECT "{column}", id, agency_id FROM "{table.name}" WHERE "{column}" {where}'
-    params: tuple[Any, ...] = (values(conn.dialect, wanted),)
-    if not alone:
+def _match_branch(
+    dialect: str, table: sa.Table, column: str, agency_id: int
+) -> tuple[str, list[Any]]:
+    """A UNION ALL branch for the live records of `table` with one of the values in `column`
+    (what each of their params is: the column's name, the kind, the values, then these)."""
+    mark = _MARK[dialect]
+    sql = _MATCH.format(mark, _ANY[dialect], column, table.name)
+    extra: list[Any] = []
+    if not _indexed_alone(table, column):
         sql += f" AND agency_id = {mark}"
-        params += (agency_id,)
+        extra.append(agency_id)
     if "merged_into_id" in table.c:
         sql += " AND merged_into_id IS NULL"
-    with driver_cursor(conn) as cursor:
-        cursor.execute(sql, params)
-        return sorted(cursor, key=itemgetter(1))  # no ORDER BY: the plan stays on the index
+    return sql, extra
 
 
 def _indexed_alone(table: sa.Table, column: str) -> bool:

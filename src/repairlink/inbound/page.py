@@ -78,7 +78,17 @@ class PageWriter:
         for bad in page.bad:
             self.quarantine(conn, state, bad.kind, bad.external_id, bad.told, bad.payload)
         kinds = [k for k in self.profile.kinds if not self.kinds or k in self.kinds]
-        self._refs.start(conn, [r for kind in kinds for r in page.by_kind.get(kind, [])])
+        matches = {
+            (kind, column): {
+                value
+                for r in page.by_kind.get(kind, [])
+                if r.external_id in page.passing.get(kind, set())
+                and (value := r.fields.get(column))
+            }
+            for kind in kinds
+            for column in self._match_columns(kind)
+        }
+        self._refs.start(conn, [r for kind in kinds for r in page.by_kind.get(kind, [])], matches)
         held_back: dict[str, list[Decision]] = {}
         for kind in kinds:
             passing = page.passing.get(kind, set())
@@ -188,12 +198,7 @@ class PageWriter:
         """AL-09 within a page: of records that would match the same person by email (or the
         same unit by address), the first is decided and written before the others, which
         then find it as they would find one synced earlier (merged, not duplicated)."""
-        columns = [
-            MATCH_COLUMN[by]
-            for match in self.profile.of(Match, kind)
-            for by in match.by
-            if by in MATCH_COLUMN
-        ]
+        columns = self._match_columns(kind)
         first: list[Incoming] = []
         later: list[Incoming] = []
         seen: set[tuple[str, Any]] = set()
@@ -206,6 +211,15 @@ class PageWriter:
             (later if keys & seen else first).append(record)
             seen |= keys
         return [batch for batch in (first, later) if batch]
+
+    def _match_columns(self, kind: str) -> list[str]:
+        """The columns AL-09 matches this kind's records by (email, address key)."""
+        return [
+            MATCH_COLUMN[by]
+            for match in self.profile.of(Match, kind)
+            for by in match.by
+            if by in MATCH_COLUMN
+        ]
 
     def _hold_back(
         self, kind: str, decisions: list[Decision]
@@ -250,24 +264,16 @@ class PageWriter:
         with)."""
         found = self._refs.find(conn, kind, [r.external_id for r in records])
         held = {ext: Held(eid, digest, has_ref=True) for ext, (eid, digest) in found.items()}
-        for match in self.profile.of(Match, kind):
-            for by in match.by:
-                column = MATCH_COLUMN.get(by)
-                if column is None:
-                    continue
-                todo = [
-                    r
-                    for r in records
-                    if r.external_id not in held
-                    and r.external_id in passing
-                    and r.fields.get(column)
-                ]
-                hits = lookup.by_column(
-                    conn, self.agency_id, kind, column, [r.fields[column] for r in todo]
-                )
-                for record in todo:
-                    if record.fields[column] in hits:
-                        held[record.external_id] = Held(hits[record.fields[column]], None)
+        for column in self._match_columns(kind):
+            todo = [
+                r
+                for r in records
+                if r.external_id not in held and r.external_id in passing and r.fields.get(column)
+            ]
+            hits = self._refs.match(conn, kind, column, [r.fields[column] for r in todo])
+            for record in todo:
+                if record.fields[column] in hits:
+                    held[record.external_id] = Held(hits[record.fields[column]], None)
         return held
 
     def _write(

@@ -8,18 +8,25 @@ What the page writes meanwhile is found where it is held (the transaction's new 
 `inbound/held.py`), before what was looked up at the start: a reference looked up is never
 changed by the page but for its hash, which only a record's own decision reads, once a page.
 A record neither looked up at the start nor held is asked for then.
+
+AL-09's matches by email or address are asked in the same statement, for each kind's records
+that meet the filters; a kind's answer stands until the page writes a record of its table
+(the records of a page sharing an email with one decided before them are decided after it is
+written, `PageWriter._one_per_match`, and asked again then).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
 from repairlink.inbound import lookup
 from repairlink.inbound.held import RunWrites
+from repairlink.inbound.kinds import spec
 from repairlink.pms.incoming import Incoming
 
 Key = tuple[str, str]  # (kind, PMS id)
@@ -41,18 +48,44 @@ class PageRefs:
     absent: set[Key] = field(default_factory=set)
     _found: lookup.Found = field(default_factory=dict)
     _asked: set[Key] = field(default_factory=set)
+    _matched: lookup.Matches = field(default_factory=dict)
+    _match_asked: dict[lookup.MatchKey, set[Any]] = field(default_factory=dict)
+    _written: set[str] = field(default_factory=set)  # kinds this page has written
 
-    def start(self, conn: sa.Connection, records: Iterable[Incoming]) -> None:
-        """A new page of these records: their references and their links' in one look-up."""
+    def start(
+        self,
+        conn: sa.Connection,
+        records: Iterable[Incoming],
+        matches: Mapping[lookup.MatchKey, set[Any]],
+    ) -> None:
+        """A new page of these records: their references, their links' and the matches
+        asked for (by email or address) in one look-up."""
         wanted: dict[str, set[str]] = defaultdict(set)
         for record in records:
             wanted[record.kind].add(record.external_id)
             for key in record.links.values():
                 if key not in self.absent:
                     wanted[key[0]].add(key[1])
-        self.known = {}
+        self.known, self._written = {}, set()
         self._asked = {(kind, e) for kind, exts in wanted.items() for e in exts}
-        self._found = self.writes.find_refs_of_kinds(conn, self.agency_id, self.system, wanted)
+        self._found, asked = self.writes.split_held(wanted)
+        found, self._matched = lookup.refs_and_matches(
+            conn, self.agency_id, self.system, asked, matches
+        )
+        self._found.update(found)
+        self._match_asked = dict(matches)
+
+    def match(
+        self, conn: sa.Connection, kind: str, column: str, values: list[Any]
+    ) -> dict[Any, int]:
+        """`lookup.by_column`, answered from the page's start while it still stands."""
+        asked = self._match_asked.get((kind, column))
+        table = spec(kind).table
+        written = any(spec(other).table is table for other in self._written)
+        if asked is not None and not written and asked.issuperset(values):
+            hits = self._matched.get((kind, column), {})
+            return {value: hits[value] for value in values if value in hits}
+        return lookup.by_column(conn, self.agency_id, kind, column, values)
 
     def find(
         self, conn: sa.Connection, kind: str, external_ids: Iterable[str]
@@ -96,6 +129,7 @@ class PageRefs:
 
     def written(self, kind: str, external_id: str, entity_id: int) -> None:
         """The record bears this PMS's reference now."""
+        self._written.add(kind)
         self.known[(kind, external_id)] = entity_id
         self.absent.discard((kind, external_id))
 

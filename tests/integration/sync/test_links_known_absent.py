@@ -31,18 +31,23 @@ class Asked:
 
 
 def _asked(monkeypatch: pytest.MonkeyPatch) -> Asked:
-    """What the run asked the database for references: each key, and in how many look-ups."""
+    """What the run asked the database for references: each key, and in how many look-ups
+    (those by email or address included: they share the look-up's statement)."""
     asked = Asked()
-    real = lookup.refs_of_kinds
+    real = lookup.refs_and_matches
 
     def counted(
-        conn: Any, agency_id: int, system: str, wanted: Mapping[str, Collection[str]]
-    ) -> lookup.Found:
+        conn: Any,
+        agency_id: int,
+        system: str,
+        wanted: Mapping[str, Collection[str]],
+        matches: Mapping[lookup.MatchKey, Collection[Any]],
+    ) -> tuple[lookup.Found, lookup.Matches]:
         asked.keys.update((kind, e) for kind, exts in wanted.items() for e in exts)
-        asked.statements += any(wanted.values())
-        return real(conn, agency_id, system, wanted)
+        asked.statements += any(wanted.values()) or any(matches.values())
+        return real(conn, agency_id, system, wanted, matches)
 
-    monkeypatch.setattr(lookup, "refs_of_kinds", counted)
+    monkeypatch.setattr(lookup, "refs_and_matches", counted)
     return asked
 
 

@@ -42,6 +42,7 @@ _MATCH = (
 )
 _MARK = {"sqlite": "?", "postgresql": "%s"}
 _ANY = {"sqlite": "IN (SELECT value FROM json_each(?))", "postgresql": "= ANY(%s::varchar[])"}
+_REFS_SQL = {dialect: _REFS.format(_MARK[dialect], _ANY[dialect]) for dialect in _MARK}
 Found = dict[tuple[str, str], tuple[int, str | None]]  # (kind, PMS id) -> (our id, hash)
 MatchKey = tuple[str, str]  # (kind, column): AL-09's look-up of a kind by email or address
 Matches = dict[MatchKey, dict[Any, int]]  # value -> the platform record that has it
@@ -91,7 +92,7 @@ def refs_and_matches(
     params: list[Any] = []
     for kind, ids in refs_wanted.items():
         if ids:
-            branches.append(_REFS.format(_MARK[dialect.name], _ANY[dialect.name]))
+            branches.append(_REFS_SQL[dialect.name])
             params += [agency_id, system, kind, values(dialect, ids)]
     for (kind, column), asked in matches_wanted.items():
         if wanted := {v for v in asked if v}:
@@ -100,16 +101,19 @@ def refs_and_matches(
             params += [column, kind, values(dialect, wanted), *extra]
     if not branches:
         return {}, {}
+    found: Found = {}
+    matched = []
     with driver_cursor(conn) as cursor:
         cursor.execute(" UNION ALL ".join(branches), params)
-        rows = sorted(cursor, key=itemgetter(3))  # no ORDER BY: each plan stays on its index
-    found: Found = {}
+        for question, kind, key, entity_id, digest, owner in cursor:
+            if question == "ref":
+                found[(kind, key)] = (entity_id, digest)
+            elif owner == agency_id:  # C-01
+                matched.append((kind, question, key, entity_id))
     matches: Matches = {}
-    for question, kind, key, entity_id, digest, owner in rows:
-        if question == "ref":
-            found[(kind, key)] = (entity_id, digest)
-        elif owner == agency_id:  # C-01
-            matches.setdefault((kind, question), {}).setdefault(key, entity_id)  # the oldest
+    # the oldest record with a value wins: in id order, as no ORDER BY keeps each plan on its index
+    for kind, column, key, entity_id in sorted(matched, key=itemgetter(3)):
+        matches.setdefault((kind, column), {}).setdefault(key, entity_id)
     return found, matches
 
 

@@ -78,17 +78,8 @@ class PageWriter:
         for bad in page.bad:
             self.quarantine(conn, state, bad.kind, bad.external_id, bad.told, bad.payload)
         kinds = [k for k in self.profile.kinds if not self.kinds or k in self.kinds]
-        matches = {
-            (kind, column): {
-                value
-                for r in page.by_kind.get(kind, [])
-                if r.external_id in page.passing.get(kind, set())
-                and (value := r.fields.get(column))
-            }
-            for kind in kinds
-            for column in self._match_columns(kind)
-        }
-        self._refs.start(conn, [r for kind in kinds for r in page.by_kind.get(kind, [])], matches)
+        records = [r for kind in kinds for r in page.by_kind.get(kind, [])]
+        self._refs.start(conn, records, self._match_values(page, kinds))
         held_back: dict[str, list[Decision]] = {}
         for kind in kinds:
             passing = page.passing.get(kind, set())
@@ -211,6 +202,20 @@ class PageWriter:
             (later if keys & seen else first).append(record)
             seen |= keys
         return [batch for batch in (first, later) if batch]
+
+    def _match_values(self, page: ReadyPage, kinds: list[str]) -> dict[tuple[str, str], set[Any]]:
+        """(kind, column) -> the values AL-09 may match the page's records by: those of the
+        records that meet the filters (`_match` asks for those without our reference)."""
+        return {
+            (kind, column): {
+                value
+                for r in page.by_kind.get(kind, [])
+                if r.external_id in page.passing.get(kind, set())
+                and (value := r.fields.get(column))
+            }
+            for kind in kinds
+            for column in self._match_columns(kind)
+        }
 
     def _match_columns(self, kind: str) -> list[str]:
         """The columns AL-09 matches this kind's records by (email, address key)."""

@@ -78,7 +78,7 @@ def _tables_with_agency(bind: sa.Connection) -> list[str]:
         sa.text(
             "SELECT table_name FROM information_schema.columns "
             "WHERE table_schema = current_schema() AND column_name = 'agency_id' "
-            "AND table_name <> 'alembic_version' ORDER BY table_name"
+            "ORDER BY table_name"
         )
     )
     return [table for (table,) in rows]

@@ -14,6 +14,7 @@ from repairlink.domain.places import Unit
 from repairlink.jobs.sync_run import connect
 from repairlink.pms.profile import Schedule
 from repairlink.services import people_and_places
+from repairlink.simulators.alto import running_alto
 from repairlink.simulators.alto.server import RunningAlto
 from repairlink.store.tables import contractors, landlords, occupiers, units
 from tests.integration.sync.conftest import held, pull, row, settings_for, sync
@@ -244,6 +245,41 @@ def test_al_09_two_new_alto_landlords_with_one_email_in_one_page_are_one_person(
         count = conn.execute(
             sa.select(sa.func.count()).where(
                 landlords.c.agency_id == connected, landlords.c.email == shared.lower()
+            )
+        ).scalar_one()
+    assert count == 1
+
+
+def test_al_09_new_alto_landlords_with_one_email_on_consecutive_pages_are_one_person(
+    app: App, agency_id: int
+) -> None:
+    """The landlord the first page created, among several it wrote at once, is found by
+    email from the next page, and merged, not duplicated."""
+    size = 16  # two pages of landlords, read whole (too few for lanes)
+    shared = "One.Owner@Example.co.uk"
+    with running_alto(seed=7, units=120) as alto:
+        every = pull(alto, "/landlords", **{"active-status": "All"})
+        owners = [
+            x for x in every if x["userType"] == "Client - Landlord" and x["active"] and x["people"]
+        ]
+        pair = [owners[0], owners[-1]]
+        # Alto lists by modified time: the first of the pair first, the second last
+        alto.admin("PATCH", f"landlords/{pair[0]['id']}", {"email": shared})
+        for n, other in enumerate(x for x in every if x not in pair):
+            alto.admin("PATCH", f"landlords/{other['id']}", {"email": f"owner{n}@example.co.uk"})
+        alto.admin("PATCH", f"landlords/{pair[1]['id']}", {"email": shared})
+        order = [x["id"] for x in pull(alto, "/landlords", **{"active-status": "All"})]
+        assert size < len(order) < 2 * size
+        assert order.index(pair[0]["id"]) < size <= order.index(pair[1]["id"])
+        assert len([x for x in owners if order.index(x["id"]) < size]) >= 8  # a COPY of them
+        connect(app, agency_id, "alto", settings_for(alto, page_size=size))
+        sync(app, agency_id, full=True)
+    synced = held(app, agency_id, "landlord")
+    assert synced[str(pair[0]["id"])] == synced[str(pair[1]["id"])]
+    with app.engine.connect() as conn:
+        count = conn.execute(
+            sa.select(sa.func.count()).where(
+                landlords.c.agency_id == agency_id, landlords.c.email == shared.lower()
             )
         ).scalar_one()
     assert count == 1

@@ -7,6 +7,7 @@ import itertools
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import hypothesis
@@ -52,6 +53,17 @@ def _pg_admin(sql: str) -> None:
     with admin.connect() as conn:
         conn.execute(sa.text(sql))
     admin.dispose()
+
+
+@contextmanager
+def new_pg_database() -> Iterator[str]:
+    """An empty PostgreSQL database of its own (a migration run from the start), dropped after."""
+    name = f"repairlink_migration_{uuid.uuid4().hex[:10]}"
+    _pg_admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_SERVER}/{name}"
+    finally:
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ every number of a British agency, stay as they are; each change is in the audit 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +15,7 @@ from repairlink.domain.agency import CostsOption, InvoiceOption
 from repairlink.store import tables
 from repairlink.store.db import make_engine
 from repairlink.store.migrate import upgrade
-from tests.conftest import PG_SERVER, _pg_admin
+from tests.conftest import new_pg_database
 
 MISREAD = "+444155553628"  # "(415) 555-3628" read as British
 BRITISH = "+442079460958"  # a London number: valid, whatever the agency's country
@@ -27,10 +26,8 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'old.db'}"
         return
-    name = f"repairlink_migration_{uuid.uuid4().hex[:10]}"
-    _pg_admin(f'CREATE DATABASE "{name}"')
-    yield f"{PG_SERVER}/{name}"
-    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with new_pg_database() as url:
+        yield url
 
 
 def _agency(conn: sa.Connection, slug: str, locale: str) -> int:

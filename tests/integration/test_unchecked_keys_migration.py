@@ -4,7 +4,6 @@ between records stay, and a downgrade puts back exactly what was there."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +12,7 @@ from alembic import command
 
 from repairlink.store import tables
 from repairlink.store.migrate import alembic_config, upgrade
-from tests.conftest import PG_SERVER, _pg_admin
+from tests.conftest import new_pg_database
 
 KEYS = (
     "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
@@ -23,10 +22,8 @@ KEYS = (
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    name = f"repairlink_migration_{uuid.uuid4().hex[:10]}"
-    _pg_admin(f'CREATE DATABASE "{name}"')
-    yield f"{PG_SERVER}/{name}"
-    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with new_pg_database() as url:
+        yield url
 
 
 def _keys(url: str) -> list[tuple[str, str, str]]:

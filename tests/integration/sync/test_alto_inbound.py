@@ -47,6 +47,18 @@ def _skips(app: App, agency_id: int, kind: str) -> dict[str, str]:
         return {r.external_id: r.rule for r in rows}
 
 
+def _with_email(app: App, table: sa.Table, agency_id: int, email: str) -> int:
+    """How many of the agency's records in `table` have this email (AL-09: one, merged)."""
+    with app.engine.connect() as conn:
+        return int(
+            conn.execute(
+                sa.select(sa.func.count())
+                .select_from(table)
+                .where(table.c.agency_id == agency_id, table.c.email == email)
+            ).scalar_one()
+        )
+
+
 def test_al_02_only_managed_rentals_handled_by_us_in_allowed_statuses_sync(
     app: App, connected: int, alto: RunningAlto
 ) -> None:
@@ -213,13 +225,7 @@ def test_al_09_a_platform_person_with_the_same_email_and_unit_with_the_same_addr
     if str(tenancy["propertyId"]) in held(app, connected, "unit"):
         assert held(app, connected, "occupier")[tenant["id"]] == mine.id
     assert held(app, connected, "unit")[place["inventoryId"]] == existing_unit.id
-    with app.engine.connect() as conn:
-        same_email = conn.execute(
-            sa.select(sa.func.count())
-            .select_from(occupiers)
-            .where(occupiers.c.agency_id == connected, occupiers.c.email == tenant["email"].lower())
-        ).scalar_one()
-    assert same_email == 1
+    assert _with_email(app, occupiers, connected, tenant["email"].lower()) == 1
 
 
 def test_al_09_two_new_alto_landlords_with_one_email_in_one_page_are_one_person(
@@ -241,13 +247,7 @@ def test_al_09_two_new_alto_landlords_with_one_email_in_one_page_are_one_person(
     sync(app, connected, full=True)
     synced = held(app, connected, "landlord")
     assert synced[str(first["id"])] == synced[str(second["id"])]
-    with app.engine.connect() as conn:
-        count = conn.execute(
-            sa.select(sa.func.count()).where(
-                landlords.c.agency_id == connected, landlords.c.email == shared.lower()
-            )
-        ).scalar_one()
-    assert count == 1
+    assert _with_email(app, landlords, connected, shared.lower()) == 1
 
 
 def test_al_09_new_alto_landlords_with_one_email_on_consecutive_pages_are_one_person(
@@ -276,13 +276,7 @@ def test_al_09_new_alto_landlords_with_one_email_on_consecutive_pages_are_one_pe
         sync(app, agency_id, full=True)
     synced = held(app, agency_id, "landlord")
     assert synced[str(pair[0]["id"])] == synced[str(pair[1]["id"])]
-    with app.engine.connect() as conn:
-        count = conn.execute(
-            sa.select(sa.func.count()).where(
-                landlords.c.agency_id == agency_id, landlords.c.email == shared.lower()
-            )
-        ).scalar_one()
-    assert count == 1
+    assert _with_email(app, landlords, agency_id, shared.lower()) == 1
 
 
 def test_al_01_daily_and_alto_overwrites_a_platform_edit(

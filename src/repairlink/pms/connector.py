@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from repairlink.errors import RepairlinkError, Terminal, Transient
 from repairlink.pms.incoming import Incoming, Malformed
@@ -43,6 +43,22 @@ class Connector(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class Reopenable(Protocol):
+    """A connector whose pages can be read from a process forked from this one: it reads over
+    HTTP, not from something only this process holds (a bridge's pushed pages). The engine
+    then reads and parses each page in its page-preparing process (`inbound.page_worker`),
+    and the writer's process keeps only the writing."""
+
+    def fetch(
+        self, stream: str, *, since: datetime | None, until: datetime, cursor: str | None
+    ) -> RawPage: ...
+
+    def reopened(self) -> Reopenable:
+        """A twin with connections, locks and threads of its own, made in the forked process."""
+        ...
 
 
 class FetchError(RepairlinkError):

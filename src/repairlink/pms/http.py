@@ -12,12 +12,13 @@ metadata address is refused, terminally, before the client secret is sent.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 import httpx
 
@@ -55,6 +56,10 @@ class Auth(Protocol):
         """The PMS said 401 to a request with these headers: its token is renewed before the
         one retry."""
 
+    def reopened(self) -> Auth:
+        """The same credentials with locks of their own, for a process forked from this one
+        (a lock another thread held at the fork would stay held there)."""
+
 
 @dataclass
 class FixedHeaders:
@@ -67,6 +72,9 @@ class FixedHeaders:
 
     def forget(self, sent: Mapping[str, str]) -> None:
         pass
+
+    def reopened(self) -> FixedHeaders:
+        return self
 
 
 @dataclass
@@ -101,6 +109,9 @@ class ClientCredentials:
         with self._fetching:
             if sent.get("Authorization") == f"Bearer {self._token}":
                 self._token = None
+
+    def reopened(self) -> ClientCredentials:
+        return replace(self, _fetching=threading.Lock())  # the token is kept
 
     def _fetch_token(self, http: httpx.Client, base: str) -> str:
         try:
@@ -159,6 +170,16 @@ class PmsHttp:
     def close(self) -> None:
         self.hedger.close()
         self.http.close()
+
+    def reopened(self) -> Self:
+        """This client with connections and read threads of its own, for a process forked
+        from this one: a pooled socket would be shared with the parent's, and no thread
+        crosses a fork (`inbound/page_worker` reads pages so)."""
+        twin = copy.copy(self)
+        twin.auth = self.auth.reopened()
+        twin.http = guarded_client(self.http.timeout)
+        twin.hedger = Hedger(self.hedger.ceiling_s, min_s=self.hedger.min_s)
+        return twin
 
     def page(
         self,

@@ -99,5 +99,9 @@ class AltoConnector:
         per_lane = self.config.page_size
         return lane_cuts.cuts(probe, since, until, lanes, per_lane=per_lane, wait_s=wait_s)
 
+    def reopened(self) -> AltoConnector:
+        """For reading pages in the page-preparing process (`pms.connector.Reopenable`)."""
+        return AltoConnector(self.config, self.client.reopened())
+
     def close(self) -> None:
         self.client.close()

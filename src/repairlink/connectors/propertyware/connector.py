@@ -97,5 +97,9 @@ class PropertywareConnector:
                 window["lastModifiedDateTimeStart"] = pw_time(since)
         return window
 
+    def reopened(self) -> PropertywareConnector:
+        """For reading pages in the page-preparing process (`pms.connector.Reopenable`)."""
+        return PropertywareConnector(self.config, self.client.reopened())
+
     def close(self) -> None:
         self.client.close()

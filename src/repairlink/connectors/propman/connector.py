@@ -53,5 +53,9 @@ class PropmanConnector:
         declared = BY_NAME[stream]
         return self.client.page(declared, cursor=cursor, size=self.config.page_size, window=window)
 
+    def reopened(self) -> PropmanConnector:
+        """For reading pages in the page-preparing process (`pms.connector.Reopenable`)."""
+        return PropmanConnector(self.config, self.client.reopened())
+
     def close(self) -> None:
         self.client.close()

@@ -153,11 +153,12 @@ class SyncEngine:
                     forked=self.prepare_apart,
                     order=[stream.name for stream in streams],
                     region=self._region(),
+                    connector=self.connector,
                 ) as preparer,
                 ReadAhead(
                     lambda stream, cursor: self._fetch(stream, state, preparer, cursor),
                     self._starts(state, [stream.name for stream in streams]),
-                    lanes=lambda stream, cursor: self._lane_starts(stream, state, cursor),
+                    lanes=lambda stream, cursor: self._lane_starts(stream, state, preparer, cursor),
                 ) as reader,
                 self._rolled_back(dry_run),
                 Checkpointer(self.db, enabled=not dry_run) as self._checkpoints,
@@ -302,15 +303,17 @@ class SyncEngine:
         since, until = (lane.since, lane.until) if lane else (state.window_from, state.window_to)
         token = lane.token if lane else cursor
 
-        def once() -> PackedPage:
-            raw = self.connector.fetch(stream, since=since, until=until, cursor=token)
-            # a page that is not JSON is retried too
-            return preparer.packed(stream, raw, lane=lane.lane if lane else 0)
+        def once() -> PackedPage:  # a page that is not JSON is retried too
+            return preparer.fetched(
+                stream, since=since, until=until, cursor=token, lane=lane.lane if lane else 0
+            )
 
         page = self.retry.call(once)
         return page if lane is None else page.leading_to(lane.after(page.next_cursor))
 
-    def _lane_starts(self, stream: str, state: RunState, cursor: str | None) -> list[str | None]:
+    def _lane_starts(
+        self, stream: str, state: RunState, preparer: PagePreparer, cursor: str | None
+    ) -> list[str | None]:
         """The first cursor of each lane the stream is read as (`inbound/lanes`): a stream
         begun in lanes goes on in the same ones; one begun whole, or that the connector cannot
         cut by modified time, is read whole."""
@@ -318,13 +321,12 @@ class SyncEngine:
         if lane is not None:
             return list(lane.starts())
         declared = next((s for s in self.connector.streams if s.name == stream), None)
-        cut_lanes = getattr(self.connector, "cut_lanes", None)
-        if cursor is not None or declared is None or cut_lanes is None:
+        if cursor is not None or declared is None or not hasattr(self.connector, "cut_lanes"):
             return [cursor]
         if declared.lanes < 2 or not declared.dated:
             return [cursor]
         since, until, most = state.window_from, state.window_to, declared.lanes
-        cuts = self.retry.call(lambda: cut_lanes(stream, since=since, until=until, lanes=most))
+        cuts = self.retry.call(lambda: preparer.cuts(stream, since=since, until=until, lanes=most))
         first = lanes.at(since, cuts, until)
         return [cursor] if first is None else list(first.starts())
 

@@ -4,6 +4,9 @@ them. A bad value is set aside with its reason (S-04), a page that is not JSON i
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 from typing import Any
 
 import orjson
@@ -11,6 +14,7 @@ import pytest
 
 from repairlink.connectors.alto.connector import AltoConnector
 from repairlink.connectors.alto.profile import PROFILE
+from repairlink.inbound.page_wire import failure_of
 from repairlink.inbound.page_worker import PagePreparer
 from repairlink.pms.connector import TransientFetchError
 from repairlink.pms.streams import RawPage
@@ -84,3 +88,29 @@ def test_al_04_the_filter_a_record_fails_comes_back_with_it(preparer: PagePrepar
 def test_s_05_a_page_that_is_not_json_is_worth_another_try(preparer: PagePreparer) -> None:
     with pytest.raises(TransientFetchError, match="not JSON"):
         preparer.ready("tenancies", RawPage(b"<html>Bad gateway</html>"))
+
+
+def test_s_03_a_preparing_process_that_dies_fails_the_page_instead_of_waiting_for_it(
+    preparer: PagePreparer,
+) -> None:
+    """A run whose page-preparing process is killed (out of memory, say) fails with the
+    reason, to resume from its checkpoint, rather than waiting for ever for its next page."""
+    (child,) = [p for p in multiprocessing.active_children() if p.name == "page-preparer"]
+    assert child.pid is not None
+    os.kill(child.pid, signal.SIGKILL)
+    child.join()
+    with pytest.raises(RuntimeError, match="preparing pages stopped"):
+        preparer.ready("tenancies", _page(_tenancy(1, "Active", _tenant())))
+
+
+class _TwoPartError(Exception):
+    def __init__(self, code: int, text: str) -> None:  # unpickled with its message alone
+        super().__init__(text)
+        self.code = code
+
+
+def test_a_fault_that_cannot_cross_from_the_preparing_process_is_named_as_it_was() -> None:
+    crossed = failure_of(_TwoPartError(7, "a mapping fault"))
+    assert isinstance(crossed, RuntimeError)
+    assert str(crossed) == "_TwoPartError: a mapping fault"
+    assert "in the page-preparing process" in "".join(crossed.__notes__)

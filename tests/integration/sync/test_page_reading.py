@@ -1,0 +1,61 @@
+"""Pages read apart from the writer (inbound/page_worker): a connector that talks HTTP has its
+pages read in a process of its own, beside the one that makes them ready, so the writer's
+process only writes. What a read meets there reaches the run as it would have in the writer's
+process: a 429 with its Retry-After (S-05), and a process that dies as a failure, not a wait."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from repairlink.bootstrap import App
+from repairlink.connectors.alto.config import AltoConfig
+from repairlink.connectors.alto.connector import AltoConnector
+from repairlink.inbound.page_worker import PagePreparer
+from repairlink.pms.connector import TransientFetchError
+from repairlink.simulators.alto.server import RunningAlto
+from tests.integration.sync.conftest import settings_for
+
+
+@pytest.fixture
+def preparer(app: App, alto: RunningAlto) -> Iterator[PagePreparer]:
+    """`app`: its settings let PMS connections reach this machine (the simulator)."""
+    connector = AltoConnector(AltoConfig.model_validate(settings_for(alto)))
+    try:
+        with PagePreparer(connector.parse, connector.profile, {}, connector=connector) as ready:
+            yield ready
+    finally:
+        connector.close()
+
+
+def _suppliers(preparer: PagePreparer) -> int:
+    page = preparer.fetched("suppliers", since=None, until=datetime.now(UTC), cursor=None)
+    return page.open().size
+
+
+def test_s_05_a_429_met_in_the_reading_process_reaches_the_run_with_its_retry_after(
+    preparer: PagePreparer, alto: RunningAlto
+) -> None:
+    assert _suppliers(preparer) > 0
+    alto.admin("PUT", "faults", {"retry_after": 3})
+    alto.admin("POST", "faults/fail-next", {"count": 1, "kind": "429"})
+    with pytest.raises(TransientFetchError) as refused:
+        _suppliers(preparer)
+    assert (refused.value.pms_status, refused.value.retry_after) == (429, 3.0)
+    assert _suppliers(preparer) > 0  # and the next read is answered
+
+
+def test_s_03_a_reading_process_that_dies_fails_the_page_instead_of_waiting_for_it(
+    preparer: PagePreparer,
+) -> None:
+    (reader,) = [p for p in multiprocessing.active_children() if p.name == "page-reader"]
+    assert reader.pid is not None
+    os.kill(reader.pid, signal.SIGKILL)
+    reader.join()
+    with pytest.raises(RuntimeError, match="preparing pages stopped"):
+        _suppliers(preparer)

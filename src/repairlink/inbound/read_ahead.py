@@ -34,7 +34,9 @@ Fetch = Callable[[str, str | None], PackedPage]  # (stream, cursor) -> the page,
 # (stream, its starting cursor) -> the first cursor of each lane it is read as, in order
 Lanes = Callable[[str, str | None], list[str | None]]
 STREAMS_AT_ONCE = 5
-BYTES_AHEAD = 4 << 20  # per stream: some 30 pages of Alto's 100 records, 10 of Propman's 500
+# per stream: some 30 pages of Alto's 100 records, 10 of Propman's 500 (5 MB of LZ4's pages
+# hold as many as 4 MB of zlib's did)
+BYTES_AHEAD = 5 << 20
 
 
 @dataclass(frozen=True)

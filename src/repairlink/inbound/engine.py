@@ -1,6 +1,7 @@
-"""The sync engine: page by page, fetch -> make ready (parse, map, normalise: in a process of
-its own, see `page_worker`) -> resolve links -> match -> decide -> apply (see `page`), with the
-page's checkpoint and report committed in the same transaction as its data (S-03).
+"""The sync engine: page by page, fetch -> make ready (parse, map, normalise; both in
+processes of their own, see `page_worker`) -> resolve links -> match -> decide -> apply (see
+`page`), with the page's checkpoint and report committed in the same transaction as its data
+(S-03).
 
 A run killed at any point resumes from its last committed page: pages are idempotent (matched
 by external reference, unchanged content costs nothing), so nothing is lost or doubled.

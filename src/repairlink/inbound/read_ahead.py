@@ -1,6 +1,6 @@
-"""Pages fetched ahead of the writer (issue 14, item 9): each stream's pages are downloaded and
-made ready by a thread of their own, a few streams at a time, while the engine writes the
-pages before them, in the plan's order.
+"""Pages fetched ahead of the writer (issue 14, item 9): each stream's pages are asked for
+(read and made ready in the page processes, `page_worker`) by a thread of their own, a few
+streams at a time, while the engine writes the pages before them, in the plan's order.
 
 A PMS's pages follow one another (each names the next), so one stream cannot be fetched
 faster than its chain; but the streams of a run are independent to read (only their writing

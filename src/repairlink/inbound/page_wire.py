@@ -33,6 +33,11 @@ from repairlink.pms.streams import RawPage
 
 RECHECK_S = 0.5  # how often the answers' thread looks whether the process is still there
 STOP_S = 5.0  # how long a stopping process is given before it is killed
+# How long an ask may go unanswered before the run fails (to resume from its checkpoint): far
+# beyond a read (hedged, and cut off at the connector's read timeout; its retries are the
+# caller's) and the pages made ready before it, so only a process that has stopped answering
+# (hung, not dead) meets it.
+ANSWER_WITHIN_S = 300.0
 
 GONE = (
     "the process reading and preparing pages stopped (killed, or out of memory); "
@@ -122,7 +127,16 @@ class Child:
     of it, forked on creation from the calling thread: asks go to the first, answers come
     from the preparing one."""
 
-    def __init__(self, work: Work, parent: int, *, prepare: Serve, read: Serve | None) -> None:
+    def __init__(
+        self,
+        work: Work,
+        parent: int,
+        *,
+        prepare: Serve,
+        read: Serve | None,
+        answer_within_s: float = ANSWER_WITHIN_S,
+    ) -> None:
+        self._answer_within_s = answer_within_s
         context = multiprocessing.get_context("fork")
         inbox, into_preparer = context.Pipe(duplex=False)
         self._answers, answers_in = context.Pipe(duplex=False)
@@ -161,7 +175,16 @@ class Child:
             except OSError as exc:
                 del self._waiting[ident]
                 raise RuntimeError(GONE) from exc
-        result = answer.result()
+        try:
+            result = answer.result(timeout=self._answer_within_s)
+        except TimeoutError as exc:
+            with self._lock:
+                self._waiting.pop(ident, None)
+            raise RuntimeError(
+                f"the process reading and preparing pages gave no answer in "
+                f"{self._answer_within_s:.0f} s; the run resumes from its last committed page "
+                "when it runs again"
+            ) from exc
         if isinstance(result, Failure):
             raise result.error()
         if isinstance(result, BaseException):

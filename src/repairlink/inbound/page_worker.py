@@ -39,7 +39,7 @@ from datetime import datetime
 from multiprocessing.connection import Connection
 from types import TracebackType
 
-from repairlink.inbound.page_wire import Answer, Ask, Child, Work, failure_of
+from repairlink.inbound.page_wire import ANSWER_WITHIN_S, Answer, Ask, Child, Work, failure_of
 from repairlink.inbound.ready_page import PackedPage, ReadyPage, make_ready
 from repairlink.pms.connector import Connector, PageParser, Reopenable
 from repairlink.pms.profile import Config, Profile
@@ -192,6 +192,7 @@ class PagePreparer:
         order: Sequence[str] = (),  # the run's streams, in the order they are written
         region: str = "GB",  # the agency's, for phones written without their country
         connector: Connector | None = None,  # reads the pages (`fetched`)
+        answer_within_s: float = ANSWER_WITHIN_S,  # a page process hung: the run fails
     ) -> None:
         self._order = {stream: place for place, stream in enumerate(order)}
         apart = connector if isinstance(connector, Reopenable) else None  # read in the child
@@ -201,7 +202,13 @@ class PagePreparer:
         if forked and "fork" in multiprocessing.get_all_start_methods():
             # forked now, from this thread: the child's death signal follows the forking thread
             read = _read if apart is not None else None
-            self._child = Child(self._work, os.getpid(), prepare=_prepare, read=read)
+            self._child = Child(
+                self._work,
+                os.getpid(),
+                prepare=_prepare,
+                read=read,
+                answer_within_s=answer_within_s,
+            )
 
     def packed(self, stream: str, raw: RawPage, *, lane: int = 0) -> PackedPage:
         """The page made ready, as bytes to keep until it is written (`PackedPage.open`);

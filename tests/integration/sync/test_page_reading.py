@@ -59,3 +59,25 @@ def test_s_03_a_reading_process_that_dies_fails_the_page_instead_of_waiting_for_
     reader.join()
     with pytest.raises(RuntimeError, match="preparing pages stopped"):
         _suppliers(preparer)
+
+
+def test_s_03_a_reading_process_that_stops_answering_fails_the_page_instead_of_a_wait(
+    app: App, alto: RunningAlto
+) -> None:
+    """A page process that hangs (alive, answering nothing) fails the run with the reason
+    after a bound, to resume from its checkpoint, where the writer would wait for ever."""
+    connector = AltoConnector(AltoConfig.model_validate(settings_for(alto)))
+    try:
+        with PagePreparer(
+            connector.parse, connector.profile, {}, connector=connector, answer_within_s=2
+        ) as ready:
+            (reader,) = [p for p in multiprocessing.active_children() if p.name == "page-reader"]
+            assert reader.pid is not None
+            os.kill(reader.pid, signal.SIGSTOP)  # hung: alive, and answering nothing
+            try:
+                with pytest.raises(RuntimeError, match="gave no answer in 2 s"):
+                    _suppliers(ready)
+            finally:
+                os.kill(reader.pid, signal.SIGCONT)
+    finally:
+        connector.close()

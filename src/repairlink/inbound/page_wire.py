@@ -162,6 +162,10 @@ class Child:
         self._stopped: str | None = None  # why no more pages are made ready
         threading.Thread(target=self._receive, name="page-answers", daemon=True).start()
 
+    def pids(self) -> dict[str, int | None]:
+        """Each process's id, by its name (`page-reader`, `page-preparer`)."""
+        return {process.name: process.pid for process in self._processes}
+
     def ask(self, ask: Ask) -> object:
         """The answer (a `PackedPage`, or the cuts); a failure is raised as it was."""
         answer: Future[object] = Future()

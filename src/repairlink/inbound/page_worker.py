@@ -255,6 +255,11 @@ class PagePreparer:
     def ready(self, stream: str, raw: RawPage) -> ReadyPage:
         return self.packed(stream, raw).open()
 
+    def pids(self) -> dict[str, int | None]:
+        """The run's page processes' ids by name (none where pages are made ready in the
+        calling thread): for an operator's `ps`, and the tests that stop them."""
+        return {} if self._child is None else self._child.pids()
+
     def _rank(self, stream: str, lane: int) -> tuple[int, int]:
         return (self._order.get(stream, len(self._order)), lane)
 

@@ -5,7 +5,6 @@ process: a 429 with its Retry-After (S-05), and a process that dies as a failure
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections.abc import Iterator
@@ -53,10 +52,9 @@ def test_s_05_a_429_met_in_the_reading_process_reaches_the_run_with_its_retry_af
 def test_s_03_a_reading_process_that_dies_fails_the_page_instead_of_waiting_for_it(
     preparer: PagePreparer,
 ) -> None:
-    (reader,) = [p for p in multiprocessing.active_children() if p.name == "page-reader"]
-    assert reader.pid is not None
-    os.kill(reader.pid, signal.SIGKILL)
-    reader.join()
+    reader = preparer.pids()["page-reader"]
+    assert reader is not None
+    os.kill(reader, signal.SIGKILL)
     with pytest.raises(RuntimeError, match="preparing pages stopped"):
         _suppliers(preparer)
 
@@ -71,13 +69,13 @@ def test_s_03_a_reading_process_that_stops_answering_fails_the_page_instead_of_a
         with PagePreparer(
             connector.parse, connector.profile, {}, connector=connector, answer_within_s=2
         ) as ready:
-            (reader,) = [p for p in multiprocessing.active_children() if p.name == "page-reader"]
-            assert reader.pid is not None
-            os.kill(reader.pid, signal.SIGSTOP)  # hung: alive, and answering nothing
+            reader = ready.pids()["page-reader"]
+            assert reader is not None
+            os.kill(reader, signal.SIGSTOP)  # hung: alive, and answering nothing
             try:
                 with pytest.raises(RuntimeError, match="gave no answer in 2 s"):
                     _suppliers(ready)
             finally:
-                os.kill(reader.pid, signal.SIGCONT)
+                os.kill(reader, signal.SIGCONT)
     finally:
         connector.close()

@@ -4,7 +4,6 @@ them. A bad value is set aside with its reason (S-04), a page that is not JSON i
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from typing import Any
@@ -95,10 +94,9 @@ def test_s_03_a_preparing_process_that_dies_fails_the_page_instead_of_waiting_fo
 ) -> None:
     """A run whose page-preparing process is killed (out of memory, say) fails with the
     reason, to resume from its checkpoint, rather than waiting for ever for its next page."""
-    (child,) = [p for p in multiprocessing.active_children() if p.name == "page-preparer"]
-    assert child.pid is not None
-    os.kill(child.pid, signal.SIGKILL)
-    child.join()
+    child = preparer.pids()["page-preparer"]
+    assert child is not None
+    os.kill(child, signal.SIGKILL)
     with pytest.raises(RuntimeError, match="preparing pages stopped"):
         preparer.ready("tenancies", _page(_tenancy(1, "Active", _tenant())))
 

@@ -32,7 +32,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
@@ -115,25 +115,37 @@ def _ready(work: Work, stream: str, raw: RawPage) -> PackedPage:
     return PackedPage.pack(make_ready(work.profile, work.config, page, region=work.region))
 
 
+def _answer_each(
+    asks: Connection,
+    out: Connection,
+    handle: Callable[[Ask], object],
+    failed: Callable[[object], object] = lambda failure: failure,
+) -> None:
+    """Each ask handled on a thread of its own, its result (or its failure, to be raised where
+    it was asked: as `failed` wraps it) sent on with its number, until the ask to stop."""
+    sending = threading.Lock()
+
+    def answer(ident: int, ask: Ask) -> None:
+        try:
+            result = handle(ask)
+        except BaseException as exc:  # crosses back, and is raised where it was asked
+            result = failed(failure_of(exc))
+        with sending:
+            out.send((ident, result))
+
+    pool = ThreadPoolExecutor(max_workers=READS_AT_ONCE, thread_name_prefix="page")
+    while (asked := asks.recv()) is not None:
+        pool.submit(answer, *asked)
+
+
 def _read(work: Work, asks: Connection, onward: Connection, parent: int) -> None:
     """The reading process: each page read on a thread of its own, many at once, and sent on
     raw to the preparing process (a read's failure, or a stream's cuts, as they are)."""
     _die_with_parent(parent)
     assert work.connector is not None
     reader = work.connector.reopened()
-    sending = threading.Lock()
-
-    def read(ident: int, ask: Ask) -> None:
-        try:
-            onward_ask: object = _read_one(reader, ask)
-        except BaseException as exc:  # crosses back, and is raised where it was asked
-            onward_ask = Answer(failure_of(exc))
-        with sending:
-            onward.send((ident, onward_ask))
-
-    pool = ThreadPoolExecutor(max_workers=READS_AT_ONCE, thread_name_prefix="read")
-    while (asked := asks.recv()) is not None:
-        pool.submit(read, *asked)
+    # a failure goes on as an answer, which the preparing process passes back as it is
+    _answer_each(asks, onward, lambda ask: _read_one(reader, ask), failed=Answer)
     onward.send(None)
     os._exit(0)  # what is still being read is the run's no longer
 
@@ -155,24 +167,15 @@ def _prepare(work: Work, asks: Connection, answers: Connection, parent: int) -> 
     ready never waits for the interpreter (pages read here too waited 200 ms a page)."""
     _die_with_parent(parent)
     turns = _Turns(PREPARERS)
-    sending = threading.Lock()
 
-    def answer(ident: int, ask: Ask | Answer) -> None:
-        try:
-            if isinstance(ask, Answer):
-                result = ask.result
-            else:
-                assert ask.raw is not None
-                with turns.turn(ask.rank):
-                    result = _ready(work, ask.stream, ask.raw)
-        except BaseException as exc:  # crosses back, and is raised where it was asked
-            result = failure_of(exc)
-        with sending:
-            answers.send((ident, result))
+    def prepare(ask: Ask | Answer) -> object:
+        if isinstance(ask, Answer):  # the reading process's, passed on (a failure raised)
+            return ask.result
+        assert ask.raw is not None
+        with turns.turn(ask.rank):
+            return _ready(work, ask.stream, ask.raw)
 
-    pool = ThreadPoolExecutor(max_workers=READS_AT_ONCE, thread_name_prefix="prepare")
-    while (asked := asks.recv()) is not None:
-        pool.submit(answer, *asked)
+    _answer_each(asks, answers, prepare)
     os._exit(0)
 
 
@@ -228,9 +231,9 @@ class PagePreparer:
     ) -> PackedPage:
         """The stream's page at `cursor`, read from the connector and made ready; a read's
         failure is raised as the connector raised it (to be retried by the caller)."""
-        if self._child is not None and self._work.connector is not None:
+        if (child := self._reading_apart()) is not None:
             window = (since, until, cursor)
-            return _page(self._child.ask(Ask(stream, self._rank(stream, lane), window=window)))
+            return _page(child.ask(Ask(stream, self._rank(stream, lane), window=window)))
         raw = self._reader().fetch(stream, since=since, until=until, cursor=cursor)
         return self.packed(stream, raw, lane=lane)
 
@@ -239,13 +242,17 @@ class PagePreparer:
     ) -> list[datetime]:
         """Where the connector cuts the window into `lanes` (its `cut_lanes`), asked where the
         pages are read: one token, and hedging that knows the pages' usual time."""
-        if self._child is not None and self._work.connector is not None:
-            cuts = self._child.ask(Ask(stream, window=(since, until, None), cuts=lanes))
+        if (child := self._reading_apart()) is not None:
+            cuts = child.ask(Ask(stream, window=(since, until, None), cuts=lanes))
             assert isinstance(cuts, list)
             return cuts
         cut_lanes = self._reader().cut_lanes  # type: ignore[attr-defined]  # the engine checks
         found: list[datetime] = cut_lanes(stream, since=since, until=until, lanes=lanes)
         return found
+
+    def _reading_apart(self) -> Child | None:
+        """The page processes, where they read the pages too."""
+        return self._child if self._work.connector is not None else None
 
     def _reader(self) -> Connector:
         if self._connector is None:

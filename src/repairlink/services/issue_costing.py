@@ -7,7 +7,7 @@ from repairlink.domain.issues import Issue
 from repairlink.domain.places import CostCode, Unit
 from repairlink.errors import InvalidError
 from repairlink.services.auth import Principal
-from repairlink.services.issue_reads import load
+from repairlink.services.issue_reads import load, load_to_change
 from repairlink.services.issues import STAFF
 from repairlink.store.tables import cols
 from repairlink.store.uow import UnitOfWork
@@ -35,7 +35,7 @@ def choose_cost_code(
 ) -> Issue:
     """Set (or clear, with None) the issue's cost code: one of its building's."""
     with uow:
-        issue = load(uow, who, issue_id, *STAFF)
+        issue = load_to_change(uow, who, issue_id, *STAFF)
         if cost_code_id is not None:
             allowed = {code.id for code in _building_codes(uow, issue)}
             if cost_code_id not in allowed:

@@ -34,7 +34,22 @@ def visible(uow: UnitOfWork, who: Principal, issue: Issue) -> bool:
 
 
 def load(uow: UnitOfWork, who: Principal, issue_id: int, *roles: Role) -> Issue:
-    issue = uow.get(Issue, issue_id)
+    """The issue, if `who` may see it and has one of `roles` (any, if none given)."""
+    return _load(uow, who, issue_id, roles, lock=False)
+
+
+def load_to_change(uow: UnitOfWork, who: Principal, issue_id: int, *roles: Role) -> Issue:
+    """`load`, its row locked until the change commits (C-03): two changes to one issue at
+    once go one after the other, the second checked against the status the first left (on
+    PostgreSQL both would pass the same check, and the second's status overwrite the first's,
+    two cancellations both reaching the PMS)."""
+    return _load(uow, who, issue_id, roles, lock=True)
+
+
+def _load(
+    uow: UnitOfWork, who: Principal, issue_id: int, roles: tuple[Role, ...], *, lock: bool
+) -> Issue:
+    issue = uow.get(Issue, issue_id, lock=lock)
     if not visible(uow, who, issue):
         raise NotFoundError(
             "issue.not_found", f"No issue {issue_id}", field="issue_id", rule="C-01"

@@ -31,7 +31,7 @@ from repairlink.services.issue_reads import (
 )
 from repairlink.services.issue_reads import get as get
 from repairlink.services.issue_reads import list_issues as list_issues
-from repairlink.services.issue_reads import load
+from repairlink.services.issue_reads import load_to_change
 from repairlink.services.issue_reads import occupier_contacts as occupier_contacts
 from repairlink.services.issue_reads import quotes_of as quotes_of
 from repairlink.services.occupiers import active_at_unit
@@ -69,7 +69,7 @@ def request_quotes(
             rule="C-05",
         )
     with uow:
-        issue = load(uow, who, issue_id, *STAFF)
+        issue = load_to_change(uow, who, issue_id, *STAFF)
         before = issue.status
         issue.request_quotes()
         asked = {
@@ -111,7 +111,7 @@ def submit_quote(
     """C-05: the contractor answers a request with an amount, notes and perhaps a document
     (kept with the quote; it needs `files`)."""
     with uow:
-        issue = load(uow, who, issue_id, *STAFF, Role.CONTRACTOR)
+        issue = load_to_change(uow, who, issue_id, *STAFF, Role.CONTRACTOR)
         if who.role is Role.CONTRACTOR:
             contractor_id = who.subject_id or 0
         issue.check_quote_submission()
@@ -146,7 +146,7 @@ def award_quote(
 ) -> Issue:
     """C-05: awarding a submitted quote instructs its contractor (C-04)."""
     with uow:
-        issue = load(uow, who, issue_id, *STAFF)
+        issue = load_to_change(uow, who, issue_id, *STAFF)
         quote = uow.get(Quote, quote_id)
         if quote.issue_id != issue.id or quote.status is not QuoteStatus.SUBMITTED:
             raise ConflictError(
@@ -194,7 +194,7 @@ def instruct(
     """C-04: instruct a contractor or a landlord, recording who pays. Quotes may be skipped;
     those asked for are settled as awarding one would settle them (C-05)."""
     with uow:
-        issue = load(uow, who, issue_id, *STAFF)
+        issue = load_to_change(uow, who, issue_id, *STAFF)
         party_cls = Contractor if party is Party.CONTRACTOR else Landlord
         target = uow.get(party_cls, party_id, field="party_id")
         if not target.active:
@@ -213,7 +213,7 @@ def instruct(
 
 
 def _load_for_instructed(uow: UnitOfWork, who: Principal, issue_id: int) -> Issue:
-    issue = load(uow, who, issue_id, *STAFF, Role.CONTRACTOR)
+    issue = load_to_change(uow, who, issue_id, *STAFF, Role.CONTRACTOR)
     if who.role is Role.CONTRACTOR and issue.contractor_id != who.subject_id:
         raise NotFoundError("issue.not_found", f"No issue {issue_id}", field="issue_id")
     return issue
@@ -275,7 +275,7 @@ def leave_feedback(
 ) -> Issue:
     """C-08: the occupier rates the job while the issue awaits feedback."""
     with uow:
-        issue = load(uow, who, issue_id, *STAFF, Role.OCCUPIER)
+        issue = load_to_change(uow, who, issue_id, *STAFF, Role.OCCUPIER)
         issue.leave_feedback(rating, comment)
         _changed(uow, issue, issue.status)
         uow.commit()
@@ -284,7 +284,7 @@ def leave_feedback(
 
 def close(uow: UnitOfWork, who: Principal, issue_id: int, *, reason: str = "") -> Issue:
     with uow:
-        issue = load(uow, who, issue_id, *STAFF)
+        issue = load_to_change(uow, who, issue_id, *STAFF)
         before = issue.status
         issue.close(reason)
         _changed(uow, issue, before, "issue.closed")
@@ -298,7 +298,7 @@ def cancel(uow: UnitOfWork, who: Principal, issue_id: int, *, reason: str) -> Is
             "issue.reason_required", "Say why the issue is cancelled", field="reason", rule="C-03"
         )
     with uow:
-        issue = load(uow, who, issue_id, *STAFF)
+        issue = load_to_change(uow, who, issue_id, *STAFF)
         before = issue.status
         issue.cancel(reason)
         _settle_quotes(uow, issue)
@@ -309,7 +309,7 @@ def cancel(uow: UnitOfWork, who: Principal, issue_id: int, *, reason: str) -> Is
 
 def forward_to_pm(uow: UnitOfWork, who: Principal, issue_id: int, *, reason: str = "") -> Issue:
     with uow:
-        issue = load(uow, who, issue_id, *STAFF)
+        issue = load_to_change(uow, who, issue_id, *STAFF)
         before = issue.status
         issue.forward_to_pm(reason)
         _settle_quotes(uow, issue)
@@ -330,7 +330,7 @@ def add_comment(
     if not body.strip():
         raise InvalidError("comment.empty", "Write something", field="body")
     with uow:
-        issue = load(uow, who, issue_id, *STAFF)
+        issue = load_to_change(uow, who, issue_id, *STAFF)
         recipients: list[int] = []
         if to_all_occupiers:
             if issue.unit_id is None:

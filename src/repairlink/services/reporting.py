@@ -162,7 +162,11 @@ def check_title(title: str) -> None:
 
 
 def last_number(uow: UnitOfWork) -> int:
-    """The agency's highest issue number (0: none yet); the next issue takes the one after."""
+    """The agency's highest issue number (0: none yet); the next issue takes the one after.
+    The agency's row is locked first, until the report commits: two reports at once take
+    their numbers one after the other (on PostgreSQL both would take the same, and the second
+    fail on the agency's unique numbers)."""
+    uow.this_agency(lock=True)
     issue = cols(Issue)
     found = uow.session.scalar(
         sa.select(sa.func.max(issue.number)).where(issue.agency_id == uow.agency)

@@ -32,6 +32,9 @@ FanOut = Callable[[Session, OutboxEvent], None]
 # write exactly what its FanOut would write for each event in turn.
 FanOutMany = Callable[[Session, Sequence[OutboxEvent]], None]
 
+# FOR NO KEY UPDATE: a row's changes queue behind each other, the rows that refer to it do not.
+_ROW_LOCK = {"key_share": True}
+
 
 class UnitOfWork:
     def __init__(
@@ -124,15 +127,21 @@ class UnitOfWork:
     def delete(self, obj: object) -> None:
         self.session.delete(obj)
 
-    def this_agency(self) -> Agency:
-        agency = self.session.get(Agency, self.agency)
+    def this_agency(self, *, lock: bool = False) -> Agency:
+        """The agency's row (`lock`: as `get`'s)."""
+        agency = self.session.get(Agency, self.agency, with_for_update=_ROW_LOCK if lock else None)
         if agency is None:
             raise NotFoundError("agency.not_found", f"No agency {self.agency}", field="agency")
         return agency
 
-    def get(self, cls: type[T], record_id: int, *, field: str | None = None) -> T:
-        """The agency's record, or NotFound, whether it is missing or another agency's (C-01)."""
-        obj = self.session.get(cls, record_id)
+    def get(
+        self, cls: type[T], record_id: int, *, field: str | None = None, lock: bool = False
+    ) -> T:
+        """The agency's record, or NotFound, whether it is missing or another agency's (C-01).
+        `lock`: its row locked until this transaction ends (PostgreSQL; SQLite's one writer
+        already serialises), so that a change made at the same moment waits, then sees this
+        one's (a key-share lock still lets rows that refer to it be written meanwhile)."""
+        obj = self.session.get(cls, record_id, with_for_update=_ROW_LOCK if lock else None)
         if obj is None or getattr(obj, "agency_id", None) != self.agency:
             raise not_found(cls, record_id, field=field)
         return obj

@@ -164,16 +164,20 @@ def award_quote(
             )
         before = issue.status
         issue.instruct(Party.CONTRACTOR, quote.contractor_id, paying)
-        _settle_quotes(uow, issue)
+        _settle_quotes(uow, issue, before)
         _changed(uow, issue, before, "issue.instructed")
         uow.commit()
     return issue
 
 
-def _settle_quotes(uow: UnitOfWork, issue: Issue) -> None:
+def _settle_quotes(uow: UnitOfWork, issue: Issue, before: Status) -> None:
     """Once the issue is instructed, cancelled or forwarded no quote stays open: the
     instructed contractor's is awarded (asked but not yet answered too: the job is theirs),
     every other is not (all of them when nobody was instructed)."""
+    if before is Status.REPORTED:
+        # quotes are asked for only by `request_quotes`, which moves the issue on: an issue
+        # still reported has none (instructed straight away, C-04: no look-up to make)
+        return
     # not flushed first: the issue's change is audited as one entry, with its updated_at
     with uow.session.no_autoflush:
         quotes = uow.all(uow.select(Quote, cols(Quote).issue_id == issue.id))
@@ -206,7 +210,7 @@ def instruct(
             )
         before = issue.status
         issue.instruct(party, party_id, paying)
-        _settle_quotes(uow, issue)
+        _settle_quotes(uow, issue, before)
         _changed(uow, issue, before, "issue.instructed")
         uow.commit()
     return issue
@@ -301,7 +305,7 @@ def cancel(uow: UnitOfWork, who: Principal, issue_id: int, *, reason: str) -> Is
         issue = load_to_change(uow, who, issue_id, *STAFF)
         before = issue.status
         issue.cancel(reason)
-        _settle_quotes(uow, issue)
+        _settle_quotes(uow, issue, before)
         _changed(uow, issue, before)
         uow.commit()
     return issue
@@ -312,7 +316,7 @@ def forward_to_pm(uow: UnitOfWork, who: Principal, issue_id: int, *, reason: str
         issue = load_to_change(uow, who, issue_id, *STAFF)
         before = issue.status
         issue.forward_to_pm(reason)
-        _settle_quotes(uow, issue)
+        _settle_quotes(uow, issue, before)
         _changed(uow, issue, before)
         uow.commit()
     return issue

@@ -35,21 +35,20 @@ def visible(uow: UnitOfWork, who: Principal, issue: Issue) -> bool:
 
 def load(uow: UnitOfWork, who: Principal, issue_id: int, *roles: Role) -> Issue:
     """The issue, if `who` may see it and has one of `roles` (any, if none given)."""
-    return _load(uow, who, issue_id, roles, lock=False)
+    return _checked(uow, who, issue_id, roles, uow.get(Issue, issue_id))
 
 
 def load_to_change(uow: UnitOfWork, who: Principal, issue_id: int, *roles: Role) -> Issue:
-    """`load`, its row locked until the change commits (C-03): two changes to one issue at
-    once go one after the other, the second checked against the status the first left (on
-    PostgreSQL both would pass the same check, and the second's status overwrite the first's,
-    two cancellations both reaching the PMS)."""
-    return _load(uow, who, issue_id, roles, lock=True)
+    """`load` for a change (`UnitOfWork.get_to_change`): its row locked until the change
+    commits (C-03), so that two changes to one issue at once go one after the other, the second
+    checked against the status the first left (on PostgreSQL both would pass the same check,
+    and the second's status overwrite the first's: two cancellations reaching the PMS)."""
+    return _checked(uow, who, issue_id, roles, uow.get_to_change(Issue, issue_id))
 
 
-def _load(
-    uow: UnitOfWork, who: Principal, issue_id: int, roles: tuple[Role, ...], *, lock: bool
+def _checked(
+    uow: UnitOfWork, who: Principal, issue_id: int, roles: tuple[Role, ...], issue: Issue
 ) -> Issue:
-    issue = uow.get(Issue, issue_id, lock=lock)
     if not visible(uow, who, issue):
         raise NotFoundError(
             "issue.not_found", f"No issue {issue_id}", field="issue_id", rule="C-01"

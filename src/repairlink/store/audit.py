@@ -47,6 +47,16 @@ def _changes(obj: object, *, created: bool) -> dict[str, list[Any]]:
     return changes
 
 
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """`_changes` of an update, for a record changed outside the session (`store/tracked.py`):
+    from its values as loaded to its values now."""
+    return {
+        name: [jsonable(before[name]), jsonable(value)]
+        for name, value in after.items()
+        if name not in SECRET_FIELDS and name != "id" and value != before[name]
+    }
+
+
 def write_audit(session: Session, _flush: UOWTransaction) -> None:
     """after_flush hook: ids of new rows are known, attribute history is not yet reset."""
     actor: Actor | None = session.info.get("actor")
@@ -63,7 +73,7 @@ def write_audit(session: Session, _flush: UOWTransaction) -> None:
             changes = {} if action == "deleted" else _changes(obj, created=action == "created")
             if action == "updated" and not changes:
                 continue
-            rows.append(_entry(actor, obj, action, changes, now))
+            rows.append(audit_entry(actor, obj, action, changes, now))
     if rows:
         session.connection().execute(sa.insert(audit_log), rows)
 
@@ -73,14 +83,14 @@ def audit_created(conn: sa.Connection, actor: Actor, objects: list[Any]) -> None
     bulk instead (`UnitOfWork.add_many`): one `created` entry each, the same changes."""
     now = datetime.now(UTC)
     rows = [
-        _entry(actor, obj, "created", _changes(obj, created=True), now)
+        audit_entry(actor, obj, "created", _changes(obj, created=True), now)
         for obj in objects
         if type(obj) not in UNAUDITED and type(obj) in KIND_OF
     ]
     insert_many(conn, audit_log, rows)
 
 
-def _entry(
+def audit_entry(
     actor: Actor, obj: Any, action: str, changes: dict[str, list[Any]], at: datetime
 ) -> dict[str, Any]:
     kind = KIND_OF[type(obj)]

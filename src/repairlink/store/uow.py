@@ -23,6 +23,7 @@ from repairlink.store.audit import audit_created, write_audit
 from repairlink.store.bulk import insert_objects
 from repairlink.store.db import READ_ONLY
 from repairlink.store.tables import KIND_OF, cols
+from repairlink.store.tracked import ROW_LOCK, Tracked
 
 T = TypeVar("T")
 
@@ -31,9 +32,6 @@ FanOut = Callable[[Session, OutboxEvent], None]
 # The same for many events at once, routing each kind of event once (`emit_many`); it must
 # write exactly what its FanOut would write for each event in turn.
 FanOutMany = Callable[[Session, Sequence[OutboxEvent]], None]
-
-# FOR NO KEY UPDATE: a row's changes queue behind each other, the rows that refer to it do not.
-_ROW_LOCK = {"key_share": True}
 
 
 class UnitOfWork:
@@ -57,6 +55,7 @@ class UnitOfWork:
         self._committed = False
         self._emitted = False
         self._read_only = False
+        self._tracked = Tracked()
 
     def reading(self) -> UnitOfWork:
         """`with uow.reading():` for a use case that only reads. On SQLite its transaction is
@@ -77,6 +76,7 @@ class UnitOfWork:
         sa.event.listen(self._session, "after_flush", write_audit)
         self._committed = False
         self._emitted = False
+        self._tracked = Tracked()
         if self._read_only:
             sa.event.listen(self._session, "before_flush", _refuse_changes)
             self._session.connection(execution_options={READ_ONLY: True})
@@ -99,6 +99,7 @@ class UnitOfWork:
     def commit(self) -> None:
         if self._read_only:
             raise RuntimeError("a unit of work opened for reading cannot commit")
+        self._save_tracked()
         self.session.commit()
         self._committed = True
         if self._emitted:
@@ -122,26 +123,37 @@ class UnitOfWork:
         self.session.add(obj)
 
     def flush(self) -> None:
+        self._save_tracked()
         self.session.flush()
+
+    def _save_tracked(self) -> None:
+        self._tracked.save(self.session.connection(), self.actor)
 
     def delete(self, obj: object) -> None:
         self.session.delete(obj)
 
     def this_agency(self, *, lock: bool = False) -> Agency:
         """The agency's row (`lock`: as `get`'s)."""
-        agency = self.session.get(Agency, self.agency, with_for_update=_ROW_LOCK if lock else None)
+        agency = self.session.get(Agency, self.agency, with_for_update=ROW_LOCK if lock else None)
         if agency is None:
             raise NotFoundError("agency.not_found", f"No agency {self.agency}", field="agency")
         return agency
 
-    def get(
-        self, cls: type[T], record_id: int, *, field: str | None = None, lock: bool = False
-    ) -> T:
-        """The agency's record, or NotFound, whether it is missing or another agency's (C-01).
-        `lock`: its row locked until this transaction ends (PostgreSQL; SQLite's one writer
-        already serialises), so that a change made at the same moment waits, then sees this
-        one's (a key-share lock still lets rows that refer to it be written meanwhile)."""
-        obj = self.session.get(cls, record_id, with_for_update=_ROW_LOCK if lock else None)
+    def get(self, cls: type[T], record_id: int, *, field: str | None = None) -> T:
+        """The agency's record, or NotFound, whether it is missing or another agency's (C-01)."""
+        obj = self.session.get(cls, record_id)
+        if obj is None or getattr(obj, "agency_id", None) != self.agency:
+            raise not_found(cls, record_id, field=field)
+        return obj
+
+    def get_to_change(self, cls: type[T], record_id: int, *, field: str | None = None) -> T:
+        """`get` for a record this change checks, then changes (`store/tracked.py`): read
+        without the session, written back at the next flush or the commit with its audit
+        entry. Its row is locked until the transaction ends (PostgreSQL; SQLite's one writer
+        serialises already): a change made at the same moment waits, then sees this one's.
+        Read it here only: `get` would load a second copy, without the changes not yet
+        written."""
+        obj = self._tracked.load(self.session.connection(), cls, record_id, lock=True)
         if obj is None or getattr(obj, "agency_id", None) != self.agency:
             raise not_found(cls, record_id, field=field)
         return obj

@@ -17,7 +17,7 @@ from repairlink.domain.delivery import Outcome
 from repairlink.jobs.channels import Ahead, Channels
 from repairlink.observe import logs
 from repairlink.outbound import ledger
-from repairlink.outbound.issue_out import keep_learned
+from repairlink.outbound.issue_out import keep_learned_many
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -92,9 +92,12 @@ def _record(
     rng: random.Random,
 ) -> list[str]:
     """The batch's outcomes, with the ids they learned, in the caller's transaction."""
-    for attempt in attempts:
-        agency_id = int(attempt.delivery["agency_id"])
-        keep_learned(conn, agency_id, attempt.outcome.learned, now)
+    learned = [
+        (int(attempt.delivery["agency_id"]), item)
+        for attempt in attempts
+        for item in attempt.outcome.learned
+    ]
+    keep_learned_many(conn, learned, now)
     return ledger.record_many(conn, attempts, worker=worker, now=now, rng=rng)
 
 

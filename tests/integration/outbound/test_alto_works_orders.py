@@ -16,6 +16,7 @@ from repairlink.outbound.views import issue_sync_status
 from repairlink.pms.issue_facts import work_order_marker
 from repairlink.services import issues, people_and_places
 from repairlink.store.outbound_tables import deliveries
+from repairlink.store.tables import audit_log
 from tests.integration.outbound.conftest import Clock, Synced, send_due, states
 from tests.integration.outbound.issues_in_alto import (
     CERTIFICATE,
@@ -63,6 +64,33 @@ def test_al_10_issue_reaches_alto_only_once_instructed(synced: Synced, channels:
     tenant_ref = {v: k for k, v in synced.refs("occupier").items()}[occupier_id]
     assert str(order["reporterDetails"]["id"]) == tenant_ref
     assert _status(synced, issue.id)["status"] == "synced"
+
+
+def test_c_02_the_works_order_id_is_kept_on_the_issue_with_its_audit_entry(
+    synced: Synced, channels: Channels
+) -> None:
+    """C-02 and C-13: the id Alto gave the works order becomes the issue's reference, and the
+    issue's trail says the way out to Alto added it."""
+    first, second = reported(synced), reported(synced)
+    instruct(synced, first)
+    instruct(synced, second)
+    send_due(synced.app, channels)  # one batch: both ids kept with its outcomes
+
+    orders = {order["summary"].split()[0]: str(order["id"]) for order in _orders(synced)}
+    kept = synced.refs("issue")
+    assert kept == {orders[work_order_marker(i)]: i.id for i in (first, second)}
+    a = audit_log.c
+    with synced.app.engine.connect() as conn:
+        entries = conn.execute(
+            sa.select(a.entity_id, a.action, a.actor_label, a.changes).where(
+                a.agency_id == synced.agency_id, a.entity_kind == "external_ref"
+            )
+        ).all()
+    by_id = {row.changes["external_id"][1]: row for row in entries}
+    for issue in (first, second):
+        entry = by_id[orders[work_order_marker(issue)]]
+        assert (entry.action, entry.actor_label) == ("created", "outbound to alto")
+        assert entry.changes["entity_id"] == [None, issue.id]
 
 
 def test_al_10_landlord_instruction_leaves_the_supplier_empty(

@@ -36,7 +36,6 @@ _AUDIT = sa.insert(audit_log)
 class _Statements:
     """Built once a class: building them cost as much as running them."""
 
-    read: sa.Select[Any]
     locked: sa.Select[Any]
     update: sa.Update  # the columns set are the parameters' (those that changed)
 
@@ -47,9 +46,10 @@ _BUILT: dict[type, _Statements] = {}
 def _statements(cls: type) -> _Statements:
     if cls not in _BUILT:  # two threads building it at once build the same: either will do
         table = MAPPED[cls][0]
+        # PostgreSQL locks the row; SQLite's one writer serialises already (no FOR UPDATE)
         read = sa.select(table).where(table.c.id == sa.bindparam(_ID))
         update = table.update().where(table.c.id == sa.bindparam(_ID))
-        _BUILT[cls] = _Statements(read, read.with_for_update(key_share=True), update)
+        _BUILT[cls] = _Statements(read.with_for_update(key_share=True), update)
     return _BUILT[cls]
 
 
@@ -59,12 +59,13 @@ class Tracked:
     def __init__(self) -> None:
         self._loaded: list[tuple[Any, dict[str, Any]]] = []
 
-    def load(self, conn: sa.Connection, cls: type[T], record_id: int, *, lock: bool) -> T | None:
-        # PostgreSQL locks the row; SQLite's one writer serialises already (no FOR UPDATE)
-        row = conn.execute(
-            _statements(cls).locked if lock else _statements(cls).read, {_ID: record_id}
-        )
-        found = row.mappings().first()
+    @property
+    def any(self) -> bool:
+        return bool(self._loaded)
+
+    def load(self, conn: sa.Connection, cls: type[T], record_id: int) -> T | None:
+        """The record, its row locked until the transaction ends; None if there is none."""
+        found = conn.execute(_statements(cls).locked, {_ID: record_id}).mappings().first()
         if found is None:
             return None
         values = {str(key): value for key, value in found.items()}  # plain str: JSON's keys

@@ -127,13 +127,14 @@ class UnitOfWork:
         self.session.flush()
 
     def _save_tracked(self) -> None:
-        self._tracked.save(self.session.connection(), self.actor)
+        if self._tracked.any:  # else no connection asked for: a commit of nothing begins nothing
+            self._tracked.save(self.session.connection(), self.actor)
 
     def delete(self, obj: object) -> None:
         self.session.delete(obj)
 
     def this_agency(self, *, lock: bool = False) -> Agency:
-        """The agency's row (`lock`: as `get`'s)."""
+        """The agency's row (`lock`: locked as `get_to_change` locks its record's)."""
         agency = self.session.get(Agency, self.agency, with_for_update=ROW_LOCK if lock else None)
         if agency is None:
             raise NotFoundError("agency.not_found", f"No agency {self.agency}", field="agency")
@@ -153,7 +154,7 @@ class UnitOfWork:
         serialises already): a change made at the same moment waits, then sees this one's.
         Read it here only: `get` would load a second copy, without the changes not yet
         written."""
-        obj = self._tracked.load(self.session.connection(), cls, record_id, lock=True)
+        obj = self._tracked.load(self.session.connection(), cls, record_id)
         if obj is None or getattr(obj, "agency_id", None) != self.agency:
             raise not_found(cls, record_id, field=field)
         return obj

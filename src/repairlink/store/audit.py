@@ -49,7 +49,7 @@ def _changes(obj: object, *, created: bool) -> dict[str, list[Any]]:
 
 def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """`_changes` of an update, for a record changed outside the session (`store/tracked.py`):
-    from its values as loaded to its values now."""
+    from its values as loaded to those of `after` (all its values, or only those changed)."""
     return {
         name: [jsonable(before[name]), jsonable(value)]
         for name, value in after.items()

@@ -76,12 +76,15 @@ class Tracked:
     def save(self, conn: sa.Connection, actor: Actor) -> None:
         """Write what changed in each record since it was loaded (or last saved)."""
         for record, values in self._loaded:
-            now = {key: getattr(record, key) for key in values}
-            changed = {key: value for key, value in now.items() if value != values[key]}
+            changed = {
+                key: current
+                for key, before in values.items()
+                if (current := getattr(record, key)) != before
+            }
             if not changed:
                 continue
             conn.execute(_statements(type(record)).update, {**changed, _ID: record.id})
-            changes = changes_between(values, now)
+            changes = changes_between(values, changed)  # compared once, above
             if changes:
                 entry = audit_entry(actor, record, "updated", changes, datetime.now(UTC))
                 conn.execute(_AUDIT, [entry])

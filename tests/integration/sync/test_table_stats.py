@@ -8,12 +8,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from repairlink.bootstrap import App
+from repairlink.connectors.alto.connector import AltoConnector
 from repairlink.domain.actors import Actor
-from repairlink.inbound.table_stats import FIRST_AT
+from repairlink.inbound.table_stats import FIRST_AT, TableStats
 from repairlink.jobs.sync_run import connect, run_sync
 from repairlink.pms.retry import RetryPolicy
 from repairlink.services import agencies
 from repairlink.simulators.alto import running_alto
+from repairlink.store.tables import external_refs
 from tests.integration.sync.conftest import settings_for
 
 
@@ -70,3 +72,41 @@ def test_a_small_sync_does_not_pay_for_statistics(apps: dict[str, App]) -> None:
         )
     assert 0 < state.rows_written < 1_000
     assert _analyzed(app, "external_refs") == before
+
+
+def _refs(app: App, agency_id: int, kind: str, count: int) -> None:
+    rows = [
+        {
+            "agency_id": agency_id,
+            "entity_kind": kind,
+            "entity_id": n,
+            "system": "alto",
+            "external_id": f"{kind}-{n}",
+        }
+        for n in range(count)
+    ]
+    with app.engine.begin() as conn:
+        conn.execute(sa.insert(external_refs), rows)
+
+
+def test_a_kind_reached_late_has_its_references_looked_at_on_their_own(
+    apps: dict[str, App],
+) -> None:
+    """A first sync creates its units' references, then (streams later) its tenancies': the
+    references were counted as one, so the tenancies' first FIRST_AT did not bring the total to
+    its next look, and the statistics said there were no tenancy references at all; each page's
+    look-up of them then walked every one (30 ms against 1 at 100k units)."""
+    app = apps["postgresql"]
+    agency = agencies.create_agency(app.uow(Actor.system()), name="Late", slug="stats-late")
+    stats = TableStats(app.engine.dialect, AltoConnector.profile)
+    _refs(app, agency.id, "unit", FIRST_AT * 2)
+    stats.after_commit(app.engine, {"unit": {"created": FIRST_AT * 2}})
+    looked = _analyzed(app, "external_refs")
+
+    _refs(app, agency.id, "tenancy", FIRST_AT)
+    made = {"unit": {"created": FIRST_AT * 2}, "tenancy": {"created": FIRST_AT}}
+    stats.after_commit(app.engine, made)
+
+    assert _analyzed(app, "external_refs") == looked + 1
+    stats.after_commit(app.engine, made)  # nothing more made: not looked at again
+    assert _analyzed(app, "external_refs") == looked + 1

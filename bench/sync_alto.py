@@ -5,7 +5,8 @@ incremental sync, on SQLite (or any REPAIRLINK_DATABASE_URL-style --database).
 
 The simulator runs in its own process (as a real PMS would), at Alto's published page sizes
 unless --page-size raises them, with every record a full sync reads rendered before the clock
-starts (Alto's servers do not share our CPU; the simulator should not either). Prints one
+starts, and again when the 1% churn is made (Alto's servers do not share our CPU; the simulator
+should not either). Prints one
 `name: value` per line, CPU seconds of both processes included: on a shared machine they say
 more than wall time.
 

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from repairlink.simulators.alto import RunningAlto, running_alto
+from repairlink.simulators.alto.app import ALTO
 
 from .conftest import walk
 
@@ -135,6 +136,22 @@ class TestChurn:
         assert result["counts"]["inventory"] == round(summary["inventory"]["total"] * 0.05)
         with own_alto.client() as client:
             changed = walk(client, "/inventory/filter", {"modified-from": "2025-06-01T00:00:00Z"})
+        assert {int(item["inventoryId"]) for item in changed} == set(result["changed"]["inventory"])
+
+    def test_a_prerendered_simulator_renders_the_churned_records_before_answering(
+        self,
+    ) -> None:
+        """--prerender's promise (the benches' simulator costs next to no CPU while the hub
+        syncs) holds for the incremental after a churn too: what a full sync reads is rendered
+        again, with the changes, before the churn answers."""
+        with running_alto(seed=11, units=80) as sim:
+            rendered = ALTO.keep_rendered(sim.state)
+            result = sim.admin("POST", "churn", {"fraction": 0.1})
+            assert len(sim.state.rendered) == rendered
+            with sim.client() as client:
+                changed = walk(
+                    client, "/inventory/filter", {"modified-from": "2025-06-01T00:00:00Z"}
+                )
         assert {int(item["inventoryId"]) for item in changed} == set(result["changed"]["inventory"])
 
     def test_churn_is_the_same_for_the_same_seed(self) -> None:

@@ -140,6 +140,8 @@ def churn(state: Runtime, request: Request, body: dict[str, Any]) -> Any:
     if not 0.0 <= fraction <= 1.0:
         raise BadRequest("fraction must be between 0 and 1")
     changed = state.records.churn(fraction, None if seed is None else int(seed), now_ms())
+    if state.render_ahead is not None:  # --prerender: the changes are rendered before answering
+        state.render_ahead()
     return {"changed": changed, "counts": {kind: len(ids) for kind, ids in changed.items()}}
 
 

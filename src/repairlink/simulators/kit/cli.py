@@ -63,8 +63,8 @@ def parser(simulator: Simulator[Any, Any]) -> argparse.ArgumentParser:
     parser.add_argument(
         "--prerender",
         action="store_true",
-        help="render every record a full sync reads before serving (benchmarks: the simulator "
-        "then costs next to no CPU while the hub syncs)",
+        help="render every record a full sync reads before serving, and again after each churn "
+        "(benchmarks: the simulator then costs next to no CPU while the hub syncs)",
     )
     parser.add_argument("--fault-seed", type=int, default=0)
     for kind in RATES:
@@ -90,7 +90,7 @@ def main(simulator: Simulator[Any, Any], argv: Sequence[str] | None = None) -> N
     )
     if args.prerender and simulator.prerender is not None:
         started = time.perf_counter()
-        count = simulator.prerender(state)
+        count = simulator.keep_rendered(state)
         sys.stderr.write(f"{count} records rendered in {time.perf_counter() - started:.1f}s\n")
     try:
         _AnnouncingServer(server_config(simulator.app(state), args.port), simulator.name).run()

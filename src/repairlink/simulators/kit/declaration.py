@@ -54,6 +54,15 @@ class Simulator(Generic[C, S]):
     prerender: Callable[[S], int] | None = None
     options: tuple[Option, ...] = ()
 
+    def keep_rendered(self, state: S) -> int:
+        """Render what a full sync reads now, and again after each churn (--prerender);
+        answers how many records."""
+        prerender = self.prerender
+        if prerender is None:
+            return 0
+        state.render_ahead = lambda: prerender(state)
+        return state.render_ahead()
+
     def app(self, state: S) -> Starlette:
         api = guard.routes(state, self.endpoints)
         return build_app(state, api, admin_api.routes(state, self.admin))

@@ -61,6 +61,10 @@ class RenderCache:
             body = store[key] = _bytes(shape.render(slot))
         return body
 
+    def __len__(self) -> int:
+        """Items rendered and still valid."""
+        return len(self._store())
+
     def prerender(self, shapes: Iterable[Shape]) -> int:
         """Render every live record of these shapes now; returns how many."""
         store = self._store()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -78,6 +79,8 @@ class Runtime:
         self.generated_seconds = generated_seconds
         self.totals = Totals()
         self.writes = WriteLog(write_facts)
+        # set by --prerender: renders again what a full sync reads, after a churn
+        self.render_ahead: Callable[[], int] | None = None
         self.outage = Outage()
         self.requests: Counter[str] = Counter()
         self.statuses: Counter[str] = Counter()

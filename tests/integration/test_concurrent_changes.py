@@ -18,9 +18,9 @@ import sqlalchemy as sa
 from repairlink.bootstrap import App
 from repairlink.domain.issues import Status
 from repairlink.errors import ConflictError
-from repairlink.services import issues
+from repairlink.services import issues, references
 from repairlink.services.auth import Principal
-from repairlink.store.tables import issues_table, outbox
+from repairlink.store.tables import external_refs, issues_table, outbox
 from tests.factories import make_agency, make_issue, make_unit, uow_of
 
 WAIT_S = 30  # for the changes to be seen waiting: a bound, met at once on a quiet machine
@@ -119,3 +119,48 @@ def test_c_03_two_reports_at_once_take_the_next_two_numbers(pg: App, who: Princi
     made = outcomes(futures)
 
     assert sorted(issue.number for issue in made) == [first.number + 1, first.number + 2]
+
+
+def _add_ref(pg: App, who: Principal, unit_id: int) -> Callable[[], Any]:
+    return lambda: references.add_reference(
+        uow_of(pg, who), "unit", unit_id, system="alto", external_id="PRP-77"
+    )
+
+
+def test_c_02_one_reference_added_to_two_units_at_once_names_one_and_refuses_the_other(
+    pg: App, who: Principal
+) -> None:
+    """C-02 on PostgreSQL: two agents give two units the same Alto id at the same moment. One
+    unit gets it; the other is told which unit it names. Before, both found it free, and the
+    second failed on the unique identity: a 500."""
+    units = [make_unit(pg, who), make_unit(pg, who)]
+    adds = [_add_ref(pg, who, unit.id) for unit in units]
+    # the references' inserts wait behind this: both have found the id free by then
+    with holding(pg, "LOCK TABLE external_refs IN SHARE MODE") as held:
+        futures = started_while_held(pg, held, adds)
+    results = outcomes(futures)
+
+    refused = [r for r in results if isinstance(r, ConflictError)]
+    kept = [r for r in results if not isinstance(r, ConflictError)]
+    assert len(refused) == 1, results
+    assert len(kept) == 1, results
+    assert refused[0].code == "reference.taken"
+    assert f"already names unit {kept[0].entity_id}" in str(refused[0])
+
+
+def test_c_02_the_same_reference_added_twice_at_once_is_kept_once(pg: App, who: Principal) -> None:
+    """C-02 on PostgreSQL: the same id given to the same unit twice at once (a form sent
+    twice) is one reference, and neither is refused: adding it again changes nothing."""
+    unit = make_unit(pg, who)
+    with holding(pg, "LOCK TABLE external_refs IN SHARE MODE") as held:
+        futures = started_while_held(pg, held, [_add_ref(pg, who, unit.id)] * 2)
+    results = outcomes(futures)
+
+    assert [r.entity_id for r in results] == [unit.id, unit.id]  # type: ignore[attr-defined]
+    with pg.engine.connect() as conn:
+        count = conn.execute(
+            sa.select(sa.func.count()).where(
+                external_refs.c.entity_kind == "unit", external_refs.c.entity_id == unit.id
+            )
+        ).scalar_one()
+    assert count == 1

@@ -3,6 +3,8 @@ systems per record. One identity (system + external id) names one record of a ki
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from repairlink.domain.people import ExternalRef
 from repairlink.errors import ConflictError, InvalidError
 from repairlink.services.pagination import Page, paginate
@@ -53,6 +55,23 @@ def add_reference(
         raise InvalidError(
             "reference.id_required", "Give the record's id in that system", field="external_id"
         )
+    try:
+        return _added(uow, cls, kind, record_id, system, external_id, external_oid)
+    except sa.exc.IntegrityError:
+        # the same reference added at the same moment (PostgreSQL: both found none, the other
+        # committed first): read again, so it is kept if it names this record, else refused
+        return _added(uow, cls, kind, record_id, system, external_id, external_oid)
+
+
+def _added(
+    uow: UnitOfWork,
+    cls: type,
+    kind: str,
+    record_id: int,
+    system: str,
+    external_id: str,
+    external_oid: str | None,
+) -> ExternalRef:
     with uow:
         uow.get(cls, record_id, field="record_id")
         ref = cols(ExternalRef)

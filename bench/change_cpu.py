@@ -1,0 +1,104 @@
+"""Benchmark: the CPU a change and its delivery cost the hub, in one process, with the floor:
+the connector's bare create of the same works order.
+
+    uv run python -m bench.change_cpu [--changes 1000] [--runs 2] [--database URL]
+
+`bench/outbound` finds each runner's capacity, which needs the whole chain (service, senders
+or workers, database, simulator) and a quiet hour on a host whose speed varies by a third.
+A cut to one part of a change shows better as CPU: this runs the parts one after the other in
+one process and reads its CPU time (`time.process_time`, all its threads) around each.
+- `change_cpu_ms`: instructing a reported issue (AL-10's works order), its event and
+  delivery committed, as the API's request would;
+- `delivery_cpu_ms`: sending that works order to the Alto simulator (in a process of its own,
+  so its CPU is not counted) and recording the outcome, as a runner's sender does, in batches;
+- `floor_create_cpu_ms`: the connector posting the same create alone, on one issue's facts.
+Each run instructs fresh issues; the simulator's portfolio is synced first (SQLite in a new
+temporary file unless `--database`). Prints `name: value` lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+from bench import scratch
+from bench.outbound import Portfolio, _prepared, _report, bare_creates
+from repairlink.bootstrap import App, build
+from repairlink.domain.issues import Party, PayingForWork
+from repairlink.jobs.channels import Channels
+from repairlink.jobs.dispatch import deliver_all_due
+from repairlink.services import issues
+from repairlink.settings import Settings
+from repairlink.simulators.alto.process import alto_process
+from repairlink.store.migrate import upgrade
+
+BATCH = 50  # a sender's claim, as the embedded runner's
+
+
+def cpu_ms_each(count: int, work: Callable[[], object]) -> float:
+    """Milliseconds of this process's CPU `work` took, per item of `count`."""
+    started = time.process_time()
+    work()
+    return (time.process_time() - started) * 1000 / count
+
+
+def _instruct_all(app: App, p: Portfolio, issue_ids: list[int]) -> None:
+    for issue_id in issue_ids:
+        issues.instruct(
+            app.uow(p.who.actor, p.who.agency_id),
+            p.who,
+            issue_id,
+            party=Party.CONTRACTOR,
+            party_id=p.contractor,
+            paying=PayingForWork.LANDLORD,
+        )
+
+
+def _deliver_all(app: App, channels: Channels, expected: int) -> None:
+    sent = 0
+    while sent < expected:
+        done = deliver_all_due(app, channels, worker="bench-cpu", limit=BATCH)
+        if done == 0:
+            raise SystemExit(f"only {sent} of {expected} deliveries were due")
+        sent += done
+
+
+def _measured(app: App, p: Portfolio, channels: Channels, count: int) -> tuple[float, float, float]:
+    """One run on `count` fresh issues: CPU ms a change, a delivery, a bare create."""
+    ids = _report(app, p, count)
+    change = cpu_ms_each(count, lambda: _instruct_all(app, p, ids))
+    delivery = cpu_ms_each(count, lambda: _deliver_all(app, channels, len(ids)))
+    sent: dict[str, float] = {}
+    floor = cpu_ms_each(count, lambda: bare_creates(app, p, ids[0], 10_000.0, count, sent))
+    return change, delivery, floor
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--changes", type=int, default=1000, help="changes a run")
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--database", default=None, help="default: a new SQLite file")
+    args = parser.parse_args()
+    workdir = scratch("repairlink-bench-")
+    url = args.database or f"sqlite:///{workdir}/bench.db"
+    upgrade(url)
+    app = build(Settings(database_url=url, files_dir=workdir / "files"))
+    with alto_process(seed=1, units=500) as base:
+        portfolio = _prepared(app, base, 1, "alto")
+        channels = Channels(app)
+        _instruct_all(app, portfolio, portfolio.reported)  # warm: connections, token, caches
+        _deliver_all(app, channels, 1)
+        print(f"database: {app.engine.dialect.name}")
+        for run in range(1, args.runs + 1):
+            change, delivery, floor = _measured(app, portfolio, channels, args.changes)
+            print(f"run_{run}_change_cpu_ms: {change:.3f}")
+            print(f"run_{run}_delivery_cpu_ms: {delivery:.3f}")
+            print(f"run_{run}_floor_create_cpu_ms: {floor:.3f}")
+            print(f"run_{run}_delivery_over_floor: {delivery / floor:.2f}")
+        channels.close()
+    app.close()
+
+
+if __name__ == "__main__":
+    main()

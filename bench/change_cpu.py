@@ -22,16 +22,14 @@ import argparse
 import time
 from collections.abc import Callable
 
-from bench import scratch
+from bench import migrated_app, scratch
 from bench.outbound import Portfolio, _prepared, _report, bare_creates
-from repairlink.bootstrap import App, build
+from repairlink.bootstrap import App
 from repairlink.domain.issues import Party, PayingForWork
 from repairlink.jobs.channels import Channels
 from repairlink.jobs.dispatch import deliver_all_due
 from repairlink.services import issues
-from repairlink.settings import Settings
 from repairlink.simulators.alto.process import alto_process
-from repairlink.store.migrate import upgrade
 
 BATCH = 50  # a sender's claim, as the embedded runner's
 
@@ -81,9 +79,7 @@ def main() -> None:
     parser.add_argument("--database", default=None, help="default: a new SQLite file")
     args = parser.parse_args()
     workdir = scratch("repairlink-bench-")
-    url = args.database or f"sqlite:///{workdir}/bench.db"
-    upgrade(url)
-    app = build(Settings(database_url=url, files_dir=workdir / "files"))
+    app = migrated_app(workdir, args.database)
     with alto_process(seed=1, units=500) as base:
         portfolio = _prepared(app, base, 1, "alto")
         channels = Channels(app)

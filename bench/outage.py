@@ -25,15 +25,13 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
-from bench import scratch
+from bench import migrated_app, scratch
 from bench.outbound import DRIVERS, Portfolio, _last_seq, _prepared, bare_creates
-from repairlink.bootstrap import App, build
+from repairlink.bootstrap import App
 from repairlink.domain.issues import Party, PayingForWork
 from repairlink.jobs.embedded import EmbeddedRunner
 from repairlink.services import issues
-from repairlink.settings import Settings
 from repairlink.simulators.alto.process import alto_process
-from repairlink.store.migrate import upgrade
 from repairlink.store.outbound_tables import deliveries, delivery_attempts
 
 
@@ -109,9 +107,7 @@ def once(base: str, rate: float, seconds: int, workdir: Path, *, outage: bool) -
     """With `outage`: the changes meet the outage, then it is lifted. Without (the floor): the
     same changes are committed with no runner, then the runner starts and drains them, the
     fastest any recovery could be."""
-    url = f"sqlite:///{workdir}/outage-{time.time_ns()}.db"
-    upgrade(url)
-    app = build(Settings(database_url=url, files_dir=workdir / "files"))
+    app = migrated_app(workdir, name=f"outage-{time.time_ns()}.db")
     portfolio = _prepared(app, base, int(rate * seconds / 2), "alto")
     runner = EmbeddedRunner(app, schedules=False)
     bare: dict[str, float] = {}

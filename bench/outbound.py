@@ -37,7 +37,7 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
-from bench import scratch
+from bench import migrated_app, scratch
 from bench.outbound_service import Service
 from repairlink.bootstrap import App, build
 from repairlink.connectors import REGISTRY
@@ -323,12 +323,14 @@ def _pg_database() -> Iterator[str]:
 
 def embedded(base: str, args: argparse.Namespace, workdir: Path, out: Printer) -> None:
     """The embedded runner on SQLite, in the service's process as `repairlink serve` runs it."""
-    url = f"sqlite:///{workdir}/embedded.db"
-    upgrade(url)
-    app = build(Settings(database_url=url, files_dir=workdir / "files"))
+    app = migrated_app(workdir, name="embedded.db")
     portfolio = _prepared(app, base, 0, args.connector)
     service = Service(
-        url, workdir / "files", "embedded", portfolio.who.agency_id, portfolio.contractor
+        app.settings.database_url,
+        workdir / "files",
+        "embedded",
+        portfolio.who.agency_id,
+        portfolio.contractor,
     )
     try:
         _capacity(app, service, base, portfolio, args, out)

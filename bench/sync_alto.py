@@ -26,23 +26,20 @@ from typing import Any
 
 import httpx
 
-from bench import scratch
+from bench import migrated_app, scratch
 from bench.sync_common import floor, records, timed_full_sync
-from repairlink.bootstrap import build
 from repairlink.connectors.alto.config import AltoConfig
 from repairlink.connectors.alto.connector import AltoConnector
 from repairlink.domain.actors import Actor
 from repairlink.jobs.sync_run import connect, run_sync
 from repairlink.pms.streams import RawPage, Stream
 from repairlink.services import agencies
-from repairlink.settings import Settings
 from repairlink.simulators.alto.process import alto_process
 from repairlink.simulators.alto.state import (
     DEFAULT_AGENCY_REF,
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
 )
-from repairlink.store.migrate import upgrade
 
 
 def _alto_pages(stream: Stream, raw: RawPage, body: Any) -> tuple[list[Any], str | None]:
@@ -61,9 +58,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     workdir = scratch("repairlink-bench-")
-    url = args.database or f"sqlite:///{workdir}/bench.db"
-    upgrade(url)
-    app = build(Settings(database_url=url, files_dir=workdir / "files"))
+    app = migrated_app(workdir, args.database)
     extra = ("--prerender", *(("--max-page-size", str(args.page_size)) if args.page_size else ()))
     with alto_process(seed=1, units=args.units, args=extra) as base:
         agency = agencies.create_agency(

@@ -23,14 +23,13 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
-from bench import scratch
+from bench import migrated_app, scratch
 from bench.request_timeline import recorded_requests, write_timeline
-from repairlink.bootstrap import App, build
+from repairlink.bootstrap import App
 from repairlink.domain.actors import Actor
 from repairlink.inbound.run_state import RunState
 from repairlink.jobs.sync_run import connect, run_sync
 from repairlink.services import agencies
-from repairlink.settings import Settings
 from repairlink.simulators.alto.process import alto_process
 from repairlink.simulators.alto.state import (
     DEFAULT_AGENCY_REF,
@@ -38,7 +37,6 @@ from repairlink.simulators.alto.state import (
     DEFAULT_CLIENT_SECRET,
 )
 from repairlink.store import tables
-from repairlink.store.migrate import upgrade
 
 READ_TIMEOUT_S = 5.0
 FAULTS = {
@@ -97,9 +95,7 @@ def _faults(base: str, settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def once(base: str, workdir: Path, timeline: Path | None) -> dict[str, float]:
-    url = f"sqlite:///{workdir}/faults-{time.time_ns()}.db"
-    upgrade(url)
-    app = build(Settings(database_url=url, files_dir=workdir / "files"))
+    app = migrated_app(workdir, name=f"faults-{time.time_ns()}.db")
     try:
         _faults(base, {"rate_429": 0, "rate_5xx": 0, "rate_timeout": 0})
         clean_id, clean, clean_s = _synced(app, base, "Clean", timeline)

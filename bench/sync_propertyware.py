@@ -21,9 +21,8 @@ from typing import Any
 
 import httpx
 
-from bench import scratch
+from bench import migrated_app, scratch
 from bench.sync_common import floor, records, timed_full_sync
-from repairlink.bootstrap import build
 from repairlink.connectors.propertyware.config import PropertywareConfig
 from repairlink.connectors.propertyware.connector import PropertywareConnector
 from repairlink.connectors.propertyware.profile import PROFILE
@@ -34,7 +33,6 @@ from repairlink.pms.profile import Schedule
 from repairlink.pms.streams import RawPage, Stream
 from repairlink.services import agencies
 from repairlink.services.people_import import import_people
-from repairlink.settings import Settings
 from repairlink.simulators.propertyware.content import ACCOUNT_EMAIL
 from repairlink.simulators.propertyware.process import propertyware_process
 from repairlink.simulators.propertyware.state import (
@@ -42,7 +40,6 @@ from repairlink.simulators.propertyware.state import (
     DEFAULT_CLIENT_SECRET,
     DEFAULT_SYSTEM_ID,
 )
-from repairlink.store.migrate import upgrade
 
 HOURLY = next(s for s in PROFILE.of(Schedule) if s.rule == "PW-03")
 
@@ -63,9 +60,7 @@ def main() -> None:
     parser.add_argument("--owners", type=int, default=10_000, help="rows of the CSV import")
     args = parser.parse_args()
     workdir = scratch("repairlink-bench-")
-    url = args.database or f"sqlite:///{workdir}/bench.db"
-    upgrade(url)
-    app = build(Settings(database_url=url, files_dir=workdir / "files"))
+    app = migrated_app(workdir, args.database)
     # issue 13's account: every unit leased, 1.5 residents a lease (the tests' default account
     # leases 85% of units, 1.4 residents each)
     shape = ("--leased", "1.0", "--residents-per-lease", "1.5")

@@ -27,9 +27,8 @@ from typing import Any
 
 import httpx
 
-from bench import scratch
+from bench import migrated_app, scratch
 from bench.sync_common import floor, records, timed_full_sync
-from repairlink.bootstrap import build
 from repairlink.connectors.propman.config import PropmanConfig
 from repairlink.connectors.propman.connector import PropmanConnector
 from repairlink.connectors.propman.profile import PROFILE
@@ -38,10 +37,8 @@ from repairlink.jobs.sync_run import connect, run_sync
 from repairlink.pms.profile import Schedule
 from repairlink.pms.streams import RawPage, Stream
 from repairlink.services import agencies
-from repairlink.settings import Settings
 from repairlink.simulators.kit.process import simulator_process
 from repairlink.simulators.propman.app import DEFAULT_API_KEY
-from repairlink.store.migrate import upgrade
 
 (HOURLY,) = [s for s in PROFILE.of(Schedule) if not s.creates]  # PM-03: existing records only
 
@@ -57,9 +54,7 @@ def main() -> None:
     parser.add_argument("--database", default=None, help="default: a new SQLite file")
     args = parser.parse_args()
     workdir = scratch("repairlink-bench-")
-    url = args.database or f"sqlite:///{workdir}/bench.db"
-    upgrade(url)
-    app = build(Settings(database_url=url, files_dir=workdir / "files"))
+    app = migrated_app(workdir, args.database)
     module = "repairlink.simulators.propman"
     with simulator_process(module, seed=1, units=args.units, args=("--prerender",)) as base:
         agency = agencies.create_agency(

@@ -9,6 +9,8 @@ addresses checked."""
 
 from __future__ import annotations
 
+import functools
+import ssl
 import threading
 
 import httpx
@@ -27,8 +29,18 @@ CHECKED_TTL_S = 30.0
 KEPT_NAMES = 256  # a webhook client meets many names: past this many, the oldest go
 
 
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The process's one TLS context, shared by every client (as httpx advises): making one
+    reads and parses the CA bundle, some 20 ms that each sync run paid twice before its first
+    request (its connector's client, then the reading process's twin). A forked process
+    inherits it made."""
+    return httpx.create_ssl_context()
+
+
 class GuardedTransport(httpx.HTTPTransport):
     def __init__(self, policy: guard.Policy | None = None, **kwargs: object) -> None:
+        kwargs.setdefault("verify", tls_context())
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.policy = policy  # None: the process's policy (PMS connections)
         self._checked: TTLCache[tuple[str, int, guard.Policy], list[str]] = TTLCache(

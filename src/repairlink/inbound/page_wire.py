@@ -232,9 +232,12 @@ class Child:
                 except OSError:  # gone already
                     pass
                 self._asks.close()
-        for process in self._processes:
-            process.join(STOP_S)
+        within = STOP_S
+        for process in reversed(self._processes):  # the reading one first: it tells the next
+            process.join(within)
             if process.is_alive():
                 process.kill()
                 process.join()
+            if process.exitcode != 0:  # it died (or was killed) without passing the stop on:
+                within = 0.0  # the preparing one waits for an end that never comes
         self._fail_waiting(STOPPED)

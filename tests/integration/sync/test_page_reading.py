@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -15,6 +16,7 @@ import pytest
 from repairlink.bootstrap import App
 from repairlink.connectors.alto.config import AltoConfig
 from repairlink.connectors.alto.connector import AltoConnector
+from repairlink.inbound import page_wire
 from repairlink.inbound.page_worker import PagePreparer
 from repairlink.pms.connector import TransientFetchError
 from repairlink.simulators.alto.server import RunningAlto
@@ -57,6 +59,29 @@ def test_s_03_a_reading_process_that_dies_fails_the_page_instead_of_waiting_for_
     os.kill(reader, signal.SIGKILL)
     with pytest.raises(RuntimeError, match="preparing pages stopped"):
         _suppliers(preparer)
+
+
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)  # no database is written
+def test_s_03_a_run_whose_reading_process_died_stops_without_its_grace_for_stopping(
+    app: App, alto: RunningAlto, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reading process tells the preparing one to stop; one that died cannot, so the
+    preparing one is stopped at once, not after the grace a process gets to stop (made an
+    hour here: waited for, the run's failure would not be told for an hour)."""
+    monkeypatch.setattr(page_wire, "STOP_S", 3600.0)
+    connector = AltoConnector(AltoConfig.model_validate(settings_for(alto)))
+    ready = PagePreparer(connector.parse, connector.profile, {}, connector=connector)
+    pids = ready.pids()
+    os.kill(pids["page-reader"] or 0, signal.SIGKILL)
+    closing = threading.Thread(target=ready.close, daemon=True)
+    closing.start()
+    closing.join(60)
+    connector.close()
+    assert not closing.is_alive()
+    for pid in pids.values():  # both gone, none left behind
+        assert pid is not None
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
 
 
 def test_s_03_a_reading_process_that_stops_answering_fails_the_page_instead_of_a_wait(

@@ -3,8 +3,6 @@ the completion notes and the costs. Built with fpdf2's core fonts, so no font fi
 
 from __future__ import annotations
 
-from fpdf import FPDF
-
 from repairlink.pms.issue_facts import IssueFacts
 
 
@@ -15,6 +13,10 @@ def _latin1(text: str) -> str:
 
 
 def issue_pdf(facts: IssueFacts) -> bytes:
+    # imported here: fpdf2 (with the fontTools it loads) takes some 0.75 s to import, which
+    # every CLI command paid through the outbound modules; only a PDF's sender needs it
+    from fpdf import FPDF
+
     issue, unit = facts.issue, facts.unit
     pdf = FPDF()
     pdf.set_title(_latin1(f"Issue {issue.reference}"))

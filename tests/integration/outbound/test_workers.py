@@ -20,7 +20,15 @@ import pytest
 import sqlalchemy as sa
 
 from repairlink.bootstrap import App
-from repairlink.jobs.worker import DELIVER, RUN_SYNC, ensure_schema, jobs_app, queue_deliver, waker
+from repairlink.jobs.worker import (
+    DELIVER,
+    RUN_SYNC,
+    ensure_schema,
+    jobs_app,
+    queue_deliver,
+    queue_deliver_unless_waiting,
+    waker,
+)
 from repairlink.services import issues
 from repairlink.store.tables import outbox
 from repairlink.webhooks import subscriptions
@@ -127,3 +135,31 @@ def test_s_01_a_deliver_job_is_taken_before_the_syncs_queued_ahead_of_it(pg_app:
             return taken
 
     assert asyncio.run(taken_in_order()) == [DELIVER, RUN_SYNC, RUN_SYNC, RUN_SYNC]
+
+
+@pytest.mark.postgres
+def test_s_01_a_commit_while_a_deliver_waits_queues_none_and_the_next_after_it_is_taken(
+    pg_app: App,
+) -> None:
+    """What the service's waker does after each commit: while a `deliver` waits (it will
+    claim this commit's deliveries too) it queues none, rather than have the queueing lock
+    refuse one (an ERROR in PostgreSQL's log each time); once a worker has taken it, the next
+    commit queues the next."""
+    jobs = jobs_app(pg_app)
+    with pg_app.engine.begin() as conn:  # this database's jobs only: none left waiting
+        conn.exec_driver_sql("DELETE FROM procrastinate_jobs WHERE status = 'todo'")
+    with jobs.open():
+        assert queue_deliver_unless_waiting(jobs) is True
+        assert queue_deliver_unless_waiting(jobs) is False
+        assert queue_deliver_unless_waiting(jobs) is False
+
+    async def take_one() -> str | None:
+        async with jobs.open_async():
+            worker_id = await jobs.job_manager.register_worker()
+            job = await jobs.job_manager.fetch_job(None, worker_id)
+            return None if job is None else job.task_name
+
+    assert asyncio.run(take_one()) == DELIVER  # the one queued, and no other behind it
+    assert asyncio.run(take_one()) is None
+    with jobs.open():
+        assert queue_deliver_unless_waiting(jobs) is True

@@ -38,6 +38,7 @@ from repairlink.settings import Settings
 log = logging.getLogger(__name__)
 
 DELIVER = "repairlink.deliver"
+DELIVER_QUEUEING_LOCK = "deliver"  # one `deliver` waits at a time
 RUN_SYNC = "repairlink.run_sync"
 RECONCILE = "repairlink.reconcile"
 STALLED_AFTER_S = 30.0
@@ -165,7 +166,9 @@ def jobs_app(app: App) -> procrastinate.App:
 def queue_deliver(jobs: procrastinate.App) -> None:
     """Queue a `deliver` job, ahead of any sync; none when one waits already (it will see
     these deliveries too)."""
-    deliver = jobs.configure_task(DELIVER, queueing_lock="deliver", priority=DELIVERIES_FIRST)
+    deliver = jobs.configure_task(
+        DELIVER, queueing_lock=DELIVER_QUEUEING_LOCK, priority=DELIVERIES_FIRST
+    )
     with contextlib.suppress(procrastinate.exceptions.AlreadyEnqueued):
         deliver.defer()
 
@@ -173,7 +176,7 @@ def queue_deliver(jobs: procrastinate.App) -> None:
 # Whether a `deliver` waits (the queueing lock's own partial index answers it)
 _DELIVER_WAITING = (
     "SELECT count(*) AS waiting FROM procrastinate_jobs"
-    " WHERE queueing_lock = 'deliver' AND status = 'todo'"
+    " WHERE queueing_lock = %(lock)s AND status = 'todo'"
 )
 
 
@@ -183,7 +186,9 @@ def queue_deliver_unless_waiting(jobs: procrastinate.App) -> bool:
     one needs no other; deferring one anyway is refused by the queueing lock, a refused insert
     that PostgreSQL logs as an ERROR each time (procrastinate#1432): some 40 a second at 300
     changes a second. Two at once may both find none: the lock refuses the second, as before."""
-    row = jobs.connector.get_sync_connector().execute_query_one(_DELIVER_WAITING)
+    row = jobs.connector.get_sync_connector().execute_query_one(
+        _DELIVER_WAITING, lock=DELIVER_QUEUEING_LOCK
+    )
     if row["waiting"]:
         return False
     queue_deliver(jobs)

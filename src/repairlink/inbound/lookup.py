@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from repairlink.inbound.kinds import spec
 from repairlink.inbound.plan import ACTIVE, BY_SYNC
 from repairlink.store.db import driver_cursor
+from repairlink.store.tables import external_refs
 
 CHUNK = 900  # below SQLite's bound-parameter limit
 
@@ -61,6 +62,25 @@ def refs_of_kinds(
 ) -> Found:
     """`refs` for several kinds in one statement (one round trip on PostgreSQL)."""
     return refs_and_matches(conn, agency_id, system, wanted, {})[0]
+
+
+def kinds_with_refs(
+    conn: sa.Connection, agency_id: int, system: str, kinds: Collection[str]
+) -> set[str]:
+    """Which of these kinds have at least one record bearing this PMS's reference (one
+    statement, an index probe a kind)."""
+    kinds = list(kinds)
+    refs = external_refs.c
+    held = [
+        sa.exists()
+        .where(refs.agency_id == agency_id, refs.system == system, refs.entity_kind == kind)
+        .label(f"k{i}")
+        for i, kind in enumerate(kinds)
+    ]
+    if not held:
+        return set()
+    row = conn.execute(sa.select(*held)).one()
+    return {kind for kind, has in zip(kinds, row, strict=True) if has}
 
 
 def by_column(

@@ -72,7 +72,8 @@ class PageWriter:
     _refs: PageRefs = field(init=False)
 
     def __post_init__(self) -> None:
-        self._refs = PageRefs(self.writes, self.agency_id, self.profile.system)
+        kinds = tuple(self.profile.kinds)
+        self._refs = PageRefs(self.writes, self.agency_id, self.profile.system, kinds)
 
     def write(self, conn: sa.Connection, page: ReadyPage, state: RunState, ctx: RunContext) -> None:
         for bad in page.bad:

@@ -1,6 +1,7 @@
 """A run remembers the linked records it found we do not hold (`inbound/page_refs.py`): a
 unit it skipped is not looked up again for each of its tenants and tenancies, and one it
-creates later in the run is found by the links that come after."""
+creates later in the run is found by the links that come after. A first sync looks up only
+the references it has made itself: no record can bear one it has not."""
 
 from __future__ import annotations
 
@@ -11,16 +12,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from repairlink.bootstrap import App
 from repairlink.domain.actors import Actor
 from repairlink.inbound import lookup, reports
 from repairlink.inbound.apply import RunContext
+from repairlink.inbound.held import RunWrites
 from repairlink.inbound.page import PageWriter
 from repairlink.inbound.ready_page import make_ready
 from repairlink.jobs.sync_run import _engine, run_sync
 from repairlink.pms.retry import RetryPolicy
 from repairlink.simulators.alto.server import RunningAlto
+from repairlink.store import tables
 from tests.integration.sync.conftest import held
 
 
@@ -54,6 +58,9 @@ def _asked(monkeypatch: pytest.MonkeyPatch) -> Asked:
 def test_a_unit_the_run_skipped_is_not_looked_up_again_for_its_tenants(
     app: App, connected: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A portfolio synced before: its kinds bear references, so its records are looked up."""
+    retry = RetryPolicy(sleep=lambda _s: None)
+    run_sync(app, connected, "alto", full=True, retry=retry)
     asked = _asked(monkeypatch)
     pages: list[str] = []
     state = run_sync(
@@ -62,7 +69,7 @@ def test_a_unit_the_run_skipped_is_not_looked_up_again_for_its_tenants(
         "alto",
         full=True,
         progress=lambda stream, _size, _counts: pages.append(stream),
-        retry=RetryPolicy(sleep=lambda _s: None),
+        retry=retry,
     )
     uow = app.uow(Actor.system(), connected)
     skipped = reports.skipped(uow, state.run_id, kind="unit", limit=1_000).items
@@ -77,6 +84,34 @@ def test_a_unit_the_run_skipped_is_not_looked_up_again_for_its_tenants(
     assert "tenancies" in pages
     assert asked.statements <= len(pages)
     assert held(app, connected, "tenancy"), "the tenancies at synced properties arrived"
+
+
+def test_a_first_sync_looks_up_only_the_references_it_has_made(
+    app: App, connected: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every kind is new to a first sync: its records are not looked up, but a link to a unit
+    the run created pages before (its reference inserted already: a page's worth held at
+    most) is, and finds it; the next run finds every record the first made."""
+    monkeypatch.setattr(RunWrites, "MOST", 1)  # each page's references go before the next
+    asked = _asked(monkeypatch)
+    retry = RetryPolicy(sleep=lambda _s: None)
+    first = run_sync(app, connected, "alto", full=True, retry=retry)
+
+    units, tenancies = held(app, connected, "unit"), held(app, connected, "tenancy")
+    assert tenancies, "tenancies at synced properties arrived"
+    assert first.counts["tenancy"]["created"] == len(tenancies)
+    asked_kinds = {kind for kind, _ in asked.keys}
+    assert asked_kinds == {"unit"}  # the tenancies' and unit landlords' links to units made
+    assert {e for kind, e in asked.keys if kind == "unit"} <= set(units)
+    with app.engine.connect() as conn:
+        linked = conn.execute(
+            sa.select(sa.func.count()).where(tables.tenancies.c.unit_id.in_(units.values()))
+        ).scalar()
+    assert linked == len(tenancies)
+
+    again = run_sync(app, connected, "alto", full=True, retry=retry)
+    assert all(counts.get("created", 0) == 0 for counts in again.counts.values())
+    assert held(app, connected, "tenancy") == tenancies
 
 
 def test_a_unit_created_after_a_link_found_it_absent_is_found_by_the_next_link(

@@ -83,6 +83,21 @@ def kinds_with_refs(
     return {kind for kind, has in zip(kinds, row, strict=True) if has}
 
 
+def tables_with_records(
+    conn: sa.Connection, agency_id: int, tables: Collection[sa.Table]
+) -> set[str]:
+    """The names of those of `tables` that hold at least one record of the agency."""
+    tables = list(tables)
+    held = [
+        sa.exists().where(table.c.agency_id == agency_id).label(f"t{i}")
+        for i, table in enumerate(tables)
+    ]
+    if not held:
+        return set()
+    row = conn.execute(sa.select(*held)).one()
+    return {table.name for table, has in zip(tables, row, strict=True) if has}
+
+
 def by_column(
     conn: sa.Connection, agency_id: int, kind: str, column: str, values: Collection[Any]
 ) -> dict[Any, int]:

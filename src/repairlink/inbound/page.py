@@ -21,6 +21,7 @@ from repairlink.inbound import lookup
 from repairlink.inbound.apply import RunContext, apply, entity_id, planned_rows
 from repairlink.inbound.dry_run import KeptRows
 from repairlink.inbound.held import RunWrites
+from repairlink.inbound.made_in_run import MadeInRun
 from repairlink.inbound.page_refs import PageRefs
 from repairlink.inbound.plan import Action, Decision, Held, content_hash, decide
 from repairlink.inbound.ready_page import ReadyPage
@@ -45,6 +46,7 @@ COUNTED = {
     Action.DEFER: "deferred",
 }
 MATCH_COLUMN = {MatchBy.EMAIL: "email", MatchBy.ADDRESS: "address_key"}
+WRITES_VALUES = (Action.CREATE, Action.UPDATE, Action.RESTORE)
 
 
 @dataclass
@@ -73,7 +75,9 @@ class PageWriter:
 
     def __post_init__(self) -> None:
         kinds = tuple(self.profile.kinds)
-        self._refs = PageRefs(self.writes, self.agency_id, self.profile.system, kinds)
+        matched_by = tuple((kind, column) for kind in kinds for column in self._match_columns(kind))
+        made = MadeInRun(self.agency_id, self.profile.system, kinds, matched_by)
+        self._refs = PageRefs(self.writes, self.agency_id, self.profile.system, made)
 
     def write(self, conn: sa.Connection, page: ReadyPage, state: RunState, ctx: RunContext) -> None:
         for bad in page.bad:
@@ -293,6 +297,7 @@ class PageWriter:
         if kind in self.use_cases:
             decisions = self._through_use_case(conn, kind, decisions, state, ctx)
         state.rows_written += apply(conn, ctx, kind, decisions, self.writes)
+        self._refs.made.wrote(kind, [d.values for d in decisions if d.action in WRITES_VALUES])
         for d in decisions:  # each of these bears this PMS's reference now
             if d.action not in (Action.SKIP, Action.DEFER) and (made := entity_id(d)) is not None:
                 self._refs.written(kind, d.record.external_id, made)

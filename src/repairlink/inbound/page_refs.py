@@ -9,11 +9,9 @@ What the page writes meanwhile is found where it is held (the transaction's new 
 changed by the page but for its hash, which only a record's own decision reads, once a page.
 A record neither looked up at the start nor held is asked for then.
 
-A kind of which this PMS's references held none when the run began (a first sync's every
-kind) is not looked up at all but for the records the run has made since: nothing else can
-bear a reference the run has not made, as a linked record found absent stays absent for the
-run. At 20k Alto units a first full sync asked for 107k such references of its 147k, each
-an index probe on PostgreSQL finding nothing.
+What cannot be there is not asked for: a reference of a kind the run began without, that
+the run has not made, or a match by a value in a table that held no record of the agency
+when the run began, that the run has not written (`made_in_run.py`).
 
 AL-09's matches by email or address are asked in the same statement, for each kind's records
 that meet the filters; a kind's answer stands until the page writes a record of its table
@@ -33,13 +31,11 @@ import sqlalchemy as sa
 from repairlink.inbound import lookup
 from repairlink.inbound.held import RunWrites
 from repairlink.inbound.kinds import spec
+from repairlink.inbound.made_in_run import MadeInRun
 from repairlink.pms.incoming import Incoming
 
 Key = tuple[str, str]  # (kind, PMS id)
 ABSENT_MOST = 100_000  # linked records known absent, forgotten all at once past this many
-# references made of kinds new to the run, kept past this many no more (and every kind then
-# looked up as any other): some 17 MB, a 100k-unit Alto portfolio's first sync whole
-MADE_MOST = 250_000
 Links = dict[str, tuple[dict[str, int], set[str]]]  # PMS id -> (links resolved, names missing)
 
 
@@ -48,7 +44,7 @@ class PageRefs:
     writes: RunWrites
     agency_id: int
     system: str
-    kinds: tuple[str, ...]  # those the run may look up (the profile's)
+    made: MadeInRun  # what the run began without, and has made since
     # our id of the records this page has written or found so far: a link to one (a lease's
     # tenancy to the resident it brought) needs no look-up
     known: dict[Key, int] = field(default_factory=dict)
@@ -61,11 +57,6 @@ class PageRefs:
     _matched: lookup.Matches = field(default_factory=dict)
     _match_asked: dict[lookup.MatchKey, set[Any]] = field(default_factory=dict)
     _written: set[str] = field(default_factory=set)  # kinds this page has written
-    # kinds with no reference of this PMS when the run began (None: not asked yet), and the
-    # PMS ids of each whose reference the run has made since
-    _new_kinds: set[str] | None = None
-    _made: dict[str, set[str]] = field(default_factory=dict)
-    _made_count: int = 0
 
     def start(
         self,
@@ -75,9 +66,7 @@ class PageRefs:
     ) -> None:
         """A new page of these records: their references, their links' and the matches
         asked for (by email or address) in one look-up."""
-        if self._new_kinds is None:
-            held = lookup.kinds_with_refs(conn, self.agency_id, self.system, self.kinds)
-            self._new_kinds = set(self.kinds) - held
+        self.made.begin(conn)
         wanted: dict[str, set[str]] = defaultdict(set)
         for record in records:
             wanted[record.kind].add(record.external_id)
@@ -86,11 +75,11 @@ class PageRefs:
                     wanted[key[0]].add(key[1])
         self.known, self._written = {}, set()
         self._asked = {(kind, e) for kind, exts in wanted.items() for e in exts}
-        for kind in wanted.keys() & self._new_kinds:
-            wanted[kind] &= self._made.get(kind, set())
+        wanted = {kind: self.made.made_of(kind, exts) for kind, exts in wanted.items()}
         self._found, asked = self.writes.split_held(wanted)
+        matchable = {key: self.made.matchable(*key, values) for key, values in matches.items()}
         found, self._matched = lookup.refs_and_matches(
-            conn, self.agency_id, self.system, asked, matches
+            conn, self.agency_id, self.system, asked, matchable
         )
         self._found.update(found)
         self._match_asked = dict(matches)
@@ -105,7 +94,10 @@ class PageRefs:
         if asked is not None and not written and asked.issuperset(values):
             hits = self._matched.get((kind, column), {})
             return {value: hits[value] for value in values if value in hits}
-        return lookup.by_column(conn, self.agency_id, kind, column, values)
+        matchable = self.made.matchable(kind, column, values)
+        if not matchable:
+            return {}
+        return lookup.by_column(conn, self.agency_id, kind, column, matchable)
 
     def find(
         self, conn: sa.Connection, kind: str, external_ids: Iterable[str]
@@ -118,7 +110,7 @@ class PageRefs:
             ref = self.writes.held_ref(kind, external_id) or self._found.get(key)
             if ref is not None:
                 found[external_id] = ref
-            elif key not in self._asked and not self._unmade(key):
+            elif key not in self._asked and not self.made.unmade(kind, external_id):
                 rest.append(external_id)
         if rest:
             found.update(self.writes.find_refs(conn, self.agency_id, self.system, kind, rest))
@@ -152,22 +144,7 @@ class PageRefs:
         self._written.add(kind)
         self.known[(kind, external_id)] = entity_id
         self.absent.discard((kind, external_id))
-        if self._new_kinds and kind in self._new_kinds:
-            self._note_made(kind, external_id)
-
-    def _unmade(self, key: Key) -> bool:
-        """A record of a kind new to the run that the run has not made: not ours."""
-        kind, external_id = key
-        new = self._new_kinds is not None and kind in self._new_kinds
-        return new and external_id not in self._made.get(kind, ())
-
-    def _note_made(self, kind: str, external_id: str) -> None:
-        made = self._made.setdefault(kind, set())
-        if external_id not in made:
-            made.add(external_id)
-            self._made_count += 1
-        if self._made_count > MADE_MOST:  # memory flat in the portfolio's size
-            self._new_kinds, self._made = set(), {}
+        self.made.made_ref(kind, external_id)
 
     def note_absent(self, keys: Iterable[Key]) -> None:
         if len(self.absent) >= ABSENT_MOST:  # memory flat in the portfolio's size

@@ -67,20 +67,12 @@ def refs_of_kinds(
 def kinds_with_refs(
     conn: sa.Connection, agency_id: int, system: str, kinds: Collection[str]
 ) -> set[str]:
-    """Which of these kinds have at least one record bearing this PMS's reference (one
-    statement, an index probe a kind)."""
-    kinds = list(kinds)
+    """Which of these kinds have at least one record bearing this PMS's reference."""
     refs = external_refs.c
-    held = [
-        sa.exists()
-        .where(refs.agency_id == agency_id, refs.system == system, refs.entity_kind == kind)
-        .label(f"k{i}")
-        for i, kind in enumerate(kinds)
-    ]
-    if not held:
-        return set()
-    row = conn.execute(sa.select(*held)).one()
-    return {kind for kind, has in zip(kinds, row, strict=True) if has}
+    kinds = list(kinds)
+    mine = (refs.agency_id == agency_id) & (refs.system == system)
+    held = _each_exists(conn, [mine & (refs.entity_kind == kind) for kind in kinds])
+    return {kind for kind, has in zip(kinds, held, strict=True) if has}
 
 
 def tables_with_records(
@@ -88,14 +80,16 @@ def tables_with_records(
 ) -> set[str]:
     """The names of those of `tables` that hold at least one record of the agency."""
     tables = list(tables)
-    held = [
-        sa.exists().where(table.c.agency_id == agency_id).label(f"t{i}")
-        for i, table in enumerate(tables)
-    ]
-    if not held:
-        return set()
-    row = conn.execute(sa.select(*held)).one()
-    return {table.name for table, has in zip(tables, row, strict=True) if has}
+    held = _each_exists(conn, [table.c.agency_id == agency_id for table in tables])
+    return {table.name for table, has in zip(tables, held, strict=True) if has}
+
+
+def _each_exists(conn: sa.Connection, conditions: list[sa.ColumnElement[bool]]) -> list[bool]:
+    """Whether any row meets each condition: one statement, an index probe each."""
+    if not conditions:
+        return []
+    exists = [sa.exists().where(c).label(f"e{i}") for i, c in enumerate(conditions)]
+    return [bool(has) for has in conn.execute(sa.select(*exists)).one()]
 
 
 def by_column(

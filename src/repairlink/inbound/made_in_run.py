@@ -24,8 +24,10 @@ from repairlink.inbound import lookup
 from repairlink.inbound.kinds import spec
 
 # ids and values made kept past this many no more (every kind and table then looked up as
-# any other): some 20 MB, a 100k-unit Alto portfolio's first sync whole
+# any other): some 15 MB, a 100k-unit Alto portfolio's first sync whole
 MADE_MOST = 300_000
+# Their hashes are kept, not themselves: half the memory (the strings of a page's records
+# are freed with it), and two that collide only have the database asked for both.
 
 
 @dataclass
@@ -35,10 +37,10 @@ class MadeInRun:
     kinds: tuple[str, ...]  # the kinds the run may look up (its profile's)
     matched_by: tuple[lookup.MatchKey, ...]  # (kind, column) AL-09 matches by
     begun: bool = False
-    # kinds with no reference of this PMS when the run began -> PMS ids made since
-    _ids: dict[str, set[str]] = field(default_factory=dict)
+    # kinds with no reference of this PMS when the run began -> PMS ids made since (hashes)
+    _ids: dict[str, set[int]] = field(default_factory=dict)
     # (table, column) of the tables with no record of the agency then -> values written since
-    _values: dict[tuple[str, str], set[Any]] = field(default_factory=dict)
+    _values: dict[tuple[str, str], set[int]] = field(default_factory=dict)
     _count: int = 0
 
     def begin(self, conn: sa.Connection) -> None:
@@ -59,22 +61,22 @@ class MadeInRun:
     def unmade(self, kind: str, external_id: str) -> bool:
         """A record of a kind new to the run that the run has not made: not ours."""
         made = self._ids.get(kind)
-        return made is not None and external_id not in made
+        return made is not None and hash(external_id) not in made
 
     def made_of(self, kind: str, external_ids: set[str]) -> set[str]:
         """Those of `external_ids` that may bear a reference."""
         made = self._ids.get(kind)
-        return external_ids if made is None else external_ids & made
+        return external_ids if made is None else {e for e in external_ids if hash(e) in made}
 
     def matchable(self, kind: str, column: str, values: Collection[Any]) -> set[Any]:
         """Those of `values` a record of `kind`'s table may have in `column`."""
         made = self._values.get((spec(kind).table.name, column))
-        return set(values) if made is None else made.intersection(values)
+        return set(values) if made is None else {v for v in values if hash(v) in made}
 
     def made_ref(self, kind: str, external_id: str) -> None:
         made = self._ids.get(kind)
-        if made is not None and external_id not in made:
-            made.add(external_id)
+        if made is not None and (key := hash(external_id)) not in made:
+            made.add(key)
             self._counted(1)
 
     def wrote(self, kind: str, rows: list[dict[str, Any]]) -> None:
@@ -83,7 +85,7 @@ class MadeInRun:
         for (name, column), made in self._values.items():
             if name == table:
                 before = len(made)
-                made.update(v for row in rows if (v := row.get(column)))
+                made.update(hash(v) for row in rows if (v := row.get(column)))
                 self._counted(len(made) - before)
 
     def _counted(self, more: int) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -71,8 +71,8 @@ def kinds_with_refs(
     refs = external_refs.c
     kinds = list(kinds)
     mine = (refs.agency_id == agency_id) & (refs.system == system)
-    held = _each_exists(conn, [mine & (refs.entity_kind == kind) for kind in kinds])
-    return {kind for kind, has in zip(kinds, held, strict=True) if has}
+    asked = [(mine & (refs.entity_kind == kind), refs.external_id) for kind in kinds]
+    return {kind for kind, has in zip(kinds, _each_exists(conn, asked), strict=True) if has}
 
 
 def tables_with_records(
@@ -80,16 +80,25 @@ def tables_with_records(
 ) -> set[str]:
     """The names of those of `tables` that hold at least one record of the agency."""
     tables = list(tables)
-    held = _each_exists(conn, [table.c.agency_id == agency_id for table in tables])
-    return {table.name for table, has in zip(tables, held, strict=True) if has}
+    asked = [(table.c.agency_id == agency_id, table.c.agency_id) for table in tables]
+    return {t.name for t, has in zip(tables, _each_exists(conn, asked), strict=True) if has}
 
 
-def _each_exists(conn: sa.Connection, conditions: list[sa.ColumnElement[bool]]) -> list[bool]:
-    """Whether any row meets each condition: one statement, an index probe each."""
-    if not conditions:
+def _each_exists(
+    conn: sa.Connection, asked: Sequence[tuple[sa.ColumnElement[bool], sa.Column[Any]]]
+) -> list[bool]:
+    """Whether any row meets each condition, in one statement: each the first row in the
+    order of an index that the condition starts (`EXISTS` was planned as a scan of the
+    table, on the guess that a match comes early: 21 ms at 100k Alto units' references,
+    where a kind's rows lie together at the table's end)."""
+    if not asked:
         return []
-    exists = [sa.exists().where(c).label(f"e{i}") for i, c in enumerate(conditions)]
-    return [bool(has) for has in conn.execute(sa.select(*exists)).one()]
+    firsts = [
+        sa.select(sa.literal(1)).where(condition).order_by(by).limit(1).scalar_subquery()
+        for condition, by in asked
+    ]
+    row = conn.execute(sa.select(*(first.is_not(None) for first in firsts))).one()
+    return [bool(has) for has in row]
 
 
 def by_column(

@@ -24,10 +24,10 @@ from repairlink.inbound import lookup
 from repairlink.inbound.kinds import spec
 
 # ids and values made kept past this many no more (every kind and table then looked up as
-# any other): some 15 MB, a 100k-unit Alto portfolio's first sync whole
+# any other): some 20 MB, a 100k-unit Alto portfolio's first sync whole. Their hashes are
+# kept, not the strings (9 MB less there; a page's strings are freed with it): two that
+# collide only have the database asked for both.
 MADE_MOST = 300_000
-# Their hashes are kept, not themselves: half the memory (the strings of a page's records
-# are freed with it), and two that collide only have the database asked for both.
 
 
 @dataclass

@@ -18,7 +18,8 @@ COLLATIONS = (
     "SELECT table_name || '.' || column_name, coalesce(collation_name, 'default') "
     "FROM information_schema.columns WHERE table_schema = current_schema() "
     "AND column_name IN ('entity_kind', 'system', 'external_id', 'email', 'address_key') "
-    "AND table_name IN ('external_refs', 'units', 'occupiers', 'landlords', 'contractors')"
+    "AND table_name IN ('external_refs', 'units', 'occupiers', 'landlords', 'contractors',"
+    " 'agents', 'rmcs')"
 )
 KEYS = {
     "external_refs.entity_kind",
@@ -28,6 +29,8 @@ KEYS = {
     "occupiers.email",
     "landlords.email",
     "contractors.email",
+    "agents.email",
+    "rmcs.email",
 }
 
 

@@ -101,7 +101,12 @@ def build(settings: Settings, *, check_migrated: bool = True) -> App:
     sealing.use(sealing.load_keys(settings))
     # the addresses PMS connections may call (webhooks' policy goes with their sender)
     guard.configure(guard.Policy(allow_loopback=settings.allows_loopback))
-    engine = make_engine(settings.database_url, echo=settings.sql_echo)
+    engine = make_engine(
+        settings.database_url,
+        echo=settings.sql_echo,
+        pool_size=settings.database_pool_size,
+        pool_overflow=settings.database_pool_overflow,
+    )
     if check_migrated:
         require_migrated(engine)
     app = App(settings, engine, make_session_factory(engine), file_store(settings))

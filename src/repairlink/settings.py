@@ -26,6 +26,21 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     sql_echo: bool = False
+    # Every thread that works on the database holds a connection; the API's threads (up to 40)
+    # and a worker's jobs. Connections past the pool's size are opened for one use and closed:
+    # on PostgreSQL that is a new server process each time (bench/outbound.py: 5 a second).
+    database_pool_size: int = Field(
+        default=20,
+        ge=1,
+        description="PostgreSQL: connections each process keeps open for reuse once it has "
+        "needed them (opened as needed, never ahead)",
+    )
+    database_pool_overflow: int = Field(
+        default=20,
+        ge=0,
+        description="PostgreSQL: connections a process may open beyond the pool at busy "
+        "moments, each closed after its use",
+    )
     runner: Literal["embedded", "procrastinate", "none"] = Field(
         default="embedded",
         description="Who sends outbox events and runs schedules: a thread inside `serve` "

@@ -34,7 +34,12 @@ PING_AFTER_IDLE_S = 5.0
 
 
 def make_engine(
-    url: str, *, echo: bool = False, ping_after_idle_s: float = PING_AFTER_IDLE_S
+    url: str,
+    *,
+    echo: bool = False,
+    ping_after_idle_s: float = PING_AFTER_IDLE_S,
+    pool_size: int = 20,
+    pool_overflow: int = 20,
 ) -> sa.Engine:
     map_domain()
     ensure_sqlite_folder(url)
@@ -77,7 +82,14 @@ def make_engine(
         sa.event.listen(engine, "commit", lambda conn: end(conn, "commit"))
         sa.event.listen(engine, "rollback", lambda conn: end(conn, "rollback"))
         return engine
-    engine = sa.create_engine(url, echo=echo, json_serializer=_json, json_deserializer=orjson.loads)
+    engine = sa.create_engine(
+        url,
+        echo=echo,
+        json_serializer=_json,
+        json_deserializer=orjson.loads,
+        pool_size=pool_size,  # opened as needed; kept, so no thread pays a new server process
+        max_overflow=pool_overflow,
+    )
     ping_when_idle(engine, ping_after_idle_s)
     return engine
 

@@ -35,6 +35,7 @@ def json_logs() -> Iterator[io.StringIO]:
     logging.getLogger().handlers[:] = []
     logging.getLogger().setLevel(logging.WARNING)
     logging.getLogger("uvicorn.access").disabled = False
+    logging.getLogger("httpx").setLevel(logging.NOTSET)
 
 
 def _lines(written: io.StringIO) -> list[dict]:  # type: ignore[type-arg]
@@ -133,3 +134,17 @@ def test_a_failed_delivery_logs_its_event_id_and_the_metrics_show_it_pending(
     assert runs[("alto", "succeeded")] >= 1
     rates = samples["repairlink_sync_records_per_second"]
     assert any(s.labels["system"] == "alto" and s.value > 0 for s in rates)
+
+
+def test_a_delivery_sent_writes_no_line_for_each_http_request(
+    synced: Synced, channels: Channels, json_logs: io.StringIO
+) -> None:
+    """A works order sent is in the delivery's record and the metrics; the HTTP client's own
+    line for each request (httpx logs every one at INFO) is not written, while a failure still
+    has our line (the test above)."""
+    instruct(synced, reported(synced))
+    _lines(json_logs)
+    assert send_due(synced.app, channels) >= 1
+    written = _lines(json_logs)
+    assert len(synced.admin("work-orders")) == 1  # the works order reached Alto
+    assert [e for e in written if e.get("logger", "").startswith("http")] == []

@@ -1,7 +1,8 @@
 """The embedded runner (principle 6): threads inside `repairlink serve` that send outbox
 deliveries the moment a commit writes events, retry them when due, and start connector
 schedules. On one machine with SQLite it is all the hub needs; `repairlink worker` replaces it
-when an operator scales out."""
+when an operator scales out, and runs its senders too (without schedules: Procrastinate fires
+those), woken by the service's notices (`jobs/notices.py`)."""
 
 from __future__ import annotations
 
@@ -31,11 +32,17 @@ class EmbeddedRunner:
     the next issue's event (each issue's events still go one at a time, in order)."""
 
     def __init__(
-        self, app: App, *, senders: int = 4, poll_s: float = 1.0, schedules: bool = True
+        self,
+        app: App,
+        *,
+        senders: int = 4,
+        poll_s: float = 1.0,
+        schedules: bool = True,
+        name: str = "embedded",
     ) -> None:
         self.app = app
         self.poll_s = poll_s  # retries fall due without a commit to announce them
-        self.name = new_worker_name("embedded")
+        self.name = new_worker_name(name)  # the attempts' `worker`
         self.channels = Channels(app)
         self._stop = threading.Event()
         self._wakes = [threading.Event() for _ in range(senders)]

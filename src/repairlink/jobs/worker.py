@@ -1,10 +1,13 @@
-"""The distributed runner (principle 6): Procrastinate on PostgreSQL. `repairlink worker` runs
-on as many processes or machines as needed; the same task functions as the embedded runner do
-the work.
+"""The distributed runner (principle 6): `repairlink worker` on PostgreSQL, on as many
+processes or machines as needed; the same functions as the embedded runner do the work.
 
-- deliveries: every commit that writes events defers one `deliver` job (at most one waits at a
-  time: a queueing lock), and a periodic sweep every few seconds sends retries that fall due;
-  workers claim deliveries with row locks, so any number can share the work in order;
+- deliveries: each worker runs the embedded runner's senders (no schedules), woken by a notice
+  the service sends after every commit that writes events (`jobs/notices.py`), looking again
+  every second for retries that fall due, probing PMSs that failed; senders claim deliveries
+  with row locks, so any number of workers share the work in order. Not Procrastinate jobs:
+  a job a commit cost some ten statements and most of the workers' CPU at low rates;
+- jobs (Procrastinate): syncs, reconciliations, schedules, stalled jobs; and `deliver`, which
+  sends what is due once (queued by hand, or by a service of an earlier release);
 - schedules: a periodic task fires due connector schedules, each once (a unique row), and defers
   the run with a lock per agency and PMS, so one sync of each runs at a time;
 - a worker that dies: its leased deliveries go to another worker when the lease runs out, and
@@ -28,9 +31,9 @@ from repairlink.inbound.run_state import EVERY_KIND, named
 from repairlink.jobs import schedules
 from repairlink.jobs.channels import Channels
 from repairlink.jobs.dispatch import deliver_all_due
-from repairlink.jobs.interpreter import hand_over_sooner
+from repairlink.jobs.embedded import EmbeddedRunner
+from repairlink.jobs.notices import listening, notify_senders
 from repairlink.jobs.reconcile_run import run_reconciliation
-from repairlink.jobs.recovery import Prober
 from repairlink.jobs.sync_run import run_sync
 from repairlink.outbound.ledger import new_worker_name, utcnow
 from repairlink.settings import Settings
@@ -47,13 +50,16 @@ STALLED_AFTER_S = 30.0
 # Procrastinate takes the highest priority first, then the oldest.
 DELIVERIES_FIRST = 10
 # How often an idle worker looks for jobs besides being told (LISTEN/NOTIFY). Procrastinate
-# clears its "new job" flag after each fetch, so a notice that lands during a fetch is lost;
-# with `deliver`'s queueing lock no second notice follows, and the job would wait for this poll.
-POLL_S = 0.1
-# Deliveries one job leases at a time: few, so that while one job waits on a PMS the jobs
-# of other slots and workers take the next issues' events instead of queueing behind it; not
-# one, so a backlog goes with one claim and one transaction of outcomes per batch.
+# clears its "new job" flag after each fetch, so a notice that lands during a fetch is lost
+# and the job waits for this poll: a sync or a reconciliation starts up to this late.
+# Deliveries do not wait for it (their senders have notices of their own).
+POLL_S = 1.0
+# Deliveries a `deliver` job leases at a time: few, so that other slots and workers take the
+# next issues' events while it waits on a PMS; not one, so a backlog goes in batches.
 BATCH = 10
+# Sender threads a worker runs: its threads share one interpreter lock, so two (one sending
+# while the other waits on a PMS or the database); to go faster, run more worker processes.
+SENDERS = 2
 
 
 def conninfo(database_url: str) -> str:
@@ -77,35 +83,14 @@ def jobs_app(app: App) -> procrastinate.App:
     )
     name = new_worker_name("worker")
     channels: list[Channels] = []  # made lazily: the service process only defers
-    probers: list[Prober] = []
 
     def my_channels() -> Channels:
         if not channels:
             channels.append(Channels(app))
         return channels[0]
 
-    def my_prober() -> Prober:
-        if not probers:
-            probers.append(Prober(app, my_channels(), worker=f"{name}-probe"))
-        return probers[0]
-
     @jobs.task(name=DELIVER, queue="deliveries", priority=DELIVERIES_FIRST)
     def deliver() -> int:
-        return deliver_all_due(app, my_channels(), worker=name, limit=BATCH)
-
-    @jobs.periodic(cron="* * * * * */3", periodic_id="sweep")
-    @jobs.task(
-        name="repairlink.sweep",
-        queue="deliveries",
-        queueing_lock="sweep",
-        priority=DELIVERIES_FIRST,
-    )
-    def sweep(timestamp: int) -> int:
-        """Retries that fell due since: no commit announces them; and PMSs that failed are
-        probed, so those that answer again get their waiting deliveries now (the other
-        workers are told by a `deliver` job)."""
-        if my_prober().probe_due():
-            queue_deliver(jobs)
         return deliver_all_due(app, my_channels(), worker=name, limit=BATCH)
 
     @jobs.task(name=RUN_SYNC, queue="syncs")
@@ -173,49 +158,26 @@ def queue_deliver(jobs: procrastinate.App) -> None:
         deliver.defer()
 
 
-# Whether a `deliver` waits (the queueing lock's own partial index answers it)
-_DELIVER_WAITING = (
-    "SELECT count(*) AS waiting FROM procrastinate_jobs"
-    " WHERE queueing_lock = %(lock)s AND status = 'todo'"
-)
-
-
-def queue_deliver_unless_waiting(jobs: procrastinate.App) -> bool:
-    """Queue a `deliver` job unless one waits already; answers whether it queued one. A
-    waiting one claims what was committed before a worker takes it, so a commit that finds
-    one needs no other; deferring one anyway is refused by the queueing lock, a refused insert
-    that PostgreSQL logs as an ERROR each time (procrastinate#1432): some 40 a second at 300
-    changes a second. Two at once may both find none: the lock refuses the second, as before."""
-    row = jobs.connector.get_sync_connector().execute_query_one(
-        _DELIVER_WAITING, lock=DELIVER_QUEUEING_LOCK
-    )
-    if row["waiting"]:
-        return False
-    queue_deliver(jobs)
-    return True
-
-
 def waker(jobs: procrastinate.App) -> Callable[[], None]:
-    """An App event listener for the service: after a commit with events, queue a `deliver`.
-    Opens the job queue's (synchronous) connection pool for the life of the process.
+    """An App event listener for the service: after a commit with events, tell the workers'
+    senders (`jobs/notices.py`). Opens the job queue's (synchronous) connection pool for the
+    life of the process.
 
-    The job is queued by a thread of its own, not by the thread that committed: a change no
-    longer waits on the queue's round trip (nor on the refusal when a `deliver` is waiting
-    already: one queued at a time), and commits that come while one is being queued share the
-    next (it sees all of their deliveries), and none is queued while one waits."""
+    The notice is sent by a thread of its own, not by the thread that committed: a change does
+    not wait on its round trip, and commits that come while one is being sent share the next."""
     jobs.open()
     told = threading.Event()
 
-    def queue_when_told() -> None:
+    def tell_when_told() -> None:
         while True:
             told.wait()
-            told.clear()  # before queueing: a commit from now on is seen by the job queued next
+            told.clear()  # before telling: a commit from now on is told by the next notice
             try:
-                queue_deliver_unless_waiting(jobs)
-            except Exception:  # the 3 s sweep sends them; keep queueing for the next commits
-                log.exception("queueing a deliver job failed")
+                notify_senders(jobs)
+            except Exception:  # each sender looks every second anyway; keep telling
+                log.exception("telling the workers of new deliveries failed")
 
-    threading.Thread(target=queue_when_told, name="deliver-waker", daemon=True).start()
+    threading.Thread(target=tell_when_told, name="deliveries-waker", daemon=True).start()
     return told.set
 
 
@@ -237,16 +199,22 @@ def ensure_schema(settings: Settings) -> bool:
         engine.dispose()
 
 
-# Jobs one worker runs at once. Its threads share one interpreter lock, so past the cores'
-# count more threads make each send slower (measured, bench/outbound.py: 2 beats 4 at 100
-# changes a second on 2 cores); to go faster, run more worker processes.
+# Jobs (syncs, reconciliations) one worker runs at once, beside its senders. Its threads share
+# one interpreter lock; to go faster, run more worker processes.
 CONCURRENCY = 2
 
 
-def run_worker(app: App, *, concurrency: int = CONCURRENCY) -> None:
-    """Run until stopped (SIGINT or SIGTERM); deliveries go on while a long sync runs."""
+def run_worker(app: App, *, concurrency: int = CONCURRENCY, senders: int = SENDERS) -> None:
+    """Run until stopped (SIGINT or SIGTERM): `senders` threads send deliveries as the
+    service's notices come, beside `concurrency` jobs (syncs, reconciliations), so a long sync
+    never holds a delivery up."""
     jobs = jobs_app(app)
-    hand_over_sooner()
-    jobs.run_worker(
-        concurrency=concurrency, install_signal_handlers=True, fetch_job_polling_interval=POLL_S
-    )
+    runner = EmbeddedRunner(app, senders=senders, schedules=False, name="worker").start()
+    stop_listening = listening(conninfo(app.settings.database_url), runner.wake, runner.wake_all)
+    try:
+        jobs.run_worker(
+            concurrency=concurrency, install_signal_handlers=True, fetch_job_polling_interval=POLL_S
+        )
+    finally:
+        stop_listening()
+        runner.stop()

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -20,13 +21,14 @@ import pytest
 import sqlalchemy as sa
 
 from repairlink.bootstrap import App
+from repairlink.jobs.notices import listening
 from repairlink.jobs.worker import (
     DELIVER,
     RUN_SYNC,
+    conninfo,
     ensure_schema,
     jobs_app,
     queue_deliver,
-    queue_deliver_unless_waiting,
     waker,
 )
 from repairlink.services import issues
@@ -138,28 +140,32 @@ def test_s_01_a_deliver_job_is_taken_before_the_syncs_queued_ahead_of_it(pg_app:
 
 
 @pytest.mark.postgres
-def test_s_01_a_commit_while_a_deliver_waits_queues_none_and_the_next_after_it_is_taken(
-    pg_app: App,
-) -> None:
-    """What the service's waker does after each commit: while a `deliver` waits (it will
-    claim this commit's deliveries too) it queues none, rather than have the queueing lock
-    refuse one (an ERROR in PostgreSQL's log each time); once a worker has taken it, the next
-    commit queues the next."""
-    jobs = jobs_app(pg_app)
-    with pg_app.engine.begin() as conn:  # this database's jobs only: none left waiting
-        conn.exec_driver_sql("DELETE FROM procrastinate_jobs WHERE status = 'todo'")
-    with jobs.open():
-        assert queue_deliver_unless_waiting(jobs) is True
-        assert queue_deliver_unless_waiting(jobs) is False
-        assert queue_deliver_unless_waiting(jobs) is False
+def test_s_01_a_commit_tells_a_listening_worker_at_once(pg_app: App) -> None:
+    """What the service's waker does after each commit: a notice on the deliveries' channel,
+    which each worker's listener turns into a sender's wake (once for every sender when it
+    starts listening: notices sent before are gone). Nothing is queued as a job."""
+    wakes: list[str] = []
+    woken = threading.Event()
 
-    async def take_one() -> str | None:
-        async with jobs.open_async():
-            worker_id = await jobs.job_manager.register_worker()
-            job = await jobs.job_manager.fetch_job(None, worker_id)
-            return None if job is None else job.task_name
+    def wake() -> None:
+        wakes.append("one")
+        woken.set()
 
-    assert asyncio.run(take_one()) == DELIVER  # the one queued, and no other behind it
-    assert asyncio.run(take_one()) is None
-    with jobs.open():
-        assert queue_deliver_unless_waiting(jobs) is True
+    conninfo_ = conninfo(pg_app.settings.database_url)
+    stop = listening(conninfo_, wake, lambda: wakes.append("all"))
+    try:
+        _until(lambda: wakes == ["all"], 10, "the listener to start")
+        with pg_app.engine.begin() as conn:  # this database's jobs only: none left waiting
+            conn.exec_driver_sql("DELETE FROM procrastinate_jobs WHERE status = 'todo'")
+        who = make_agency(pg_app)
+        make_issue(pg_app, who, title="Tap dripping")  # its commit writes an event
+        assert woken.wait(10)
+    finally:
+        stop()
+    assert wakes[0] == "all"
+    assert "one" in wakes
+    with pg_app.engine.connect() as conn:
+        waiting = conn.exec_driver_sql(
+            "SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo'"
+        ).scalar_one()
+    assert waiting == 0

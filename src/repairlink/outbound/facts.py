@@ -152,8 +152,10 @@ def _issues_query() -> sa.Select[Any]:
         awarded.label("_quote"),
         *(c.label(f"_{n}") for n, c in zip(PLACE_NAMES, _PLACE, strict=True)),
     ).where(
+        # by their ids alone, the agency checked on the rows: given both, PostgreSQL without
+        # statistics (a new database, autovacuum not yet round) walked the agency's every
+        # issue on (agency_id, number) to find one (0.46 ms at 2,000 issues, growing)
         i.id.in_(sa.bindparam("issue_ids", expanding=True)),
-        i.agency_id == sa.bindparam("agency_id"),
     )
 
 
@@ -170,8 +172,9 @@ def read_many(
     their number (the issues, then the PMS's ids), and what a due step needs besides; an issue
     that is missing or another agency's is left out."""
     due_of = dict(wanted)
-    found = conn.execute(ISSUES, {"issue_ids": list(due_of), "agency_id": agency_id})
-    gathered = [_gather(conn, row, due_of[row["id"]]) for row in found.mappings()]
+    found = conn.execute(ISSUES, {"issue_ids": list(due_of)}).mappings()
+    mine = [row for row in found if row["agency_id"] == agency_id]
+    gathered = [_gather(conn, row, due_of[row["id"]]) for row in mine]
     refs = _refs(conn, agency_id, system, [pair for g in gathered for pair in g.wanted])
     formats = _formats(conn, agency_id) if any(d.issue_pdf for _, d in wanted) else UK
     return {g.issue.id: _facts(g, refs, formats) for g in gathered}

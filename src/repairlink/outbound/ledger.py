@@ -126,7 +126,12 @@ def _lease_due(*, for_client: bool = False) -> sa.Update:
             ~blocked,
             whose,
         )
-        .order_by(d.event_id)
+        # Oldest due first, in the due index's own order: PostgreSQL walks it and stops at
+        # `limit`, and its plain index scan marks the entries of rows since delivered as dead
+        # for the next claim. Ordered by event, it read every entry of the index's pending
+        # range in a bitmap, which never marks them: each claim went through every delivery
+        # made since the table's last VACUUM (5,280 entries after 2 minutes at 100 a second).
+        .order_by(d.next_attempt_at)
         .limit(sa.bindparam("limit", type_=sa.Integer))
         .with_for_update(skip_locked=True, of=deliveries)
     )

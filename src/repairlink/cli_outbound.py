@@ -25,8 +25,9 @@ def worker(
         int, typer.Option(help="Jobs run at once by this process; run more processes to scale")
     ] = 2,  # jobs.worker.CONCURRENCY, not imported here: `repairlink --help` stays quick
 ) -> None:
-    """Run a Procrastinate worker on PostgreSQL: deliveries, schedules, syncs (one per agency
-    and PMS at a time). Start as many as you like, on as many machines."""
+    """Run a worker on PostgreSQL: deliveries (two sender threads, told of new ones by the
+    service), and Procrastinate's jobs: schedules, syncs (one per agency and PMS at a time).
+    Start as many as you like, on as many machines."""
     from repairlink.bootstrap import build
     from repairlink.jobs.worker import ensure_schema, run_worker
     from repairlink.observe import logs

@@ -39,8 +39,10 @@ class EmbeddedRunner:
         poll_s: float = 1.0,
         schedules: bool = True,
         name: str = "embedded",
+        batch: int = BATCH,
     ) -> None:
         self.app = app
+        self.batch = batch
         self.poll_s = poll_s  # retries fall due without a commit to announce them
         self.name = new_worker_name(name)  # the attempts' `worker`
         self.channels = Channels(app)
@@ -98,9 +100,9 @@ class EmbeddedRunner:
             wake.clear()
             try:
                 sent = deliver_all_due(
-                    self.app, self.channels, worker=f"{self.name}-{n}", limit=BATCH
+                    self.app, self.channels, worker=f"{self.name}-{n}", limit=self.batch
                 )
-                if sent >= BATCH:  # a backlog: the other senders take their share too
+                if sent >= self.batch:  # a backlog: the other senders take their share too
                     self.wake_all()
             except Exception:  # keep the runner alive: the next wake tries again
                 log.exception("embedded runner: a round failed")

@@ -54,8 +54,9 @@ DELIVERIES_FIRST = 10
 # and the job waits for this poll: a sync or a reconciliation starts up to this late.
 # Deliveries do not wait for it (their senders have notices of their own).
 POLL_S = 1.0
-# Deliveries a `deliver` job leases at a time: few, so that other slots and workers take the
-# next issues' events while it waits on a PMS; not one, so a backlog goes in batches.
+# Deliveries a worker's sender (or a `deliver` job) leases at a time: few, so that the other
+# senders and workers take the next issues' events while it waits on a PMS (a sender sends its
+# batch one at a time); not one, so a backlog goes in batches.
 BATCH = 10
 # Sender threads a worker runs: its threads share one interpreter lock, so two (one sending
 # while the other waits on a PMS or the database); to go faster, run more worker processes.
@@ -209,7 +210,9 @@ def run_worker(app: App, *, concurrency: int = CONCURRENCY, senders: int = SENDE
     service's notices come, beside `concurrency` jobs (syncs, reconciliations), so a long sync
     never holds a delivery up."""
     jobs = jobs_app(app)
-    runner = EmbeddedRunner(app, senders=senders, schedules=False, name="worker").start()
+    runner = EmbeddedRunner(
+        app, senders=senders, schedules=False, name="worker", batch=BATCH
+    ).start()
     stop_listening = listening(conninfo(app.settings.database_url), runner.wake, runner.wake_all)
     try:
         jobs.run_worker(

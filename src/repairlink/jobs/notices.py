@@ -46,7 +46,7 @@ def listen(
                 while not stop.is_set():
                     for _notice in conn.notifies(timeout=_LISTEN_S):
                         wake()
-        except psycopg.Error:
+        except Exception:  # a dead listener would leave the senders to their 1 s poll, unsaid
             log.exception("listening for deliveries failed; again in %s s", RECONNECT_S)
             stop.wait(RECONNECT_S)
 

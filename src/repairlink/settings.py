@@ -8,6 +8,11 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# PostgreSQL connections a process keeps, and may open beyond them at busy moments (the
+# defaults of the settings below, and of `store.db.make_engine` for engines made without them)
+DATABASE_POOL_SIZE = 20
+DATABASE_POOL_OVERFLOW = 20
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REPAIRLINK_", env_file=".env", extra="ignore")
@@ -30,13 +35,13 @@ class Settings(BaseSettings):
     # and a worker's jobs. Connections past the pool's size are opened for one use and closed:
     # on PostgreSQL that is a new server process each time (bench/outbound.py: 5 a second).
     database_pool_size: int = Field(
-        default=20,
+        default=DATABASE_POOL_SIZE,
         ge=1,
         description="PostgreSQL: connections each process keeps open for reuse once it has "
         "needed them (opened as needed, never ahead)",
     )
     database_pool_overflow: int = Field(
-        default=20,
+        default=DATABASE_POOL_OVERFLOW,
         ge=0,
         description="PostgreSQL: connections a process may open beyond the pool at busy "
         "moments, each closed after its use",

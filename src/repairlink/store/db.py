@@ -14,6 +14,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from repairlink.settings import DATABASE_POOL_OVERFLOW, DATABASE_POOL_SIZE
 from repairlink.store.tables import map_domain
 
 # The execution option a connection for reads only is opened with (`reading`, `UnitOfWork.reading`).
@@ -38,8 +39,8 @@ def make_engine(
     *,
     echo: bool = False,
     ping_after_idle_s: float = PING_AFTER_IDLE_S,
-    pool_size: int = 20,
-    pool_overflow: int = 20,
+    pool_size: int = DATABASE_POOL_SIZE,
+    pool_overflow: int = DATABASE_POOL_OVERFLOW,
 ) -> sa.Engine:
     map_domain()
     ensure_sqlite_folder(url)

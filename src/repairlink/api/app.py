@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 
 from repairlink.api import docs, openapi_problems, problems
 from repairlink.api.idempotency import Idempotency
@@ -78,9 +78,10 @@ def create_app(app: App, refusal_page: RefusalPage | None = None) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    v1 = APIRouter(prefix=PREFIX)
     # The bridge first: its client polls and acknowledges many times a second, and a request
     # is matched against the routes in order (the bridge last cost each poll a millisecond).
+    # Each router straight onto the app, not through one /api/v1 router: FastAPI works out
+    # every route of a router included with routes of its own again (0.2 s an app).
     for module in (
         bridge,
         auth,
@@ -94,7 +95,6 @@ def create_app(app: App, refusal_page: RefusalPage | None = None) -> FastAPI:
         sync,
         outbound,
     ):
-        v1.include_router(module.router)
-    api.include_router(v1)
+        api.include_router(module.router, prefix=PREFIX)
     openapi_problems.install(api)  # every operation's error answers, as problems
     return api

@@ -15,6 +15,7 @@ from repairlink.egress import guard
 from repairlink.mail.recipients import mail_fan_out
 from repairlink.outbound.fanout import fan_out, fan_out_many
 from repairlink.outbound.issue_out import wants
+from repairlink.services import hashing
 from repairlink.services.files import FileStore, LocalFileStore, S3FileStore
 from repairlink.services.login_throttle import LoginThrottle
 from repairlink.settings import Settings
@@ -99,6 +100,9 @@ def build(settings: Settings, *, check_migrated: bool = True) -> App:
     # PMS credentials and webhook secrets are sealed with these keys (refused without one
     # outside development: MissingKeyError)
     sealing.use(sealing.load_keys(settings))
+    # argon2's parameters (the test suite's cheapest are refused outside development, before
+    # the address policy below is changed)
+    hashing.use(settings.password_hashing, development=settings.is_development)
     # the addresses PMS connections may call (webhooks' policy goes with their sender)
     guard.configure(guard.Policy(allow_loopback=settings.allows_loopback))
     engine = make_engine(

@@ -115,6 +115,11 @@ class Settings(BaseSettings):
         default=Path("var/secret.key"),
         description="Where the keys are read from when secret_keys is empty",
     )
+    password_hashing: Literal["standard", "cheapest"] = Field(
+        default="standard",
+        description="argon2's parameters for passwords and API keys: standard (RFC 9106's "
+        "low-memory profile), or cheapest for test suites (refused outside development)",
+    )
     login_limit_per_account: str = Field(
         default="10/minute", description="Failed logins an e-mail address may have"
     )

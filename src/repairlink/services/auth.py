@@ -1,5 +1,6 @@
 """Who is calling: API keys and user logins, hashed with argon2 (keys and passwords are never
-stored in clear), turned into a Principal that carries the agency (C-01) and the role."""
+stored in clear: `services/hashing.py`), turned into a Principal that carries the agency (C-01)
+and the role."""
 
 from __future__ import annotations
 
@@ -9,19 +10,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
-from argon2.exceptions import VerificationError
 
 from repairlink.domain.actors import Actor, ActorKind
 from repairlink.domain.agency import ApiKey, Role, Session, User
 from repairlink.domain.people import Occupier
 from repairlink.domain.values import normalise_email
 from repairlink.errors import ForbiddenError, InvalidError, UnauthenticatedError
+from repairlink.services import hashing
 from repairlink.services.login_throttle import LoginThrottle
 from repairlink.store.tables import cols
 from repairlink.store.uow import UnitOfWork
 
-_hasher = PasswordHasher()
 KEY_PREFIX = "rl_"
 SESSION_TTL = timedelta(hours=12)
 
@@ -71,7 +70,7 @@ def create_api_key(
             name=name,
             role=role,
             prefix=prefix,
-            key_hash=_hasher.hash(secret),
+            key_hash=hashing.hash_secret(secret),
             subject_id=subject_id,
             created_at=uow.now(),
         )
@@ -118,7 +117,7 @@ def create_user(
             email=address,
             name=name,
             role=role,
-            password_hash=_hasher.hash(password),
+            password_hash=hashing.hash_secret(password),
             subject_id=subject_id,
             created_at=uow.now(),
         )
@@ -142,7 +141,7 @@ def email_unusable(what_to_do: str) -> InvalidError:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return hashing.hash_secret(password)
 
 
 def list_users(uow: UnitOfWork) -> list[User]:
@@ -171,17 +170,10 @@ def _refuse_locked_occupier(uow: UnitOfWork, user: User | ApiKey) -> None:
             )
 
 
-# A hash of no one's password: an unknown or disabled account is checked against it, so it
-# costs the same argon2 work as a known one and answers in the same time (no enumeration).
-_UNKNOWN_HASH = _hasher.hash(secrets.token_urlsafe(16))
-
-
 def _check_password(user: User | None, password: str) -> bool:
-    try:
-        _hasher.verify(user.password_hash if user is not None else _UNKNOWN_HASH, password)
-    except VerificationError:
-        return False
-    return user is not None and user.active
+    """An unknown account costs the same argon2 work as a known one (no enumeration)."""
+    matched = hashing.matches(user.password_hash if user is not None else None, password)
+    return matched and user is not None and user.active
 
 
 def login(
@@ -274,10 +266,8 @@ def _verify_key(key: ApiKey, token: str) -> None:
     digest = _hash_token(token)
     if _verified.get(digest) == (key.id, key.key_hash):
         return
-    try:
-        _hasher.verify(key.key_hash, token)
-    except VerificationError:
-        raise _unauthenticated() from None
+    if not hashing.matches(key.key_hash, token):
+        raise _unauthenticated()
     if len(_verified) >= _VERIFIED_MAX:
         _verified.clear()
     _verified[digest] = (key.id, key.key_hash)

@@ -6,18 +6,22 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 from types import SimpleNamespace
 
 import limits.storage.memory
 import pytest
 
-from repairlink.bootstrap import App
+from repairlink.bootstrap import App, build
 from repairlink.domain.actors import Actor
 from repairlink.domain.agency import Role
+from repairlink.errors import InvalidError
 from repairlink.server import create_server
-from repairlink.services import auth
+from repairlink.services import auth, hashing
 from repairlink.services import login_throttle as throttle_module
 from repairlink.services.login_throttle import LoginThrottle
+from repairlink.settings import Settings
 from repairlink.web.session import COOKIE
 from tests.integration.api.conftest import Client, TestClient
 
@@ -44,6 +48,15 @@ def clock(monkeypatch: pytest.MonkeyPatch, app: App) -> Clock:
     monkeypatch.setattr(throttle_module, "time", fake)
     monkeypatch.setattr(app, "login_throttle", LoginThrottle("10/minute", "30/minute"))
     return clock
+
+
+@pytest.fixture
+def standard_hashing() -> Iterator[None]:
+    """argon2's standard profile, every deployment's (the suite hashes with the cheapest)."""
+    before = hashing.in_use()
+    hashing.use("standard", development=True)
+    yield
+    hashing.use(before, development=True)
 
 
 def _user(app: App, agency_id: int, role: Role = Role.ADMIN) -> str:
@@ -91,7 +104,11 @@ def test_one_client_guessing_many_accounts_is_throttled_by_its_address(
 
 @ONE_BACKEND
 def test_unknown_and_known_accounts_take_the_same_time(
-    app: App, http: TestClient, agency_id: int, monkeypatch: pytest.MonkeyPatch
+    app: App,
+    http: TestClient,
+    agency_id: int,
+    monkeypatch: pytest.MonkeyPatch,
+    standard_hashing: None,
 ) -> None:
     """Before: an unknown e-mail answered in 38 ms, a known one in 298 ms (enumeration)."""
     monkeypatch.setattr(app, "login_throttle", LoginThrottle("1000/minute", "1000/minute"))
@@ -165,3 +182,32 @@ def test_the_session_cookie_is_secure_outside_development(app: App, agency_id: i
     with TestClient(create_server(app), follow_redirects=False) as console:
         local = console.post("/login", data={"email": email, "password": PASSWORD})
     assert "secure" not in local.headers["set-cookie"].lower()  # plain http on 127.0.0.1
+
+
+@ONE_BACKEND
+def test_passwords_are_hashed_with_the_standard_profile_and_still_log_in_after_a_change(
+    app: App, http: TestClient, agency_id: int, standard_hashing: None
+) -> None:
+    email = _user(app, agency_id)
+    (user,) = [u for u in auth.list_users(app.uow(Actor.system(), agency_id)) if u.email == email]
+    assert user.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")  # RFC 9106, low memory
+    # a hash carries its parameters: another profile chosen later locks no one out
+    hashing.use("cheapest", development=True)
+    token = Client(http, None).ok(
+        "POST", "/auth/login", json={"email": email, "password": PASSWORD}
+    )
+    assert Client(http, token["token"]).ok("GET", "/auth/me")["actor_label"] == email
+    wrong = Client(http, None).post("/auth/login", json={"email": email, "password": "wrong one"})
+    assert wrong.status_code == 401
+
+
+def test_production_refuses_the_test_suites_hashing_naming_the_setting(tmp_path: Path) -> None:
+    settings = Settings(
+        environment="production",
+        password_hashing="cheapest",
+        database_url=f"sqlite:///{tmp_path / 'x.db'}",
+        files_dir=tmp_path,
+    )
+    with pytest.raises(InvalidError, match="for test suites") as refused:
+        build(settings, check_migrated=False)
+    assert refused.value.field == "REPAIRLINK_PASSWORD_HASHING"

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 # `repairlink` process a test starts, reads these.
 os.environ.setdefault("REPAIRLINK_ENVIRONMENT", "development")
 os.environ.setdefault("REPAIRLINK_SECRET_KEYS", "lxqzzhy-1gYqURPDOYtUjbavUxf02ox_6u0SkCd7-as=")
-# argon2's test profile: some two thousand passwords and keys are hashed and checked, 0.14 s
-# each with the standard one (services/hashing.py); tests of the hashing itself choose it back
+# argon2's test profile: most tests make a login or a key and check it, 0.14 s each with the
+# standard one (services/hashing.py); the tests of the hashing itself choose it back
 os.environ.setdefault("REPAIRLINK_PASSWORD_HASHING", "cheapest")
 
 from repairlink.bootstrap import App, build

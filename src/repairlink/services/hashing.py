@@ -26,7 +26,7 @@ PROFILES = {"standard": profiles.RFC_9106_LOW_MEMORY, "cheapest": profiles.CHEAP
 
 
 class _Chosen:
-    """The hasher in use, and a hash of no one's secret made with it (see `unknown_hash`)."""
+    """The hasher in use, and a hash of no one's secret made with it (see `matches`)."""
 
     def __init__(self, profile: Profile) -> None:
         self.profile = profile

@@ -12,6 +12,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # defaults of the settings below, and of `store.db.make_engine` for engines made without them)
 DATABASE_POOL_SIZE = 20
 DATABASE_POOL_OVERFLOW = 20
+# argon2's parameters for passwords and API keys (services/hashing.py)
+PasswordHashing = Literal["standard", "cheapest"]
 
 
 class Settings(BaseSettings):
@@ -115,7 +117,7 @@ class Settings(BaseSettings):
         default=Path("var/secret.key"),
         description="Where the keys are read from when secret_keys is empty",
     )
-    password_hashing: Literal["standard", "cheapest"] = Field(
+    password_hashing: PasswordHashing = Field(
         default="standard",
         description="argon2's parameters for passwords and API keys: standard (RFC 9106's "
         "low-memory profile), or cheapest for test suites (refused outside development)",

@@ -14,14 +14,14 @@ changing the setting never locks anyone out.
 from __future__ import annotations
 
 import secrets
-from typing import Literal
+from functools import cached_property
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import VerificationError
 
 from repairlink.errors import InvalidError
+from repairlink.settings import PasswordHashing as Profile
 
-Profile = Literal["standard", "cheapest"]
 PROFILES = {"standard": profiles.RFC_9106_LOW_MEMORY, "cheapest": profiles.CHEAPEST}
 
 
@@ -31,7 +31,12 @@ class _Chosen:
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
         self.hasher = PasswordHasher.from_parameters(PROFILES[profile])
-        self.unknown = self.hasher.hash(secrets.token_urlsafe(16))
+
+    @cached_property
+    def unknown(self) -> str:
+        # made at the first login check, not at import: a process that checks none (the CLI,
+        # a worker) does not pay for a hash
+        return self.hasher.hash(secrets.token_urlsafe(16))
 
 
 _chosen = _Chosen("standard")

@@ -14,6 +14,10 @@ one process and reads its CPU time (`time.process_time`, all its threads) around
 - `floor_create_cpu_ms`: the connector posting the same create alone, on one issue's facts.
 Each run instructs fresh issues; the simulator's portfolio is synced first (SQLite in a new
 temporary file unless `--database`). Prints `name: value` lines.
+
+Beside each CPU figure, what the database did a change and a delivery (`bench/db_meter`):
+statements, transactions, rows written and, on PostgreSQL, the server's own CPU. `--batch`
+is a sender's claim: 50 as the embedded runner's, 10 as a worker's, 1 as at a low rate.
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from bench import migrated_app, scratch
+from bench.db_meter import DatabaseMeter, Tally
 from bench.outbound import Portfolio, _prepared, _report, bare_creates
 from repairlink.bootstrap import App
 from repairlink.domain.issues import Party, PayingForWork
@@ -31,7 +37,7 @@ from repairlink.jobs.dispatch import deliver_all_due
 from repairlink.services import issues
 from repairlink.simulators.alto.process import alto_process
 
-BATCH = 50  # a sender's claim, as the embedded runner's
+BATCH = 50  # a sender's claim, as the embedded runner's (--batch)
 
 
 def cpu_ms_each(count: int, work: Callable[[], object]) -> float:
@@ -53,23 +59,52 @@ def _instruct_all(app: App, p: Portfolio, issue_ids: list[int]) -> None:
         )
 
 
-def _deliver_all(app: App, channels: Channels, expected: int) -> None:
+def _deliver_all(app: App, channels: Channels, expected: int, batch: int = BATCH) -> None:
     sent = 0
     while sent < expected:
-        done = deliver_all_due(app, channels, worker="bench-cpu", limit=BATCH)
+        done = deliver_all_due(app, channels, worker="bench-cpu", limit=batch)
         if done == 0:
             raise SystemExit(f"only {sent} of {expected} deliveries were due")
         sent += done
 
 
-def _measured(app: App, p: Portfolio, channels: Channels, count: int) -> tuple[float, float, float]:
-    """One run on `count` fresh issues: CPU ms a change, a delivery, a bare create."""
+@dataclass(frozen=True)
+class Measured:
+    change_cpu_ms: float
+    delivery_cpu_ms: float
+    floor_create_cpu_ms: float
+    change_db: Tally
+    delivery_db: Tally
+
+
+def _measured(
+    app: App, p: Portfolio, channels: Channels, count: int, batch: int, meter: DatabaseMeter
+) -> Measured:
+    """One run on `count` fresh issues: CPU ms a change, a delivery, a bare create, and what
+    the database did for the changes and for the deliveries."""
     ids = _report(app, p, count)
-    change = cpu_ms_each(count, lambda: _instruct_all(app, p, ids))
-    delivery = cpu_ms_each(count, lambda: _deliver_all(app, channels, len(ids)))
+    changes: list[Tally] = []
+    change = cpu_ms_each(
+        count, lambda: changes.append(meter.measured(lambda: _instruct_all(app, p, ids)))
+    )
+    deliveries: list[Tally] = []
+    delivery = cpu_ms_each(
+        count,
+        lambda: deliveries.append(
+            meter.measured(lambda: _deliver_all(app, channels, len(ids), batch))
+        ),
+    )
     sent: dict[str, float] = {}
     floor = cpu_ms_each(count, lambda: bare_creates(app, p, ids[0], 10_000.0, count, sent))
-    return change, delivery, floor
+    return Measured(change, delivery, floor, changes[0], deliveries[0])
+
+
+def _print_db(prefix: str, tally: Tally, count: int, postgres: bool) -> None:
+    print(f"{prefix}_statements: {tally.statements / count:.2f}")
+    print(f"{prefix}_transactions: {tally.transactions / count:.2f}")
+    print(f"{prefix}_rows_written: {tally.rows_written / count:.2f}")
+    if postgres:
+        print(f"{prefix}_server_cpu_ms: {tally.server_cpu_s * 1000 / count:.3f}")
 
 
 def main() -> None:
@@ -77,6 +112,7 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=1000, help="changes a run")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--database", default=None, help="default: a new SQLite file")
+    parser.add_argument("--batch", type=int, default=BATCH, help="deliveries a claim")
     args = parser.parse_args()
     workdir = scratch("repairlink-bench-")
     app = migrated_app(workdir, args.database)
@@ -86,12 +122,16 @@ def main() -> None:
         _instruct_all(app, portfolio, portfolio.reported)  # warm: connections, token, caches
         _deliver_all(app, channels, 1)
         print(f"database: {app.engine.dialect.name}")
+        print(f"batch: {args.batch}")
+        meter, postgres = DatabaseMeter(app.engine), app.engine.dialect.name == "postgresql"
         for run in range(1, args.runs + 1):
-            change, delivery, floor = _measured(app, portfolio, channels, args.changes)
-            print(f"run_{run}_change_cpu_ms: {change:.3f}")
-            print(f"run_{run}_delivery_cpu_ms: {delivery:.3f}")
-            print(f"run_{run}_floor_create_cpu_ms: {floor:.3f}")
-            print(f"run_{run}_delivery_over_floor: {delivery / floor:.2f}")
+            m = _measured(app, portfolio, channels, args.changes, args.batch, meter)
+            print(f"run_{run}_change_cpu_ms: {m.change_cpu_ms:.3f}")
+            _print_db(f"run_{run}_change", m.change_db, args.changes, postgres)
+            print(f"run_{run}_delivery_cpu_ms: {m.delivery_cpu_ms:.3f}")
+            _print_db(f"run_{run}_delivery", m.delivery_db, args.changes, postgres)
+            print(f"run_{run}_floor_create_cpu_ms: {m.floor_create_cpu_ms:.3f}")
+            print(f"run_{run}_delivery_over_floor: {m.delivery_cpu_ms / m.floor_create_cpu_ms:.2f}")
         channels.close()
     app.close()
 

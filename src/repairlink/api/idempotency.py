@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from repairlink.api.problems import problem
+from repairlink.store.db import reading
 from repairlink.store.idempotency_tables import idempotency_keys
 
 HEADER = "Idempotency-Key"
@@ -55,7 +56,7 @@ def _claim(engine: sa.Engine, caller: str, key: str, fingerprint: str) -> Found:
         return Found("new")
     except sa.exc.IntegrityError:
         pass
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         row = conn.execute(
             sa.select(k.fingerprint, k.status_code, k.headers, k.body).where(
                 k.caller == caller, k.key == key

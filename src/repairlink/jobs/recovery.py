@@ -16,6 +16,7 @@ from repairlink.jobs.channels import Channels
 from repairlink.jobs.dispatch import Clock
 from repairlink.outbound import ledger, recovery
 from repairlink.outbound.issue_out import keep_learned
+from repairlink.store.db import reading
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class Prober:
     def probe_due(self, clock: Clock = ledger.utcnow) -> int:
         """Probe each waiting connection whose turn it is; answers how many recovered."""
         now = clock()
-        with self.app.engine.connect() as conn:
+        with reading(self.app.engine) as conn:
             found = recovery.waiting(conn, now)
         waiting_ids = {w.connection_id for w in found}
         self._last = {k: v for k, v in self._last.items() if k in waiting_ids}

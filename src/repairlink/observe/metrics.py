@@ -18,6 +18,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from repairlink.store.db import reading
 from repairlink.store.outbound_tables import deliveries
 from repairlink.store.sync_tables import connections, sync_runs
 
@@ -52,7 +53,7 @@ class DatabaseCollector(Collector):
         self.engine = engine
 
     def collect(self) -> Iterator[Any]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             yield from self._runs(conn)
             yield from self._deliveries(conn)
 

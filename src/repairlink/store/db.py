@@ -163,12 +163,33 @@ def give_way(engine: sa.Engine, within_s: float) -> None:
         queue.give_way(within_s)
 
 
+def read_only_options(dialect: sa.Dialect) -> dict[str, Any]:
+    """A read's execution options (this connection's only, not the pool's): on SQLite a
+    snapshot that neither takes nor waits for the writers' lock; on PostgreSQL a READ ONLY
+    transaction (said in its BEGIN), which the server keeps from writing."""
+    if dialect.name == "postgresql":
+        return {READ_ONLY: True, "postgresql_readonly": True}
+    return {READ_ONLY: True}
+
+
+def reads_end_in_commit(dialect: sa.Dialect) -> bool:
+    """Does a read's transaction end in COMMIT? On PostgreSQL, yes: for a READ ONLY transaction
+    the server does the same as for a ROLLBACK, but psycopg forgets every statement it has
+    prepared at a ROLLBACK, so a connection whose reads ended so planned each statement again
+    at every use (the claim: half a millisecond of the server's CPU each time, the issue's
+    facts a third; bench/change_cpu.py with pg_stat_statements). SQLite keeps its statements
+    either way: its reads end as they always did."""
+    return dialect.name == "postgresql"
+
+
 @contextmanager
 def reading(engine: sa.Engine) -> Iterator[sa.Connection]:
-    """A connection for reads only: on SQLite its transaction is a snapshot that neither takes
-    nor waits for the writers' lock (the way out reads an issue's facts while others write)."""
+    """A connection for reads only (`read_only_options`): the way out reads an issue's facts
+    while others write. A read that raises ends in ROLLBACK."""
     with engine.connect() as conn:
-        yield conn.execution_options(**{READ_ONLY: True})  # this connection's only, not the pool's
+        yield conn.execution_options(**read_only_options(engine.dialect))
+        if reads_end_in_commit(engine.dialect):
+            conn.commit()
 
 
 @contextmanager

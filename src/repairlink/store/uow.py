@@ -21,7 +21,7 @@ from repairlink.domain.audit import OutboxEvent
 from repairlink.errors import NotFoundError
 from repairlink.store.audit import audit_created, write_audit
 from repairlink.store.bulk import insert_objects
-from repairlink.store.db import READ_ONLY
+from repairlink.store.db import read_only_options, reads_end_in_commit
 from repairlink.store.tables import KIND_OF, cols
 from repairlink.store.tracked import ROW_LOCK, Tracked
 
@@ -79,7 +79,7 @@ class UnitOfWork:
         self._tracked = Tracked()
         if self._read_only:
             sa.event.listen(self._session, "before_flush", _refuse_changes)
-            self._session.connection(execution_options={READ_ONLY: True})
+            self._session.connection(execution_options=read_only_options(self._dialect()))
         return self
 
     def __exit__(
@@ -89,12 +89,18 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         if not self._committed:
-            if exc is None:  # a read: hand its objects out loaded, not expired by the rollback
+            if exc is None:  # a read: hand its objects out loaded, not expired by its end
                 self.session.expunge_all()
-            self.session.rollback()
+            if exc is None and self._read_only and reads_end_in_commit(self._dialect()):
+                self.session.commit()  # nothing to flush: the guard refuses changes
+            else:
+                self.session.rollback()
         self.session.close()
         self._session = None
         self._read_only = False
+
+    def _dialect(self) -> sa.Dialect:
+        return self.session.get_bind().dialect
 
     def commit(self) -> None:
         if self._read_only:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from repairlink.domain.delivery import Outcome
 from repairlink.egress.transport import AddressRefused, guarded_client
 from repairlink.pms.http import retry_after
+from repairlink.store.db import reading
 from repairlink.store.outbound_tables import webhook_subscriptions
 from repairlink.webhooks import signing
 from repairlink.webhooks.address_guard import policy
@@ -62,7 +63,7 @@ class WebhookSender:
 
     def send(self, delivery: Mapping[str, Any], event: Mapping[str, Any], now: datetime) -> Outcome:
         w = webhook_subscriptions.c
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             sub = conn.execute(
                 sa.select(w.url, w.secret, w.active).where(w.id == delivery["target_id"])
             ).first()

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from repairlink.bootstrap import App, build
 from repairlink.domain.actors import Actor
 from repairlink.settings import Settings
-from repairlink.store.db import reading
+from repairlink.store.db import make_engine, reading
 from repairlink.store.tables import agencies
 
 pytestmark = pytest.mark.postgres
@@ -25,7 +25,7 @@ _FIND = sa.select(agencies.c.name).where(agencies.c.slug == sa.bindparam("slug")
 def one_connection_app(apps: dict[str, App]) -> Iterator[App]:
     """The hub on the migrated PostgreSQL database, its pool one connection (so each use below
     meets the same one)."""
-    url = str(apps["postgresql"].engine.url.render_as_string(hide_password=False))
+    url = apps["postgresql"].engine.url.render_as_string(hide_password=False)
     settings = Settings(
         database_url=url, runner="none", database_pool_size=1, database_pool_overflow=0
     )
@@ -62,3 +62,18 @@ def test_a_write_in_a_read_is_refused_and_nothing_is_written(one_connection_app:
             conn.execute(sa.insert(agencies).values(name="Sneaky", slug="sneaky-read"))
     with reading(engine) as conn:
         assert conn.execute(_FIND, {"slug": "sneaky-read"}).first() is None
+
+
+def test_a_connection_pinged_after_sitting_idle_keeps_them(apps: dict[str, App]) -> None:
+    """The pool's check of a connection that sat idle (SELECT 1) ends in COMMIT too."""
+    url = apps["postgresql"].engine.url.render_as_string(hide_password=False)
+    engine = make_engine(url, ping_after_idle_s=0, pool_size=1, pool_overflow=0)  # every use
+    try:
+        for _ in range(7):
+            with reading(engine) as conn:
+                conn.execute(_FIND, {"slug": "nobody"}).all()
+        with engine.connect() as conn:
+            prepared = conn.execute(sa.text("SELECT statement FROM pg_prepared_statements"))
+            assert any("WHERE agencies.slug" in statement for statement in prepared.scalars())
+    finally:
+        engine.dispose()

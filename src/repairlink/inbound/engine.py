@@ -41,7 +41,7 @@ from repairlink.pms.connector import Connector, FetchError
 from repairlink.pms.profile import Config, Schedule
 from repairlink.pms.retry import RetryPolicy
 from repairlink.pms.streams import streams_for
-from repairlink.store.db import give_way, writers_waiting
+from repairlink.store.db import give_way, reading, writers_waiting
 from repairlink.store.tables import agencies
 
 Progress = Callable[[str, int, dict[str, dict[str, int]]], None]
@@ -178,7 +178,7 @@ class SyncEngine:
 
     def _region(self) -> str:
         """The agency's country, for phone numbers written without one."""
-        with self.db.connect() as conn:
+        with reading(self.db) as conn:
             locale = conn.execute(
                 sa.select(agencies.c.locale).where(agencies.c.id == self.agency_id)
             ).scalar()

@@ -47,6 +47,13 @@ def postgres_cpu_s() -> float:
     return total / _TICKS
 
 
+def machine_busy_s() -> float:
+    """CPU seconds every core of this machine has been busy (not idle, not waiting on disk)."""
+    fields_ = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields_[:8])
+    return (user + nice + system + irq + softirq + steal) / _TICKS
+
+
 class DatabaseMeter:
     """Counts what `engine` sends from now on; `measured(work)` answers one piece's tally."""
 

@@ -17,6 +17,11 @@ requests (the connector's create on one issue's facts) posted bare from this pro
 same rate. A rate is sustained when p99 <= 250 ms, nothing is lost and the changes were made
 at 95% of the rate or more; stepping stops at the first rate that is not, and
 `<runner>_capacity_changes_per_s` is the highest sustained. Prints `name: value` lines.
+
+Beside each step's latencies, the CPU a change cost, from the step's first change to its last
+receipt: the whole machine's (every process, this one too) and PostgreSQL's processes'
+(`bench/db_meter`). On a host whose speed varies, a cut shows there before it shows in the
+capacity, and the two say which side is short of it.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ import httpx
 import sqlalchemy as sa
 
 from bench import migrated_app, scratch
+from bench.db_meter import machine_busy_s, postgres_cpu_s
 from bench.outbound_service import Service
 from repairlink.bootstrap import App, build
 from repairlink.connectors import REGISTRY
@@ -195,6 +201,8 @@ class Step:
     latencies: list[float]  # ms
     lost: int
     rate: float  # changes a second achieved
+    machine_cpu_ms: float = float("nan")  # a change, every process (the bench's own too)
+    postgres_cpu_ms: float = float("nan")  # a change, PostgreSQL's processes
 
     @property
     def p50(self) -> float:
@@ -231,13 +239,16 @@ def _committed(app: App, p: Portfolio, issue_ids: list[int]) -> dict[str, float]
 def _step(app: App, service: Service, base: str, p: Portfolio, ids: list[int], rate: float) -> Step:
     """Drive these changes through the service on the beat, then match each with its receipt."""
     since = _last_seq(base)
+    busy, postgres = machine_busy_s(), postgres_cpu_s()
     _paced(len(ids), rate, lambda n: service.change(ids[n]))
     received = _received(base, since, len(ids))
+    each_ms = 1000 / max(len(ids), 1)
+    busy, postgres = (machine_busy_s() - busy) * each_ms, (postgres_cpu_s() - postgres) * each_ms
     committed = _committed(app, p, ids)
     latencies = [(received[k] - t) * 1000 for k, t in committed.items() if k in received]
     span = max(committed.values()) - min(committed.values()) if committed else 0.0
     achieved = (len(committed) - 1) / span if span else float("nan")
-    return Step(latencies, len(ids) - len(latencies), achieved)
+    return Step(latencies, len(ids) - len(latencies), achieved, busy, postgres)
 
 
 def bare_creates(
@@ -301,6 +312,8 @@ def _capacity(
         out(f"{tag}_p50_ms", step.p50)
         out(f"{tag}_p99_ms", step.p99)
         out(f"{tag}_lost", step.lost)
+        out(f"{tag}_machine_cpu_ms_a_change", step.machine_cpu_ms)
+        out(f"{tag}_postgres_cpu_ms_a_change", step.postgres_cpu_ms)
         if not step.sustained(rate):
             break
         best = rate

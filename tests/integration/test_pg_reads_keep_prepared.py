@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from repairlink.bootstrap import App, build
 from repairlink.domain.actors import Actor
+from repairlink.observe.health import not_ready
 from repairlink.settings import Settings
 from repairlink.store.db import make_engine, reading
 from repairlink.store.tables import agencies
@@ -77,3 +78,12 @@ def test_a_connection_pinged_after_sitting_idle_keeps_them(apps: dict[str, App])
             assert any("WHERE agencies.slug" in statement for statement in prepared.scalars())
     finally:
         engine.dispose()
+
+
+def test_the_readiness_check_leaves_them(one_connection_app: App) -> None:
+    """A load balancer asks `/readyz` every few seconds, of the connection used last."""
+    for _ in range(7):
+        with reading(one_connection_app.engine) as conn:
+            conn.execute(_FIND, {"slug": "nobody"}).all()
+    assert not_ready(one_connection_app.engine, one_connection_app.files) == {}
+    assert any("WHERE agencies.slug" in statement for statement in _prepared(one_connection_app))

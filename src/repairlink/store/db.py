@@ -223,7 +223,7 @@ def ping_when_idle(engine: sa.Engine, idle_s: float) -> None:
             cursor = dbapi_conn.cursor()
             cursor.execute("SELECT 1")
             cursor.close()
-            dbapi_conn.commit()  # not rollback(): psycopg's forgets its prepared statements
+            dbapi_conn.commit()  # psycopg's rollback() would forget its prepared statements
         except Exception as exc:  # the pool opens a new connection and tries it instead
             raise sa.exc.DisconnectionError(str(exc)) from exc
 

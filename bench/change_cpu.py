@@ -83,20 +83,20 @@ def _measured(
     """One run on `count` fresh issues: CPU ms a change, a delivery, a bare create, and what
     the database did for the changes and for the deliveries."""
     ids = _report(app, p, count)
-    changes: list[Tally] = []
-    change = cpu_ms_each(
-        count, lambda: changes.append(meter.measured(lambda: _instruct_all(app, p, ids)))
-    )
-    deliveries: list[Tally] = []
-    delivery = cpu_ms_each(
-        count,
-        lambda: deliveries.append(
-            meter.measured(lambda: _deliver_all(app, channels, len(ids), batch))
-        ),
-    )
+    before = meter.now()
+    change = cpu_ms_each(count, lambda: _instruct_all(app, p, ids))
+    after_changes = meter.now()
+    delivery = cpu_ms_each(count, lambda: _deliver_all(app, channels, len(ids), batch))
+    after_deliveries = meter.now()
     sent: dict[str, float] = {}
     floor = cpu_ms_each(count, lambda: bare_creates(app, p, ids[0], 10_000.0, count, sent))
-    return Measured(change, delivery, floor, changes[0], deliveries[0])
+    return Measured(
+        change,
+        delivery,
+        floor,
+        after_changes.minus(before),
+        after_deliveries.minus(after_changes),
+    )
 
 
 def _print_db(prefix: str, tally: Tally, count: int, postgres: bool) -> None:

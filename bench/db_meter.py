@@ -10,8 +10,7 @@ cores a given rate needs, where the benches' own rates on two shared cores canno
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +54,8 @@ def machine_busy_s() -> float:
 
 
 class DatabaseMeter:
-    """Counts what `engine` sends from now on; `measured(work)` answers one piece's tally."""
+    """Counts what `engine` sends from now on; the difference of two `now()`s is what the
+    work between them cost."""
 
     def __init__(self, engine: sa.Engine) -> None:
         self._tally = Tally()
@@ -74,11 +74,4 @@ class DatabaseMeter:
 
     def now(self) -> Tally:
         cpu = postgres_cpu_s() if self._postgres else 0.0
-        return Tally(
-            self._tally.statements, self._tally.transactions, self._tally.rows_written, cpu
-        )
-
-    def measured(self, work: Callable[[], object]) -> Tally:
-        before = self.now()
-        work()
-        return self.now().minus(before)
+        return replace(self._tally, server_cpu_s=cpu)

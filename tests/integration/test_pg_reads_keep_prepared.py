@@ -37,23 +37,28 @@ def one_connection_app(apps: dict[str, App]) -> Iterator[App]:
         app.close()
 
 
-def _prepared(app: App) -> list[str]:
-    with reading(app.engine) as conn:
-        return list(conn.execute(sa.text("SELECT statement FROM pg_prepared_statements")).scalars())
+def _read_often(engine: sa.Engine) -> None:
+    for _ in range(7):  # psycopg prepares a statement at its sixth use on a connection
+        with reading(engine) as conn:
+            conn.execute(_FIND, {"slug": "nobody"}).all()
+
+
+def _find_is_prepared(engine: sa.Engine) -> bool:
+    with reading(engine) as conn:
+        prepared = conn.execute(sa.text("SELECT statement FROM pg_prepared_statements"))
+        return any("WHERE agencies.slug" in statement for statement in prepared.scalars())
 
 
 def test_reads_keep_what_psycopg_prepared(one_connection_app: App) -> None:
-    for _ in range(7):  # psycopg prepares a statement at its sixth use on a connection
-        with reading(one_connection_app.engine) as conn:
-            conn.execute(_FIND, {"slug": "nobody"}).all()
-    assert any("WHERE agencies.slug" in statement for statement in _prepared(one_connection_app))
+    _read_often(one_connection_app.engine)
+    assert _find_is_prepared(one_connection_app.engine)
 
 
 def test_a_unit_of_work_that_only_reads_keeps_them_too(one_connection_app: App) -> None:
     for _ in range(7):
         with one_connection_app.uow(Actor.system("test")).reading() as uow:
             uow.session.execute(_FIND, {"slug": "nobody"}).all()
-    assert any("WHERE agencies.slug" in statement for statement in _prepared(one_connection_app))
+    assert _find_is_prepared(one_connection_app.engine)
 
 
 def test_a_write_in_a_read_is_refused_and_nothing_is_written(one_connection_app: App) -> None:
@@ -70,20 +75,14 @@ def test_a_connection_pinged_after_sitting_idle_keeps_them(apps: dict[str, App])
     url = apps["postgresql"].engine.url.render_as_string(hide_password=False)
     engine = make_engine(url, ping_after_idle_s=0, pool_size=1, pool_overflow=0)  # every use
     try:
-        for _ in range(7):
-            with reading(engine) as conn:
-                conn.execute(_FIND, {"slug": "nobody"}).all()
-        with engine.connect() as conn:
-            prepared = conn.execute(sa.text("SELECT statement FROM pg_prepared_statements"))
-            assert any("WHERE agencies.slug" in statement for statement in prepared.scalars())
+        _read_often(engine)
+        assert _find_is_prepared(engine)
     finally:
         engine.dispose()
 
 
 def test_the_readiness_check_leaves_them(one_connection_app: App) -> None:
     """A load balancer asks `/readyz` every few seconds, of the connection used last."""
-    for _ in range(7):
-        with reading(one_connection_app.engine) as conn:
-            conn.execute(_FIND, {"slug": "nobody"}).all()
+    _read_often(one_connection_app.engine)
     assert not_ready(one_connection_app.engine, one_connection_app.files) == {}
-    assert any("WHERE agencies.slug" in statement for statement in _prepared(one_connection_app))
+    assert _find_is_prepared(one_connection_app.engine)

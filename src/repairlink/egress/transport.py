@@ -75,11 +75,35 @@ class GuardedTransport(httpx.HTTPTransport):
         return super().handle_request(request)
 
 
+class _NoCookies(httpx.Cookies):
+    """A jar that keeps nothing a server sets."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+
+class CookielessClient(httpx.Client):
+    """An httpx client that keeps no cookie between requests. The PMS APIs and webhook
+    receivers are told who we are by a token, a key or a signature on each request, and a
+    receiver has no business planting state in the client that calls the others; httpx's jar
+    also read every answer for cookies through urllib's request objects, 15% of a delivery's
+    interpreter time (bench/change_cpu.py, docs/performance.md)."""
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return _NoCookies()
+
+    @cookies.setter
+    def cookies(self, cookies: object) -> None:
+        if cookies:
+            raise ValueError("this client keeps no cookies")
+
+
 def guarded_client(
     timeout: httpx.Timeout | float, policy: guard.Policy | None = None
 ) -> httpx.Client:
-    """A client whose every request goes through the guard."""
-    return httpx.Client(
+    """A client whose every request goes through the guard, and that keeps no cookies."""
+    return CookielessClient(
         transport=GuardedTransport(policy),
         timeout=timeout,
         follow_redirects=False,

@@ -192,6 +192,18 @@ def test_redirects_are_not_followed(receiver: Receiver) -> None:
     assert answer.status_code == 302  # answered as it came, not followed
 
 
+def test_a_cookie_a_server_sets_is_never_sent_back(receiver: Receiver) -> None:
+    """A receiver (or a PMS) that sets a cookie does not get it back on our next request, nor
+    does any other: each request says who we are by its token, key or signature alone."""
+    receiver.extra_headers["set-cookie"] = "planted=1; Path=/"
+    with guarded_client(5, guard.Policy(allow_loopback=True)) as http:
+        first = http.post(receiver.url, json={"n": 1})
+        second = http.post(receiver.url, json={"n": 2})
+    assert "planted=1" in first.headers["set-cookie"]  # the server did set it
+    assert second.status_code == 200
+    assert [got.headers.get("cookie") for got in receiver.requests] == [None, None]
+
+
 def test_a_refused_address_is_refused_before_connecting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(guard, "resolver", lambda host, port: ["169.254.169.254"])
     with (

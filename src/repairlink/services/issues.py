@@ -200,7 +200,7 @@ def instruct(
     with uow:
         issue = load_to_change(uow, who, issue_id, *STAFF)
         party_cls = Contractor if party is Party.CONTRACTOR else Landlord
-        target = uow.get(party_cls, party_id, field="party_id")
+        target = uow.look_up(party_cls, party_id, field="party_id")
         if not target.active:
             raise InvalidError(
                 "issue.party_archived",

@@ -36,6 +36,7 @@ _AUDIT = sa.insert(audit_log)
 class _Statements:
     """Built once a class: building them cost as much as running them."""
 
+    read: sa.Select[Any]
     locked: sa.Select[Any]
     update: sa.Update  # the columns set are the parameters' (those that changed)
 
@@ -49,8 +50,19 @@ def _statements(cls: type) -> _Statements:
         # PostgreSQL locks the row; SQLite's one writer serialises already (no FOR UPDATE)
         read = sa.select(table).where(table.c.id == sa.bindparam(_ID))
         update = table.update().where(table.c.id == sa.bindparam(_ID))
-        _BUILT[cls] = _Statements(read.with_for_update(key_share=True), update)
+        _BUILT[cls] = _Statements(read, read.with_for_update(key_share=True), update)
     return _BUILT[cls]
+
+
+def _row(conn: sa.Connection, statement: sa.Select[Any], record_id: int) -> dict[str, Any] | None:
+    found = conn.execute(statement, {_ID: record_id}).mappings().first()
+    return None if found is None else {str(key): value for key, value in found.items()}
+
+
+def load_unlocked(conn: sa.Connection, cls: type[T], record_id: int) -> T | None:
+    """The record as its row stands, outside any session: changing it writes nothing."""
+    values = _row(conn, _statements(cls).read, record_id)
+    return None if values is None else cls(**values)
 
 
 class Tracked:
@@ -65,10 +77,9 @@ class Tracked:
 
     def load(self, conn: sa.Connection, cls: type[T], record_id: int) -> T | None:
         """The record, its row locked until the transaction ends; None if there is none."""
-        found = conn.execute(_statements(cls).locked, {_ID: record_id}).mappings().first()
-        if found is None:
+        values = _row(conn, _statements(cls).locked, record_id)  # keys plain str: JSON's
+        if values is None:
             return None
-        values = {str(key): value for key, value in found.items()}  # plain str: JSON's keys
         record = cls(**values)
         self._loaded.append((record, values))
         return record

@@ -33,6 +33,7 @@ from repairlink.pms.bridge import AwaitingClient, ClientDriven, Command, NotSent
 from repairlink.pms.issue_facts import IssueFacts
 from repairlink.services.bridge_tokens import BridgeClient
 from repairlink.store.bridge_tables import bridge_commands
+from repairlink.store.sealing import opened_json
 
 Row = dict[str, Any]
 KEPT_FACTS = 4096  # deliveries whose facts wait for their acknowledgement, at most
@@ -118,7 +119,7 @@ def advance(
         return Advanced(item, skipped, learned, started)
     kind = REGISTRY[delivery["pms_system"]]
     assert kind.outbound is not None
-    writer = kind.outbound(kind.config_model.model_validate(delivery["pms_config"]))
+    writer = kind.outbound(kind.config_model.model_validate(opened_json(delivery["pms_config"])))
     assert isinstance(writer, ClientDriven)
     writer.answers = answered
     reader = FactsReader(app.engine, int(delivery["agency_id"]))

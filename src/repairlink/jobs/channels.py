@@ -22,6 +22,7 @@ from repairlink.pms.capabilities import WorkOrders
 from repairlink.pms.connector import TerminalFetchError, TransientFetchError
 from repairlink.pms.issue_facts import IssueFacts
 from repairlink.store.db import reading
+from repairlink.store.sealing import opened_json
 from repairlink.webhooks.sender import WebhookSender
 
 Row = Mapping[str, Any]
@@ -120,14 +121,16 @@ class Channels:
         )
         return sender.send(event, again=again)
 
-    def _writer(self, connection_id: int, kind: ConnectorKind, config: Any) -> WorkOrders:
+    def _writer(self, connection_id: int, kind: ConnectorKind, sealed: Any) -> WorkOrders:
+        """The connection's client, made again when its settings were saved since (compared
+        as stored, sealed: opened only to make one)."""
         with self._lock:
             cached = self._writers.get(connection_id)
-            if cached is not None and cached[0] == config:
+            if cached is not None and cached[0] == sealed:
                 return cached[1]
             if cached is not None:
                 cached[1].close()
             assert kind.outbound is not None
-            writer = kind.outbound(kind.config_model.model_validate(config))
-            self._writers[connection_id] = (config, writer)
+            writer = kind.outbound(kind.config_model.model_validate(opened_json(sealed)))
+            self._writers[connection_id] = (sealed, writer)
             return writer

@@ -123,6 +123,14 @@ class SealedJson(sa.TypeDecorator[Any]):
     cache_ok = True
 
     def process_result_value(self, value: Any, dialect: sa.Dialect) -> Any:
-        if not isinstance(value, dict):
-            return value
-        return {k: keyring().open(v) if is_sealed(v) else v for k, v in value.items()}
+        return opened_json(value)
+
+
+def opened_json(value: Any) -> Any:
+    """Settings as a SealedJson column stores them, their sealed values opened. A query that
+    reads the column as plain JSON (`sa.type_coerce(column, sa.JSON)`) opens them only when it
+    must: a sender claims each delivery with its connection's settings, and opens them only
+    to make a client, not once a delivery."""
+    if not isinstance(value, dict):
+        return value
+    return {k: keyring().open(v) if is_sealed(v) else v for k, v in value.items()}

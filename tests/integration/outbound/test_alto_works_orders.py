@@ -11,10 +11,12 @@ from repairlink.domain.issues import Party, PayingForWork
 from repairlink.domain.places import Unit
 from repairlink.domain.values import Money
 from repairlink.jobs.channels import Channels
+from repairlink.jobs.sync_run import connect
 from repairlink.outbound.ledger import utcnow
 from repairlink.outbound.views import issue_sync_status
 from repairlink.pms.issue_facts import work_order_marker
 from repairlink.services import issues, people_and_places
+from repairlink.simulators.alto import running_alto
 from repairlink.store.outbound_tables import deliveries
 from repairlink.store.tables import audit_log
 from tests.integration.outbound.conftest import Clock, Synced, send_due, states
@@ -30,6 +32,7 @@ from tests.integration.outbound.issues_in_alto import (
     tenant_at_unit,
     through_to_closed,
 )
+from tests.integration.sync.conftest import settings_for
 
 
 def _orders(s: Synced) -> list[dict]:  # type: ignore[type-arg]
@@ -268,3 +271,19 @@ def test_al_10_an_issue_on_a_property_that_is_not_in_alto_is_not_sent_and_fails_
         "delivered",
         "skipped",
     }
+
+
+def test_s_01_settings_saved_again_reach_the_next_works_order(
+    synced: Synced, channels: Channels
+) -> None:
+    """A connection saved with new settings (another Alto address, its secret sealed anew) is
+    what the next delivery uses: a sender's client for the connection is made again."""
+    instruct(synced, reported(synced))
+    send_due(synced.app, channels)
+    assert len(_orders(synced)) == 1
+    with running_alto(seed=11, units=40) as moved:  # the same portfolio, at a new address
+        connect(synced.app, synced.agency_id, "alto", settings_for(moved))
+        instruct(synced, reported(synced))
+        send_due(synced.app, channels)
+        assert len(moved.admin("GET", "work-orders")["items"]) == 1
+    assert len(_orders(synced)) == 1  # nothing more reached the old address

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -25,6 +25,7 @@ from repairlink.pms.profile import (
     RenumberOnFirstSync,
 )
 from repairlink.store.db import reading
+from repairlink.store.rows import from_row
 from repairlink.store.tables import agencies, cols
 
 T = TypeVar("T")
@@ -117,28 +118,6 @@ class ReadAhead:
         return facts if facts is not None else self.read(system, issue_id, due)
 
 
-def _build(cls: type[T], row: Mapping[str, Any] | sa.RowMapping) -> T:
-    """A domain object from its table's row, made as the ORM makes one it loads: its
-    `__init__` not called, the row's values put in place (detached, as a unit of work's reads
-    hand out). Through `__init__` each value went through the ORM's attribute events: 50 µs
-    an issue against 3, a tenth of the senders' CPU in bench/outage.py's drain."""
-    obj: T = sa.inspect(cls).class_manager.new_instance()
-    vars(obj).update({name: row[name] for name in _columns(cls)})
-    return obj
-
-
-def _columns(cls: type[Any]) -> tuple[str, ...]:
-    """The mapped columns of `cls`: every field of the domain object (they are its table's)."""
-    keys = _COLUMNS.get(cls)
-    if keys is None:
-        keys = _COLUMNS[cls] = tuple(a.key for a in sa.inspect(cls).column_attrs)
-        assert {f.name for f in fields(cls)} <= set(keys), f"{cls.__name__}: unmapped fields"
-    return keys
-
-
-_COLUMNS: dict[type[Any], tuple[str, ...]] = {}
-
-
 def _issues_query() -> sa.Select[Any]:
     i, q = cols(Issue), cols(Quote)
     awarded = (
@@ -200,17 +179,17 @@ class _Gathered:
 
 
 def _gather(conn: sa.Connection, found: Any, due: Due) -> _Gathered:
-    issue = _build(Issue, found)
+    issue = from_row(Issue, found)
     unit = None
     if due.issue_pdf and issue.unit_id:
         u = cols(Unit)
         row = conn.execute(sa.select(*u).where(u.id == issue.unit_id)).mappings().first()
-        unit = _build(Unit, row) if row is not None else None
+        unit = from_row(Unit, row) if row is not None else None
     documents: list[Document] = []
     if due.documents:
         d = cols(Document)
         rows = conn.execute(sa.select(*d).where(d.issue_id == issue.id).order_by(d.id))
-        documents = [_build(Document, row) for row in rows.mappings()]
+        documents = [from_row(Document, row) for row in rows.mappings()]
     tenancies = _tenancies(conn, issue) if due.charges else []
     wanted = [
         ("unit", issue.unit_id),
@@ -277,7 +256,7 @@ def _tenancies(conn: sa.Connection, issue: Issue) -> list[Tenancy]:
         )
         .order_by(t.start_date.desc())
     )
-    return [_build(Tenancy, row) for row in rows.mappings()]
+    return [from_row(Tenancy, row) for row in rows.mappings()]
 
 
 def _refs(

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm.attributes import instance_dict
 
 from repairlink.domain.actors import Actor
 from repairlink.store.audit import audit_entry, changes_between
+from repairlink.store.rows import from_row
 from repairlink.store.tables import MAPPED, audit_log
 
 T = TypeVar("T")
@@ -60,19 +60,10 @@ def _row(conn: sa.Connection, statement: sa.Select[Any], record_id: int) -> dict
     return None if found is None else {str(key): value for key, value in found.items()}
 
 
-def _built(cls: type[T], values: dict[str, Any]) -> T:
-    """The record made as the ORM makes a loaded one: its values set in its dict, history
-    clean, no `__init__` (whose instrumented sets and init event cost more than reading the
-    row: a fifth of a change's CPU). Every mapped class's fields are its table's columns."""
-    record: T = sa.orm.class_mapper(cls).class_manager.new_instance()
-    instance_dict(record).update(values)
-    return record
-
-
 def load_unlocked(conn: sa.Connection, cls: type[T], record_id: int) -> T | None:
     """The record as its row stands, outside any session: changing it writes nothing."""
     values = _row(conn, _statements(cls).read, record_id)
-    return None if values is None else _built(cls, values)
+    return None if values is None else from_row(cls, values)
 
 
 class Tracked:
@@ -90,7 +81,7 @@ class Tracked:
         values = _row(conn, _statements(cls).locked, record_id)  # keys plain str: JSON's
         if values is None:
             return None
-        record = _built(cls, values)
+        record = from_row(cls, values)
         self._loaded.append((record, values))
         return record
 

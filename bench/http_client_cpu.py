@@ -25,7 +25,6 @@ from repairlink.egress.transport import guarded_client
 
 # The server: keep-alive, one write an answer, no Nagle delay (each request would wait 40 ms)
 SERVER = """
-import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class Answer(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"

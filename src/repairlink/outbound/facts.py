@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -27,8 +27,6 @@ from repairlink.pms.profile import (
 from repairlink.store.db import reading
 from repairlink.store.rows import from_row
 from repairlink.store.tables import agencies, cols
-
-T = TypeVar("T")
 
 # AttachDocuments.when -> the issue statuses at which its documents are due: "completed" holds
 # for every status a completed job goes on to, so a completion sent late is still attached

@@ -56,6 +56,7 @@ def _statements(cls: type) -> _Statements:
 
 
 def _row(conn: sa.Connection, statement: sa.Select[Any], record_id: int) -> dict[str, Any] | None:
+    """The row's values by column name (plain str keys: JSON's), or None."""
     found = conn.execute(statement, {_ID: record_id}).mappings().first()
     return None if found is None else {str(key): value for key, value in found.items()}
 
@@ -78,7 +79,7 @@ class Tracked:
 
     def load(self, conn: sa.Connection, cls: type[T], record_id: int) -> T | None:
         """The record, its row locked until the transaction ends; None if there is none."""
-        values = _row(conn, _statements(cls).locked, record_id)  # keys plain str: JSON's
+        values = _row(conn, _statements(cls).locked, record_id)
         if values is None:
             return None
         record = from_row(cls, values)

@@ -147,19 +147,14 @@ class UnitOfWork:
 
     def get(self, cls: type[T], record_id: int, *, field: str | None = None) -> T:
         """The agency's record, or NotFound, whether it is missing or another agency's (C-01)."""
-        obj = self.session.get(cls, record_id)
-        if obj is None or getattr(obj, "agency_id", None) != self.agency:
-            raise not_found(cls, record_id, field=field)
-        return obj
+        return self._mine(self.session.get(cls, record_id), cls, record_id, field)
 
     def look_up(self, cls: type[T], record_id: int, *, field: str | None = None) -> T:
         """`get` for a record the change only checks (is the contractor to instruct active?):
         read as its row stands, outside the session, so nothing done to it is written. The
         session's load cost a quarter of an instruction's CPU (bench/change_cpu.py)."""
-        obj = load_unlocked(self.session.connection(), cls, record_id)
-        if obj is None or getattr(obj, "agency_id", None) != self.agency:
-            raise not_found(cls, record_id, field=field)
-        return obj
+        found = load_unlocked(self.session.connection(), cls, record_id)
+        return self._mine(found, cls, record_id, field)
 
     def get_to_change(self, cls: type[T], record_id: int, *, field: str | None = None) -> T:
         """`get` for a record this change checks, then changes (`store/tracked.py`): read
@@ -168,10 +163,14 @@ class UnitOfWork:
         serialises already): a change made at the same moment waits, then sees this one's.
         Read it here only: `get` would load a second copy, without the changes not yet
         written."""
-        obj = self._tracked.load(self.session.connection(), cls, record_id)
-        if obj is None or getattr(obj, "agency_id", None) != self.agency:
+        found = self._tracked.load(self.session.connection(), cls, record_id)
+        return self._mine(found, cls, record_id, field)
+
+    def _mine(self, found: T | None, cls: type[T], record_id: int, field: str | None) -> T:
+        """`found` if it is this agency's; else NotFound, as for a missing one (C-01)."""
+        if found is None or getattr(found, "agency_id", None) != self.agency:
             raise not_found(cls, record_id, field=field)
-        return obj
+        return found
 
     def select(self, cls: type[T], *where: Any) -> sa.Select[T]:
         """A query over this agency's rows of `cls`."""

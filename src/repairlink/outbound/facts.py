@@ -25,6 +25,7 @@ from repairlink.pms.profile import (
     RenumberOnFirstSync,
 )
 from repairlink.store.db import reading
+from repairlink.store.precompiled import Precompiled
 from repairlink.store.rows import from_row
 from repairlink.store.tables import agencies, cols
 
@@ -139,7 +140,7 @@ def _issues_query() -> sa.Select[Any]:
 # Built once, as the refs' queries below: building the statement for every delivery cost more
 # of the senders' CPU than running it (py-spy over bench/outage.py's drain: 28% of the time
 # the senders held the GIL went on building and caching these two queries)
-ISSUES = _issues_query()
+ISSUES = Precompiled(_issues_query())  # on the driver's cursor (store/precompiled.py)
 
 
 def read_many(
@@ -149,7 +150,7 @@ def read_many(
     their number (the issues, then the PMS's ids), and what a due step needs besides; an issue
     that is missing or another agency's is left out."""
     due_of = dict(wanted)
-    found = conn.execute(ISSUES, {"issue_ids": list(due_of)}).mappings()
+    found = ISSUES.rows(conn, {"issue_ids": list(due_of)})
     mine = [row for row in found if row["agency_id"] == agency_id]
     gathered = [_gather(conn, row, due_of[row["id"]]) for row in mine]
     refs = _refs(conn, agency_id, system, [pair for g in gathered for pair in g.wanted])
@@ -271,14 +272,14 @@ def _refs(
     params: dict[str, Any] = {"system": system}
     params |= {f"ids_{n}": list(ids[kind]) for n, kind in enumerate(kinds)}
     return {
-        (kind, entity_id): external_id
-        for kind, entity_id, external_id, owner in conn.execute(_refs_query(kinds), params)
-        if owner == agency_id
+        (row["entity_kind"], row["entity_id"]): row["external_id"]
+        for row in _refs_query(kinds).rows(conn, params)
+        if row["agency_id"] == agency_id
     }
 
 
 @functools.cache
-def _refs_query(kinds: tuple[str, ...]) -> sa.Select[Any]:
+def _refs_query(kinds: tuple[str, ...]) -> Precompiled:
     """The refs' query for these kinds of record, built once for each set of kinds."""
     r = cols(ExternalRef)
     # Looked up by the (kind, id) index, one kind after another. The agency is checked by the
@@ -288,7 +289,7 @@ def _refs_query(kinds: tuple[str, ...]) -> sa.Select[Any]:
         sa.and_(r.entity_kind == kind, r.entity_id.in_(sa.bindparam(f"ids_{n}", expanding=True)))
         for n, kind in enumerate(kinds)
     )
-    return (
+    return Precompiled(
         sa.select(r.entity_kind, r.entity_id, r.external_id, r.agency_id)
         .where(r.system == sa.bindparam("system"), sa.or_(*wanted))
         .order_by(r.id.desc())  # the oldest reference wins: it is written last

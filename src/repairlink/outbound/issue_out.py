@@ -45,6 +45,7 @@ from repairlink.pms.profile import (
     UpdateOnlyWhileAssigned,
 )
 from repairlink.services.files import FileStore
+from repairlink.store.precompiled import Precompiled
 from repairlink.store.tables import audit_log, external_refs
 from repairlink.store.uow import UnitOfWork
 
@@ -268,7 +269,13 @@ _KEEP_REFS = {
     .returning(external_refs.c.id, *(external_refs.c[column] for column in _KEPT))
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
-_AUDIT = sa.insert(audit_log)
+# a delivery's one learned id (a claim of one, as at a low rate) on the driver's cursor
+_KEEP_REF = {name: Precompiled(keep, keys=_KEPT) for name, keep in _KEEP_REFS.items()}
+_AUDIT = Precompiled(
+    sa.insert(audit_log),
+    keys=("agency_id", "entity_kind", "entity_id", "action", "actor_kind", "actor_id")
+    + ("actor_label", "changes", "at"),
+)
 
 
 def keep_learned(
@@ -297,10 +304,14 @@ def keep_learned_many(
     ]
     if not rows:
         return
-    keep = _KEEP_REFS["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
-    kept = conn.execute(keep, rows).mappings().all()  # the new ones: the others stay as they are
+    dialect = "postgresql" if conn.dialect.name == "postgresql" else "sqlite"
+    # the new ones answer: the others stay as they are
+    if len(rows) == 1:
+        kept = _KEEP_REF[dialect].rows(conn, rows[0])
+    else:  # in one statement (the driver's executemany answers no rows)
+        kept = [dict(row) for row in conn.execute(_KEEP_REFS[dialect], rows).mappings()]
     if kept:
-        conn.execute(_AUDIT, [_ref_created(ref, now) for ref in kept])
+        _AUDIT.run(conn, [_ref_created(ref, now) for ref in kept])
 
 
 def _ref_created(ref: Any, now: datetime) -> dict[str, Any]:

@@ -10,17 +10,20 @@ the event id).
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
 
 from repairlink.domain.delivery import Outcome
 from repairlink.store.outbound_tables import deliveries, delivery_attempts
+from repairlink.store.precompiled import Precompiled, qualified
 from repairlink.store.sync_tables import connections
 from repairlink.store.tables import outbox
 
@@ -89,11 +92,35 @@ class Claimed:
     again: bool
 
 
-def _lease_due(*, for_client: bool = False) -> sa.Update:
+def _claimed_columns() -> tuple[Any, ...]:
+    """A claimed delivery's row with its event and, for a PMS destination, its connection's
+    settings (one query less a send), still sealed (`sealing.opened_json` opens them when a
+    client is made: a Fernet opening a delivery was 3% of a worker's CPU)."""
+    d, o, pms = deliveries.c, outbox.c, connections.c
+
+    def of_event(column: Any) -> Any:
+        return qualified(sa.select(column).where(o.id == d.event_id).scalar_subquery())
+
+    def of_connection(column: Any) -> Any:
+        where = sa.and_(d.channel == "connection", pms.id == d.target_id)
+        return qualified(sa.select(column).where(where).scalar_subquery())
+
+    return (
+        deliveries,
+        of_event(o.event_type).label("event_type"),
+        of_event(o.payload).label("payload"),
+        of_event(o.created_at).label("event_at"),
+        of_connection(pms.system).label("pms_system"),
+        of_connection(sa.type_coerce(pms.config, sa.JSON)).label("pms_config"),
+        of_connection(pms.enabled).label("pms_enabled"),
+    )
+
+
+def _lease_due(held: tuple[str, ...] = (), *, for_client: bool = False) -> sa.Update:
     """Lease due deliveries that head their aggregate's queue, oldest first, in one statement
-    (skipping rows another worker holds locked). A sender leaves out those of the PMSs a bridge
-    client serves (`held` systems); a bridge client's poll takes only those of its connection
-    (`target`)."""
+    (skipping rows another worker holds locked), answering them as claimed. A sender leaves
+    out those of the PMSs a bridge client serves (`held` systems); a bridge client's poll
+    takes only those of its connection (`target`)."""
     d = deliveries.c
     earlier = deliveries.alias("earlier")
     e = earlier.c
@@ -107,16 +134,17 @@ def _lease_due(*, for_client: bool = False) -> sa.Update:
         e.event_id < d.event_id,
     )
     pms = connections.c
-    held = sa.exists().where(
+    # the held systems written into the statement: an expanding list needs SQLAlchemy's
+    # execution for every claim (store/precompiled.py)
+    is_held = sa.exists().where(
         d.channel == "connection",
         pms.id == d.target_id,
-        pms.system.in_(sa.bindparam("held", expanding=True)),
+        sa.or_(sa.false(), *(pms.system == system for system in held)),
     )
-    whose = (
-        sa.and_(d.channel == "connection", d.target_id == sa.bindparam("target"))
-        if for_client
-        else ~held
-    )
+    if for_client:
+        whose = sa.and_(d.channel == "connection", d.target_id == sa.bindparam("target"))
+    else:
+        whose = ~is_held if held else sa.true()
     due = (
         sa.select(d.id)
         .where(
@@ -145,39 +173,28 @@ def _lease_due(*, for_client: bool = False) -> sa.Update:
             leased_by=sa.bindparam("leased_by"),
             reached=sa.or_(d.reached, d.leased_until.is_not(None)),
         )
-        .returning(d.id)
+        .returning(*_claimed_columns())
     )
 
 
 def _claimed() -> sa.Select[Any]:
-    """The leased deliveries with their events; a PMS destination's settings come with it (one
-    query less a send), still sealed (`sealing.opened_json` opens them when a client is made:
-    a Fernet opening a delivery was 3% of a worker's CPU)."""
-    d, pms = deliveries.c, connections.c
+    """Deliveries by id, as a claim answers them (a bridge client's answer, a recovery)."""
+    d = deliveries.c
     return (
-        sa.select(
-            deliveries,
-            outbox.c.event_type,
-            outbox.c.payload,
-            outbox.c.created_at.label("event_at"),
-            pms.system.label("pms_system"),
-            sa.type_coerce(pms.config, sa.JSON).label("pms_config"),
-            pms.enabled.label("pms_enabled"),
-        )
-        .join(outbox, outbox.c.id == d.event_id)
-        .outerjoin(connections, sa.and_(d.channel == "connection", pms.id == d.target_id))
+        sa.select(*_claimed_columns())
         .where(d.id.in_(sa.bindparam("ids", expanding=True)))
         .order_by(d.event_id)
     )
 
 
-# Built once: a worker claims several times a second, and building these statements cost
-# more CPU than running them (bench/outbound.py, py-spy).
-LEASE_DUE, LEASE_DUE_FOR_CLIENT, CLAIMED = (
-    _lease_due(),
-    _lease_due(for_client=True),
-    _claimed(),
-)
+# Built and compiled once: a worker claims several times a second, and building these
+# statements cost more CPU than running them (bench/outbound.py, py-spy).
+LEASE_DUE_FOR_CLIENT, CLAIMED = Precompiled(_lease_due(for_client=True)), _claimed()
+
+
+@functools.cache
+def _lease_leaving(held: tuple[str, ...]) -> Precompiled:
+    return Precompiled(_lease_due(held))
 
 
 def claim(
@@ -190,23 +207,28 @@ def claim(
     held: Sequence[str] = (),
     target: int | None = None,
 ) -> list[Claimed]:
-    """Lease up to `limit` due deliveries that head their aggregate's queue. A PMS delivery's
-    row carries its connection's `pms_system`, `pms_config` (sealed) and `pms_enabled` (None:
-    gone).
+    """Lease up to `limit` due deliveries that head their aggregate's queue, oldest event
+    first. A PMS delivery's row carries its connection's `pms_system`, `pms_config` (sealed)
+    and `pms_enabled` (None: gone).
     `held`: PMSs whose deliveries wait for their bridge client (a sender leaves them);
     `target`: that client's connection, whose deliveries only it takes."""
     leased = {"now": now, "limit": limit, "leased_until": now + lease, "leased_by": worker}
     if target is None:
-        found = conn.execute(LEASE_DUE, leased | {"held": list(held)}).scalars().all()
+        rows = _lease_leaving(tuple(sorted(held))).rows(conn, leased)
     else:
-        found = conn.execute(LEASE_DUE_FOR_CLIENT, leased | {"target": target}).scalars().all()
-    return load(conn, found) if found else []
+        rows = LEASE_DUE_FOR_CLIENT.rows(conn, leased | {"target": target})
+    rows.sort(key=itemgetter("event_id"))
+    return [_as_claimed(row) for row in rows]
+
+
+def _as_claimed(row: dict[str, Any]) -> Claimed:
+    return Claimed(row, _event_of(row), again=bool(row["reached"]))
 
 
 def load(conn: sa.Connection, ids: Sequence[int]) -> list[Claimed]:
     """These deliveries with their events, as `claim` answers them, oldest event first."""
     rows = conn.execute(CLAIMED, {"ids": list(ids)}).mappings()
-    return [Claimed(dict(r), _event_of(dict(r)), again=bool(r["reached"])) for r in rows]
+    return [_as_claimed(dict(row)) for row in rows]
 
 
 def _event_of(row: Row) -> Row:
@@ -245,17 +267,22 @@ class Attempt:
     duration_ms: int
 
 
-_ATTEMPT = sa.insert(delivery_attempts)
+_ATTEMPT = Precompiled(
+    sa.insert(delivery_attempts),
+    keys=("delivery_id", "at", "ok", "status_code", "duration_ms", "error", "worker"),
+)
 _MOVE = {  # one statement per shape of change, each run once for a batch (executemany)
-    shape: sa.update(deliveries)
-    .where(deliveries.c.id == sa.bindparam("_id"))
-    .values(
-        {
-            **{name: sa.bindparam(name) for name in names},
-            "leased_until": None,
-            "leased_by": None,
-            "scheduled_retry_at": None,  # the attempt a "try now" asked for has been made
-        }
+    shape: Precompiled(
+        sa.update(deliveries)
+        .where(deliveries.c.id == sa.bindparam("_id"))
+        .values(
+            {
+                **{name: sa.bindparam(name) for name in names},
+                "leased_until": None,
+                "leased_by": None,
+                "scheduled_retry_at": None,  # the attempt a "try now" asked for has been made
+            }
+        )
     )
     for shape, names in {
         "done": ("state", "note", "last_error", "finished_at", "attempts"),
@@ -277,8 +304,8 @@ def record_many(
     answers each delivery's new state."""
     if not attempts:
         return []
-    conn.execute(
-        _ATTEMPT,
+    _ATTEMPT.run(
+        conn,
         [
             {
                 "delivery_id": a.delivery["id"],
@@ -299,7 +326,7 @@ def record_many(
         moves.setdefault(shape, []).append({"_id": a.delivery["id"], **values})
         states.append(str(values["state"]))
     for shape, rows in moves.items():
-        conn.execute(_MOVE[shape], rows)
+        _MOVE[shape].run(conn, rows)
     return states
 
 

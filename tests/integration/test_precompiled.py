@@ -72,7 +72,8 @@ def test_booleans_and_values_fixed_in_the_statement(app: App, agency_id: int) ->
     )
     read = _by_driver(app, Precompiled(query), {"agency": agency_id})
     assert read == _by_sqlalchemy(app, query, {"agency": agency_id})
-    assert isinstance(read[0]["feedback_enabled"], bool) and read[0]["word"] == "fixed"
+    assert isinstance(read[0]["feedback_enabled"], bool)
+    assert read[0]["word"] == "fixed"
 
 
 def test_many_lengths_of_a_list_past_the_kept_renderings(app: App, agency_id: int) -> None:

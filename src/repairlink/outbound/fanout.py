@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from repairlink.domain.audit import OutboxEvent
 from repairlink.outbound.ledger import enqueue, enqueue_many
 from repairlink.store.outbound_tables import webhook_subscriptions
+from repairlink.store.precompiled import Precompiled
 from repairlink.store.sync_tables import connections
 from repairlink.store.uow import FanOut, FanOutMany
 
@@ -57,26 +58,29 @@ def fan_out_many(interest: Interest) -> FanOutMany:
     return route_all
 
 
-# Built once: it runs inside every change that emits an event, on SQLite while that change
-# holds the one writer's lock, where building a statement cost more than running it. One
-# statement for both kinds of destination: a round trip less a change on PostgreSQL. The
-# subscriptions come first, so the JSON column's type reads the patterns.
-_DESTINATIONS = sa.union_all(
-    sa.select(
-        sa.literal("webhook"),
-        webhook_subscriptions.c.id,
-        sa.null().cast(connections.c.system.type),
-        webhook_subscriptions.c.event_types,
-    ).where(
-        webhook_subscriptions.c.agency_id == sa.bindparam("agency_id"),
-        webhook_subscriptions.c.active,
-    ),
-    sa.select(
-        sa.literal("connection"),
-        connections.c.id,
-        connections.c.system,
-        sa.null().cast(webhook_subscriptions.c.event_types.type),
-    ).where(connections.c.agency_id == sa.bindparam("agency_id"), connections.c.enabled),
+# Built and compiled once (store/precompiled.py): it runs inside every change that emits an
+# event, on SQLite while that change holds the one writer's lock, where building a statement
+# cost more than running it. One statement for both kinds of destination: a round trip less a
+# change on PostgreSQL. The subscriptions come first, so the JSON column's type reads the
+# patterns.
+_DESTINATIONS = Precompiled(
+    sa.union_all(
+        sa.select(
+            sa.literal("webhook").label("kind"),
+            webhook_subscriptions.c.id,
+            sa.null().cast(connections.c.system.type).label("system"),
+            webhook_subscriptions.c.event_types.label("patterns"),
+        ).where(
+            webhook_subscriptions.c.agency_id == sa.bindparam("agency_id"),
+            webhook_subscriptions.c.active,
+        ),
+        sa.select(
+            sa.literal("connection"),
+            connections.c.id,
+            connections.c.system,
+            sa.null().cast(webhook_subscriptions.c.event_types.type),
+        ).where(connections.c.agency_id == sa.bindparam("agency_id"), connections.c.enabled),
+    )
 )
 
 
@@ -85,12 +89,12 @@ def _destinations(
 ) -> list[tuple[str, int]]:
     """The event's connections first, then its subscriptions, each in the order read."""
     connections_, webhooks = [], []
-    for kind, id_, system, patterns in conn.execute(_DESTINATIONS, {"agency_id": event.agency_id}):
-        if kind == "connection":
-            if interest(system, event.event_type, event.aggregate_kind):
-                connections_.append(("connection", id_))
-        elif subscribed(patterns, event.event_type):
-            webhooks.append(("webhook", id_))
+    for row in _DESTINATIONS.rows(conn, {"agency_id": event.agency_id}):
+        if row["kind"] == "connection":
+            if interest(row["system"], event.event_type, event.aggregate_kind):
+                connections_.append(("connection", row["id"]))
+        elif subscribed(row["patterns"], event.event_type):
+            webhooks.append(("webhook", row["id"]))
     return connections_ + webhooks
 
 

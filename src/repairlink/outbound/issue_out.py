@@ -45,8 +45,9 @@ from repairlink.pms.profile import (
     UpdateOnlyWhileAssigned,
 )
 from repairlink.services.files import FileStore
+from repairlink.store.audit import INSERT_ENTRIES
 from repairlink.store.precompiled import Precompiled
-from repairlink.store.tables import audit_log, external_refs
+from repairlink.store.tables import external_refs
 from repairlink.store.uow import UnitOfWork
 
 # The events a PMS that takes work orders hears about an issue
@@ -271,11 +272,6 @@ _KEEP_REFS = {
 }
 # a delivery's one learned id (a claim of one, as at a low rate) on the driver's cursor
 _KEEP_REF = {name: Precompiled(keep, keys=_KEPT) for name, keep in _KEEP_REFS.items()}
-_AUDIT = Precompiled(
-    sa.insert(audit_log),
-    keys=("agency_id", "entity_kind", "entity_id", "action", "actor_kind", "actor_id")
-    + ("actor_label", "changes", "at"),
-)
 
 
 def keep_learned(
@@ -311,7 +307,7 @@ def keep_learned_many(
     else:  # in one statement (the driver's executemany answers no rows)
         kept = [dict(row) for row in conn.execute(_KEEP_REFS[dialect], rows).mappings()]
     if kept:
-        _AUDIT.run(conn, [_ref_created(ref, now) for ref in kept])
+        INSERT_ENTRIES.run(conn, [_ref_created(ref, now) for ref in kept])
 
 
 def _ref_created(ref: Any, now: datetime) -> dict[str, Any]:

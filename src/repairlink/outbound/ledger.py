@@ -49,7 +49,12 @@ def next_wait(failures: int, retry_after: float | None, rng: random.Random) -> t
     return timedelta(seconds=max(wait, retry_after or 0.0))
 
 
-_ENQUEUE = sa.insert(deliveries)  # built once: every change that emits an event runs it
+# Built and compiled once: every change that emits an event runs it (store/precompiled.py)
+_ENQUEUE = Precompiled(
+    sa.insert(deliveries),
+    keys=("agency_id", "event_id", "channel", "target_id", "aggregate_kind", "aggregate_id")
+    + ("state", "attempts", "reached", "next_attempt_at", "created_at"),
+)
 
 
 def enqueue(
@@ -73,14 +78,14 @@ def enqueue_many(
             "aggregate_id": event["aggregate_id"],
             "state": "pending",
             "attempts": 0,
+            "reached": False,
             "next_attempt_at": now,
             "created_at": now,
         }
         for event, destinations, now in events
         for channel, target_id in destinations
     ]
-    if rows:
-        conn.execute(_ENQUEUE, rows)
+    _ENQUEUE.run(conn, rows)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,16 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from repairlink.domain.actors import Actor
 from repairlink.store.bulk import insert_many
+from repairlink.store.precompiled import Precompiled
 from repairlink.store.tables import KIND_OF, SECRET_FIELDS, UNAUDITED, audit_log
+
+# Entries as `audit_entry` makes them, inserted by a statement compiled once: every change
+# and every delivery that learns an id writes one (store/precompiled.py)
+INSERT_ENTRIES = Precompiled(
+    sa.insert(audit_log),
+    keys=("agency_id", "entity_kind", "entity_id", "action", "actor_kind", "actor_id")
+    + ("actor_label", "changes", "at"),
+)
 
 
 def jsonable(value: Any) -> Any:
@@ -75,7 +84,7 @@ def write_audit(session: Session, _flush: UOWTransaction) -> None:
                 continue
             rows.append(audit_entry(actor, obj, action, changes, now))
     if rows:
-        session.connection().execute(sa.insert(audit_log), rows)
+        INSERT_ENTRIES.run(session.connection(), rows)
 
 
 def audit_created(conn: sa.Connection, actor: Actor, objects: list[Any]) -> None:

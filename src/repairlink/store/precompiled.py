@@ -78,7 +78,7 @@ def _plan(compiled: Any, dialect: sa.Dialect, lists: Sequence[str], shape: Shape
         fixed=fixed,
         expanded=expanded,
         processors=processors,
-        columns=tuple(c.keyname for c in columns),
+        columns=tuple(str(c.keyname) for c in columns),  # plain str: JSON takes no other
         types=tuple(c.type for c in columns),
     )
 

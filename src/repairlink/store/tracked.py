@@ -18,9 +18,10 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from repairlink.domain.actors import Actor
-from repairlink.store.audit import audit_entry, changes_between
+from repairlink.store.audit import INSERT_ENTRIES, audit_entry, changes_between
+from repairlink.store.precompiled import Precompiled
 from repairlink.store.rows import from_row
-from repairlink.store.tables import MAPPED, audit_log
+from repairlink.store.tables import MAPPED
 
 T = TypeVar("T")
 
@@ -30,16 +31,23 @@ ROW_LOCK = {"key_share": True}
 
 
 _ID = "tracked_id"  # the row's id, as a parameter (a column's own name is refused in an UPDATE)
-_AUDIT = sa.insert(audit_log)
 
 
 @dataclass(frozen=True)
 class _Statements:
-    """Built once a class: building them cost as much as running them."""
+    """Built and compiled once a class (store/precompiled.py): building them cost as much as
+    running them."""
 
-    read: sa.Select[Any]
-    locked: sa.Select[Any]
-    update: sa.Update  # the columns set are the parameters' (those that changed)
+    read: Precompiled
+    locked: Precompiled
+    update: sa.Update
+    updates: dict[tuple[str, ...], Precompiled]  # by the columns a change sets
+
+    def update_of(self, columns: tuple[str, ...]) -> Precompiled:
+        found = self.updates.get(columns)
+        if found is None:  # a few sets of columns a class: one for each kind of change
+            found = self.updates.setdefault(columns, Precompiled(self.update, keys=columns))
+        return found
 
 
 _BUILT: dict[type, _Statements] = {}
@@ -50,15 +58,16 @@ def _statements(cls: type) -> _Statements:
         table = MAPPED[cls][0]
         # PostgreSQL locks the row; SQLite's one writer serialises already (no FOR UPDATE)
         read = sa.select(table).where(table.c.id == sa.bindparam(_ID))
+        locked = read.with_for_update(key_share=True)
         update = table.update().where(table.c.id == sa.bindparam(_ID))
-        _BUILT[cls] = _Statements(read, read.with_for_update(key_share=True), update)
+        _BUILT[cls] = _Statements(Precompiled(read), Precompiled(locked), update, {})
     return _BUILT[cls]
 
 
-def _row(conn: sa.Connection, statement: sa.Select[Any], record_id: int) -> dict[str, Any] | None:
-    """The row's values by column name (plain str keys: JSON's), or None."""
-    found = conn.execute(statement, {_ID: record_id}).mappings().first()
-    return None if found is None else {str(key): value for key, value in found.items()}
+def _row(conn: sa.Connection, statement: Precompiled, record_id: int) -> dict[str, Any] | None:
+    """The row's values by column name, or None."""
+    found = statement.rows(conn, {_ID: record_id})
+    return found[0] if found else None
 
 
 def load_unlocked(conn: sa.Connection, cls: type[T], record_id: int) -> T | None:
@@ -96,9 +105,10 @@ class Tracked:
             }
             if not changed:
                 continue
-            conn.execute(_statements(type(record)).update, {**changed, _ID: record.id})
+            update = _statements(type(record)).update_of(tuple(changed))
+            update.run(conn, {**changed, _ID: record.id})
             changes = changes_between(values, changed)  # compared once, above
             if changes:
                 entry = audit_entry(actor, record, "updated", changes, datetime.now(UTC))
-                conn.execute(_AUDIT, [entry])
+                INSERT_ENTRIES.run(conn, [entry])
             values.update(changed)

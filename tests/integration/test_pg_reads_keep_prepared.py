@@ -15,6 +15,7 @@ from repairlink.domain.actors import Actor
 from repairlink.observe.health import not_ready
 from repairlink.settings import Settings
 from repairlink.store.db import make_engine, reading
+from repairlink.store.precompiled import Precompiled
 from repairlink.store.tables import agencies
 
 pytestmark = pytest.mark.postgres
@@ -52,6 +53,16 @@ def _find_is_prepared(engine: sa.Engine) -> bool:
 def test_reads_keep_what_psycopg_prepared(one_connection_app: App) -> None:
     _read_often(one_connection_app.engine)
     assert _find_is_prepared(one_connection_app.engine)
+
+
+def test_reads_on_the_drivers_cursor_keep_them_too(one_connection_app: App) -> None:
+    """A delivery's facts are read so (store/precompiled.py): its transaction is SQLAlchemy's
+    too, so that the read ends in COMMIT, not in the pool's ROLLBACK."""
+    engine, find = one_connection_app.engine, Precompiled(_FIND)
+    for _ in range(7):
+        with reading(engine) as conn:
+            find.rows(conn, {"slug": "nobody"})
+    assert _find_is_prepared(engine)
 
 
 def test_a_unit_of_work_that_only_reads_keeps_them_too(one_connection_app: App) -> None:

@@ -126,7 +126,7 @@ class Precompiled:
         if plan is None:
             return [dict(row) for row in conn.execute(self.stmt, params).mappings()]
         values = _values(plan, params)
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = _cursor(conn)
         try:
             cursor.execute(plan.sql, values)
             _heard(conn, cursor, plan.sql, values, many=False)
@@ -154,7 +154,7 @@ class Precompiled:
         plan = self._plan_for(conn.dialect, each[0])
         if plan is None:
             return int(conn.execute(self.stmt, params).rowcount)
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = _cursor(conn)
         try:
             values = [_values(plan, one) for one in each]
             if isinstance(params, Mapping):
@@ -165,6 +165,16 @@ class Precompiled:
             return int(cursor.rowcount)
         finally:
             cursor.close()
+
+
+def _cursor(conn: sa.Connection) -> Any:
+    """The driver's cursor, in a transaction SQLAlchemy knows of, as its own execution would
+    begin one: else SQLAlchemy would not end it (a read's COMMIT would be skipped, and the
+    pool's ROLLBACK makes psycopg forget the statements it has prepared), and SQLite's reads
+    would not share one snapshot."""
+    if not conn.in_transaction():
+        conn.begin()
+    return conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
 
 
 def _values(plan: _Plan, params: Mapping[str, Any]) -> Any:

@@ -139,8 +139,8 @@ def _lease_due(held: tuple[str, ...] = (), *, for_client: bool = False) -> sa.Up
         e.event_id < d.event_id,
     )
     pms = connections.c
-    # the held systems written into the statement: an expanding list needs SQLAlchemy's
-    # execution for every claim (store/precompiled.py)
+    # the held systems are written into the statement (a process's claims all leave the
+    # same ones): one statement a set of them, compiled once (store/precompiled.py)
     is_held = sa.exists().where(
         d.channel == "connection",
         pms.id == d.target_id,

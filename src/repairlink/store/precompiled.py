@@ -156,12 +156,14 @@ class Precompiled:
             return int(conn.execute(self.stmt, params).rowcount)
         cursor = _cursor(conn)
         try:
-            values = [_values(plan, one) for one in each]
-            if isinstance(params, Mapping):
-                cursor.execute(plan.sql, values[0])
-            else:
+            many = not isinstance(params, Mapping)
+            values: Any = [_values(plan, one) for one in each]
+            if many:
                 cursor.executemany(plan.sql, values)
-            _heard(conn, cursor, plan.sql, values, many=not isinstance(params, Mapping))
+            else:
+                values = values[0]  # and so to the listeners: one run's values, as SQLAlchemy's
+                cursor.execute(plan.sql, values)
+            _heard(conn, cursor, plan.sql, values, many=many)
             return int(cursor.rowcount)
         finally:
             cursor.close()
